@@ -1,0 +1,180 @@
+"""The envelope around every event, its canonical bytes and its hash.
+
+The canonical bytes of an envelope are its JSON encoding without ``hash``:
+keys sorted, no white space, UTF-8, integers only (decimals are strings).
+``hash = sha256(bytes.fromhex(prev) || canonical bytes)``, hex; the first
+event's ``prev`` is 64 zeros. docs/log-format.md is the normative text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Literal
+
+import msgspec
+
+from events.catalog import EVENT_TYPES, AnyEvent, Event, Id
+from events.errors import LogFormatError
+
+GENESIS = "0" * 64
+"""``prev`` of the first event of every stream."""
+
+Role = Literal["admin", "judge", "auditor", "system"]
+
+
+class Actor(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Who caused an event: a role and the id of the person (or ``system``)."""
+
+    role: Role
+    id: Id
+
+
+SYSTEM = Actor(role="system", id="leitai")
+
+
+class Envelope(msgspec.Struct, frozen=True):
+    """One committed event with its place in the stream and its hash."""
+
+    stream: str
+    seq: int
+    at: str
+    actor: Actor
+    type: str
+    v: int
+    data: AnyEvent
+    prev: str
+    hash: str
+
+
+class Body(msgspec.Struct, frozen=True):
+    """An envelope without its hash, ``data`` kept as raw canonical JSON."""
+
+    actor: Actor
+    at: str
+    data: msgspec.Raw
+    prev: str
+    seq: int
+    stream: str
+    type: str
+    v: int
+
+
+class Exported(msgspec.Struct, frozen=True):
+    """An envelope as one line of an NDJSON export: the body plus its hash."""
+
+    actor: Actor
+    at: str
+    data: msgspec.Raw
+    hash: str
+    prev: str
+    seq: int
+    stream: str
+    type: str
+    v: int
+
+
+_encoder = msgspec.json.Encoder(order="sorted")
+_body_decoder = msgspec.json.Decoder(Body)
+_data_decoders: dict[str, msgspec.json.Decoder[AnyEvent]] = {
+    name: msgspec.json.Decoder(cls)
+    for name, cls in EVENT_TYPES.items()
+}
+
+
+def canonical(value: object) -> bytes:
+    """The canonical JSON bytes of ``value`` (sorted keys, compact, UTF-8)."""
+    return _encoder.encode(value)
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """``at`` as written in the log: UTC, microseconds, ``Z`` (always 27 chars)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def chain_hash(prev: str, body: bytes) -> str:
+    """The hash of an event whose canonical body is ``body``."""
+    return hashlib.sha256(bytes.fromhex(prev) + body).hexdigest()
+
+
+def encode_data(event: Event) -> bytes:
+    """The canonical bytes of an event's ``data``."""
+    return _encoder.encode(event)
+
+
+def seal(
+    *, stream: str, seq: int, at: str, actor: Actor, event: Event, data: bytes, prev: str
+) -> tuple[bytes, str]:
+    """The canonical body of a new envelope and its hash."""
+    body = _encoder.encode(
+        Body(
+            actor=actor,
+            at=at,
+            data=msgspec.Raw(data),
+            prev=prev,
+            seq=seq,
+            stream=stream,
+            type=event.TYPE,
+            v=event.VERSION,
+        )
+    )
+    return body, chain_hash(prev, body)
+
+
+def decode_body(body: bytes) -> Body:
+    """The body of a stored envelope; raises ``LogFormatError`` if malformed."""
+    try:
+        return _body_decoder.decode(body)
+    except msgspec.ValidationError as exc:
+        raise LogFormatError(f"malformed envelope: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise LogFormatError(f"envelope is not JSON: {exc}") from None
+
+
+def decode_event(type_: str, v: int, data: bytes | msgspec.Raw) -> AnyEvent:
+    """The typed event from an envelope's ``type``, ``v`` and raw ``data``."""
+    decoder = _data_decoders.get(type_)
+    if decoder is None:
+        raise LogFormatError(f"unknown event type {type_!r}")
+    cls = EVENT_TYPES[type_]
+    if v != cls.VERSION:
+        raise LogFormatError(f"{type_} version {v} is not known (this build reads {cls.VERSION})")
+    try:
+        event: AnyEvent = decoder.decode(data)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise LogFormatError(f"malformed {type_} data: {exc}") from None
+    return event
+
+
+def open_envelope(body: bytes, hash_: str) -> Envelope:
+    """The typed envelope of stored canonical ``body`` with its ``hash``."""
+    head = decode_body(body)
+    return Envelope(
+        stream=head.stream,
+        seq=head.seq,
+        at=head.at,
+        actor=head.actor,
+        type=head.type,
+        v=head.v,
+        data=decode_event(head.type, head.v, head.data),
+        prev=head.prev,
+        hash=hash_,
+    )
+
+
+def export_line(body: bytes, hash_: str) -> bytes:
+    """One NDJSON line (without the newline) for a stored envelope."""
+    b = decode_body(body)
+    return _encoder.encode(
+        Exported(
+            actor=b.actor,
+            at=b.at,
+            data=b.data,
+            hash=hash_,
+            prev=b.prev,
+            seq=b.seq,
+            stream=b.stream,
+            type=b.type,
+            v=b.v,
+        )
+    )

@@ -1,0 +1,388 @@
+"""The embedded store: SQLite in WAL mode with ``synchronous=FULL``.
+
+One writer thread owns the only writing connection. Appends queue up while
+the previous batch commits; the next batch takes them all and commits them
+in one ``BEGIN IMMEDIATE … COMMIT`` run entirely inside that thread (one
+thread hop, one fsync), so each caller waits for durability but concurrent
+callers share the cost (group commit). aiosqlite's public API makes every
+statement its own thread hop, which would cost more than the fsync it saves,
+so the writer uses ``sqlite3`` on its own thread and readers use aiosqlite.
+
+Triggers reject UPDATE and DELETE on the events table: the log is append-only
+for every client of the file, not only for this code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from events.catalog import AnyEvent
+from events.chain import Record
+from events.envelope import Actor, Envelope, encode_data, open_envelope, seal, utc_timestamp
+from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
+from events.store import EMPTY_HEAD, Clock, Head
+
+APPLICATION_ID = 0x4C544149  # "LTAI": marks the file as a Leitai database
+SCHEMA_VERSION = 1
+MAX_BATCH_EVENTS = 2000
+READ_CHUNK = 1000
+TAIL_POLL_SECONDS = 0.5  # appends by other processes are seen within this
+
+SCHEMA = f"""
+PRAGMA application_id = {APPLICATION_ID};
+PRAGMA user_version = {SCHEMA_VERSION};
+CREATE TABLE IF NOT EXISTS events (
+    stream     TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    at         TEXT    NOT NULL,
+    type       TEXT    NOT NULL,
+    body       BLOB    NOT NULL,
+    hash       TEXT    NOT NULL,
+    idem_key   TEXT,
+    idem_count INTEGER,
+    PRIMARY KEY (stream, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS events_idem ON events (stream, idem_key)
+    WHERE idem_key IS NOT NULL;
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'leitai: the event log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'leitai: the event log is append-only'); END;
+"""
+
+
+@dataclass
+class _Append:
+    stream: str
+    items: list[tuple[AnyEvent, bytes]]
+    actor: Actor
+    expected_seq: int
+    key: str | None
+    future: asyncio.Future[list[Envelope]] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    """The stored records of an earlier append with the same idempotency key."""
+
+    records: list[Record]
+
+
+# What the writer thread decides for one request.
+_Outcome = list[Envelope] | _Earlier | ConflictError
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqliteStore:
+    """The SQLite implementation of ``events.store.Store``."""
+
+    def __init__(self, path: Path, reader: aiosqlite.Connection, clock: Clock) -> None:
+        self.path = path
+        self._reader = reader
+        self._clock = clock
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="leitai-sqlite-writer")
+        self._writer: sqlite3.Connection | None = None
+        self._queue: asyncio.Queue[_Append | None] = asyncio.Queue()
+        self._committed = asyncio.Event()
+        self._closed = False
+        self._loop_task = asyncio.get_running_loop().create_task(self._write_loop())
+
+    @classmethod
+    async def open(
+        cls, path: str | Path, *, create: bool = True, clock: Clock | None = None
+    ) -> SqliteStore:
+        path = Path(path)
+        if not create and not path.is_file():
+            raise LogFormatError(f"{path}: no such database")
+        if not create and path.stat().st_size == 0:
+            raise LogFormatError(f"{path}: empty file, not a Leitai database")
+        try:
+            reader = await aiosqlite.connect(path, iter_chunk_size=READ_CHUNK)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"{path}: cannot open: {exc}") from None
+        try:
+            await _prepare(reader, path, create)
+        except BaseException:
+            await reader.close()
+            raise
+        store = cls(path, reader, clock or _now)
+        try:
+            await store._run(store._connect_writer)
+        except BaseException:
+            await store.close()
+            raise
+        return store
+
+    # --- the writer ---------------------------------------------------------
+
+    async def _run(self, fn: object, *args: object) -> object:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, fn, *args)  # type: ignore[arg-type]
+
+    def _connect_writer(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        self._writer = conn
+
+    async def append(
+        self,
+        stream: str,
+        events: Sequence[AnyEvent],
+        *,
+        actor: Actor,
+        expected_seq: int,
+        idempotency_key: str | None = None,
+    ) -> list[Envelope]:
+        if self._closed:
+            raise StoreClosed("the store is closed")
+        if not events:
+            raise ValueError("append needs at least one event")
+        if len(events) > MAX_BATCH_EVENTS:
+            raise ValueError(f"append takes at most {MAX_BATCH_EVENTS} events at once")
+        items = [(event, encode_data(event)) for event in events]
+        future: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Append(stream, items, actor, expected_seq, idempotency_key, future))
+        return await future
+
+    async def _write_loop(self) -> None:
+        while True:
+            first = await self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            size = len(first.items)
+            while size < MAX_BATCH_EVENTS and not self._queue.empty():
+                nxt = self._queue.get_nowait()
+                if nxt is None:
+                    self._queue.put_nowait(None)  # finish this batch, then stop
+                    break
+                batch.append(nxt)
+                size += len(nxt.items)
+            await self._commit(batch)
+
+    async def _commit(self, batch: list[_Append]) -> None:
+        try:
+            outcomes: list[_Outcome] = await self._run(self._commit_batch, batch)  # type: ignore[assignment]
+        except sqlite3.Error as exc:
+            error = StoreUnavailable(f"the event log could not be written: {exc}")
+            for request in batch:
+                if not request.future.done():
+                    request.future.set_exception(error)
+            return
+        for request, outcome in zip(batch, outcomes, strict=True):
+            if request.future.done():  # the caller was cancelled
+                continue
+            if isinstance(outcome, ConflictError):
+                request.future.set_exception(outcome)
+            elif isinstance(outcome, _Earlier):
+                request.future.set_result([open_envelope(*r[1:]) for r in outcome.records])
+            else:
+                request.future.set_result(outcome)
+        committed, self._committed = self._committed, asyncio.Event()
+        committed.set()
+
+    def _commit_batch(self, batch: list[_Append]) -> list[_Outcome]:
+        """Run in the writer thread: decide each request's fate and commit once."""
+        conn = self._writer
+        assert conn is not None
+        at = utc_timestamp(self._clock())
+        heads: dict[str, Head] = {}
+        keys: dict[tuple[str, str], _Outcome] = {}
+        rows: list[tuple[object, ...]] = []
+        outcomes: list[_Outcome] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for request in batch:
+                stream = request.stream
+                if request.key is not None:
+                    seen = keys.get((stream, request.key))
+                    if seen is None:
+                        seen = _records_for_key(conn, stream, request.key)
+                    if seen is not None:
+                        outcomes.append(seen)
+                        continue
+                head = heads.get(stream) or _head(conn, stream)
+                if head.seq != request.expected_seq:
+                    outcomes.append(ConflictError(stream, request.expected_seq, head.seq))
+                    continue
+                seq, prev = head
+                envelopes: list[Envelope] = []
+                for index, (event, data) in enumerate(request.items):
+                    seq += 1
+                    body, hash_ = seal(
+                        stream=stream,
+                        seq=seq,
+                        at=at,
+                        actor=request.actor,
+                        event=event,
+                        data=data,
+                        prev=prev,
+                    )
+                    first = index == 0
+                    rows.append(
+                        (
+                            stream,
+                            seq,
+                            at,
+                            event.TYPE,
+                            body,
+                            hash_,
+                            request.key if first else None,
+                            len(request.items) if first and request.key is not None else None,
+                        )
+                    )
+                    envelopes.append(
+                        Envelope(
+                            stream=stream,
+                            seq=seq,
+                            at=at,
+                            actor=request.actor,
+                            type=event.TYPE,
+                            v=event.VERSION,
+                            data=event,
+                            prev=prev,
+                            hash=hash_,
+                        )
+                    )
+                    prev = hash_
+                heads[stream] = Head(seq, prev)
+                if request.key is not None:
+                    keys[(stream, request.key)] = envelopes
+                outcomes.append(envelopes)
+            if rows:
+                conn.executemany(
+                    "INSERT INTO events (stream, seq, at, type, body, hash, idem_key, idem_count)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return outcomes
+
+    # --- readers ------------------------------------------------------------
+
+    async def read_records(
+        self, stream: str, from_seq: int = 1, to_seq: int | None = None
+    ) -> AsyncIterator[Record]:
+        self._check_open()
+        last = to_seq if to_seq is not None else 2**62
+        async with self._reader.execute(
+            "SELECT seq, body, hash FROM events WHERE stream = ? AND seq BETWEEN ? AND ?"
+            " ORDER BY seq",
+            (stream, from_seq, last),
+        ) as cursor:
+            async for seq, body, hash_ in cursor:
+                yield Record(seq, body, hash_)
+
+    async def read(
+        self, stream: str, from_seq: int = 1, to_seq: int | None = None
+    ) -> AsyncIterator[Envelope]:
+        async for record in self.read_records(stream, from_seq, to_seq):
+            yield open_envelope(record.body, record.hash)
+
+    async def tail(self, stream: str, from_seq: int = 1) -> AsyncIterator[Envelope]:
+        next_seq = from_seq
+        while True:
+            committed = self._committed  # taken before reading: no missed wake-up
+            found = False
+            async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):
+                found = True
+                next_seq = envelope.seq + 1
+                yield envelope
+            if not found:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(committed.wait(), TAIL_POLL_SECONDS)
+                self._check_open()
+
+    async def head(self, stream: str) -> Head:
+        self._check_open()
+        async with self._reader.execute(
+            "SELECT seq, hash FROM events WHERE stream = ? ORDER BY seq DESC LIMIT 1", (stream,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return Head(row[0], row[1]) if row else EMPTY_HEAD
+
+    async def streams(self) -> list[str]:
+        self._check_open()
+        async with self._reader.execute(
+            "SELECT DISTINCT stream FROM events ORDER BY stream"
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreClosed("the store is closed")
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put_nowait(None)
+        await self._loop_task
+        if self._writer is not None:
+            await self._run(self._writer.close)
+        self._executor.shutdown(wait=True)
+        await self._reader.close()
+        self._committed.set()  # wake tailers so they see the store closed
+
+
+def _head(conn: sqlite3.Connection, stream: str) -> Head:
+    row = conn.execute(
+        "SELECT seq, hash FROM events WHERE stream = ? ORDER BY seq DESC LIMIT 1", (stream,)
+    ).fetchone()
+    return Head(row[0], row[1]) if row else EMPTY_HEAD
+
+
+def _records_for_key(conn: sqlite3.Connection, stream: str, key: str) -> _Earlier | None:
+    row = conn.execute(
+        "SELECT seq, idem_count FROM events WHERE stream = ? AND idem_key = ?", (stream, key)
+    ).fetchone()
+    if row is None:
+        return None
+    first, count = row
+    rows = conn.execute(
+        "SELECT seq, body, hash FROM events WHERE stream = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+        (stream, first, first + count - 1),
+    )
+    return _Earlier([Record(*row) for row in rows])
+
+
+async def _prepare(conn: aiosqlite.Connection, path: Path, create: bool) -> None:
+    """Check that ``path`` is a Leitai database, creating the schema if allowed."""
+    try:
+        async with conn.execute("PRAGMA application_id") as cursor:
+            row = await cursor.fetchone()
+        app_id = row[0] if row else 0
+        async with conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        tables = row[0] if row else 0
+    except sqlite3.DatabaseError as exc:
+        raise LogFormatError(f"{path}: not a Leitai database ({exc})") from None
+    if app_id == APPLICATION_ID:
+        return
+    if app_id != 0 or tables:
+        raise LogFormatError(f"{path}: not a Leitai database (an SQLite file of another program)")
+    if not create:
+        raise LogFormatError(f"{path}: not a Leitai database (an empty SQLite file)")
+    await conn.execute("PRAGMA journal_mode = WAL")
+    await conn.executescript(SCHEMA)
+    await conn.commit()
