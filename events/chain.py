@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncGenerator, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -68,17 +69,17 @@ class ChainVerifier:
         link = b'"prev":"' + self.hash.encode() + b'","seq":' + str(seq).encode() + self._tail
         if link not in body:
             return self._fail(
-                seq, f"seq {seq}: its prev, seq or stream field does not continue the chain"
+                seq, f"its prev, seq or stream field does not continue the chain"
             )
         digest = hashlib.sha256(self._prev_raw + body).digest()
         if digest.hex() != hash_:
             return self._fail(
                 seq,
-                f"seq {seq}: hash mismatch (stored {hash_[:16]}…, computed "
+                f"hash mismatch (stored {hash_[:16]}…, computed "
                 f"{digest.hex()[:16]}…): the event was altered",
             )
         if self.deep and (problem := _deep_problem(body)) is not None:
-            return self._fail(seq, f"seq {seq}: {problem}")
+            return self._fail(seq, problem)
         self.seq = seq
         self.hash = hash_
         self._prev_raw = digest
@@ -126,11 +127,12 @@ def verify_records(stream: str, records: Iterable[Record], *, deep: bool = False
 
 
 async def averify_records(
-    stream: str, records: AsyncIterable[Record], *, deep: bool = False
+    stream: str, records: AsyncGenerator[Record, None], *, deep: bool = False
 ) -> Verdict:
-    """Verify one stream's records streamed from a store."""
+    """Verify one stream's records streamed from a store; closes ``records``."""
     checker = ChainVerifier(stream, deep=deep)
-    async for record in records:
-        if not checker.feed(*record):
-            break
+    async with aclosing(records):
+        async for record in records:
+            if not checker.feed(*record):
+                break
     return checker.verdict()

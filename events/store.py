@@ -7,7 +7,7 @@ scale-out, PostgreSQL (``postgresql://…``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
@@ -56,7 +56,7 @@ class Store(Protocol):
 
     def read_records(
         self, stream: str, from_seq: int = 1, to_seq: int | None = None
-    ) -> AsyncIterator[Record]:
+    ) -> AsyncGenerator[Record, None]:
         """As ``read``, but the stored bytes, undecoded (for verify and export)."""
         ...
 

@@ -1,0 +1,88 @@
+"""``leitai verify`` and ``leitai export``: the log, checked and written out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from events.chain import ChainVerifier, Verdict, averify_records
+from events.errors import LogFormatError
+from events.ndjson import export_lines, read_export
+from events.store import open_store
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def describe(verdict: Verdict) -> str:
+    """One line saying whether a stream is intact, and its head or first break."""
+    if verdict.ok:
+        return (
+            f"{verdict.stream}: intact, {verdict.head_seq} events, "
+            f"head seq {verdict.head_seq}, head hash {verdict.head_hash}"
+        )
+    return (
+        f"{verdict.stream}: BROKEN at seq {verdict.bad_seq}: {verdict.problem} "
+        f"(intact up to seq {verdict.head_seq}, hash {verdict.head_hash})"
+    )
+
+
+def _kind(target: str) -> str:
+    if "://" in target and not target.startswith("sqlite://"):
+        return "store"
+    path = Path(target.removeprefix("sqlite://"))
+    if not path.is_file():
+        raise LogFormatError(f"{path}: no such file")
+    with path.open("rb") as file:
+        start = file.read(len(SQLITE_MAGIC))
+    if start == SQLITE_MAGIC:
+        return "store"
+    if not start:
+        raise LogFormatError(f"{path}: empty file, neither a Leitai database nor an export")
+    if start.lstrip()[:1] == b"{":
+        return "export"
+    raise LogFormatError(f"{path}: neither a Leitai database nor an NDJSON export")
+
+
+async def verify(target: str, stream: str | None = None) -> list[Verdict]:
+    """Verify every stream (or one) of a database or an NDJSON export."""
+    if _kind(target) == "export":
+        return _verify_export(Path(target), stream)
+    store = await open_store(target, create=False)
+    try:
+        names = [stream] if stream is not None else await store.streams()
+        if stream is not None and stream not in await store.streams():
+            raise LogFormatError(f"{target}: no stream {stream!r}")
+        return [await averify_records(n, store.read_records(n), deep=True) for n in names]
+    finally:
+        await store.close()
+
+
+def _verify_export(path: Path, stream: str | None) -> list[Verdict]:
+    checkers: dict[str, ChainVerifier] = {}
+    with path.open("rb") as file:
+        for name, record in read_export(file):
+            if stream is not None and name != stream:
+                continue
+            checker = checkers.get(name)
+            if checker is None:
+                checker = checkers[name] = ChainVerifier(name, deep=True)
+            checker.feed(*record)
+    if stream is not None and stream not in checkers:
+        raise LogFormatError(f"{path}: no events of stream {stream!r}")
+    return [checker.verdict() for checker in checkers.values()]
+
+
+async def export(target: str, stream: str, out: BinaryIO) -> int:
+    """Write one stream's log as NDJSON to ``out``; the number of events."""
+    store = await open_store(target, create=False)
+    try:
+        if stream not in await store.streams():
+            raise LogFormatError(f"{target}: no stream {stream!r}")
+        count = 0
+        async for record in store.read_records(stream):
+            out.writelines(export_lines([record]))
+            count += 1
+        out.flush()
+        return count
+    finally:
+        await store.close()
