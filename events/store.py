@@ -77,9 +77,15 @@ async def open_store(url: str, *, create: bool = True, clock: Clock | None = Non
     ``create=False`` refuses to create a database that does not exist (for
     verify and export). ``clock`` gives each event's ``at`` (UTC); tests set it.
     """
+    if url.startswith(("postgresql://", "postgres://")):
+        from events.postgres import PostgresStore
+
+        return await PostgresStore.open(url, create=create, clock=clock)
     from events.sqlite import SqliteStore
 
     if "://" in url and not url.startswith("sqlite://"):
-        raise ValueError(f"store URL {url!r}: expected sqlite:///path/to/file.db or a file path")
+        raise ValueError(
+            f"store URL {url!r}: expected sqlite:///path/to/file.db, a file path or postgresql://…"
+        )
     path = url.removeprefix("sqlite://")
     return await SqliteStore.open(path, create=create, clock=clock)

@@ -1,0 +1,537 @@
+"""The scale-out store: PostgreSQL through asyncpg.
+
+Several processes on several hosts may append to one stream. Each write
+transaction takes a transaction-scoped advisory lock per stream it touches
+(in one global order, so two processes never deadlock), reads the head inside
+the transaction, inserts and commits; seq N+1 is therefore never inserted,
+let alone seen, before N is committed. Within a process, appends that arrive
+together share one transaction and one WAL flush (group commit), exactly as
+in ``events.sqlite``: an idempotency key already used returns the original
+envelopes, then ``expected_seq`` is checked, per request; a conflicting
+request fails alone.
+
+The transaction also runs ``pg_notify``, which PostgreSQL delivers only once
+the commit is visible. Tailers wake on it (or on a local commit, or on a
+periodic poll) and always fetch by seq, so a lost notification or a dropped
+listener connection delays them at most one poll and loses nothing.
+
+A trigger rejects UPDATE, DELETE and TRUNCATE of the events table: the log is
+append-only for every client of the database. A marker table says the schema
+holds a Leitai log. ``?schema=NAME`` in the URL puts both in that schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg  # type: ignore[import-untyped]
+
+from events.catalog import AnyEvent
+from events.chain import Record
+from events.envelope import Actor, Envelope, encode_data, open_envelope, seal, utc_timestamp
+from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
+from events.store import EMPTY_HEAD, Clock, Head
+
+MARKER = "leitai-event-log"
+SCHEMA_VERSION = 1
+MAX_BATCH_EVENTS = 2000
+READ_CHUNK = 1000
+TAIL_POLL_SECONDS = 0.5  # the longest a tailer waits when a notification is lost
+LISTEN_BACKOFF = (0.1, 5.0)  # first and longest pause between listener reconnects
+_SCHEMA_LOCK = 0x4C544149  # "LTAI": serialises schema creation across processes
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS leitai_meta (
+    key   text PRIMARY KEY,
+    value text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS leitai_events (
+    stream     text   NOT NULL,
+    seq        bigint NOT NULL,
+    at         text   NOT NULL,
+    type       text   NOT NULL,
+    body       bytea  NOT NULL,
+    hash       text   NOT NULL,
+    idem_key   text,
+    idem_count integer,
+    PRIMARY KEY (stream, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS leitai_events_idem ON leitai_events (stream, idem_key)
+    WHERE idem_key IS NOT NULL;
+CREATE OR REPLACE FUNCTION leitai_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'leitai: the event log is append-only (% refused)', TG_OP;
+END $$;
+CREATE OR REPLACE TRIGGER leitai_events_no_change BEFORE UPDATE OR DELETE ON leitai_events
+    FOR EACH ROW EXECUTE FUNCTION leitai_append_only();
+CREATE OR REPLACE TRIGGER leitai_events_no_truncate BEFORE TRUNCATE ON leitai_events
+    FOR EACH STATEMENT EXECUTE FUNCTION leitai_append_only();
+INSERT INTO leitai_meta (key, value)
+    VALUES ('format', '{MARKER}'), ('schema_version', '{SCHEMA_VERSION}')
+    ON CONFLICT (key) DO NOTHING;
+"""
+
+_INSERT = """
+INSERT INTO leitai_events (stream, seq, at, type, body, hash, idem_key, idem_count)
+SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[],
+                     $6::text[], $7::text[], $8::integer[])
+"""
+_HEAD = "SELECT seq, hash FROM leitai_events WHERE stream = $1 ORDER BY seq DESC LIMIT 1"
+_KEYS = """
+SELECT e.stream, e.idem_key, e.seq, e.idem_count
+FROM leitai_events e JOIN unnest($1::text[], $2::text[]) AS k(stream, key)
+  ON e.stream = k.stream AND e.idem_key = k.key
+"""
+_RANGE = """
+SELECT seq, body, hash FROM leitai_events
+WHERE stream = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4
+"""
+# A loose index scan: one index probe per stream instead of a scan of every event.
+_STREAMS = """
+WITH RECURSIVE s AS (
+    (SELECT stream FROM leitai_events ORDER BY stream LIMIT 1)
+    UNION ALL
+    SELECT (SELECT stream FROM leitai_events WHERE stream > s.stream ORDER BY stream LIMIT 1)
+    FROM s WHERE s.stream IS NOT NULL
+)
+SELECT stream FROM s WHERE stream IS NOT NULL
+"""
+
+# Driver errors that mean "the database cannot be used now"; they become StoreUnavailable.
+_DRIVER_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+@dataclass
+class _Append:
+    stream: str
+    items: list[tuple[AnyEvent, bytes]]
+    actor: Actor
+    expected_seq: int
+    key: str | None
+    future: asyncio.Future[list[Envelope]] = field(repr=False)
+
+
+# What the write transaction decides for one request.
+_Outcome = list[Envelope] | ConflictError
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where a URL points: connection arguments and the schema of the log."""
+
+    dsn: str
+    schema: str | None
+
+    @property
+    def settings(self) -> dict[str, str]:
+        settings = {"synchronous_commit": "on", "application_name": self.application_name}
+        if self.schema is not None:
+            settings["search_path"] = _quote(self.schema)
+        return settings
+
+    @property
+    def application_name(self) -> str:
+        return f"leitai {self.schema}"[:63] if self.schema else "leitai"
+
+    @property
+    def channel(self) -> str:
+        """The NOTIFY channel: per schema, since channels are per database."""
+        return f"leitai:{self.schema or ''}"
+
+    @property
+    def where(self) -> str:
+        """The URL without credentials, for messages."""
+        parts = urlsplit(self.dsn)
+        host = parts.hostname or "localhost"
+        port = f":{parts.port}" if parts.port else ""
+        schema = f" schema {self.schema}" if self.schema else ""
+        return f"postgresql://{host}{port}{parts.path}{schema}"
+
+
+def parse_url(url: str) -> _Target:
+    """Split ``?schema=NAME`` off a ``postgresql://`` URL; asyncpg takes the rest."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((value for key, value in query if key == "schema"), None)
+    if schema == "":
+        raise ValueError(f"store URL {url!r}: the schema parameter is empty")
+    rest = urlencode([(key, value) for key, value in query if key != "schema"])
+    return _Target(urlunsplit(parts._replace(query=rest)), schema)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _lock_key(stream: str) -> int:
+    """The advisory lock of a stream: a signed 64-bit hash of its name."""
+    return int.from_bytes(hashlib.sha256(stream.encode()).digest()[:8], "big", signed=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextlib.contextmanager
+def _translated(target: _Target, doing: str) -> Iterator[None]:
+    """Driver errors raised inside become ``StoreUnavailable``."""
+    try:
+        yield
+    except _DRIVER_ERRORS as exc:
+        raise StoreUnavailable(f"{target.where}: {doing} failed: {_describe(exc)}") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+class PostgresStore:
+    """The PostgreSQL implementation of ``events.store.Store``."""
+
+    def __init__(self, target: _Target, pool: Any, clock: Clock) -> None:
+        self._target = target
+        self._pool = pool
+        self._clock = clock
+        self._writer: Any = None
+        self._queue: asyncio.Queue[_Append | None] = asyncio.Queue()
+        self._committed = asyncio.Event()
+        self._closed = False
+        loop = asyncio.get_running_loop()
+        self._loop_task = loop.create_task(self._write_loop())
+        self._listen_task = loop.create_task(self._listen_loop())
+
+    @classmethod
+    async def open(
+        cls, url: str, *, create: bool = True, clock: Clock | None = None
+    ) -> PostgresStore:
+        target = parse_url(url)
+        try:
+            conn = await asyncpg.connect(target.dsn, server_settings=target.settings)
+        except asyncpg.InvalidCatalogNameError as exc:
+            raise LogFormatError(f"{target.where}: no such database ({exc})") from None
+        except _DRIVER_ERRORS as exc:
+            raise StoreUnavailable(f"{target.where}: cannot connect: {_describe(exc)}") from None
+        try:
+            with _translated(target, "preparing the schema"):
+                await _prepare(conn, target, create)
+        finally:
+            await conn.close()
+        with _translated(target, "opening the connection pool"):
+            pool = await asyncpg.create_pool(
+                target.dsn, min_size=1, max_size=4, server_settings=target.settings
+            )
+        return cls(target, pool, clock or _now)
+
+    # --- the writer ---------------------------------------------------------
+
+    async def append(
+        self,
+        stream: str,
+        events: Sequence[AnyEvent],
+        *,
+        actor: Actor,
+        expected_seq: int,
+        idempotency_key: str | None = None,
+    ) -> list[Envelope]:
+        if self._closed:
+            raise StoreClosed("the store is closed")
+        if not events:
+            raise ValueError("append needs at least one event")
+        if len(events) > MAX_BATCH_EVENTS:
+            raise ValueError(f"append takes at most {MAX_BATCH_EVENTS} events at once")
+        items = [(event, encode_data(event)) for event in events]
+        future: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Append(stream, items, actor, expected_seq, idempotency_key, future))
+        return await future
+
+    async def _write_loop(self) -> None:
+        while True:
+            first = await self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            size = len(first.items)
+            while size < MAX_BATCH_EVENTS and not self._queue.empty():
+                nxt = self._queue.get_nowait()
+                if nxt is None:
+                    self._queue.put_nowait(None)  # finish this batch, then stop
+                    break
+                batch.append(nxt)
+                size += len(nxt.items)
+            await self._commit(batch)
+
+    async def _commit(self, batch: list[_Append]) -> None:
+        try:
+            if self._writer is None or self._writer.is_closed():
+                self._writer = await asyncpg.connect(
+                    self._target.dsn, server_settings=self._target.settings
+                )
+            outcomes = await self._commit_batch(self._writer, batch)
+        except _DRIVER_ERRORS as exc:
+            # The connection may be broken; the next batch opens a new one. If it
+            # broke during COMMIT the append may have happened: a retry with the
+            # same idempotency key finds out without appending twice.
+            self._drop_writer()
+            error = StoreUnavailable(
+                f"{self._target.where}: the event log could not be written: {_describe(exc)}"
+            )
+            for request in batch:
+                if not request.future.done():
+                    request.future.set_exception(error)
+            return
+        for request, outcome in zip(batch, outcomes, strict=True):
+            if request.future.done():  # the caller was cancelled
+                continue
+            if isinstance(outcome, ConflictError):
+                request.future.set_exception(outcome)
+            else:
+                request.future.set_result(outcome)
+        self._wake()
+
+    def _drop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.terminate()
+
+    async def _commit_batch(self, conn: Any, batch: list[_Append]) -> list[_Outcome]:
+        """Decide each request's fate and commit the batch in one transaction."""
+        at = utc_timestamp(self._clock())
+        async with conn.transaction():
+            # Lock every stream of the batch in one order: processes never deadlock.
+            for key in sorted({_lock_key(r.stream) for r in batch}):
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", key)
+            earlier = await _earlier_appends(conn, batch)
+            heads: dict[str, Head] = {}
+            columns: tuple[list[Any], ...] = tuple([] for _ in range(8))
+            outcomes: list[_Outcome] = []
+            for request in batch:
+                stream = request.stream
+                if request.key is not None and (stream, request.key) in earlier:
+                    outcomes.append(earlier[(stream, request.key)])
+                    continue
+                head = heads.get(stream)
+                if head is None:
+                    row = await conn.fetchrow(_HEAD, stream)
+                    head = Head(row["seq"], row["hash"]) if row else EMPTY_HEAD
+                if head.seq != request.expected_seq:
+                    outcomes.append(ConflictError(stream, request.expected_seq, head.seq))
+                    continue
+                envelopes = _seal_request(request, head, at, columns)
+                heads[stream] = Head(envelopes[-1].seq, envelopes[-1].hash)
+                if request.key is not None:
+                    earlier[(stream, request.key)] = envelopes
+                outcomes.append(envelopes)
+            if heads:
+                await conn.execute(_INSERT, *columns)
+                # Delivered by PostgreSQL only when (and if) this transaction commits.
+                await conn.execute(
+                    "SELECT pg_notify($1, s) FROM unnest($2::text[]) AS s",
+                    self._target.channel,
+                    list(heads),
+                )
+        return outcomes
+
+    # --- readers ------------------------------------------------------------
+
+    async def read_records(
+        self, stream: str, from_seq: int = 1, to_seq: int | None = None
+    ) -> AsyncGenerator[Record, None]:
+        last = to_seq if to_seq is not None else 2**62
+        next_seq = from_seq
+        while next_seq <= last:
+            # Keyset pages: constant memory, and no connection held between pages.
+            self._check_open()
+            with _translated(self._target, "reading"):
+                rows = await self._pool.fetch(_RANGE, stream, next_seq, last, READ_CHUNK)
+            for seq, body, hash_ in rows:
+                yield Record(seq, body, hash_)
+            if len(rows) < READ_CHUNK:
+                return
+            next_seq = rows[-1][0] + 1
+
+    async def read(
+        self, stream: str, from_seq: int = 1, to_seq: int | None = None
+    ) -> AsyncIterator[Envelope]:
+        async for record in self.read_records(stream, from_seq, to_seq):
+            yield open_envelope(record.body, record.hash)
+
+    async def tail(self, stream: str, from_seq: int = 1) -> AsyncIterator[Envelope]:
+        next_seq = from_seq
+        while True:
+            committed = self._committed  # taken before reading: no missed wake-up
+            found = False
+            async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):
+                found = True
+                next_seq = envelope.seq + 1
+                yield envelope
+            if not found:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(committed.wait(), TAIL_POLL_SECONDS)
+                self._check_open()
+
+    async def head(self, stream: str) -> Head:
+        self._check_open()
+        with _translated(self._target, "reading the head"):
+            row = await self._pool.fetchrow(_HEAD, stream)
+        return Head(row["seq"], row["hash"]) if row else EMPTY_HEAD
+
+    async def streams(self) -> list[str]:
+        self._check_open()
+        with _translated(self._target, "listing the streams"):
+            rows = await self._pool.fetch(_STREAMS)
+        return [row["stream"] for row in rows]
+
+    # --- notifications ------------------------------------------------------
+
+    def _wake(self) -> None:
+        committed, self._committed = self._committed, asyncio.Event()
+        committed.set()
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake()
+
+    async def _listen_loop(self) -> None:
+        """Keep one connection LISTENing, reconnecting with backoff when it drops."""
+        pause = LISTEN_BACKOFF[0]
+        while True:
+            try:
+                conn = await asyncpg.connect(
+                    self._target.dsn, server_settings=self._target.settings
+                )
+            except _DRIVER_ERRORS:
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, LISTEN_BACKOFF[1])
+                continue
+            pause = LISTEN_BACKOFF[0]
+            try:
+                await self._listen_on(conn)
+            except _DRIVER_ERRORS:
+                pass
+            finally:
+                conn.terminate()
+
+    async def _listen_on(self, conn: Any) -> None:
+        """Wake tailers on each notification until ``conn`` is lost."""
+        lost = asyncio.Event()
+        conn.add_termination_listener(lambda _conn: lost.set())
+        await conn.add_listener(self._target.channel, self._on_notify)
+        self._wake()  # commits made while no one listened
+        while not conn.is_closed():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lost.wait(), LISTEN_BACKOFF[1])
+
+    # --- life cycle ---------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreClosed("the store is closed")
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put_nowait(None)
+        await self._loop_task
+        self._listen_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._listen_task
+        if self._writer is not None:
+            with contextlib.suppress(*_DRIVER_ERRORS):
+                await self._writer.close()
+        with contextlib.suppress(*_DRIVER_ERRORS):
+            await self._pool.close()
+        self._committed.set()  # wake tailers so they see the store closed
+
+
+def _seal_request(
+    request: _Append, head: Head, at: str, columns: tuple[list[Any], ...]
+) -> list[Envelope]:
+    """Seal one request's events after ``head``, adding its rows to ``columns``."""
+    seq, prev = head
+    envelopes: list[Envelope] = []
+    for index, (event, data) in enumerate(request.items):
+        seq += 1
+        body, hash_ = seal(
+            stream=request.stream,
+            seq=seq,
+            at=at,
+            actor=request.actor,
+            event=event,
+            data=data,
+            prev=prev,
+        )
+        first = index == 0 and request.key is not None
+        row = (
+            request.stream,
+            seq,
+            at,
+            event.TYPE,
+            body,
+            hash_,
+            request.key if first else None,
+            len(request.items) if first else None,
+        )
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+        envelopes.append(
+            Envelope(
+                stream=request.stream,
+                seq=seq,
+                at=at,
+                actor=request.actor,
+                type=event.TYPE,
+                v=event.VERSION,
+                data=event,
+                prev=prev,
+                hash=hash_,
+            )
+        )
+        prev = hash_
+    return envelopes
+
+
+async def _earlier_appends(conn: Any, batch: list[_Append]) -> dict[tuple[str, str], _Outcome]:
+    """The envelopes of earlier appends whose idempotency keys this batch repeats."""
+    keyed = {(r.stream, r.key) for r in batch if r.key is not None}
+    if not keyed:
+        return {}
+    streams, keys = zip(*keyed, strict=True)
+    found: dict[tuple[str, str], _Outcome] = {}
+    for row in await conn.fetch(_KEYS, list(streams), list(keys)):
+        first, count = row["seq"], row["idem_count"]
+        rows = await conn.fetch(_RANGE, row["stream"], first, first + count - 1, count)
+        found[(row["stream"], row["idem_key"])] = [open_envelope(r[1], r[2]) for r in rows]
+    return found
+
+
+async def _prepare(conn: Any, target: _Target, create: bool) -> None:
+    """Check that the schema holds a Leitai log, creating it if allowed."""
+    marker = await _marker(conn)
+    if marker == MARKER:
+        return
+    if marker is not None:
+        raise LogFormatError(f"{target.where}: not a Leitai database (leitai_meta says {marker!r})")
+    if await conn.fetchval("SELECT to_regclass('leitai_events')") is not None:
+        raise LogFormatError(f"{target.where}: not a Leitai database (no leitai_meta marker)")
+    if not create:
+        raise LogFormatError(f"{target.where}: no Leitai database here")
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+        if target.schema is not None:
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(target.schema)}")
+        await conn.execute(SCHEMA)
+
+
+async def _marker(conn: Any) -> str | None:
+    """The ``format`` entry of ``leitai_meta``, or None when there is no such table."""
+    if await conn.fetchval("SELECT to_regclass('leitai_meta')") is None:
+        return None
+    value = await conn.fetchval("SELECT value FROM leitai_meta WHERE key = 'format'")
+    return str(value) if value is not None else ""
