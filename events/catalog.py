@@ -56,17 +56,27 @@ class Event(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 # --- the competition -------------------------------------------------------
 
 
+class RoundPlan(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One round the competition is planned to have."""
+
+    round: Id
+    name: Label
+
+
 class CompetitionCreated(Event, frozen=True):
     """The first event of every stream: what the competition is called and how
     it writes numbers. ``decimals`` and ``rounding`` govern every published
     score; ``languages`` lists the languages of its pages and exports, the
-    first being the default."""
+    first being the default. ``rounds`` lists the planned rounds in order: the
+    first is opened by ``RoundOpened`` at once, each later one when
+    contestants advance into it (empty: rounds are opened as they come)."""
 
     TYPE: ClassVar[str] = "competition_created"
     title: Label
     languages: tuple[Language, ...] = ("zh-CN", "en")
     decimals: Decimals = 2
     rounding: Rounding = "half_up"
+    rounds: tuple[RoundPlan, ...] = ()
 
 
 class SettingsChanged(Event, frozen=True):
