@@ -1,0 +1,173 @@
+"""The store contract, held by every backend (see tests/conftest.py: ``backend``)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from events.catalog import ContestantCalled
+from events.chain import averify_records
+from events.envelope import GENESIS, Actor, Envelope
+from events.errors import ConflictError
+from events.store import EMPTY_HEAD, Store, open_store
+from tests.store.appender import append_retrying
+
+ADMIN = Actor(role="admin", id="a1")
+
+
+def called(*names: str) -> list[ContestantCalled]:
+    return [ContestantCalled(contestant=name) for name in names]
+
+
+async def read_all(store: Store, stream: str) -> list[Envelope]:
+    return [envelope async for envelope in store.read(stream)]
+
+
+async def assert_chain_valid(store: Store, stream: str, length: int) -> None:
+    verdict = await averify_records(stream, store.read_records(stream), deep=True)
+    assert verdict.ok, verdict.problem
+    assert verdict.head_seq == length
+    assert await store.head(stream) == (verdict.head_seq, verdict.head_hash)
+
+
+async def test_200_concurrent_appenders_get_every_seq_once(store: Store) -> None:
+    names = [f"c{i}" for i in range(200)]
+    acked = await asyncio.gather(*(append_retrying(store, "comp", name) for name in names))
+
+    stored = await read_all(store, "comp")
+    assert [e.seq for e in stored] == list(range(1, 201))
+    assert {e.data for e in stored} == set(called(*names))
+    assert sorted(acked, key=lambda e: e.seq) == stored
+    await assert_chain_valid(store, "comp", 200)
+
+
+async def test_same_expected_seq_exactly_one_wins(store: Store) -> None:
+    before = await store.append("comp", called("c0"), actor=ADMIN, expected_seq=0)
+
+    results = await asyncio.gather(
+        store.append("comp", called("a"), actor=ADMIN, expected_seq=1),
+        store.append("comp", called("b"), actor=ADMIN, expected_seq=1),
+        return_exceptions=True,
+    )
+
+    [won] = [r for r in results if isinstance(r, list)]
+    [lost] = [r for r in results if isinstance(r, BaseException)]
+    assert isinstance(lost, ConflictError)
+    assert (lost.expected_seq, lost.head_seq) == (1, 2)
+    assert await read_all(store, "comp") == before + won
+    with pytest.raises(ConflictError, match="at seq 2, not at the expected seq 1"):
+        await store.append("comp", called("c"), actor=ADMIN, expected_seq=1)
+    await assert_chain_valid(store, "comp", 2)
+
+
+async def test_idempotency_key_returns_the_first_append(store: Store) -> None:
+    first = await store.append(
+        "comp", called("a", "b"), actor=ADMIN, expected_seq=0, idempotency_key="sub-1"
+    )
+    # A retry: even with a stale expected_seq and other events, nothing is appended.
+    again = await store.append(
+        "comp", called("x"), actor=ADMIN, expected_seq=0, idempotency_key="sub-1"
+    )
+    assert again == first
+    assert [e.seq for e in first] == [1, 2]
+    assert await read_all(store, "comp") == first
+    # The key belongs to its stream: another stream may use it.
+    other = await store.append(
+        "other", called("a"), actor=ADMIN, expected_seq=0, idempotency_key="sub-1"
+    )
+    assert [e.seq for e in other] == [1]
+
+
+async def test_idempotency_key_appended_concurrently(store: Store) -> None:
+    results = await asyncio.gather(
+        *(
+            store.append("comp", called("a", "b"), actor=ADMIN, expected_seq=0, idempotency_key="k")
+            for _ in range(5)
+        )
+    )
+    assert all(result == results[0] for result in results)
+    assert await read_all(store, "comp") == results[0]
+    await assert_chain_valid(store, "comp", 2)
+
+
+async def test_idempotency_key_appended_from_two_connections(store_url: str, store: Store) -> None:
+    second = await open_store(store_url)
+    try:
+        results = await asyncio.gather(
+            store.append("comp", called("a"), actor=ADMIN, expected_seq=0, idempotency_key="k"),
+            second.append("comp", called("a"), actor=ADMIN, expected_seq=0, idempotency_key="k"),
+        )
+    finally:
+        await second.close()
+    assert results[0] == results[1]
+    assert await read_all(store, "comp") == results[0]
+
+
+async def test_read_streams_in_seq_order_within_bounds(store: Store) -> None:
+    expected = 0
+    for size in (1000, 999, 2):  # more than one page of every store's reader
+        batch = called(*(f"c{expected + i}" for i in range(size)))
+        await store.append("comp", batch, actor=ADMIN, expected_seq=expected)
+        expected += size
+
+    assert [e.seq for e in await read_all(store, "comp")] == list(range(1, 2002))
+    window = [e.seq async for e in store.read("comp", from_seq=999, to_seq=1003)]
+    assert window == [999, 1000, 1001, 1002, 1003]
+    assert [e.seq async for e in store.read("comp", from_seq=2000)] == [2000, 2001]
+    assert [e.seq async for e in store.read("comp", from_seq=2002)] == []
+    assert [e.seq async for e in store.read("comp", from_seq=5, to_seq=4)] == []
+    assert [r.seq async for r in store.read_records("comp", 1, 3)] == [1, 2, 3]
+    assert [e.seq async for e in store.read("nothing")] == []
+
+
+async def test_tail_yields_existing_then_new_events(store_url: str, store: Store) -> None:
+    await store.append("comp", called("a", "b", "c"), actor=ADMIN, expected_seq=0)
+    tail = store.tail("comp", from_seq=2)
+    try:
+        async with asyncio.timeout(10):
+            assert [(await anext(tail)).seq for _ in range(2)] == [2, 3]
+            waiting = asyncio.ensure_future(anext(tail))
+            await store.append("comp", called("d"), actor=ADMIN, expected_seq=3)
+            assert (await waiting).data == ContestantCalled(contestant="d")
+            # An append by another store on the same database (as by another process).
+            other = await open_store(store_url)
+            try:
+                waiting = asyncio.ensure_future(anext(tail))
+                await other.append("comp", called("e", "f"), actor=ADMIN, expected_seq=4)
+                assert (await waiting).seq == 5
+                assert (await anext(tail)).seq == 6
+            finally:
+                await other.close()
+    finally:
+        await tail.aclose()
+
+
+async def test_streams_and_head(store: Store) -> None:
+    assert await store.streams() == []
+    assert await store.head("comp") == EMPTY_HEAD == (0, GENESIS)
+    await store.append("comp-b", called("a"), actor=ADMIN, expected_seq=0)
+    envelopes = await store.append("comp-a", called("a", "b"), actor=ADMIN, expected_seq=0)
+    assert await store.streams() == ["comp-a", "comp-b"]
+    assert await store.head("comp-a") == (2, envelopes[-1].hash)
+
+
+async def test_streams_keep_independent_seqs_and_chains(store: Store) -> None:
+    streams = ["north", "south", "east"]
+    await asyncio.gather(
+        *(append_retrying(store, stream, f"{stream}{i}") for i in range(20) for stream in streams)
+    )
+    for stream in streams:
+        stored = await read_all(store, stream)
+        assert [e.seq for e in stored] == list(range(1, 21))
+        assert stored[0].prev == GENESIS
+        assert {e.stream for e in stored} == {stream}
+        await assert_chain_valid(store, stream, 20)
+
+
+async def test_envelopes_returned_are_those_read_back(store: Store) -> None:
+    envelopes = await store.append("comp", called("a", "b"), actor=ADMIN, expected_seq=0)
+    assert await read_all(store, "comp") == envelopes
+    first, second = envelopes
+    assert (first.prev, second.prev) == (GENESIS, first.hash)
+    assert first.actor == ADMIN and first.at == second.at and first.at.endswith("Z")
