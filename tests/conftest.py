@@ -8,8 +8,10 @@ reason, except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
+import sys
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
@@ -29,6 +31,7 @@ class Backend(ABC):
 
     name: str
     url: str
+    table: str = "events"
     driver_errors: tuple[type[Exception], ...]
 
     @abstractmethod
@@ -42,8 +45,6 @@ class Backend(ABC):
     @abstractmethod
     async def bad_locations(self) -> dict[str, str]:
         """URLs of a location that is missing, empty and not a Leitai database."""
-
-    table = "events"
 
 
 class SqliteBackend(Backend):
@@ -128,6 +129,24 @@ class PostgresBackend(Backend):
                 await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         finally:
             await conn.close()
+
+
+async def leitai(*args: str) -> tuple[int, str, str]:
+    """Run the ``leitai`` CLI in a new process: exit code, stdout, stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "server.cli",
+        *args,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    async with asyncio.timeout(60):
+        stdout, stderr = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
 
 
 async def require_postgres() -> None:

@@ -1,7 +1,8 @@
 """Appends to one stream in a loop and prints each acknowledged seq.
 
 The subprocess of the store tests: ``python -m tests.store.appender URL STREAM
-NAME COUNT`` appends COUNT events (0: until killed), each naming NAME and its
+NAME COUNT`` prints ``ready`` once the store is open, waits for a line on
+stdin, then appends COUNT events (0: until killed), each naming NAME and its
 number, retrying on a conflict with the stream's fresh head, and prints the
 seq of every append the store acknowledged, flushed at once, so that a test
 killing it knows exactly what was promised durable.
@@ -39,6 +40,8 @@ async def append_retrying(store: Store, stream: str, contestant: str) -> Envelop
 async def run(url: str, stream: str, name: str, count: int) -> None:
     store = await open_store(url)
     try:
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)  # the test starts every appender at once
         numbers = range(count) if count else itertools.count()
         for number in numbers:
             envelope = await append_retrying(store, stream, f"{name}-{number}")
