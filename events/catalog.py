@@ -33,7 +33,13 @@ Rounding = Literal["half_up", "half_even"]
 Decimals = Annotated[int, Meta(ge=0, le=4)]
 
 
-class Label(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={"zh_cn": "zh-CN"}):
+class Value(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Base of the values inside events. Members equal to their default are
+    not written, so adding a member with a default leaves the canonical
+    bytes of every existing event unchanged."""
+
+
+class Label(Value, frozen=True, rename={"zh_cn": "zh-CN"}):
     """A text shown to people, in Chinese and in English (either may be empty)."""
 
     zh_cn: str = ""
@@ -46,8 +52,9 @@ class Label(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename={"zh
         return self.zh_cn or self.en
 
 
-class Event(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """Base of every event; ``TYPE`` and ``VERSION`` name it in the envelope."""
+class Event(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Base of every event; ``TYPE`` and ``VERSION`` name it in the envelope.
+    As with ``Value``, members equal to their default are not written."""
 
     TYPE: ClassVar[str]
     VERSION: ClassVar[int] = 1
@@ -56,7 +63,7 @@ class Event(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 # --- the competition -------------------------------------------------------
 
 
-class RoundPlan(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class RoundPlan(Value, frozen=True):
     """One round the competition is planned to have."""
 
     round: Id
@@ -181,7 +188,7 @@ class PanelAssigned(Event, frozen=True):
 # --- how scores are given and combined -------------------------------------
 
 
-class Criterion(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class Criterion(Value, frozen=True):
     """One line of the scoresheet: points from ``0`` to ``maximum``; the
     judge's total is the sum of ``weight × points`` over all criteria."""
 
@@ -205,7 +212,7 @@ TieBreakKind = Literal["live", "component", "untrimmed_mean", "spread", "shared"
 AwardScope = Literal["group", "overall"]
 
 
-class Component(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class Component(Value, frozen=True):
     """One term of the composite: ``weight × score from source``. The source
     ``live`` is the judges' aggregate on the day; any other source names prior
     scores recorded with ``PriorScoreRecorded`` (expert review, self-assessment)."""
@@ -215,7 +222,7 @@ class Component(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     label: Label = Label()
 
 
-class TieBreak(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class TieBreak(Value, frozen=True):
     """One step of the tie-break chain, tried in order after the rounded
     final: ``live`` (higher live aggregate), ``component`` (higher score from
     ``source``), ``untrimmed_mean`` (higher mean of all counted totals),
@@ -226,7 +233,7 @@ class TieBreak(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     source: Id | None = None
 
 
-class AwardTier(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class AwardTier(Value, frozen=True):
     """One award, given in list order to the contestants not yet awarded:
     by rank (``count`` places) or by share (``share`` of the ranked field,
     count = half-up of share × size), within each group or overall.
@@ -243,7 +250,7 @@ class AwardTier(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     eliminates: bool = False
 
 
-class Advancement(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class Advancement(Value, frozen=True):
     """The best ``count`` of each group (or overall) go on to the next round."""
 
     count: int
@@ -355,7 +362,7 @@ class ResultRevealed(Event, frozen=True):
     rank: int | None = None
 
 
-class AwardGiven(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class AwardGiven(Value, frozen=True):
     """One line of a published award list."""
 
     contestant: Id
@@ -410,8 +417,5 @@ AnyEvent = (
 )
 """The union of every event type; ``match`` on it in the folds."""
 
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.TYPE: cls
-    for cls in AnyEvent.__args__
-}
+EVENT_TYPES: dict[str, type[Event]] = {cls.TYPE: cls for cls in AnyEvent.__args__}
 """Every event class by its ``TYPE``."""
