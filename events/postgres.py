@@ -363,17 +363,28 @@ class PostgresStore:
             yield open_envelope(record.body, record.hash)
 
     async def tail(self, stream: str, from_seq: int = 1) -> AsyncIterator[Envelope]:
+        """Every envelope from ``from_seq`` on; rides out a lost database connection.
+
+        While the database cannot be reached the tail retries with backoff
+        instead of ending: it resumes at the next seq it has not yielded.
+        """
         next_seq = from_seq
+        pause = LISTEN_BACKOFF[0]
         while True:
             committed = self._committed  # taken before reading: no missed wake-up
             found = False
-            async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):
-                found = True
-                next_seq = envelope.seq + 1
-                yield envelope
+            try:
+                async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):
+                    found = True
+                    next_seq = envelope.seq + 1
+                    yield envelope
+                pause = LISTEN_BACKOFF[0]
+                wait = TAIL_POLL_SECONDS
+            except StoreUnavailable:
+                wait, pause = pause, min(pause * 2, LISTEN_BACKOFF[1])
             if not found:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(committed.wait(), TAIL_POLL_SECONDS)
+                    await asyncio.wait_for(committed.wait(), wait)
                 self._check_open()
 
     async def head(self, stream: str) -> Head:

@@ -122,6 +122,19 @@ class PostgresBackend(Backend):
             "another program's database": self.url_for(other),
         }
 
+    async def terminate_store_connections(self) -> int:
+        """Kill every server session of the stores on this schema, as a restart would."""
+        conn = await asyncpg.connect(PG_URL)
+        try:
+            killed: int = await conn.fetchval(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = $1",
+                f"leitai {self.schema}",
+            )
+        finally:
+            await conn.close()
+        return killed
+
     async def drop(self) -> None:
         conn = await asyncpg.connect(PG_URL)
         try:
