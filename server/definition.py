@@ -1,0 +1,521 @@
+"""The competition definition file: one TOML file → the events that create a competition.
+
+``load_definition`` reads the file (and the CSV or XLSX files it names),
+checks everything a competition needs before its first event exists, and
+returns the ordered events. It appends nothing and holds no secret, so a
+mistake costs nothing: ``DefinitionError`` says in one line which file, which
+field (or spreadsheet row and column), what was found and what was expected.
+docs/competition-file.md is the reference of the format.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import msgspec
+from msgspec import Meta
+
+from events.catalog import (
+    AnyEvent,
+    CompetitionCreated,
+    ContestantRegistered,
+    Decimals,
+    GroupDefined,
+    Id,
+    JudgeRegistered,
+    Label,
+    Language,
+    Name,
+    PanelAssigned,
+    PriorScoreRecorded,
+    Rounding,
+    RoundOpened,
+    RoundPlan,
+    RulesSet,
+    ScoresheetDefined,
+)
+from server.explain import Segment, dotted, explain
+from server.roster import Place, RosterError, SheetRef, read_roster
+
+
+class DefinitionError(Exception):
+    """A competition file that cannot create a competition; ``str`` is one line."""
+
+
+class JudgeEntry(msgspec.Struct, frozen=True):
+    """A judge the server issues a token for."""
+
+    id: str
+    name: str
+    panel: str
+
+
+class Definition(msgspec.Struct, frozen=True):
+    """A checked competition: its stream id and the events that create it, in order."""
+
+    stream: str
+    events: list[AnyEvent]
+    judges: list[JudgeEntry]
+
+
+# --- the shape of the file ---------------------------------------------------
+
+
+class GroupIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: Label
+
+
+class RoundIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: Label
+
+
+class PanelIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    groups: Annotated[list[Id], Meta(min_length=1)]
+
+
+class ContestantIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: Name
+    organisation: Name
+    group: Id
+    round: Id | None = None
+    prior: dict[Id, Decimal] = {}
+
+
+class JudgeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: Name
+    organisation: Name
+    panel: Id
+    shadow: bool = False
+
+
+DEFAULT_ROUND = RoundIn(id="final", name=Label(zh_cn="决赛", en="Final"))
+
+
+class CompetitionFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    title: Label
+    groups: Annotated[list[GroupIn], Meta(min_length=1)]
+    panels: Annotated[list[PanelIn], Meta(min_length=1)]
+    scoresheet: ScoresheetDefined
+    contestants: list[ContestantIn] | SheetRef | str
+    judges: list[JudgeIn] | SheetRef | str
+    languages: Annotated[tuple[Language, ...], Meta(min_length=1)] = ("zh-CN", "en")
+    decimals: Decimals = 2
+    rounding: Rounding = "half_up"
+    rounds: Annotated[tuple[RoundIn, ...], Meta(min_length=1)] = (DEFAULT_ROUND,)
+    rules: RulesSet = RulesSet()
+
+
+# --- entry points ------------------------------------------------------------
+
+
+def load_definition(path: Path) -> Definition:
+    """The competition defined by the TOML file at ``path``; named files are
+    read relative to its directory."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DefinitionError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return _load(text, path.parent, str(path), confine=False)
+
+
+def load_definition_text(
+    text: str, base_dir: Path, *, name: str = "competition file"
+) -> Definition:
+    """The competition defined by TOML ``text`` (an upload). Files it names are
+    read from ``base_dir`` and must lie inside it; ``name`` is how messages
+    call the text."""
+    return _load(text.removeprefix("\ufeff"), base_dir, name, confine=True)
+
+
+def definition_from_data(
+    data: Mapping[str, object], *, name: str, base_dir: Path | None = None
+) -> Definition:
+    """The competition defined by ``data``, shaped as the parsed TOML file
+    (how ``server.sample`` builds the demo). Without ``base_dir`` it may name
+    no files."""
+    return _Checker(data, name, base_dir, confine=True).definition()
+
+
+def _load(text: str, base_dir: Path, name: str, *, confine: bool) -> Definition:
+    try:
+        data = tomllib.loads(text, parse_float=_decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise DefinitionError(f"{name}: not valid TOML: {exc}") from None
+    return _Checker(data, name, base_dir, confine=confine).definition()
+
+
+def _decimal(text: str) -> Decimal:
+    """A TOML float as an exact Decimal, in fixed-point form (``1e2`` → ``100``)."""
+    value = Decimal(text)
+    if value.is_finite() and value.as_tuple().exponent > 0:  # type: ignore[operator]
+        return value.quantize(Decimal(1))
+    return value
+
+
+# --- checking --------------------------------------------------------------
+
+T = TypeVar("T")
+R = TypeVar("R", ContestantIn, JudgeIn)
+Contestants = list[tuple[ContestantIn, Place]]
+Judges = list[tuple[JudgeIn, Place]]
+
+
+class _Checker:
+    """Checks one file; every method raises ``DefinitionError`` on the first mistake."""
+
+    def __init__(
+        self, data: Mapping[str, object], name: str, base_dir: Path | None, *, confine: bool
+    ) -> None:
+        self.data = data
+        self.name = name
+        self.base_dir = base_dir
+        self.confine = confine
+
+    def fail(self, path: list[Segment] | str, problem: str) -> DefinitionError:
+        where = path if isinstance(path, str) else dotted(path)
+        return DefinitionError(f"{self.name}: {where}: {problem}")
+
+    def definition(self) -> Definition:
+        try:
+            doc = msgspec.convert(self.data, CompetitionFile)
+        except msgspec.ValidationError as exc:
+            path, problem = explain(exc, self.data, CompetitionFile)
+            raise self.fail(path, problem) from None
+        contestants = self.roster("contestants", doc.contestants, ContestantIn, doc)
+        judges = self.roster("judges", doc.judges, JudgeIn, doc)
+        self.check_settings(doc)
+        self.check_scoresheet(doc.scoresheet)
+        self.check_rules(doc)
+        self.check_panels(doc)
+        self.check_contestants(doc, contestants)
+        self.check_judges(doc, judges)
+        self.check_scores_possible(doc, contestants, judges)
+        return _events(doc, contestants, judges)
+
+    # --- the people ---------------------------------------------------
+
+    def roster(
+        self, key: str, value: list[R] | SheetRef | str, kind: type[R], doc: CompetitionFile
+    ) -> list[tuple[R, Place]]:
+        if isinstance(value, list):
+            return [
+                (record, Place.inline(self.name, f"{key}[{index}]"))
+                for index, record in enumerate(value)
+            ]
+        ref = SheetRef(file=value) if isinstance(value, str) else value
+        sources = {
+            component.source: component.label
+            for component in doc.rules.composite
+            if component.source != "live"
+        }
+        try:
+            return read_roster(
+                ref,
+                kind=kind,
+                base_dir=self.base_dir,
+                confine=self.confine,
+                prior_sources=sources if kind is ContestantIn else {},
+                where=f"{self.name}: {key}",
+            )
+        except RosterError as exc:
+            raise DefinitionError(str(exc)) from None
+
+    # --- the settings -------------------------------------------------
+
+    def check_settings(self, doc: CompetitionFile) -> None:
+        self.unique(["languages"], doc.languages, lambda language: language)
+        self.label(["title"], doc.title)
+        self.unique(["groups"], doc.groups, lambda group: group.id)
+        for index, group in enumerate(doc.groups):
+            self.label(["groups", index, "name"], group.name)
+        self.unique(["rounds"], doc.rounds, lambda round_: round_.id)
+        for index, round_ in enumerate(doc.rounds):
+            self.label(["rounds", index, "name"], round_.name)
+
+    def check_scoresheet(self, sheet: ScoresheetDefined) -> None:
+        if not sheet.criteria:
+            raise self.fail("scoresheet.criteria", "empty; expected at least one criterion")
+        self.unique(["scoresheet", "criteria"], sheet.criteria, lambda c: c.key, what="key")
+        step = Decimal(1).scaleb(-sheet.places)
+        for index, criterion in enumerate(sheet.criteria):
+            path: list[Segment] = ["scoresheet", "criteria", index]
+            self.label([*path, "label"], criterion.label)
+            self.positive([*path, "maximum"], criterion.maximum)
+            self.positive([*path, "weight"], criterion.weight)
+            if criterion.maximum % step:
+                raise self.fail(
+                    [*path, "maximum"],
+                    f"{criterion.maximum} cannot be entered with places = {sheet.places}; "
+                    f"expected a multiple of {step}",
+                )
+
+    def check_rules(self, doc: CompetitionFile) -> None:
+        rules = doc.rules
+        composite = rules.composite
+        if not composite:
+            raise self.fail("rules.composite", 'empty; expected at least { source = "live" }')
+        self.unique(["rules", "composite"], composite, lambda c: c.source, what="source")
+        for index, component in enumerate(composite):
+            self.positive(["rules", "composite", index, "weight"], component.weight)
+        if all(component.source != "live" for component in composite):
+            raise self.fail("rules.composite", 'no component has source "live" (the judges)')
+        total = sum((component.weight for component in composite), Decimal(0))
+        if total != 1:
+            terms = " + ".join(f"{c.source} {c.weight}" for c in composite)
+            raise self.fail("rules.composite", f"the weights sum to {total} ({terms}), not 1")
+        sources = {component.source for component in composite}
+        for index, tie_break in enumerate(rules.tie_breaks):
+            path: list[Segment] = ["rules", "tie_breaks", index]
+            if tie_break.kind == "component":
+                if tie_break.source is None:
+                    raise self.fail([*path, "source"], 'missing; "component" needs a source')
+                self.known([*path, "source"], tie_break.source, sources, "composite source")
+            elif tie_break.source is not None:
+                raise self.fail(
+                    [*path, "source"], f'only "component" takes a source, not "{tie_break.kind}"'
+                )
+            if tie_break.kind == "shared" and index != len(rules.tie_breaks) - 1:
+                raise self.fail([*path, "kind"], '"shared" ends the chain; nothing may follow it')
+        self.check_awards(rules)
+        if rules.advancement is not None:
+            if rules.advancement.count < 1:
+                raise self.fail(
+                    "rules.advancement.count",
+                    f"expected a whole number >= 1, found {rules.advancement.count}",
+                )
+            if len(doc.rounds) < 2:
+                raise self.fail(
+                    "rules.advancement",
+                    "there is only one round to advance from; add the next one to rounds",
+                )
+
+    def check_awards(self, rules: RulesSet) -> None:
+        self.unique(["rules", "awards"], rules.awards, lambda tier: tier.key, what="key")
+        shares: Counter[str] = Counter()
+        for index, tier in enumerate(rules.awards):
+            path: list[Segment] = ["rules", "awards", index]
+            self.label([*path, "name"], tier.name)
+            if tier.by == "rank":
+                if tier.count is None or tier.count < 1:
+                    found = "nothing" if tier.count is None else str(tier.count)
+                    raise self.fail(
+                        [*path, "count"],
+                        f'expected a whole number >= 1 for by = "rank", found {found}',
+                    )
+                if tier.share is not None:
+                    raise self.fail([*path, "share"], 'by = "rank" takes a count, not a share')
+            else:
+                if tier.share is None:
+                    raise self.fail(
+                        [*path, "share"], 'missing; by = "share" needs a share (0.1 is 10%)'
+                    )
+                self.number([*path, "share"], tier.share, above=Decimal(0), most=Decimal(1))
+                if tier.count is not None:
+                    raise self.fail([*path, "count"], 'by = "share" takes a share, not a count')
+                shares[tier.scope] += tier.share  # type: ignore[assignment]
+        for scope, total in shares.items():
+            if total > 1:
+                raise self.fail(
+                    "rules.awards",
+                    f'the shares of the "{scope}" awards sum to {total}, more than 1',
+                )
+
+    # --- who scores whom ----------------------------------------------
+
+    def check_panels(self, doc: CompetitionFile) -> None:
+        self.unique(["panels"], doc.panels, lambda panel: panel.id)
+        groups = {group.id for group in doc.groups}
+        for index, panel in enumerate(doc.panels):
+            self.unique(
+                ["panels", index, "groups"], panel.groups, lambda group: group, what="group"
+            )
+            for position, listed in enumerate(panel.groups):
+                self.known(["panels", index, "groups", position], listed, groups, "group")
+        scored = {group for panel in doc.panels for group in panel.groups}
+        for index, defined in enumerate(doc.groups):
+            if defined.id not in scored:
+                raise self.fail(
+                    ["groups", index],
+                    f'no panel scores group "{defined.id}"; add it to a panel\'s groups',
+                )
+
+    def check_contestants(self, doc: CompetitionFile, contestants: Contestants) -> None:
+        groups = {group.id for group in doc.groups}
+        rounds = {round_.id for round_ in doc.rounds}
+        sources = {c.source for c in doc.rules.composite if c.source != "live"}
+        scale = sum((c.weight * c.maximum for c in doc.scoresheet.criteria), Decimal(0))
+        seen: dict[str, Place] = {}
+        for record, place in contestants:
+            self.first(seen, record.id, place, "contestant")
+            self.known_at(place.at("group"), record.group, groups, "group")
+            if record.round is not None:
+                self.known_at(place.at("round"), record.round, rounds, "round")
+            for source, value in record.prior.items():
+                where = place.at(f"prior.{source}")
+                if source not in sources:
+                    hint = ", ".join(sorted(sources)) or 'none: "live" is the only component'
+                    raise DefinitionError(
+                        f'{where}: "{source}" is not a prior source of rules.composite '
+                        f"(expected one of: {hint})"
+                    )
+                if not value.is_finite() or not 0 <= value <= scale:
+                    raise DefinitionError(
+                        f"{where}: expected a number from 0 to {scale} "
+                        f"(the scale of the scoresheet), found {value}"
+                    )
+
+    def check_judges(self, doc: CompetitionFile, judges: Judges) -> None:
+        panels = {panel.id for panel in doc.panels}
+        seen: dict[str, Place] = {}
+        for record, place in judges:
+            self.first(seen, record.id, place, "judge")
+            self.known_at(place.at("panel"), record.panel, panels, "panel")
+        staffed = {record.panel for record, _ in judges}
+        for index, panel in enumerate(doc.panels):
+            if panel.id not in staffed:
+                raise self.fail(["panels", index], f'no judge sits on panel "{panel.id}"')
+
+    def check_scores_possible(
+        self, doc: CompetitionFile, contestants: Contestants, judges: Judges
+    ) -> None:
+        """Every contestant can get enough counted scores for the aggregation
+        and the quorum, after judges of the same organisation stand aside."""
+        rules = doc.rules
+        need, rule = rules.quorum, f"quorum = {rules.quorum}"
+        if rules.aggregation == "trimmed_mean" and 2 * rules.trim + 1 > need:
+            need, rule = 2 * rules.trim + 1, f"trimmed_mean with trim = {rules.trim}"
+        counted = [judge for judge, _ in judges if not judge.shadow]
+        by_group = {
+            group.id: [
+                j for j in counted for p in doc.panels if p.id == j.panel and group.id in p.groups
+            ]
+            for group in doc.groups
+        }
+        for index, group in enumerate(doc.groups):
+            size = len(by_group[group.id])
+            if rules.aggregation == "closest_pair" and size != 3:
+                raise self.fail(
+                    "rules.aggregation",
+                    f'closest_pair needs a panel of 3, but {size} counted judges score group "{group.id}"',
+                )
+            if size < need:
+                raise self.fail(
+                    ["groups", index],
+                    f"{rule} needs {need} counted scores, but only {size} judges "
+                    f'(not shadow) score group "{group.id}"',
+                )
+        for record, place in contestants:
+            able = [j for j in by_group[record.group] if j.organisation != record.organisation]
+            if len(able) < need:
+                recused = len(by_group[record.group]) - len(able)
+                raise DefinitionError(
+                    f"{place.at('organisation')}: {rule} needs {need} counted scores, "
+                    f'but only {len(able)} judges can score "{record.id}": {recused} of '
+                    f'"{record.organisation}" stand aside'
+                )
+
+    # --- small checks ---------------------------------------------------
+
+    def unique(
+        self, path: list[Segment], items: Iterable[T], key: Callable[[T], str], what: str = "id"
+    ) -> None:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            value = key(item)
+            if value in seen:
+                raise self.fail([*path, index], f'{what} "{value}" appears twice')
+            seen.add(value)
+
+    def first(self, seen: dict[str, Place], id_: str, place: Place, what: str) -> None:
+        if id_ in seen:
+            raise DefinitionError(
+                f'{place.at("id")}: {what} id "{id_}" is already used by {seen[id_].describe()}'
+            )
+        seen[id_] = place
+
+    def known(self, path: list[Segment], value: str, known: set[str], what: str) -> None:
+        where = f"{self.name}: {dotted(path)}"
+        self.known_at(where, value, known, what)
+
+    @staticmethod
+    def known_at(where: str, value: str, known: set[str], what: str) -> None:
+        if value not in known:
+            options = ", ".join(f'"{k}"' for k in sorted(known))
+            raise DefinitionError(f'{where}: unknown {what} "{value}"; expected one of: {options}')
+
+    def label(self, path: list[Segment], label: Label) -> None:
+        if not (label.zh_cn.strip() or label.en.strip()):
+            raise self.fail(path, 'empty; expected { zh-CN = "…", en = "…" } with at least one')
+
+    def positive(self, path: list[Segment], value: Decimal) -> None:
+        self.number(path, value, above=Decimal(0))
+
+    def number(
+        self, path: list[Segment], value: Decimal, *, above: Decimal, most: Decimal | None = None
+    ) -> None:
+        if not value.is_finite() or value <= above or (most is not None and value > most):
+            bound = f"more than {above}" + (f" and at most {most}" if most is not None else "")
+            raise self.fail(path, f"expected a number {bound}, found {value}")
+
+
+# --- the events ------------------------------------------------------------
+
+
+def _events(doc: CompetitionFile, contestants: Contestants, judges: Judges) -> Definition:
+    first = doc.rounds[0]
+    events: list[AnyEvent] = [
+        CompetitionCreated(
+            title=doc.title,
+            languages=doc.languages,
+            decimals=doc.decimals,
+            rounding=doc.rounding,
+            rounds=tuple(RoundPlan(round=r.id, name=r.name) for r in doc.rounds),
+        )
+    ]
+    events += [GroupDefined(group=group.id, name=group.name) for group in doc.groups]
+    events.append(RoundOpened(round=first.id, name=first.name))
+    entrants = [record for record, _ in contestants]
+    events += [
+        ContestantRegistered(
+            contestant=c.id,
+            name=c.name,
+            organisation=c.organisation,
+            group=c.group,
+            round=c.round or first.id,
+        )
+        for c in entrants
+    ]
+    panel = [record for record, _ in judges]
+    events += [
+        JudgeRegistered(
+            judge=j.id, name=j.name, organisation=j.organisation, panel=j.panel, shadow=j.shadow
+        )
+        for j in panel
+    ]
+    events += [PanelAssigned(panel=p.id, groups=tuple(p.groups)) for p in doc.panels]
+    events += [doc.scoresheet, doc.rules]
+    order = [c.source for c in doc.rules.composite]
+    events += [
+        PriorScoreRecorded(contestant=c.id, source=source, value=c.prior[source])
+        for c in entrants
+        for source in order
+        if source in c.prior
+    ]
+    return Definition(
+        stream=doc.id,
+        events=events,
+        judges=[JudgeEntry(id=j.id, name=j.name, panel=j.panel) for j in panel],
+    )

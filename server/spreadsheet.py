@@ -1,0 +1,158 @@
+"""Reading a table from a CSV or XLSX file: one header row, then one record per row.
+
+Cells come back as ``str``, ``int``, ``bool``, ``Decimal`` or ``None`` (empty).
+A number typed into a workbook arrives from openpyxl as a float; it is turned
+into the ``Decimal`` of its shortest representation (``86.5``, never
+``86.4999…``), which is what the cell shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+Cell = str | int | bool | Decimal | None
+
+
+class SpreadsheetError(Exception):
+    """A file that cannot be read as a table; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record: its row number as the spreadsheet shows it, and its cells."""
+
+    number: int
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header row and the non-empty rows below it."""
+
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def read_table(
+    path: Path, *, sheet: str | None = None, header_row: int = 1, encoding: str = "utf-8"
+) -> Table:
+    """The table in ``path`` (``.csv`` or ``.xlsx``), its header on ``header_row``.
+
+    ``sheet`` names a workbook's sheet (the first one by default); ``encoding``
+    is a CSV file's encoding (UTF-8, with or without a byte order mark, by
+    default; ``gb18030`` reads what Excel saves on a Chinese Windows).
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        if sheet is not None:
+            raise SpreadsheetError("a CSV file has no sheets; remove `sheet`")
+        lines = _csv_rows(path, encoding)
+    elif suffix in (".xlsx", ".xlsm"):
+        lines = _xlsx_rows(path, sheet)
+    else:
+        raise SpreadsheetError(f"expected a .csv or .xlsx file, found {path.suffix or 'no suffix'}")
+    return _table(lines, header_row)
+
+
+def _csv_rows(path: Path, encoding: str) -> list[tuple[Cell, ...]]:
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        with path.open(encoding=codec, newline="") as file:
+            return [tuple(_csv_cell(value) for value in line) for line in csv.reader(file)]
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(
+            f"not {encoding} text (byte {exc.start}); save it as CSV UTF-8, "
+            'or set encoding = "gb18030" for a file saved by Excel on Chinese Windows'
+        ) from None
+    except LookupError:
+        raise SpreadsheetError(f"unknown encoding {encoding!r}") from None
+    except csv.Error as exc:
+        raise SpreadsheetError(f"not a readable CSV file: {exc}") from None
+    except OSError as exc:
+        raise SpreadsheetError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def _csv_cell(value: str) -> Cell:
+    value = value.strip()
+    return value or None
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[Cell, ...]]:
+    import openpyxl  # type: ignore[import-untyped]
+    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+
+    try:
+        # openpyxl warns about workbook features it does not read (data
+        # validation, conditional formats); they do not matter for values.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise SpreadsheetError(f"not a readable XLSX workbook: {exc}") from None
+    except OSError as exc:
+        raise SpreadsheetError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        if sheet is None:
+            worksheet = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            names = ", ".join(f'"{name}"' for name in book.sheetnames)
+            raise SpreadsheetError(f'no sheet "{sheet}"; the workbook has {names}')
+        return [
+            tuple(_xlsx_cell(value) for value in line)
+            for line in worksheet.iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
+
+
+def _xlsx_cell(value: object) -> Cell:
+    match value:
+        case None | bool() | int() | Decimal():
+            return value
+        case float():
+            return Decimal(repr(value))
+        case str():
+            return value.strip() or None
+        case datetime() | date() | time():
+            return value.isoformat()
+        case _:
+            return str(value)
+
+
+def _table(lines: list[tuple[Cell, ...]], header_row: int) -> Table:
+    if len(lines) < header_row:
+        raise SpreadsheetError(f"no header row (row {header_row} is past the end of the file)")
+    header = lines[header_row - 1]
+    headers = tuple("" if cell is None else str(cell).strip() for cell in header)
+    if not any(headers):
+        raise SpreadsheetError(f"row {header_row}, the header row, is empty")
+    rows: list[Row] = []
+    for number, line in enumerate(lines[header_row:], start=header_row + 1):
+        if all(cell is None for cell in line):
+            continue
+        cells = line[: len(headers)] + (None,) * (len(headers) - len(line))
+        for index in range(len(headers), len(line)):
+            if line[index] is not None:
+                raise SpreadsheetError(
+                    f"row {number}, column {column_letter(index)}: a value under no header"
+                )
+        rows.append(Row(number, cells))
+    return Table(headers, tuple(rows))
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet name of a 0-based column (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
