@@ -78,15 +78,27 @@ INSERT INTO leitai_meta (key, value)
     ON CONFLICT (key) DO NOTHING;
 """
 
-_INSERT = """
-INSERT INTO leitai_events (stream, seq, at, type, body, hash, idem_key, idem_count)
-SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[],
-                     $6::text[], $7::text[], $8::integer[])
+_INSERT_AND_NOTIFY = """
+WITH inserted AS (
+    INSERT INTO leitai_events (stream, seq, at, type, body, hash, idem_key, idem_count)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[],
+                         $6::text[], $7::text[], $8::integer[])
+    RETURNING stream
+)
+SELECT pg_notify($9, stream) FROM (SELECT DISTINCT stream FROM inserted) AS streams
 """
 _HEAD = "SELECT seq, hash FROM leitai_events WHERE stream = $1 ORDER BY seq DESC LIMIT 1"
-_KEYS = """
-SELECT e.stream, e.idem_key, e.seq, e.idem_count
-FROM leitai_events e JOIN unnest($1::text[], $2::text[]) AS k(stream, key)
+# The heads of the batch's streams (idem_key NULL; seq NULL when empty), and the first
+# rows of earlier appends under the batch's idempotency keys: one round trip.
+_HEADS_AND_KEYS = """
+SELECT s.stream, NULL::text AS idem_key, h.seq, h.hash, NULL::integer AS idem_count
+FROM unnest($1::text[]) AS s(stream)
+LEFT JOIN LATERAL (
+    SELECT seq, hash FROM leitai_events e WHERE e.stream = s.stream ORDER BY seq DESC LIMIT 1
+) AS h ON true
+UNION ALL
+SELECT e.stream, e.idem_key, e.seq, NULL, e.idem_count
+FROM leitai_events e JOIN unnest($2::text[], $3::text[]) AS k(stream, key)
   ON e.stream = k.stream AND e.idem_key = k.key
 """
 _RANGE = """
@@ -274,14 +286,17 @@ class PostgresStore:
                     self._target.dsn, server_settings=self._target.settings
                 )
             outcomes = await self._commit_batch(self._writer, batch)
-        except _DRIVER_ERRORS as exc:
+        except Exception as exc:
             # The connection may be broken; the next batch opens a new one. If it
             # broke during COMMIT the append may have happened: a retry with the
-            # same idempotency key finds out without appending twice.
+            # same idempotency key finds out without appending twice. Any other
+            # exception is a bug: its callers get it, and the loop serves the rest.
             self._drop_writer()
-            error = StoreUnavailable(
-                f"{self._target.where}: the event log could not be written: {_describe(exc)}"
-            )
+            error: Exception = exc
+            if isinstance(exc, _DRIVER_ERRORS):
+                error = StoreUnavailable(
+                    f"{self._target.where}: the event log could not be written: {_describe(exc)}"
+                )
             for request in batch:
                 if not request.future.done():
                     request.future.set_exception(error)
@@ -301,25 +316,28 @@ class PostgresStore:
             writer.terminate()
 
     async def _commit_batch(self, conn: Any, batch: list[_Append]) -> list[_Outcome]:
-        """Decide each request's fate and commit the batch in one transaction."""
+        """Decide each request's fate and commit the batch in one transaction.
+
+        Four round trips whatever the batch holds: BEGIN with the locks, the
+        heads and earlier keys, the insert with its notifications, COMMIT.
+        """
         at = utc_timestamp(self._clock())
-        async with conn.transaction():
-            # Lock every stream of the batch in one order: processes never deadlock.
-            for key in sorted({_lock_key(r.stream) for r in batch}):
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", key)
-            earlier = await _earlier_appends(conn, batch)
-            heads: dict[str, Head] = {}
+        # Lock every stream of the batch in one order, so processes never deadlock;
+        # the keys are integers made here, safe to write into the statement.
+        locks = sorted({_lock_key(r.stream) for r in batch})
+        await conn.execute("BEGIN" + "".join(f"; SELECT pg_advisory_xact_lock({k})" for k in locks))
+        try:
+            # A statement after the locks: its snapshot holds every earlier commit.
+            heads, earlier = await _heads_and_earlier(conn, batch)
             columns: tuple[list[Any], ...] = tuple([] for _ in range(8))
             outcomes: list[_Outcome] = []
+            appended = False
             for request in batch:
                 stream = request.stream
                 if request.key is not None and (stream, request.key) in earlier:
                     outcomes.append(earlier[(stream, request.key)])
                     continue
-                head = heads.get(stream)
-                if head is None:
-                    row = await conn.fetchrow(_HEAD, stream)
-                    head = Head(row["seq"], row["hash"]) if row else EMPTY_HEAD
+                head = heads[stream]
                 if head.seq != request.expected_seq:
                     outcomes.append(ConflictError(stream, request.expected_seq, head.seq))
                     continue
@@ -328,14 +346,16 @@ class PostgresStore:
                 if request.key is not None:
                     earlier[(stream, request.key)] = envelopes
                 outcomes.append(envelopes)
-            if heads:
-                await conn.execute(_INSERT, *columns)
-                # Delivered by PostgreSQL only when (and if) this transaction commits.
-                await conn.execute(
-                    "SELECT pg_notify($1, s) FROM unnest($2::text[]) AS s",
-                    self._target.channel,
-                    list(heads),
-                )
+                appended = True
+            if appended:
+                # NOTIFY is delivered by PostgreSQL only when (and if) this commits.
+                await conn.execute(_INSERT_AND_NOTIFY, *columns, self._target.channel)
+            await conn.execute("COMMIT")
+        except BaseException:
+            if not conn.is_closed():
+                with contextlib.suppress(*_DRIVER_ERRORS):
+                    await conn.execute("ROLLBACK")
+            raise
         return outcomes
 
     # --- readers ------------------------------------------------------------
@@ -508,18 +528,25 @@ def _seal_request(
     return envelopes
 
 
-async def _earlier_appends(conn: Any, batch: list[_Append]) -> dict[tuple[str, str], _Outcome]:
-    """The envelopes of earlier appends whose idempotency keys this batch repeats."""
-    keyed = {(r.stream, r.key) for r in batch if r.key is not None}
-    if not keyed:
-        return {}
-    streams, keys = zip(*keyed, strict=True)
-    found: dict[tuple[str, str], _Outcome] = {}
-    for row in await conn.fetch(_KEYS, list(streams), list(keys)):
-        first, count = row["seq"], row["idem_count"]
-        rows = await conn.fetch(_RANGE, row["stream"], first, first + count - 1, count)
-        found[(row["stream"], row["idem_key"])] = [open_envelope(r[1], r[2]) for r in rows]
-    return found
+async def _heads_and_earlier(
+    conn: Any, batch: list[_Append]
+) -> tuple[dict[str, Head], dict[tuple[str, str], _Outcome]]:
+    """The head of each stream of ``batch``, and the envelopes of earlier appends
+    whose idempotency keys the batch repeats."""
+    streams = sorted({r.stream for r in batch})
+    keyed = sorted({(r.stream, r.key) for r in batch if r.key is not None})
+    heads: dict[str, Head] = {}
+    earlier: dict[tuple[str, str], _Outcome] = {}
+    rows = await conn.fetch(
+        _HEADS_AND_KEYS, streams, [stream for stream, _ in keyed], [key for _, key in keyed]
+    )
+    for stream, key, seq, hash_, count in rows:
+        if key is None:
+            heads[stream] = Head(seq, hash_) if seq is not None else EMPTY_HEAD
+        else:
+            records = await conn.fetch(_RANGE, stream, seq, seq + count - 1, count)
+            earlier[(stream, key)] = [open_envelope(r["body"], r["hash"]) for r in records]
+    return heads, earlier
 
 
 async def _prepare(conn: Any, target: _Target, create: bool) -> None:
