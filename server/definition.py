@@ -373,7 +373,7 @@ class _Checker:
                     )
                 if not value.is_finite() or not 0 <= value <= scale:
                     raise DefinitionError(
-                        f"{where}: expected a number from 0 to {scale} "
+                        f"{where}: expected a number from 0 to {scale.normalize():f} "
                         f"(the scale of the scoresheet), found {value}"
                     )
 
@@ -423,8 +423,8 @@ class _Checker:
                 recused = len(by_group[record.group]) - len(able)
                 raise DefinitionError(
                     f"{place.at('organisation')}: {rule} needs {need} counted scores, "
-                    f'but only {len(able)} judges can score "{record.id}": {recused} of '
-                    f'"{record.organisation}" stand aside'
+                    f'but only {len(able)} judges can score "{record.id}" ({recused} from '
+                    f'"{record.organisation}" must stand aside)'
                 )
 
     # --- small checks ---------------------------------------------------
