@@ -1,0 +1,188 @@
+"""The audit: every judge's sheets with corrections, severity and consistency.
+
+Severity is the mean of (judge's total − the contestant's exact aggregate)
+over the contestants the judge scored that have an aggregate: negative is a
+harsh judge. Consistency is Spearman's rank correlation between the judge's
+totals and the contestants' finals over the ranked contestants they scored.
+A mark is flagged when it is further than ``FLAG_SHARE`` of the sheet's
+maximum total from the median of the contestant's valid marks.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import msgspec
+
+from projections import rules
+from projections.standings import MarkResult, Result, sheet_maximum, standings
+from projections.state import Competition, Judge, Mark
+
+FLAG_SHARE = Decimal("0.15")
+"""A mark more than 15% of the maximum total away from the median is flagged."""
+
+_VALID = (None, "trimmed_low", "trimmed_high", "not_closest")
+
+
+class SheetVersion(msgspec.Struct, frozen=True):
+    """One submission or amendment of a sheet, as logged."""
+
+    seq: int
+    kind: str
+    points: dict[str, Decimal]
+    abstain: bool
+    total: Decimal | None
+    by: str
+    reason: str | None
+
+
+class AuditedSheet(msgspec.Struct, frozen=True):
+    contestant: str
+    versions: tuple[SheetVersion, ...]
+    """Oldest first; the last is the sheet in force."""
+    total: Decimal | None
+    value: Decimal | None
+    """The total as aggregated (normalised when the rules say so)."""
+    counted: bool
+    reason: str | None
+    median: Decimal | None
+    """Median of the contestant's valid marks (exact; halves kept)."""
+    deviation: Decimal | None
+    flagged: bool
+
+
+class JudgeAudit(msgspec.Struct, frozen=True):
+    judge: str
+    name: str
+    organisation: str
+    panel: str
+    shadow: bool
+    sheets: tuple[AuditedSheet, ...]
+    corrections: int
+    """Sheets replaced by a later submission or amended by an admin."""
+    severity: Decimal | None
+    consistency: Decimal | None
+    flagged: int
+
+
+class AuditView(msgspec.Struct, frozen=True):
+    stream: str
+    seq: int
+    round: str | None
+    flag_share: Decimal
+    judges: tuple[JudgeAudit, ...]
+
+
+def audit(state: Competition, round: str | None = None) -> AuditView:
+    """Every judge's record in ``round`` (default: the round being run)."""
+    round_ = state.round(round)
+    if round_ is None:
+        return AuditView(state.stream, state.seq, None, FLAG_SHARE, ())
+    results = standings(state, round_).results
+    limit = rules.EXACT.multiply(FLAG_SHARE, sheet_maximum(state))
+    per_judge: dict[str, list[AuditedSheet]] = {}
+    severity: dict[str, list[Fraction]] = {}
+    pairs: dict[str, list[tuple[Decimal, Decimal]]] = {}
+    for contestant_id, result in results.items():
+        entry = result.entry
+        if entry is None:
+            continue
+        valid = [m.value for m in result.marks if m.reason in _VALID and m.value is not None]
+        middle = rules.median(valid) if valid else None
+        history: dict[str, list[Mark]] = {}
+        for mark in sorted((*entry.superseded, *entry.marks.values()), key=lambda m: m.seq):
+            history.setdefault(mark.judge, []).append(mark)
+        for scored in result.marks:
+            judge_id = scored.mark.judge
+            sheet = _sheet(state, contestant_id, scored, history[judge_id], middle, limit)
+            per_judge.setdefault(judge_id, []).append(sheet)
+            if scored.value is not None and result.exact_aggregate is not None:
+                severity.setdefault(judge_id, []).append(
+                    Fraction(scored.value) - result.exact_aggregate
+                )
+            if scored.value is not None and result.status == "scored":
+                pairs.setdefault(judge_id, []).append((scored.value, _final(result)))
+    return AuditView(
+        stream=state.stream,
+        seq=state.seq,
+        round=round_.id,
+        flag_share=FLAG_SHARE,
+        judges=tuple(
+            _judge(state, judge, per_judge.get(judge.id, []), severity, pairs)
+            for judge in state.judges.values()
+        ),
+    )
+
+
+def _final(result: Result) -> Decimal:
+    assert result.final is not None
+    return result.final
+
+
+def _sheet(
+    state: Competition,
+    contestant: str,
+    scored: MarkResult,
+    history: list[Mark],
+    middle: Fraction | None,
+    limit: Decimal,
+) -> AuditedSheet:
+    deviation = None
+    if middle is not None and scored.value is not None:
+        deviation = rules.to_decimal(Fraction(scored.value) - middle)
+    return AuditedSheet(
+        contestant=contestant,
+        versions=tuple(
+            SheetVersion(
+                seq=m.seq,
+                kind=m.kind,
+                points=m.points,
+                abstain=m.abstain,
+                total=None if m.abstain else rules.judge_total(state.scoresheet.criteria, m.points),
+                by=m.by,
+                reason=m.reason,
+            )
+            for m in history
+        ),
+        total=scored.total,
+        value=scored.value,
+        counted=scored.counted,
+        reason=scored.reason,
+        median=rules.to_decimal(middle) if middle is not None else None,
+        deviation=deviation,
+        flagged=deviation is not None and abs(deviation) > limit,
+    )
+
+
+def _judge(
+    state: Competition,
+    judge: Judge,
+    sheets: list[AuditedSheet],
+    severity: dict[str, list[Fraction]],
+    pairs: dict[str, list[tuple[Decimal, Decimal]]],
+) -> JudgeAudit:
+    differences = severity.get(judge.id)
+    correlation = rules.spearman(pairs.get(judge.id, []))
+    return JudgeAudit(
+        judge=judge.id,
+        name=judge.name,
+        organisation=judge.organisation,
+        panel=judge.panel,
+        shadow=judge.shadow,
+        sheets=tuple(sheets),
+        corrections=sum(len(s.versions) - 1 for s in sheets),
+        severity=(
+            rules.round_to(
+                sum(differences, Fraction(0)) / len(differences), state.decimals, state.rounding
+            )
+            if differences
+            else None
+        ),
+        consistency=(
+            rules.round_to(Fraction(correlation), 3, "half_even")
+            if correlation is not None
+            else None
+        ),
+        flagged=sum(1 for s in sheets if s.flagged),
+    )

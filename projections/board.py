@@ -1,0 +1,249 @@
+"""The board: a round's results per group and overall, for the admin or the public.
+
+The public form shows a contestant's figures only once their result is
+revealed; ranks are then among the revealed contestants, and awards only
+once published. Movement compares each revealed contestant's rank with the
+rank they had before the round's latest reveal (see docs/rules.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+import msgspec
+
+from events.catalog import Label
+from projections.standings import Result, Status, rank_fields, standings
+from projections.state import Competition, Round
+
+
+class JudgeScore(msgspec.Struct, frozen=True):
+    """One judge's total for a contestant; ``dropped`` says why it does not count."""
+
+    judge: str
+    name: str
+    total: Decimal | None
+    counted: bool
+    dropped: str | None = None
+    shadow: bool = False
+    normalised: Decimal | None = None
+    """The total as aggregated, when the rules normalise each judge's marks."""
+
+
+class ComponentScore(msgspec.Struct, frozen=True):
+    """One term of the composite: ``weight × value`` (``value`` None: missing)."""
+
+    source: str
+    label: Label
+    weight: Decimal
+    value: Decimal | None
+
+
+class BoardRow(msgspec.Struct, frozen=True):
+    contestant: str
+    name: str
+    organisation: str
+    group: str
+    status: Status
+    revealed: bool
+    rank: int | None
+    movement: int | None
+    """Places gained (positive) or lost since the round's previous reveal."""
+    judges_counted: int
+    judges: tuple[JudgeScore, ...]
+    aggregate: Decimal | None
+    components: tuple[ComponentScore, ...]
+    final: Decimal | None
+    award: str | None
+    award_name: Label | None
+
+
+class GroupTable(msgspec.Struct, frozen=True):
+    group: str
+    name: Label
+    rows: tuple[BoardRow, ...]
+
+
+class BoardView(msgspec.Struct, frozen=True):
+    stream: str
+    seq: int
+    round: str | None
+    round_name: Label
+    public: bool
+    decimals: int
+    awards_published: bool
+    on_stage: str | None
+    overall: tuple[BoardRow, ...]
+    groups: tuple[GroupTable, ...]
+
+
+_UNRANKED_ORDER: dict[str, int] = {
+    "scored": 0,
+    "incomplete": 1,
+    "withheld": 2,
+    "pending": 3,
+    "withdrawn": 4,
+    "disqualified": 5,
+}
+
+Field = list[tuple[str, int]]
+
+
+def board(state: Competition, round: str | None = None, *, public: bool) -> BoardView:
+    """The board of ``round`` (default: the round being run)."""
+    round_ = state.round(round)
+    if round_ is None:
+        return BoardView(
+            state.stream,
+            state.seq,
+            None,
+            Label(),
+            public,
+            state.decimals,
+            False,
+            state.on_stage,
+            (),
+            (),
+        )
+    table = standings(state, round_)
+    revealed = [c for c in round_.reveals if _revealed(round_, c)]
+    shown = set(revealed)
+    public_overall, public_groups = rank_fields(
+        state, (table.results[c] for c in revealed if c in table.results)
+    )
+    before_overall, before_groups = rank_fields(
+        state, (table.results[c] for c in revealed[:-1] if c in table.results)
+    )
+    if public:
+        overall, groups = public_overall, public_groups
+    else:
+        overall, groups = table.overall, table.groups
+    awards = _awards(state, round_, {} if public else {c: t.key for c, t in table.awards.items()})
+    position = {c: i for i, c in enumerate(round_.order or tuple(round_.members))}
+
+    def rows(
+        results: Iterable[Result], ranks: Field, now: Field, before: Field
+    ) -> tuple[BoardRow, ...]:
+        rank_of = dict(ranks)
+        movement = _movement(now, before)
+        made = [
+            _row(state, r, rank_of.get(r.contestant.id), movement, awards, public, shown)
+            for r in results
+        ]
+        made.sort(
+            key=lambda row: (
+                row.rank is None,
+                row.rank or 0,
+                _UNRANKED_ORDER[row.status],
+                position.get(row.contestant, len(position)),
+                row.contestant,
+            )
+        )
+        return tuple(made)
+
+    results = list(table.results.values())
+    group_ids = list(state.groups) + sorted(
+        {r.contestant.group for r in results} - set(state.groups)
+    )
+    return BoardView(
+        stream=state.stream,
+        seq=state.seq,
+        round=round_.id,
+        round_name=round_.name,
+        public=public,
+        decimals=state.decimals,
+        awards_published=round_.awards is not None,
+        on_stage=state.on_stage,
+        overall=rows(results, overall, public_overall, before_overall),
+        groups=tuple(
+            GroupTable(
+                group,
+                state.groups.get(group, Label()),
+                rows(
+                    [r for r in results if r.contestant.group == group],
+                    groups.get(group, []),
+                    public_groups.get(group, []),
+                    before_groups.get(group, []),
+                ),
+            )
+            for group in group_ids
+            if any(r.contestant.group == group for r in results)
+        ),
+    )
+
+
+def _revealed(round_: Round, contestant: str) -> bool:
+    entry = round_.entries.get(contestant)
+    return entry is not None and entry.revealed is not None
+
+
+def _movement(now: Field, before: Field) -> dict[str, int]:
+    earlier = dict(before)
+    return {c: earlier[c] - rank for c, rank in now if c in earlier}
+
+
+def _awards(state: Competition, round_: Round, provisional: Mapping[str, str]) -> dict[str, str]:
+    """Published awards when there are any, else ``provisional`` ones."""
+    if round_.awards is not None:
+        return {given.contestant: given.award for given in round_.awards.awards}
+    return dict(provisional)
+
+
+def _row(
+    state: Competition,
+    result: Result,
+    rank: int | None,
+    movement: Mapping[str, int],
+    awards: Mapping[str, str],
+    public: bool,
+    shown: set[str],
+) -> BoardRow:
+    contestant = result.contestant
+    award = awards.get(contestant.id)
+    award_name = next((t.name for t in state.rules.awards if t.key == award), None)
+    visible = not public or contestant.id in shown
+    status: Status = result.status
+    if public and not visible and not contestant.out:
+        status = "pending"
+    return BoardRow(
+        contestant=contestant.id,
+        name=contestant.name,
+        organisation=contestant.organisation,
+        group=contestant.group,
+        status=status,
+        revealed=contestant.id in shown,
+        rank=rank,
+        movement=movement.get(contestant.id),
+        judges_counted=result.counted if visible else 0,
+        judges=_judges(state, result, public) if visible else (),
+        aggregate=result.aggregate if visible else None,
+        components=tuple(
+            ComponentScore(c.source, c.label, c.weight, value if visible else None)
+            for c, value in result.components
+        ),
+        final=result.final if visible else None,
+        award=award,
+        award_name=award_name if award is not None else None,
+    )
+
+
+_PUBLIC_REASONS = (None, "trimmed_low", "trimmed_high", "not_closest")
+"""Marks the public sees once revealed: counted ones and those the method dropped."""
+
+
+def _judges(state: Competition, result: Result, public: bool) -> tuple[JudgeScore, ...]:
+    normalise = state.rules.normalise
+    return tuple(
+        JudgeScore(
+            judge=m.mark.judge,
+            name=judge.name if (judge := state.judges.get(m.mark.judge)) else m.mark.judge,
+            total=m.total,
+            counted=m.counted,
+            dropped=m.reason,
+            shadow=judge.shadow if judge else False,
+            normalised=m.value if normalise else None,
+        )
+        for m in result.marks
+        if not public or m.reason in _PUBLIC_REASONS
+    )

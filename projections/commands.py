@@ -1,0 +1,132 @@
+"""What the server accepts: one Struct per command, checked by ``decide``.
+
+Each command is tagged by ``type`` (``{"type": "submit_score", …}``) so a
+single ``Decoder(Command)`` reads any of them; decoding one class directly
+works without the tag. Shapes are checked here (unknown fields refused,
+ids and lengths bounded); everything that depends on the competition
+(ranges, decimals, who may score) is checked by ``decide``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from events.catalog import CriterionKey, Id, Label, Reason, SubmissionId
+
+Points = Annotated[dict[CriterionKey, Decimal], Meta(min_length=1, max_length=32)]
+Seed = Annotated[str, Meta(min_length=1, max_length=128)]
+
+
+class _Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type"):
+    pass
+
+
+class SubmitScore(_Command, frozen=True, tag="submit_score"):
+    """A judge's sheet for the contestant; ``submission_id`` is chosen by the
+    device and stays the same across retries."""
+
+    contestant: Id
+    points: Points
+    submission_id: SubmissionId
+    abstain: bool = False
+
+
+class CallContestant(_Command, frozen=True, tag="call_contestant"):
+    contestant: Id
+    open_scoring: bool = True
+
+
+class OpenScoring(_Command, frozen=True, tag="open_scoring"):
+    contestant: Id
+
+
+class CloseScoring(_Command, frozen=True, tag="close_scoring"):
+    contestant: Id
+
+
+class Reveal(_Command, frozen=True, tag="reveal"):
+    contestant: Id
+
+
+class AmendScore(_Command, frozen=True, tag="amend_score"):
+    """An admin's correction of a judge's sheet after scoring closed."""
+
+    judge: Id
+    contestant: Id
+    points: Points
+    reason: Reason
+    abstain: bool = False
+
+
+class RecuseJudge(_Command, frozen=True, tag="recuse_judge"):
+    """Recuse ``judge`` for ``contestant``, or for everyone when it is None."""
+
+    judge: Id
+    reason: Reason
+    contestant: Id | None = None
+
+
+class WithdrawContestant(_Command, frozen=True, tag="withdraw_contestant"):
+    contestant: Id
+    reason: Reason
+
+
+class DisqualifyContestant(_Command, frozen=True, tag="disqualify_contestant"):
+    contestant: Id
+    reason: Reason
+
+
+class DrawOrder(_Command, frozen=True, tag="draw_order"):
+    round: Id
+    seed: Seed
+
+
+class OpenRound(_Command, frozen=True, tag="open_round"):
+    round: Id
+    name: Label
+
+
+class CloseRound(_Command, frozen=True, tag="close_round"):
+    round: Id
+
+
+class AdvanceRound(_Command, frozen=True, tag="advance_round"):
+    """Close ``from_round`` and open ``to_round`` with those who advance."""
+
+    from_round: Id
+    to_round: Id
+    name: Label
+
+
+class PublishAwards(_Command, frozen=True, tag="publish_awards"):
+    round: Id
+
+
+class RecordPriorScore(_Command, frozen=True, tag="record_prior_score"):
+    contestant: Id
+    source: Id
+    value: Decimal
+
+
+Command = (
+    SubmitScore
+    | CallContestant
+    | OpenScoring
+    | CloseScoring
+    | Reveal
+    | AmendScore
+    | RecuseJudge
+    | WithdrawContestant
+    | DisqualifyContestant
+    | DrawOrder
+    | OpenRound
+    | CloseRound
+    | AdvanceRound
+    | PublishAwards
+    | RecordPriorScore
+)
+"""Every command; ``msgspec.json.Decoder(Command)`` decodes any of them by ``type``."""

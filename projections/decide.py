@@ -1,0 +1,673 @@
+"""``decide``: a command and the state give events to append, or a rejection.
+
+Pure: it reads the state, never changes it, and returns either the events
+to append (after which ``apply`` folds them) or a ``Rejection`` with a
+machine-readable code and an HTTP status: 403 permission, 404 unknown
+thing, 409 conflict with the state, 422 invalid value.
+
+A repeated ``submission_id`` from the same judge with the same content is
+not an error: the rejection code ``duplicate_submission`` (status 200)
+carries the ``seq`` of the first submission, whose receipt the server
+returns. The same id with different content is ``submission_id_reused``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import msgspec
+
+from events.catalog import (
+    AnyEvent,
+    AwardGiven,
+    AwardsPublished,
+    ContestantCalled,
+    ContestantDisqualified,
+    ContestantsAdvanced,
+    ContestantWithdrawn,
+    JudgeRecused,
+    PriorScoreRecorded,
+    ResultRevealed,
+    RoundClosed,
+    RoundOpened,
+    RunningOrderDrawn,
+    ScoreAmended,
+    ScoreSubmitted,
+    ScoringClosed,
+    ScoringOpened,
+)
+from events.envelope import Actor
+from projections import rules
+from projections.commands import (
+    AdvanceRound,
+    AmendScore,
+    CallContestant,
+    CloseRound,
+    CloseScoring,
+    Command,
+    DisqualifyContestant,
+    DrawOrder,
+    OpenRound,
+    OpenScoring,
+    PublishAwards,
+    RecordPriorScore,
+    RecuseJudge,
+    Reveal,
+    SubmitScore,
+    WithdrawContestant,
+)
+from projections.draw import draw_order
+from projections.standings import rank_fields, standings
+from projections.state import Competition, Contestant, Entry, Judge, Round
+
+PRIOR_MAXIMUM = Decimal(1_000_000)
+"""The largest prior score accepted (values are 0 … this, at most 4 decimals)."""
+
+
+class Rejection(msgspec.Struct, frozen=True):
+    """Why a command was refused; nothing is appended."""
+
+    code: str
+    message_en: str
+    message_zh: str
+    status: int
+    seq: int | None = None
+    """For ``duplicate_submission``: the seq of the first submission."""
+
+
+Decision = list[AnyEvent] | Rejection
+
+
+def decide(state: Competition, command: Command, actor: Actor) -> Decision:
+    """The events ``command`` by ``actor`` gives in ``state``, or why not."""
+    if isinstance(command, SubmitScore):
+        if actor.role != "judge":
+            return _forbidden("only a judge submits scores", "只有评委可以提交评分")
+        return _submit(state, command, actor.id)
+    if actor.role not in ("admin", "system"):
+        return _forbidden("only an admin may do this", "只有管理员可以执行此操作")
+    match command:
+        case CallContestant():
+            return _call(state, command)
+        case OpenScoring():
+            return _open(state, command.contestant)
+        case CloseScoring():
+            return _close(state, command.contestant)
+        case Reveal():
+            return _reveal(state, command.contestant)
+        case AmendScore():
+            return _amend(state, command)
+        case RecuseJudge():
+            return _recuse(state, command)
+        case WithdrawContestant() | DisqualifyContestant():
+            return _remove(state, command)
+        case DrawOrder():
+            return _draw(state, command)
+        case OpenRound():
+            return _open_round(state, command)
+        case CloseRound():
+            return _close_round(state, command)
+        case AdvanceRound():
+            return _advance(state, command)
+        case PublishAwards():
+            return _publish(state, command)
+        case RecordPriorScore():
+            return _prior(state, command)
+
+
+# --- rejections ----------------------------------------------------------------
+
+
+def _forbidden(en: str, zh: str) -> Rejection:
+    return Rejection("forbidden", en, zh, 403)
+
+
+def _unknown_contestant(contestant: str) -> Rejection:
+    return Rejection(
+        "unknown_contestant",
+        f"no contestant {contestant!r}",
+        f"没有选手 {contestant!r}",
+        404,
+    )
+
+
+def _unknown_judge(judge: str, status: int = 404) -> Rejection:
+    return Rejection("unknown_judge", f"no judge {judge!r}", f"没有评委 {judge!r}", status)
+
+
+def _unknown_round(round_id: str) -> Rejection:
+    return Rejection("unknown_round", f"no round {round_id!r}", f"没有轮次 {round_id!r}", 404)
+
+
+def _contestant(state: Competition, contestant_id: str) -> Contestant | Rejection:
+    """The contestant, if registered and still competing."""
+    contestant = state.contestants.get(contestant_id)
+    if contestant is None:
+        return _unknown_contestant(contestant_id)
+    if contestant.withdrawn is not None:
+        return Rejection(
+            "contestant_withdrawn",
+            f"contestant {contestant_id!r} has withdrawn",
+            f"选手 {contestant_id!r} 已退赛",
+            409,
+        )
+    if contestant.disqualified is not None:
+        return Rejection(
+            "contestant_disqualified",
+            f"contestant {contestant_id!r} is disqualified",
+            f"选手 {contestant_id!r} 已被取消资格",
+            409,
+        )
+    return contestant
+
+
+def _eligible(state: Competition, judge: Judge, contestant: Contestant) -> Rejection | None:
+    """Why ``judge`` may not score ``contestant``, or None."""
+    if contestant.group not in state.panels.get(judge.panel, ()):
+        return Rejection(
+            "not_on_panel",
+            f"panel {judge.panel!r} does not score group {contestant.group!r}",
+            f"评委组 {judge.panel!r} 不负责 {contestant.group!r} 组的评分",
+            403,
+        )
+    if judge.organisation_key == contestant.organisation_key:
+        return Rejection(
+            "judge_recused",
+            f"judge {judge.id!r} is from the contestant's organisation and is recused",
+            f"评委 {judge.id!r} 与选手同一单位，须回避",
+            403,
+        )
+    reason = judge.recused_all or judge.recused.get(contestant.id)
+    if reason is not None:
+        return Rejection(
+            "judge_recused",
+            f"judge {judge.id!r} is recused: {reason}",
+            f"评委 {judge.id!r} 已回避：{reason}",
+            403,
+        )
+    return None
+
+
+# --- numbers -------------------------------------------------------------------
+
+
+def places_of(value: Decimal) -> int:
+    """Decimal places of a finite ``value``, trailing zeros not counted."""
+    if value.is_zero():
+        return 0
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    text = "".join(map(str, digits))
+    return max(0, -exponent - (len(text) - len(text.rstrip("0"))))
+
+
+def fixed(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros or exponent, as written into events."""
+    if value.is_zero():
+        return Decimal(0)
+    return value.quantize(Decimal(1).scaleb(-places_of(value)), context=rules.EXACT)
+
+
+def _number(value: Decimal, maximum: Decimal, places: int, what: str) -> Decimal | Rejection:
+    if not value.is_finite() or value < 0 or value > maximum:
+        return Rejection(
+            "points_out_of_range",
+            f"{what}: {value} is not between 0 and {maximum}",
+            f"{what}：{value} 不在 0 到 {maximum} 之间",
+            422,
+        )
+    if places_of(value) > places:
+        return Rejection(
+            "too_many_decimals",
+            f"{what}: {value} has more than {places} decimal places",
+            f"{what}：{value} 的小数位超过 {places} 位",
+            422,
+        )
+    return fixed(value)
+
+
+def _points(
+    state: Competition, points: Mapping[str, Decimal], abstain: bool
+) -> dict[str, Decimal] | Rejection:
+    """The sheet's points checked against the scoresheet, in fixed form."""
+    if abstain:
+        if points:
+            return Rejection(
+                "points_with_abstention",
+                "an abstention carries no points",
+                "弃权时不能填写分数",
+                422,
+            )
+        return {}
+    sheet = state.scoresheet
+    if not sheet.criteria:
+        return Rejection("no_scoresheet", "no scoresheet is defined", "尚未设置评分表", 409)
+    keys = {c.key for c in sheet.criteria}
+    unknown = sorted(set(points) - keys)
+    if unknown:
+        return Rejection(
+            "unknown_criterion",
+            f"unknown criterion {unknown[0]!r}; expected {sorted(keys)}",
+            f"未知评分项 {unknown[0]!r}",
+            422,
+        )
+    checked: dict[str, Decimal] = {}
+    for criterion in sheet.criteria:
+        if criterion.key not in points:
+            return Rejection(
+                "missing_criterion",
+                f"criterion {criterion.key!r} has no points",
+                f"评分项 {criterion.key!r} 未评分",
+                422,
+            )
+        value = _number(points[criterion.key], criterion.maximum, sheet.places, criterion.key)
+        if isinstance(value, Rejection):
+            return value
+        checked[criterion.key] = value
+    return checked
+
+
+# --- scoring -------------------------------------------------------------------
+
+
+def _scoring_entry(state: Competition, contestant: Contestant) -> Entry | Rejection:
+    """The contestant's entry if scoring is open for them."""
+    entry = state.entry_for(contestant.id)
+    if entry is not None and entry.scoring_open:
+        return entry
+    if state.on_stage != contestant.id and (entry is None or not entry.called):
+        return Rejection(
+            "not_on_stage",
+            f"contestant {contestant.id!r} has not been called to the stage",
+            f"选手 {contestant.id!r} 尚未上场",
+            409,
+        )
+    return Rejection(
+        "scoring_closed",
+        f"scoring is not open for contestant {contestant.id!r}",
+        f"选手 {contestant.id!r} 的评分未开放",
+        409,
+    )
+
+
+def _submit(state: Competition, command: SubmitScore, judge_id: str) -> Decision:
+    judge = state.judges.get(judge_id)
+    if judge is None:
+        return _unknown_judge(judge_id, 403)
+    first = state.submissions.get(judge_id, {}).get(command.submission_id)
+    if first is not None:
+        same = (
+            first.contestant == command.contestant
+            and first.abstain == command.abstain
+            and first.points == command.points
+        )
+        if same:
+            return Rejection(
+                "duplicate_submission",
+                "this submission was already recorded",
+                "该评分已记录",
+                200,
+                first.seq,
+            )
+        return Rejection(
+            "submission_id_reused",
+            f"submission id {command.submission_id!r} was used for a different sheet",
+            f"提交编号 {command.submission_id!r} 已用于另一份评分",
+            409,
+        )
+    contestant = _contestant(state, command.contestant)
+    if isinstance(contestant, Rejection):
+        return contestant
+    entry_or = _scoring_entry(state, contestant)
+    if isinstance(entry_or, Rejection):
+        return entry_or
+    refused = _eligible(state, judge, contestant)
+    if refused is not None:
+        return refused
+    points = _points(state, command.points, command.abstain)
+    if isinstance(points, Rejection):
+        return points
+    return [
+        ScoreSubmitted(
+            judge=judge.id,
+            contestant=contestant.id,
+            points=points,
+            submission_id=command.submission_id,
+            abstain=command.abstain,
+        )
+    ]
+
+
+def _amend(state: Competition, command: AmendScore) -> Decision:
+    judge = state.judges.get(command.judge)
+    if judge is None:
+        return _unknown_judge(command.judge)
+    contestant = state.contestants.get(command.contestant)
+    if contestant is None:
+        return _unknown_contestant(command.contestant)
+    entry = state.entry_for(contestant.id)
+    if entry is not None and entry.scoring_open:
+        return Rejection(
+            "scoring_open",
+            "scoring is open: the judge submits again instead",
+            "评分进行中，请评委重新提交",
+            409,
+        )
+    if entry is None or not entry.closed:
+        return Rejection(
+            "not_closed",
+            f"scoring for contestant {contestant.id!r} has not been closed",
+            f"选手 {contestant.id!r} 的评分尚未结束",
+            409,
+        )
+    refused = _eligible(state, judge, contestant)
+    if refused is not None:
+        return refused
+    points = _points(state, command.points, command.abstain)
+    if isinstance(points, Rejection):
+        return points
+    return [
+        ScoreAmended(
+            judge=judge.id,
+            contestant=contestant.id,
+            points=points,
+            reason=command.reason,
+            abstain=command.abstain,
+        )
+    ]
+
+
+# --- the run of show -----------------------------------------------------------
+
+
+def _already_revealed(contestant: str) -> Rejection:
+    return Rejection(
+        "already_revealed",
+        f"the result of contestant {contestant!r} is already revealed",
+        f"选手 {contestant!r} 的成绩已公布",
+        409,
+    )
+
+
+def _call(state: Competition, command: CallContestant) -> Decision:
+    contestant = _contestant(state, command.contestant)
+    if isinstance(contestant, Rejection):
+        return contestant
+    current = state.round()
+    if (
+        state.current_round is not None
+        and current is not None
+        and contestant.id not in current.members
+    ):
+        return Rejection(
+            "not_in_round",
+            f"contestant {contestant.id!r} is not in round {current.id!r}",
+            f"选手 {contestant.id!r} 不在本轮 {current.id!r}",
+            409,
+        )
+    entry = current.entries.get(contestant.id) if current is not None else None
+    events: list[AnyEvent] = [ContestantCalled(contestant=contestant.id)]
+    if command.open_scoring:
+        if entry is not None and entry.revealed is not None:
+            return _already_revealed(contestant.id)
+        if entry is None or not entry.scoring_open:
+            events.append(ScoringOpened(contestant=contestant.id))
+    return events
+
+
+def _open(state: Competition, contestant_id: str) -> Decision:
+    contestant = _contestant(state, contestant_id)
+    if isinstance(contestant, Rejection):
+        return contestant
+    if state.on_stage != contestant.id:
+        return Rejection(
+            "not_on_stage",
+            f"contestant {contestant.id!r} is not on stage",
+            f"选手 {contestant.id!r} 不在台上",
+            409,
+        )
+    entry = state.entry_for(contestant.id)
+    if entry is not None and entry.revealed is not None:
+        return _already_revealed(contestant.id)
+    if entry is not None and entry.scoring_open:
+        return Rejection(
+            "already_open",
+            f"scoring is already open for contestant {contestant.id!r}",
+            f"选手 {contestant.id!r} 的评分已开放",
+            409,
+        )
+    return [ScoringOpened(contestant=contestant.id)]
+
+
+def _close(state: Competition, contestant_id: str) -> Decision:
+    if contestant_id not in state.contestants:
+        return _unknown_contestant(contestant_id)
+    entry = state.entry_for(contestant_id)
+    if entry is None or not entry.scoring_open:
+        return Rejection(
+            "not_open",
+            f"scoring is not open for contestant {contestant_id!r}",
+            f"选手 {contestant_id!r} 的评分未开放",
+            409,
+        )
+    return [ScoringClosed(contestant=contestant_id)]
+
+
+def _reveal(state: Competition, contestant_id: str) -> Decision:
+    if contestant_id not in state.contestants:
+        return _unknown_contestant(contestant_id)
+    entry = state.entry_for(contestant_id)
+    if entry is not None and entry.revealed is not None:
+        return _already_revealed(contestant_id)
+    if entry is None or entry.scoring_open or not entry.closed:
+        return Rejection(
+            "not_closed",
+            f"scoring for contestant {contestant_id!r} must be closed before the reveal",
+            f"选手 {contestant_id!r} 的评分结束后才能公布成绩",
+            409,
+        )
+    round_ = state.rounds[entry.round]
+    table = standings(state, round_)
+    result = table.results.get(contestant_id)
+    if result is None:
+        return _unknown_contestant(contestant_id)
+    shown = [table.results[c] for c in (*round_.reveals, contestant_id) if c in table.results]
+    overall, _ = rank_fields(state, shown)
+    return [
+        ResultRevealed(
+            contestant=contestant_id,
+            aggregate=result.aggregate,
+            final=result.final,
+            rank=dict(overall).get(contestant_id),
+        )
+    ]
+
+
+# --- people ----------------------------------------------------------------------
+
+
+def _recuse(state: Competition, command: RecuseJudge) -> Decision:
+    judge = state.judges.get(command.judge)
+    if judge is None:
+        return _unknown_judge(command.judge)
+    if command.contestant is not None and command.contestant not in state.contestants:
+        return _unknown_contestant(command.contestant)
+    if judge.recused_all is not None or (
+        command.contestant is not None and command.contestant in judge.recused
+    ):
+        return Rejection(
+            "already_recused",
+            f"judge {judge.id!r} is already recused",
+            f"评委 {judge.id!r} 已回避",
+            409,
+        )
+    return [JudgeRecused(judge=judge.id, reason=command.reason, contestant=command.contestant)]
+
+
+def _remove(state: Competition, command: WithdrawContestant | DisqualifyContestant) -> Decision:
+    contestant = _contestant(state, command.contestant)
+    if isinstance(contestant, Rejection):
+        return contestant
+    if isinstance(command, WithdrawContestant):
+        return [ContestantWithdrawn(contestant=contestant.id, reason=command.reason)]
+    return [ContestantDisqualified(contestant=contestant.id, reason=command.reason)]
+
+
+def _prior(state: Competition, command: RecordPriorScore) -> Decision:
+    if command.contestant not in state.contestants:
+        return _unknown_contestant(command.contestant)
+    if command.source == "live":
+        return Rejection(
+            "invalid_source",
+            "the source 'live' is the judges' aggregate, not a prior score",
+            "来源 'live' 指现场评分，不能作为前期成绩",
+            422,
+        )
+    value = _number(command.value, PRIOR_MAXIMUM, 4, command.source)
+    if isinstance(value, Rejection):
+        return value
+    return [PriorScoreRecorded(contestant=command.contestant, source=command.source, value=value)]
+
+
+# --- rounds ----------------------------------------------------------------------
+
+
+def _draw(state: Competition, command: DrawOrder) -> Decision:
+    round_ = state.rounds.get(command.round)
+    if round_ is None:
+        return _unknown_round(command.round)
+    if round_.order:
+        return Rejection(
+            "already_drawn",
+            f"the running order of round {round_.id!r} is already drawn",
+            f"轮次 {round_.id!r} 的出场顺序已抽定",
+            409,
+        )
+    members = [c for c in round_.members if c in state.contestants and not state.contestants[c].out]
+    if not members:
+        return Rejection(
+            "empty_round",
+            f"round {round_.id!r} has no contestants",
+            f"轮次 {round_.id!r} 没有选手",
+            409,
+        )
+    return [
+        RunningOrderDrawn(
+            round=round_.id, seed=command.seed, order=draw_order(command.seed, members)
+        )
+    ]
+
+
+def _open_round(state: Competition, command: OpenRound) -> Decision:
+    existing = state.rounds.get(command.round)
+    if existing is not None and existing.opened:
+        return Rejection(
+            "round_exists",
+            f"round {command.round!r} was already opened",
+            f"轮次 {command.round!r} 已开始过",
+            409,
+        )
+    if state.current_round is not None:
+        return Rejection(
+            "round_open",
+            f"round {state.current_round!r} is still open",
+            f"轮次 {state.current_round!r} 尚未结束",
+            409,
+        )
+    return [RoundOpened(round=command.round, name=command.name)]
+
+
+def _close_round(state: Competition, command: CloseRound) -> Decision:
+    round_ = state.rounds.get(command.round)
+    if round_ is None:
+        return _unknown_round(command.round)
+    if not round_.opened or round_.closed:
+        return Rejection(
+            "round_not_open",
+            f"round {round_.id!r} is not open",
+            f"轮次 {round_.id!r} 未在进行",
+            409,
+        )
+    return [RoundClosed(round=round_.id)]
+
+
+def _unfinished(state: Competition, round_: Round) -> Rejection | None:
+    """A rejection if a contestant still competing has not been scored and closed."""
+    for contestant_id in round_.members:
+        contestant = state.contestants.get(contestant_id)
+        entry = round_.entries.get(contestant_id)
+        if contestant is not None and not contestant.out and (entry is None or not entry.closed):
+            return Rejection(
+                "round_incomplete",
+                f"contestant {contestant_id!r} has not been scored in round {round_.id!r}",
+                f"选手 {contestant_id!r} 在轮次 {round_.id!r} 中尚未完成评分",
+                409,
+            )
+    return None
+
+
+def _publish(state: Competition, command: PublishAwards) -> Decision:
+    round_ = state.rounds.get(command.round)
+    if round_ is None:
+        return _unknown_round(command.round)
+    if (unfinished := _unfinished(state, round_)) is not None:
+        return unfinished
+    table = standings(state, round_)
+    given: list[AwardGiven] = []
+    for tier in state.rules.awards:
+        fields = [table.overall] if tier.scope == "overall" else list(table.groups.values())
+        for field in fields:
+            given.extend(
+                AwardGiven(
+                    contestant=ident,
+                    award=tier.key,
+                    rank=rank,
+                    final=final,
+                )
+                for ident, rank in field
+                if table.awards.get(ident) is tier
+                and (final := table.results[ident].final) is not None
+            )
+    return [AwardsPublished(round=round_.id, awards=tuple(given))]
+
+
+def _advance(state: Competition, command: AdvanceRound) -> Decision:
+    round_ = state.rounds.get(command.from_round)
+    if round_ is None:
+        return _unknown_round(command.from_round)
+    rule = state.rules.advancement
+    if rule is None:
+        return Rejection(
+            "no_advancement",
+            "the rules name no advancement",
+            "规则未设置晋级办法",
+            409,
+        )
+    target = state.rounds.get(command.to_round)
+    if command.to_round == round_.id or (target is not None and target.opened):
+        return Rejection(
+            "round_exists",
+            f"round {command.to_round!r} was already opened",
+            f"轮次 {command.to_round!r} 已开始过",
+            409,
+        )
+    if (unfinished := _unfinished(state, round_)) is not None:
+        return unfinished
+    table = standings(state, round_)
+    fields = [table.overall] if rule.scope == "overall" else list(table.groups.values())
+    chosen = tuple(
+        rules.advancing(
+            rule.count,
+            fields,
+            lambda c: (tier := table.awards.get(c)) is not None and tier.eliminates,
+        )
+    )
+    events: list[AnyEvent] = []
+    if state.current_round is not None:
+        events.append(RoundClosed(round=state.current_round))
+    events.append(
+        ContestantsAdvanced(from_round=round_.id, to_round=command.to_round, contestants=chosen)
+    )
+    events.append(RoundOpened(round=command.to_round, name=command.name, contestants=chosen))
+    return events

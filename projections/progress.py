@@ -1,0 +1,86 @@
+"""Progress: who is on stage, which judges are expected, who has scored (never what)."""
+
+from __future__ import annotations
+
+import msgspec
+
+from projections.state import Competition, Contestant, Entry, Judge
+
+
+class JudgeProgress(msgspec.Struct, frozen=True):
+    judge: str
+    name: str
+    panel: str
+    scored: bool
+    """A sheet (or an abstention) is in: whether, not what."""
+
+
+class ContestantProgress(msgspec.Struct, frozen=True):
+    contestant: str
+    name: str
+    organisation: str
+    group: str
+    round: str | None
+    scoring_open: bool
+    closed: bool
+    revealed: bool
+    expected: tuple[JudgeProgress, ...]
+    """Counted judges: the panels assigned to the group, minus recused ones
+    and those from the contestant's organisation."""
+    shadow: tuple[JudgeProgress, ...]
+    scored: int
+    missing: tuple[str, ...]
+
+
+class ProgressView(msgspec.Struct, frozen=True):
+    stream: str
+    seq: int
+    round: str | None
+    on_stage: ContestantProgress | None
+    open: tuple[ContestantProgress, ...]
+    """Every contestant whose scoring is open, on stage or not."""
+
+
+def progress(state: Competition) -> ProgressView:
+    """Where the show stands."""
+    on_stage = state.contestants.get(state.on_stage) if state.on_stage else None
+    current = state.round()
+    open_now = [
+        state.contestants[c]
+        for c, entry in state.active.items()
+        if entry.scoring_open and c in state.contestants
+    ]
+    return ProgressView(
+        stream=state.stream,
+        seq=state.seq,
+        round=current.id if current is not None else None,
+        on_stage=contestant_progress(state, on_stage) if on_stage is not None else None,
+        open=tuple(contestant_progress(state, c) for c in open_now),
+    )
+
+
+def contestant_progress(state: Competition, contestant: Contestant) -> ContestantProgress:
+    """Which expected judges have scored ``contestant`` in their current round."""
+    entry = state.entry_for(contestant.id)
+    judges = state.expected_judges(contestant)
+    expected = tuple(_judge(j, entry) for j in judges if not j.shadow)
+    return ContestantProgress(
+        contestant=contestant.id,
+        name=contestant.name,
+        organisation=contestant.organisation,
+        group=contestant.group,
+        round=entry.round if entry is not None else None,
+        scoring_open=entry is not None and entry.scoring_open,
+        closed=entry is not None and entry.closed,
+        revealed=entry is not None and entry.revealed is not None,
+        expected=expected,
+        shadow=tuple(_judge(j, entry) for j in judges if j.shadow),
+        scored=sum(1 for j in expected if j.scored),
+        missing=tuple(j.judge for j in expected if not j.scored),
+    )
+
+
+def _judge(judge: Judge, entry: Entry | None) -> JudgeProgress:
+    return JudgeProgress(
+        judge.id, judge.name, judge.panel, entry is not None and judge.id in entry.marks
+    )

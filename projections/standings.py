@@ -1,0 +1,303 @@
+"""Results, ranks and awards of a round, derived from the folded state.
+
+Every view (board, audit) and ``decide`` (reveal, awards, advancement)
+asks here, so the figures shown, revealed and published are the same.
+Each contestant's ``Result`` is cached on its entry until the entry or the
+rules change, so a new score recomputes one result, not the round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from events.catalog import AwardTier, Component, TieBreak
+from projections import rules
+from projections.state import Competition, Contestant, Entry, Mark, Round
+
+Status = Literal["pending", "withheld", "incomplete", "scored", "withdrawn", "disqualified"]
+"""``pending``: scoring not closed; ``withheld``: closed below quorum;
+``incomplete``: a component of the composite is missing; ``scored``: ranked."""
+
+NotCounted = Literal[
+    "shadow",
+    "abstained",
+    "recused",
+    "same_organisation",
+    "not_on_panel",
+    "unknown_judge",
+    "trimmed_low",
+    "trimmed_high",
+    "not_closest",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkResult:
+    """One judge's current mark for a contestant and whether it counts."""
+
+    mark: Mark
+    total: Decimal | None
+    """Σ weight × points; ``None`` when the judge abstained."""
+    value: Decimal | None
+    """The total as aggregated: normalised when the rules say so."""
+    counted: bool
+    reason: NotCounted | None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One contestant's result in one round."""
+
+    contestant: Contestant
+    entry: Entry | None
+    status: Status
+    marks: tuple[MarkResult, ...]
+    valid: int
+    """Marks that may count (before trimming): compared with the quorum."""
+    exact_aggregate: Fraction | None
+    aggregate: Decimal | None
+    components: tuple[tuple[Component, Decimal | None], ...]
+    final: Decimal | None
+    untrimmed: Decimal | None
+    """The rounded mean of every valid mark (a tie-break)."""
+    spread: Decimal | None
+    """max − min of the valid marks (a tie-break)."""
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for mark in self.marks if mark.counted)
+
+
+@dataclass(frozen=True, slots=True)
+class Standings:
+    """A round's results, ranks (overall and per group) and awards."""
+
+    round: Round
+    results: dict[str, Result]
+    overall: list[tuple[str, int]]
+    groups: dict[str, list[tuple[str, int]]]
+    awards: dict[str, AwardTier]
+
+    def rank(self, contestant: str) -> int | None:
+        return next((rank for ident, rank in self.overall if ident == contestant), None)
+
+
+def sheet_maximum(state: Competition) -> Decimal:
+    """The highest total a judge can give: Σ weight × maximum."""
+    return rules.exact_sum(
+        rules.EXACT.multiply(c.weight, c.maximum) for c in state.scoresheet.criteria
+    )
+
+
+def round_results(state: Competition, round_: Round) -> dict[str, Result]:
+    """Every member's result in ``round_``, in member order."""
+    contestants = [state.contestants[c] for c in round_.members if c in state.contestants]
+    if state.rules.normalise:
+        normalised = _normalised(state, round_, contestants)
+        return {c.id: _result(state, c, round_.entries.get(c.id), normalised) for c in contestants}
+    found: dict[str, Result] = {}
+    for contestant in contestants:
+        entry = round_.entries.get(contestant.id)
+        if entry is not None and entry.cache is not None and entry.cache[0] == state.epoch:
+            found[contestant.id] = entry.cache[1]
+            continue
+        result = _result(state, contestant, entry, None)
+        if entry is not None:
+            entry.cache = (state.epoch, result)
+        found[contestant.id] = result
+    return found
+
+
+def standings(state: Competition, round_: Round) -> Standings:
+    """Results, ranks and awards of every member of ``round_``."""
+    results = round_results(state, round_)
+    overall, groups = rank_fields(state, results.values())
+    return Standings(
+        round_, results, overall, groups, rules.give_awards(state.rules.awards, overall, groups)
+    )
+
+
+def rank_fields(
+    state: Competition, results: Iterable[Result]
+) -> tuple[list[tuple[str, int]], dict[str, list[tuple[str, int]]]]:
+    """Overall and per-group rankings of the scored ``results``: (id, rank)
+    best first, groups in definition order."""
+    scored = [r for r in results if r.status == "scored"]
+    overall = ranking(scored, state.rules.tie_breaks)
+    order = {group: index for index, group in enumerate(state.groups)}
+    by_group: dict[str, list[Result]] = {}
+    for result in sorted(scored, key=lambda r: order.get(r.contestant.group, len(order))):
+        by_group.setdefault(result.contestant.group, []).append(result)
+    groups = {g: ranking(members, state.rules.tie_breaks) for g, members in by_group.items()}
+    return overall, groups
+
+
+def ranking(results: Sequence[Result], tie_breaks: Sequence[TieBreak]) -> list[tuple[str, int]]:
+    """Standard competition ranking by the rounded final, then the tie-break
+    chain; equal keys share a rank and are listed by contestant id."""
+    keyed = sorted((rank_key(r, tie_breaks), r.contestant.id) for r in results)
+    ranks = rules.competition_ranks([key for key, _ in keyed])
+    return [(ident, rank) for (_, ident), rank in zip(keyed, ranks, strict=True)]
+
+
+Missing = tuple[int, Decimal]
+"""A sort key part: (0, value) sorts before (1, 0), so a missing value ranks last."""
+
+
+def rank_key(result: Result, tie_breaks: Sequence[TieBreak]) -> tuple[Missing, ...]:
+    """What ranks ``result``: smaller is better."""
+    parts = [_better_higher(result.final)]
+    for step in tie_breaks:
+        if step.kind == "shared":
+            break
+        if step.kind == "live":
+            parts.append(_better_higher(result.aggregate))
+        elif step.kind == "component":
+            parts.append(_better_higher(_component(result, step.source)))
+        elif step.kind == "untrimmed_mean":
+            parts.append(_better_higher(result.untrimmed))
+        else:
+            parts.append((0, result.spread) if result.spread is not None else (1, Decimal(0)))
+    return tuple(parts)
+
+
+def _better_higher(value: Decimal | None) -> Missing:
+    return (0, -value) if value is not None else (1, Decimal(0))
+
+
+def _component(result: Result, source: str | None) -> Decimal | None:
+    return next((value for c, value in result.components if c.source == source), None)
+
+
+def _result(
+    state: Competition,
+    contestant: Contestant,
+    entry: Entry | None,
+    normalised: dict[tuple[str, str], Decimal] | None,
+) -> Result:
+    settings = state.rules
+    marks: list[MarkResult] = []
+    valid: dict[str, Decimal] = {}
+    for judge_id, mark in sorted(entry.marks.items()) if entry is not None else ():
+        total = None if mark.abstain else rules.judge_total(state.scoresheet.criteria, mark.points)
+        value = total
+        if normalised is not None and total is not None:
+            value = normalised.get((judge_id, contestant.id), total)
+        reason = _not_counted(state, judge_id, contestant, mark)
+        if reason is None and value is not None:
+            valid[judge_id] = value
+        marks.append(MarkResult(mark, total, value, reason is None, reason))
+    status: Status
+    if contestant.disqualified is not None:
+        status = "disqualified"
+    elif contestant.withdrawn is not None:
+        status = "withdrawn"
+    elif entry is None or not entry.closed:
+        status = "pending"
+    else:
+        status = "scored"
+    enough = len(valid) >= max(
+        settings.quorum, rules.minimum_count(settings.aggregation, settings.trim)
+    )
+    if contestant.out or not enough:
+        if status == "scored":
+            status = "withheld"
+        return Result(
+            contestant,
+            entry,
+            status,
+            tuple(marks),
+            len(valid),
+            None,
+            None,
+            tuple((c, None) for c in settings.composite),
+            None,
+            None,
+            None,
+        )
+    aggregated = rules.aggregate(valid, settings.aggregation, settings.trim)
+    marks = [
+        MarkResult(m.mark, m.total, m.value, False, aggregated.dropped[m.mark.judge])
+        if m.counted and m.mark.judge in aggregated.dropped
+        else m
+        for m in marks
+    ]
+    decimals, rounding = state.decimals, state.rounding
+    aggregate = rules.round_to(aggregated.value, decimals, rounding)
+    priors = state.priors.get(contestant.id, {})
+    components: list[tuple[Component, Decimal | None]] = []
+    exact: list[tuple[Decimal, Fraction]] = []
+    for component in settings.composite:
+        if component.source == "live":
+            components.append((component, aggregate))
+            exact.append((component.weight, aggregated.value))
+        else:
+            prior = priors.get(component.source)
+            components.append((component, prior))
+            if prior is not None:
+                exact.append((component.weight, Fraction(prior)))
+    final = None
+    if len(exact) == len(settings.composite):
+        final = rules.round_to(rules.composite(exact), decimals, rounding)
+    elif status == "scored":
+        status = "incomplete"
+    values = list(valid.values())
+    return Result(
+        contestant,
+        entry,
+        status,
+        tuple(marks),
+        len(valid),
+        aggregated.value,
+        aggregate,
+        tuple(components),
+        final,
+        rules.round_to(rules.mean(values), decimals, rounding),
+        rules.EXACT.subtract(max(values), min(values)),
+    )
+
+
+def _not_counted(
+    state: Competition, judge_id: str, contestant: Contestant, mark: Mark
+) -> NotCounted | None:
+    """Why the mark cannot count (before any trimming), or None."""
+    judge = state.judges.get(judge_id)
+    if judge is None:
+        return "unknown_judge"
+    if judge.shadow:
+        return "shadow"
+    if contestant.group not in state.panels.get(judge.panel, ()):
+        return "not_on_panel"
+    if judge.organisation_key == contestant.organisation_key:
+        return "same_organisation"
+    if judge.recused_all is not None or contestant.id in judge.recused:
+        return "recused"
+    if mark.abstain:
+        return "abstained"
+    return None
+
+
+def _normalised(
+    state: Competition, round_: Round, contestants: Sequence[Contestant]
+) -> dict[tuple[str, str], Decimal]:
+    """(judge, contestant) → normalised total over the round's valid marks
+    of contestants still in the competition."""
+    per_judge: dict[str, dict[str, Decimal]] = {}
+    for contestant in contestants:
+        entry = round_.entries.get(contestant.id)
+        if contestant.out or entry is None:
+            continue
+        for judge_id, mark in entry.marks.items():
+            if _not_counted(state, judge_id, contestant, mark) is None:
+                total = rules.judge_total(state.scoresheet.criteria, mark.points)
+                per_judge.setdefault(judge_id, {})[contestant.id] = total
+    maximum = sheet_maximum(state)
+    return {
+        (judge_id, contestant_id): value
+        for judge_id, totals in per_judge.items()
+        for contestant_id, value in rules.normalise(totals, maximum).items()
+    }

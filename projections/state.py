@@ -1,0 +1,440 @@
+"""The competition's state: the fold of its log.
+
+``apply`` folds one envelope into the state and returns it. For speed (a
+million score events replay in seconds) the state is updated in place:
+``apply`` consumes its argument, so keep the returned state, not the one
+passed in. Same log, same state: nothing here reads the clock or does I/O,
+and results (ranks, awards) are derived lazily by ``projections.standings``
+from what is folded here, so folding a score costs O(1) whatever the size
+of the competition.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+from events.catalog import (
+    AnyEvent,
+    AwardsPublished,
+    CompetitionCreated,
+    ContestantCalled,
+    ContestantDisqualified,
+    ContestantRegistered,
+    ContestantsAdvanced,
+    ContestantWithdrawn,
+    GroupDefined,
+    JudgeRecused,
+    JudgeRegistered,
+    Label,
+    Language,
+    PanelAssigned,
+    PriorScoreRecorded,
+    ResultRevealed,
+    RoundClosed,
+    Rounding,
+    RoundOpened,
+    RulesSet,
+    RunningOrderDrawn,
+    ScoreAmended,
+    ScoresheetDefined,
+    ScoreSubmitted,
+    ScoringClosed,
+    ScoringOpened,
+    SettingsChanged,
+)
+from events.envelope import GENESIS, Envelope
+from projections.errors import OutOfSequence
+
+if TYPE_CHECKING:
+    from projections.standings import Result
+
+
+def organisation_key(name: str) -> str:
+    """Organisations are the same when equal after NFKC, case folding and
+    trimming white space (the automatic recusal rule compares these)."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+@dataclass(slots=True)
+class Contestant:
+    id: str
+    name: str
+    organisation: str
+    group: str
+    round: str
+    organisation_key: str
+    withdrawn: str | None = None
+    disqualified: str | None = None
+
+    @property
+    def out(self) -> bool:
+        """Withdrawn or disqualified: listed, never ranked."""
+        return self.withdrawn is not None or self.disqualified is not None
+
+
+@dataclass(slots=True)
+class Judge:
+    id: str
+    name: str
+    organisation: str
+    panel: str
+    shadow: bool
+    organisation_key: str
+    recused_all: str | None = None
+    recused: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One version of a judge's sheet for a contestant."""
+
+    seq: int
+    judge: str
+    contestant: str
+    points: dict[str, Decimal]
+    abstain: bool
+    kind: Literal["submitted", "amended"]
+    by: str
+    reason: str | None = None
+    submission_id: str | None = None
+
+
+@dataclass(slots=True)
+class Entry:
+    """One contestant in one round: the judges' current marks and the run of show."""
+
+    round: str
+    contestant: str
+    marks: dict[str, Mark] = field(default_factory=dict)
+    superseded: list[Mark] = field(default_factory=list)
+    scoring_open: bool = False
+    called: bool = False
+    closed: bool = False
+    revealed: ResultRevealed | None = None
+    reveal_seq: int | None = None
+    cache: tuple[int, Result] | None = None
+    """The result computed for ``Competition.epoch``, if still valid."""
+
+
+@dataclass(slots=True)
+class Round:
+    id: str
+    name: Label = field(default_factory=Label)
+    opened: bool = False
+    closed: bool = False
+    members: dict[str, None] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
+    seed: str | None = None
+    entries: dict[str, Entry] = field(default_factory=dict)
+    reveals: list[str] = field(default_factory=list)
+    awards: AwardsPublished | None = None
+    advanced_to: str | None = None
+
+
+class Competition:
+    """Everything the log says about one competition, as of ``seq``."""
+
+    __slots__ = (
+        "active",
+        "contestants",
+        "current_round",
+        "decimals",
+        "epoch",
+        "groups",
+        "head_hash",
+        "judges",
+        "languages",
+        "on_stage",
+        "panels",
+        "priors",
+        "rounding",
+        "rounds",
+        "rules",
+        "scoresheet",
+        "seq",
+        "stream",
+        "submissions",
+        "title",
+    )
+
+    def __init__(self, stream: str) -> None:
+        self.stream = stream
+        self.seq = 0
+        self.head_hash = GENESIS
+        self.title = Label()
+        self.languages: tuple[Language, ...] = ("zh-CN", "en")
+        self.decimals = 2
+        self.rounding: Rounding = "half_up"
+        self.groups: dict[str, Label] = {}
+        self.contestants: dict[str, Contestant] = {}
+        self.judges: dict[str, Judge] = {}
+        self.panels: dict[str, tuple[str, ...]] = {}
+        self.scoresheet = ScoresheetDefined(criteria=())
+        self.rules = RulesSet()
+        self.rounds: dict[str, Round] = {}
+        self.current_round: str | None = None
+        self.on_stage: str | None = None
+        self.active: dict[str, Entry] = {}
+        self.priors: dict[str, dict[str, Decimal]] = {}
+        self.submissions: dict[str, dict[str, Mark]] = {}
+        self.epoch = 0
+        """Bumped by every event that may change any contestant's result."""
+
+    @classmethod
+    def empty(cls, stream: str) -> Competition:
+        """The state before the stream's first event."""
+        return cls(stream)
+
+    # --- questions the views and decide ask --------------------------------
+
+    def round(self, round_id: str | None = None) -> Round | None:
+        """``round_id``'s round, or the one being run: the open round, else
+        the last opened, else the first round a contestant registered to."""
+        if round_id is not None:
+            return self.rounds.get(round_id)
+        if self.current_round is not None:
+            return self.rounds[self.current_round]
+        opened = [r for r in self.rounds.values() if r.opened]
+        if opened:
+            return opened[-1]
+        return next(iter(self.rounds.values()), None)
+
+    def judge_expected(self, judge: Judge, contestant: Contestant) -> bool:
+        """The judge's panel scores the contestant's group, and the judge is
+        not recused (by an admin, or for sharing the contestant's organisation)."""
+        return (
+            contestant.group in self.panels.get(judge.panel, ())
+            and judge.recused_all is None
+            and contestant.id not in judge.recused
+            and judge.organisation_key != contestant.organisation_key
+        )
+
+    def expected_judges(self, contestant: Contestant) -> list[Judge]:
+        """Every judge (shadow ones included) expected to score ``contestant``."""
+        return [j for j in self.judges.values() if self.judge_expected(j, contestant)]
+
+    def entry_for(self, contestant: str) -> Entry | None:
+        """The contestant's entry in the round they were last called in."""
+        return self.active.get(contestant)
+
+    # --- the fold ------------------------------------------------------------
+
+    def _round(self, round_id: str) -> Round:
+        found = self.rounds.get(round_id)
+        if found is None:
+            found = self.rounds[round_id] = Round(round_id)
+        return found
+
+    def _entry(self, contestant: str) -> Entry:
+        """The entry new marks go to: the one the contestant was last called
+        in, else one in the open round (or their registration round)."""
+        entry = self.active.get(contestant)
+        if entry is None:
+            registered = self.contestants.get(contestant)
+            round_id = self.current_round or (registered.round if registered else "")
+            entry = self._entry_in(self._round(round_id), contestant)
+        return entry
+
+    def _entry_in(self, round_: Round, contestant: str) -> Entry:
+        entry = round_.entries.get(contestant)
+        if entry is None:
+            entry = round_.entries[contestant] = Entry(round_.id, contestant)
+            round_.members.setdefault(contestant, None)
+        self.active[contestant] = entry
+        return entry
+
+    def _call(self, contestant: str) -> Entry:
+        round_id = self.current_round
+        if round_id is None:
+            registered = self.contestants.get(contestant)
+            round_id = registered.round if registered else ""
+        entry = self._entry_in(self._round(round_id), contestant)
+        entry.called = True
+        return entry
+
+    def _fold(self, envelope: Envelope) -> None:
+        event: AnyEvent = envelope.data
+        match event:
+            case ScoreSubmitted():
+                entry = self._entry(event.contestant)
+                mark = Mark(
+                    envelope.seq,
+                    event.judge,
+                    event.contestant,
+                    event.points,
+                    event.abstain,
+                    "submitted",
+                    envelope.actor.id,
+                    None,
+                    event.submission_id,
+                )
+                earlier = entry.marks.get(event.judge)
+                if earlier is not None:
+                    entry.superseded.append(earlier)
+                entry.marks[event.judge] = mark
+                seen = self.submissions.get(event.judge)
+                if seen is None:
+                    seen = self.submissions[event.judge] = {}
+                seen.setdefault(event.submission_id, mark)
+                entry.cache = None
+            case ScoreAmended():
+                entry = self._entry(event.contestant)
+                earlier = entry.marks.get(event.judge)
+                if earlier is not None:
+                    entry.superseded.append(earlier)
+                entry.marks[event.judge] = Mark(
+                    envelope.seq,
+                    event.judge,
+                    event.contestant,
+                    event.points,
+                    event.abstain,
+                    "amended",
+                    envelope.actor.id,
+                    event.reason,
+                )
+                entry.cache = None
+            case ContestantCalled():
+                self.on_stage = event.contestant
+                self._call(event.contestant)
+            case ScoringOpened():
+                current = self.active.get(event.contestant)
+                if (
+                    current is None
+                    or current.revealed is not None
+                    or (self.current_round is not None and current.round != self.current_round)
+                ):
+                    current = self._call(event.contestant)
+                entry = current
+                entry.scoring_open = True
+                entry.closed = False
+                entry.cache = None
+            case ScoringClosed():
+                entry = self._entry(event.contestant)
+                entry.scoring_open = False
+                entry.closed = True
+                entry.cache = None
+            case ResultRevealed():
+                entry = self._entry(event.contestant)
+                entry.revealed = event
+                entry.reveal_seq = envelope.seq
+                self._round(entry.round).reveals.append(event.contestant)
+            case CompetitionCreated():
+                self.title = event.title
+                self.languages = event.languages
+                self.decimals = event.decimals
+                self.rounding = event.rounding
+                for plan in event.rounds:
+                    self._round(plan.round).name = plan.name
+            case SettingsChanged():
+                self.title = event.title if event.title is not None else self.title
+                self.languages = event.languages if event.languages is not None else self.languages
+                self.decimals = event.decimals if event.decimals is not None else self.decimals
+                self.rounding = event.rounding if event.rounding is not None else self.rounding
+            case RoundOpened():
+                round_ = self._round(event.round)
+                round_.name = event.name
+                round_.opened = True
+                round_.closed = False
+                round_.members.update(dict.fromkeys(event.contestants))
+                self.current_round = event.round
+            case RoundClosed():
+                self._round(event.round).closed = True
+                if self.current_round == event.round:
+                    self.current_round = None
+            case GroupDefined():
+                self.groups[event.group] = event.name
+            case ContestantRegistered():
+                self.contestants[event.contestant] = Contestant(
+                    event.contestant,
+                    event.name,
+                    event.organisation,
+                    event.group,
+                    event.round,
+                    organisation_key(event.organisation),
+                )
+                self._round(event.round).members.setdefault(event.contestant, None)
+            case ContestantWithdrawn():
+                if (contestant := self.contestants.get(event.contestant)) is not None:
+                    contestant.withdrawn = event.reason
+            case ContestantDisqualified():
+                if (contestant := self.contestants.get(event.contestant)) is not None:
+                    contestant.disqualified = event.reason
+            case JudgeRegistered():
+                self.judges[event.judge] = Judge(
+                    event.judge,
+                    event.name,
+                    event.organisation,
+                    event.panel,
+                    event.shadow,
+                    organisation_key(event.organisation),
+                )
+            case JudgeRecused():
+                if (judge := self.judges.get(event.judge)) is not None:
+                    if event.contestant is None:
+                        judge.recused_all = event.reason
+                    else:
+                        judge.recused[event.contestant] = event.reason
+            case PanelAssigned():
+                self.panels[event.panel] = event.groups
+            case ScoresheetDefined():
+                self.scoresheet = event
+            case RulesSet():
+                self.rules = event
+            case PriorScoreRecorded():
+                self.priors.setdefault(event.contestant, {})[event.source] = event.value
+            case RunningOrderDrawn():
+                round_ = self._round(event.round)
+                round_.order = event.order
+                round_.seed = event.seed
+            case AwardsPublished():
+                self._round(event.round).awards = event
+            case ContestantsAdvanced():
+                self._round(event.from_round).advanced_to = event.to_round
+                self._round(event.to_round).members.update(dict.fromkeys(event.contestants))
+
+
+_ENTRY_EVENTS = (
+    ScoreSubmitted,
+    ScoreAmended,
+    ContestantCalled,
+    ScoringOpened,
+    ScoringClosed,
+    ResultRevealed,
+)
+"""Events that change at most one entry's result (and reset that entry's cache)."""
+
+
+def apply(state: Competition, envelope: Envelope) -> Competition:
+    """Fold the next envelope of the stream into ``state`` (consumed) and
+    return the new state. Raises ``OutOfSequence`` unless the envelope
+    continues the stream (next seq, same stream, ``prev`` = head hash)."""
+    if (
+        envelope.seq != state.seq + 1
+        or envelope.prev != state.head_hash
+        or envelope.stream != state.stream
+    ):
+        raise OutOfSequence(
+            f"envelope {envelope.stream!r} seq {envelope.seq} does not follow "
+            f"{state.stream!r} seq {state.seq} (head {state.head_hash[:16]}…)"
+        )
+    state._fold(envelope)
+    if not isinstance(envelope.data, _ENTRY_EVENTS):
+        state.epoch += 1
+    state.seq = envelope.seq
+    state.head_hash = envelope.hash
+    return state
+
+
+def replay(envelopes: Iterable[Envelope], *, start: Competition | None = None) -> Competition:
+    """The state after folding ``envelopes`` in order, from ``start`` (a
+    snapshot, consumed) or from the empty state of the first envelope's stream."""
+    state = start
+    for envelope in envelopes:
+        if state is None:
+            state = Competition.empty(envelope.stream)
+        state = apply(state, envelope)
+    return state if state is not None else Competition.empty("")
