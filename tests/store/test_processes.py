@@ -85,8 +85,7 @@ async def test_acknowledged_appends_survive_sigkill(store_url: str) -> None:
 
 
 async def test_three_processes_append_to_one_stream(store_url: str) -> None:
-    # Create the store first, so the processes do not race to create it.
-    await (await open_store(store_url)).close()
+    # No store exists yet: the three processes also race to create it.
     names, count = ["p1", "p2", "p3"], 60
     processes = [await start_appender(store_url, name, count) for name in names]
     async with asyncio.timeout(120):
