@@ -5,7 +5,9 @@
     LogError                     root of every error this package raises
     ├── ConflictError            append's expected_seq is not the stream's head
     ├── StoreUnavailable         the database cannot be written or reached now (disk full,
-    │                            read-only, connection lost); nothing was appended
+    │                            read-only, connection lost); the append did not happen,
+    │                            unless the connection dropped during COMMIT: a retry with
+    │                            the same idempotency key is safe either way
     ├── StoreClosed              the store was closed
     └── LogFormatError           bytes that are not a Leitai log (not a database, a
                                  truncated export, an unknown event type or version)
@@ -31,7 +33,7 @@ class ConflictError(LogError):
 
 
 class StoreUnavailable(LogError):
-    """The store cannot take writes now; the append did not happen."""
+    """The store cannot take writes now; retry with the same idempotency key."""
 
 
 class StoreClosed(LogError):

@@ -7,9 +7,19 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from events.credentials import open_credentials
 from events.errors import LogError
+from events.store import open_store
 from server import logtools
+from server.definition import DefinitionError, load_definition
+from server.errors import ApiError
+from server.settings import HELP, Settings
+
+if TYPE_CHECKING:
+    from server.definition import Definition
+    from server.setup import Created
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -31,12 +41,122 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        host=args.host,
+        port=args.port,
+        store=getattr(args, "db", None),
+        workers=args.workers,
+        public_url=args.public_url,
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from server import runner  # the web stack loads only for the commands that serve
+
+    settings = _settings(args)
+    sock = runner.bind(settings)
+    base = settings.base_url(sock.getsockname()[1])
+    print(f"Leitai is serving {settings.store} at {base}/", flush=True)
+    asyncio.run(_print_competitions(settings.store, base))
+    if settings.workers > 1:
+        runner.serve_workers(settings, sock)
+    else:
+        asyncio.run(runner.serve(settings, sock))
+    return 0
+
+
+async def _print_competitions(store_url: str, base: str) -> None:
+    store = await open_store(store_url)
+    try:
+        for stream in await store.streams():
+            print(f"  {stream}: screen {base}/screen/{stream}   admin {base}/admin/{stream}")
+    finally:
+        await store.close()
+
+
+def _init(args: argparse.Namespace) -> int:
+    definition = load_definition(Path(args.file))
+    created = asyncio.run(_create(args.db, definition))
+    base = Settings.from_env(public_url=args.public_url).base_url()
+    print(f"Created competition {created.stream!r}: {created.head_seq} events in {args.db}")
+    print("Tokens are shown only now; keep them secret (they are stored only as hashes).")
+    print(f"  admin:   {base}/admin/{created.stream}#token={created.admin_token}")
+    print(f"  auditor: {base}/audit/{created.stream}#token={created.auditor_token}")
+    print(f"  screen:  {base}/screen/{created.stream}")
+    print("Judges' links:")
+    for judge in definition.judges:
+        link = f"{base}/judge/{created.stream}#token={created.judge_tokens[judge.id]}"
+        print(f"  {judge.id} {judge.name} ({judge.panel}): {link}")
+    return 0
+
+
+async def _create(store_url: str, definition: Definition) -> Created:
+    from server.setup import create_competition
+
+    store = await open_store(store_url)
+    credentials = await open_credentials(store_url)
+    try:
+        return await create_competition(store, credentials, definition)
+    finally:
+        await credentials.close()
+        await store.close()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from server.demo import run_demo
+
+    asyncio.run(run_demo(_settings(args), keep=args.db is not None, speed=args.speed))
+    return 0
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    for name, kind in (("host", str), ("port", int), ("workers", int), ("public_url", str)):
+        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, help=HELP[name])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leitai",
         description="Leitai (擂台): a live scoreboard for judged stage competitions.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the competitions of a store",
+        description="Serve every competition in the store: the API, the WebSocket feed and "
+        "the pages. Binds 127.0.0.1 unless told otherwise.",
+    )
+    serve.add_argument("--db", help=HELP["store"] + " (default leitai.db)")
+    _add_server_options(serve)
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="run a sample competition with simulated judges",
+        description="Create a bilingual sample competition, serve it, and run the show: "
+        "contestants are called, simulated judges score, results are revealed. Open the "
+        "printed screen URL. The log goes to a fresh temporary file unless --db is given.",
+    )
+    demo.add_argument("--db", help="keep the demo's log in this database")
+    demo.add_argument(
+        "--speed", type=float, default=1.0, help="run the show this many times faster"
+    )
+    _add_server_options(demo)
+    demo.set_defaults(run=_demo)
+
+    init = commands.add_parser(
+        "init",
+        help="create a competition from its definition file",
+        description="Create a competition from a TOML file (see docs/competition-file.md) and "
+        "print the admin token and one link per judge. Nothing is created if the file has a "
+        "mistake.",
+    )
+    init.add_argument("file", help="the competition's TOML file")
+    init.add_argument("--db", default="leitai.db", help=HELP["store"])
+    init.add_argument("--public-url", help=HELP["public_url"])
+    init.set_defaults(run=_init)
 
     verify = commands.add_parser(
         "verify",
@@ -67,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except LogError as exc:
+    except (LogError, DefinitionError, ApiError, OSError) as exc:
         print(f"leitai: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,0 +1,187 @@
+"""Access tokens, kept beside the log and never in it.
+
+A token is 32 random bytes shown once (to the admin, or in a judge's link);
+only its SHA-256 is stored. High-entropy tokens need no slow password hash:
+the digest cannot be reversed, and lookups by digest are constant-time in
+the token's content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+from typing import Literal, NamedTuple, Protocol
+
+import aiosqlite
+import asyncpg
+
+from events.errors import StoreUnavailable
+from events.postgres import parse_url
+
+TokenRole = Literal["admin", "judge", "auditor"]
+
+SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS credentials (
+    token_hash TEXT PRIMARY KEY,
+    stream     TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    revoked    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS credentials_stream ON credentials (stream);
+"""
+
+POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS leitai_credentials (
+    token_hash TEXT PRIMARY KEY,
+    stream     TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    revoked    BOOLEAN NOT NULL DEFAULT false
+);
+"""
+
+
+class Credential(NamedTuple):
+    """Who a token speaks for: a role in one competition, and the person's id."""
+
+    stream: str
+    token_hash: str
+    role: TokenRole
+    subject: str
+    revoked: bool = False
+
+
+def new_token() -> str:
+    """A fresh random token (URL-safe, 43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Credentials(Protocol):
+    """Where token digests live; one implementation per store backend."""
+
+    async def issue(self, stream: str, role: TokenRole, subject: str) -> str:
+        """A new token for ``subject``; its digest is stored, the token returned."""
+        ...
+
+    async def revoke(self, stream: str, role: TokenRole, subject: str) -> int:
+        """Revoke every token of ``subject``; how many were live."""
+        ...
+
+    async def lookup(self, token: str) -> Credential | None:
+        """The live credential of ``token``, or None."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class SqliteCredentials:
+    """Token digests in the ``credentials`` table of the SQLite database."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    @classmethod
+    async def open(cls, path: str | Path) -> SqliteCredentials:
+        conn = await aiosqlite.connect(Path(path), isolation_level=None)
+        await conn.execute("PRAGMA busy_timeout = 10000")
+        await conn.execute("PRAGMA synchronous = FULL")
+        await conn.executescript(SQLITE_SCHEMA)
+        return cls(conn)
+
+    async def issue(self, stream: str, role: TokenRole, subject: str) -> str:
+        token = new_token()
+        try:
+            await self._conn.execute(
+                "INSERT INTO credentials (token_hash, stream, role, subject) VALUES (?, ?, ?, ?)",
+                (token_hash(token), stream, role, subject),
+            )
+        except aiosqlite.Error as exc:
+            raise StoreUnavailable(f"could not store a credential: {exc}") from None
+        return token
+
+    async def revoke(self, stream: str, role: TokenRole, subject: str) -> int:
+        cursor = await self._conn.execute(
+            "UPDATE credentials SET revoked = 1"
+            " WHERE stream = ? AND role = ? AND subject = ? AND revoked = 0",
+            (stream, role, subject),
+        )
+        return cursor.rowcount
+
+    async def lookup(self, token: str) -> Credential | None:
+        async with self._conn.execute(
+            "SELECT stream, token_hash, role, subject, revoked FROM credentials"
+            " WHERE token_hash = ? AND revoked = 0",
+            (token_hash(token),),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return Credential(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+
+class PostgresCredentials:
+    """Token digests in the ``leitai_credentials`` table beside the PostgreSQL log."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str) -> PostgresCredentials:
+        target = parse_url(url)
+        try:
+            pool = await asyncpg.create_pool(
+                target.dsn, min_size=1, max_size=2, server_settings=target.settings
+            )
+            await pool.execute(POSTGRES_SCHEMA)
+        except (OSError, asyncpg.PostgresError) as exc:
+            raise StoreUnavailable(f"{target.where}: credentials unavailable: {exc}") from None
+        return cls(pool)
+
+    async def issue(self, stream: str, role: TokenRole, subject: str) -> str:
+        token = new_token()
+        await self._pool.execute(
+            "INSERT INTO leitai_credentials (token_hash, stream, role, subject)"
+            " VALUES ($1, $2, $3, $4)",
+            token_hash(token),
+            stream,
+            role,
+            subject,
+        )
+        return token
+
+    async def revoke(self, stream: str, role: TokenRole, subject: str) -> int:
+        status: str = await self._pool.execute(
+            "UPDATE leitai_credentials SET revoked = true"
+            " WHERE stream = $1 AND role = $2 AND subject = $3 AND NOT revoked",
+            stream,
+            role,
+            subject,
+        )
+        return int(status.rsplit(" ", 1)[-1])
+
+    async def lookup(self, token: str) -> Credential | None:
+        row = await self._pool.fetchrow(
+            "SELECT stream, token_hash, role, subject, revoked FROM leitai_credentials"
+            " WHERE token_hash = $1 AND NOT revoked",
+            token_hash(token),
+        )
+        return Credential(row[0], row[1], row[2], row[3], row[4]) if row else None
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+async def open_credentials(url: str) -> Credentials:
+    """The credentials kept beside the store at ``url``."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return await PostgresCredentials.open(url)
+    if "://" in url and not url.startswith("sqlite://"):
+        raise ValueError(f"credentials for {url!r}: expected a sqlite:// or postgresql:// URL")
+    return await SqliteCredentials.open(url.removeprefix("sqlite://"))

@@ -1,0 +1,40 @@
+"""One error shape for the HTTP API and the WebSocket: ``{"error": {"code", "message"}}``.
+
+``code`` is machine-readable snake_case; ``message`` is for people, in
+Chinese when the request prefers it (``Accept-Language: zh…``), else English.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+
+class ApiError(Exception):
+    """A handled failure of a request: becomes a 4xx (or 503) with the error shape."""
+
+    def __init__(self, status: int, code: str, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.message_zh = message_zh or message
+
+
+def prefers_chinese(conn: HTTPConnection) -> bool:
+    return conn.headers.get("accept-language", "").lower().startswith("zh")
+
+
+def error_body(error: ApiError, chinese: bool) -> dict[str, dict[str, str]]:
+    return {
+        "error": {"code": error.code, "message": error.message_zh if chinese else error.message}
+    }
+
+
+def error_response(conn: HTTPConnection, error: ApiError) -> Response:
+    return Response(
+        msgspec.json.encode(error_body(error, prefers_chinese(conn))),
+        status_code=error.status,
+        media_type="application/json",
+    )

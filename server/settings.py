@@ -1,0 +1,49 @@
+"""The server's settings: one object, from ``LEITAI_*`` environment variables and CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+HELP = {
+    "host": "address to bind; 127.0.0.1 keeps the server private to this machine",
+    "port": "TCP port; 0 picks a free one",
+    "store": "the event store: sqlite:///path/to/leitai.db, a file path, or postgresql://…",
+    "workers": "server processes (each follows the log and serves its own sockets)",
+    "public_url": "the URL people reach the server at, for printed links and QR codes",
+    "max_body_bytes": "largest request body accepted",
+    "heartbeat_seconds": "interval of WebSocket heartbeats; a page is stale after 3 missed",
+    "token_cache_seconds": "how long a checked token is trusted before it is looked up again",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with its safe default; ``HELP`` documents each one."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    store: str = "leitai.db"
+    workers: int = 1
+    public_url: str = ""
+    max_body_bytes: int = 64 * 1024
+    heartbeat_seconds: float = 5.0
+    token_cache_seconds: float = 2.0
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, overridden by ``LEITAI_<NAME>`` variables, overridden by ``overrides``."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"LEITAI_{f.name.upper()}")
+            if raw is not None:
+                kind = type(getattr(cls, f.name))
+                values[f.name] = kind(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def base_url(self, port: int | None = None) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{port or self.port}"
