@@ -84,8 +84,8 @@ def _csv_cell(value: str) -> Cell:
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[Cell, ...]]:
-    import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         # openpyxl warns about workbook features it does not read (data
