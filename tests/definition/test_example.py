@@ -9,8 +9,12 @@ from pathlib import Path
 import msgspec
 
 from events.catalog import (
+    Advancement,
+    AwardTier,
     CompetitionCreated,
+    Component,
     ContestantRegistered,
+    Criterion,
     GroupDefined,
     JudgeRegistered,
     Label,
@@ -19,9 +23,21 @@ from events.catalog import (
     RoundOpened,
     RulesSet,
     ScoresheetDefined,
+    TieBreak,
 )
 from events.envelope import encode_data
-from server.definition import JudgeEntry, load_definition, load_definition_text
+from server.definition import (
+    CompetitionFile,
+    ContestantIn,
+    GroupIn,
+    JudgeEntry,
+    JudgeIn,
+    PanelIn,
+    RoundIn,
+    load_definition,
+    load_definition_text,
+)
+from server.roster import ALIASES, SheetRef
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -137,3 +153,28 @@ criteria = [{ key = "score", label = { en = "Score" }, maximum = 100 }]
     assert rules.composite[0].source == "live" and rules.composite[0].weight == 1
     sheet = next(e for e in events if isinstance(e, ScoresheetDefined))
     assert sheet.places == 1 and sheet.criteria[0].weight == 1
+
+
+def test_the_documented_example_is_the_example_file() -> None:
+    doc = (EXAMPLES.parent / "docs" / "competition-file.md").read_text(encoding="utf-8")
+    block = doc.split("```toml\n")[-1].split("```")[0]
+    assert block == (EXAMPLES / "contest.toml").read_text(encoding="utf-8")
+
+
+def test_every_field_of_the_format_is_documented() -> None:
+    doc = (EXAMPLES.parent / "docs" / "competition-file.md").read_text(encoding="utf-8")
+    formats: list[type[msgspec.Struct]] = [
+        CompetitionFile,
+        GroupIn,
+        RoundIn,
+        PanelIn,
+        ContestantIn,
+        JudgeIn,
+        SheetRef,
+    ]
+    formats += [ScoresheetDefined, Criterion, RulesSet, Component, TieBreak, AwardTier, Advancement]
+    for kind in formats:
+        for field in msgspec.structs.fields(kind):
+            assert f"| `{field.encode_name}` |" in doc, f"{kind.__name__}.{field.encode_name}"
+    for name, aliases in ALIASES.items():
+        assert all(alias in doc for alias in aliases), name
