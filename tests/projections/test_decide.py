@@ -1,0 +1,230 @@
+"""decide: every refusal has its code and status, and nothing is appended."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+import msgspec
+import pytest
+
+from events.catalog import Label, RulesSet, RunningOrderDrawn, ScoreSubmitted
+from events.envelope import Actor
+from projections.commands import (
+    AdvanceRound,
+    AmendScore,
+    CallContestant,
+    CloseScoring,
+    Command,
+    DrawOrder,
+    OpenRound,
+    OpenScoring,
+    PublishAwards,
+    RecordPriorScore,
+    RecuseJudge,
+    Reveal,
+    SubmitScore,
+    WithdrawContestant,
+)
+from projections.decide import decide, fixed
+from projections.draw import draw_order
+from tests.projections.log import Log, competition, judge, sheet
+
+D = Decimal
+
+
+def show() -> Log:
+    """Two contestants in g1 scored by panel p1 on a two-criteria sheet;
+    j1 is from c1's organisation; j9's panel scores nobody."""
+    log = Log()
+    competition(
+        log,
+        contestants={"c1": ("Org A", "g1"), "c2": ("Org B", "g1"), "c3": ("Org C", "g1")},
+        judges={"j1": ("Org A", "p1"), "j2": ("Org X", "p1"), "j9": ("Org Y", "p9")},
+        panels={"p1": ("g1",), "p9": ("g2",)},
+        rules=RulesSet(aggregation="mean"),
+        scoresheet=sheet(("voice", "10", "0.6"), ("stage", "5", "2"), places=1),
+    )
+    return log
+
+
+def submit(contestant: str = "c1", sid: str = "sub-0001", **points: str) -> SubmitScore:
+    given = points or {"voice": "8.5", "stage": "4"}
+    return SubmitScore(
+        contestant=contestant, points={k: D(v) for k, v in given.items()}, submission_id=sid
+    )
+
+
+def test_a_judge_on_the_panel_scores_an_open_contestant() -> None:
+    log = show()
+    log.ok(CallContestant(contestant="c1"))
+    (event,) = log.ok(submit(voice="8.50", stage="4.0"), judge("j2"))
+    # trailing zeros dropped: events hold fixed-point decimals in one form
+    assert event == ScoreSubmitted(
+        judge="j2",
+        contestant="c1",
+        points={"voice": D("8.5"), "stage": D("4")},
+        submission_id="sub-0001",
+    )
+
+
+@pytest.mark.parametrize(
+    ("points", "code"),
+    [
+        ({"voice": "10.1", "stage": "4"}, "points_out_of_range"),
+        ({"voice": "-1", "stage": "4"}, "points_out_of_range"),
+        ({"voice": "NaN", "stage": "4"}, "points_out_of_range"),
+        ({"voice": "8.25", "stage": "4"}, "too_many_decimals"),
+        ({"voice": "8", "stage": "4", "dance": "1"}, "unknown_criterion"),
+        ({"voice": "8"}, "missing_criterion"),
+    ],
+)
+def test_invalid_points_are_rejected_never_clamped(points: dict[str, str], code: str) -> None:
+    log = show()
+    log.ok(CallContestant(contestant="c2"))
+    refused = log.refused(submit("c2", **points), judge("j2"))
+    assert (refused.code, refused.status) == (code, 422)
+
+
+def test_who_may_score_whom() -> None:
+    log = show()
+    assert log.refused(submit("c2"), judge("j2")).code == "not_on_stage"
+    log.ok(CallContestant(contestant="c2", open_scoring=False))
+    assert log.refused(submit("c2"), judge("j2")).code == "scoring_closed"
+    log.ok(OpenScoring(contestant="c2"))
+    assert log.refused(submit("nobody"), judge("j2")).code == "unknown_contestant"
+    refused = log.refused(submit("c2"), judge("j9"))
+    assert (refused.code, refused.status) == ("not_on_panel", 403)
+    assert log.refused(submit("c2"), judge("ghost")).code == "unknown_judge"
+    assert log.refused(submit("c2"), Actor(role="admin", id="admin")).code == "forbidden"
+    log.ok(CallContestant(contestant="c1"))
+    assert log.refused(submit("c1"), judge("j1")).code == "judge_recused"
+    log.ok(RecuseJudge(judge="j2", reason="relative", contestant="c1"))
+    assert log.refused(submit("c1", "sub-0002"), judge("j2")).code == "judge_recused"
+    assert log.refused(RecuseJudge(judge="j2", reason="x", contestant="c1")).code == (
+        "already_recused"
+    )
+
+
+def test_a_repeated_submission_is_recognised_and_a_reused_id_refused() -> None:
+    log = show()
+    log.ok(CallContestant(contestant="c2"))
+    log.ok(submit("c2"), judge("j2"))
+    first_seq = log.state.seq
+    duplicate = log.refused(submit("c2", voice="8.50", stage="4"), judge("j2"))
+    assert (duplicate.code, duplicate.status, duplicate.seq) == (
+        "duplicate_submission",
+        200,
+        first_seq,
+    )
+    reused = log.refused(submit("c2", voice="7", stage="4"), judge("j2"))
+    assert (reused.code, reused.status) == ("submission_id_reused", 409)
+    # after closing, a retry still finds its receipt
+    log.ok(CloseScoring(contestant="c2"))
+    assert log.refused(submit("c2"), judge("j2")).code == "duplicate_submission"
+
+
+def test_run_of_show_order() -> None:
+    log = show()
+    assert log.refused(CloseScoring(contestant="c2")).code == "not_open"
+    assert log.refused(OpenScoring(contestant="c2")).code == "not_on_stage"
+    assert log.refused(Reveal(contestant="c2")).code == "not_closed"
+    log.ok(CallContestant(contestant="c2"))
+    assert log.refused(OpenScoring(contestant="c2")).code == "already_open"
+    assert log.refused(Reveal(contestant="c2")).code == "not_closed"
+    amend = AmendScore(
+        judge="j2", contestant="c2", points={"voice": D(1), "stage": D(1)}, reason="r"
+    )
+    assert log.refused(amend).code == "scoring_open"
+    log.ok(submit("c2"), judge("j2"))
+    log.ok(CloseScoring(contestant="c2"))
+    log.ok(Reveal(contestant="c2"))
+    refused = log.refused(Reveal(contestant="c2"))
+    assert (refused.code, refused.status) == ("already_revealed", 409)
+    assert log.refused(OpenScoring(contestant="c2")).code == "already_revealed"
+    assert log.refused(PublishAwards(round="r1")).code == "round_incomplete"
+    assert log.refused(PublishAwards(round="r9")).code == "unknown_round"
+    assert log.refused(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="x"))).code == (
+        "no_advancement"
+    )
+    assert log.refused(OpenRound(round="r2", name=Label(en="Semi"))).code == "round_open"
+    log.ok(WithdrawContestant(contestant="c3", reason="ill"))
+    assert log.refused(CallContestant(contestant="c3")).code == "contestant_withdrawn"
+    assert log.refused(RecordPriorScore(contestant="c1", source="live", value=D(1))).code == (
+        "invalid_source"
+    )
+    assert log.refused(RecordPriorScore(contestant="c1", source="e", value=D("1.00001"))).code == (
+        "too_many_decimals"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        CallContestant(contestant="c1"),
+        OpenScoring(contestant="c1"),
+        Reveal(contestant="c1"),
+        DrawOrder(round="r1", seed="s"),
+        PublishAwards(round="r1"),
+        RecuseJudge(judge="j2", reason="r"),
+    ],
+)
+def test_judges_may_only_submit_scores(command: Command) -> None:
+    log = show()
+    refused = log.refused(command, judge("j2"))
+    assert (refused.code, refused.status) == ("forbidden", 403)
+    auditor = log.refused(command, Actor(role="auditor", id="a1"))
+    assert auditor.code == "forbidden"
+
+
+def test_decide_is_pure() -> None:
+    log = show()
+    before = (log.state.seq, log.state.epoch, dict(log.state.active))
+    decide(log.state, CallContestant(contestant="c1"), Actor(role="admin", id="admin"))
+    assert (log.state.seq, log.state.epoch, dict(log.state.active)) == before
+
+
+def reference_draw(seed: str, items: list[str]) -> list[str]:
+    """docs/rules.md's draw, written again from the text."""
+    order = sorted(items)
+    counter = 0
+    i = len(order) - 1
+    while i > 0:
+        block = hashlib.sha256(seed.encode("utf-8") + counter.to_bytes(8, "big")).digest()
+        j = int(block.hex(), 16) % (i + 1)
+        order[i], order[j] = order[j], order[i]
+        counter += 1
+        i -= 1
+    return order
+
+
+def test_the_running_order_draw_is_reproducible_from_its_seed() -> None:
+    log = show()
+    (drawn,) = log.ok(DrawOrder(round="r1", seed="2026-05-01 public draw"))
+    assert isinstance(drawn, RunningOrderDrawn)
+    assert list(drawn.order) == reference_draw("2026-05-01 public draw", ["c3", "c1", "c2"])
+    assert log.refused(DrawOrder(round="r1", seed="again")).code == "already_drawn"
+    many = [f"c{i:02d}" for i in range(40)]
+    assert list(draw_order("seed", many)) == reference_draw("seed", many)
+    assert draw_order("seed", many) != draw_order("seee", many)
+    assert sorted(draw_order("seed", many)) == many
+
+
+def test_commands_refuse_unknown_fields_and_decode_by_tag() -> None:
+    decoder = msgspec.json.Decoder(Command)
+    command = decoder.decode(
+        b'{"type":"submit_score","contestant":"c1","points":{"voice":"8.5"},'
+        b'"submission_id":"abcdefgh"}'
+    )
+    assert command == SubmitScore(
+        contestant="c1", points={"voice": D("8.5")}, submission_id="abcdefgh"
+    )
+    with pytest.raises(msgspec.ValidationError, match="unknown field"):
+        msgspec.json.decode(b'{"contestant":"c1","extra":1}', type=Reveal)
+
+
+def test_fixed_point_form() -> None:
+    assert str(fixed(D("1E+1"))) == "10"
+    assert str(fixed(D("8.50"))) == "8.5"
+    assert str(fixed(D("-0.0"))) == "0"
+    assert str(fixed(D("0.0001"))) == "0.0001"
