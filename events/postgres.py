@@ -117,7 +117,13 @@ SELECT stream FROM s WHERE stream IS NOT NULL
 """
 
 # Driver errors that mean "the database cannot be used now"; they become StoreUnavailable.
-_DRIVER_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+_DRIVER_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # a connection killed mid-protocol
+)
 
 
 @dataclass
