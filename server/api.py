@@ -1,0 +1,316 @@
+"""The HTTP API: every route declared once, as an ``Endpoint``, from which both
+the router and the OpenAPI document are made."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from events.chain import Record
+from events.ndjson import export_lines
+from projections import commands as cmd
+from server.auth import bearer, require
+from server.errors import ApiError
+from server.live import Executed, Live
+from server.state import AppState
+
+Handler = Callable[[Request, AppState], Awaitable[Response]]
+
+
+class Receipt(msgspec.Struct):
+    """What an accepted command answers, once its events are durable."""
+
+    seq: int
+    hash: str
+    at: str
+    events: list[str]
+    duplicate: bool = False
+
+
+class CompetitionSummary(msgspec.Struct):
+    id: str
+    title: dict[str, str]
+    seq: int
+
+
+class TokenIssued(msgspec.Struct):
+    judge: str
+    token: str
+    link: str
+
+
+class Revoked(msgspec.Struct):
+    judge: str
+    revoked: int
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One route: what it takes, what it answers, who may call it."""
+
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    roles: tuple[str, ...] = ()
+    body: type | None = None
+    answer: type | None = None
+    media_type: str = "application/json"
+
+
+_encoder = msgspec.json.Encoder()
+
+
+def json_response(value: Any, status: int = 200) -> Response:
+    return Response(_encoder.encode(value), status_code=status, media_type="application/json")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        413,
+        "body_too_large",
+        f"The request body is larger than {limit} bytes.",
+        f"请求内容超过 {limit} 字节上限",
+    )
+
+
+def decode_command(body: bytes, kind: type) -> Any:
+    try:
+        return msgspec.json.decode(body, type=kind)
+    except msgspec.ValidationError as exc:
+        raise ApiError(
+            422, "invalid_command", f"Invalid command: {exc}", f"指令无效：{exc}"
+        ) from None
+    except msgspec.DecodeError as exc:
+        raise ApiError(
+            400, "invalid_json", f"The body is not JSON: {exc}", "请求内容不是合法的 JSON"
+        ) from None
+
+
+async def competition(request: Request, app: AppState) -> Live:
+    return await app.registry.get(request.path_params["cid"])
+
+
+async def caller(request: Request, app: AppState, live: Live) -> Any:
+    token = bearer(request.headers.get("authorization"))
+    return await app.auth.identify(token, live.stream)
+
+
+def receipt(executed: Executed) -> Receipt:
+    envelopes, duplicate = executed
+    last = envelopes[-1]
+    return Receipt(
+        seq=last.seq,
+        hash=last.hash,
+        at=last.at,
+        events=[e.type for e in envelopes],
+        duplicate=duplicate,
+    )
+
+
+# --- commands ----------------------------------------------------------------
+
+
+def admin_command(kind: type) -> Handler:
+    async def handle(request: Request, app: AppState) -> Response:
+        live = await competition(request, app)
+        actor = require(await caller(request, app, live), "admin")
+        command = decode_command(await read_body(request, app.settings.max_body_bytes), kind)
+        return json_response(receipt(await live.execute(command, actor)))
+
+    return handle
+
+
+async def submit_score(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    actor = require(await caller(request, app, live), "judge")
+    command = decode_command(await read_body(request, app.settings.max_body_bytes), cmd.SubmitScore)
+    key = f"score:{actor.id}:{command.submission_id}"
+    return json_response(receipt(await live.execute(command, actor, idempotency_key=key)))
+
+
+# --- reads -------------------------------------------------------------------
+
+
+async def list_competitions(request: Request, app: AppState) -> Response:
+    out = []
+    for stream in await app.registry.store.streams():
+        live = await app.registry.get(stream)
+        title = live.state.title
+        out.append(
+            CompetitionSummary(stream, {"zh-CN": title.zh_cn, "en": title.en}, live.state.seq)
+        )
+    return json_response(out)
+
+
+async def get_board(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    credential = await caller(request, app, live)
+    full = credential is not None and credential.role in ("admin", "auditor")
+    return json_response(live.view("board_full" if full else "board"))
+
+
+async def get_progress(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    return json_response(live.view("progress"))
+
+
+async def get_audit(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    require(await caller(request, app, live), "admin", "auditor")
+    return json_response(live.view("audit"))
+
+
+async def get_log(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    require(await caller(request, app, live), "admin", "auditor")
+    raw = request.query_params.get("from_seq", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiError(
+            422,
+            "invalid_query",
+            "from_seq must be a whole number ≥ 1.",
+            "from_seq 须为不小于 1 的整数",
+        )
+    upto = live.state.seq  # a consistent snapshot: what was committed when asked
+
+    async def lines() -> AsyncIterator[bytes]:
+        batch: list[Record] = []
+        async for record in live.store.read_records(live.stream, int(raw), upto):
+            batch.append(record)
+            if len(batch) == 500:
+                yield b"".join(export_lines(batch))
+                batch.clear()
+        if batch:
+            yield b"".join(export_lines(batch))
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+
+# --- tokens ------------------------------------------------------------------
+
+
+async def reissue_judge_token(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    require(await caller(request, app, live), "admin")
+    judge = request.path_params["judge"]
+    if judge not in live.state.judges:
+        raise ApiError(404, "unknown_judge", f"No judge {judge!r}.", f"没有评委 {judge!r}")
+    await app.credentials.revoke(live.stream, "judge", judge)
+    token = await app.credentials.issue(live.stream, "judge", judge)
+    app.auth.forget()
+    return json_response(TokenIssued(judge, token, app.judge_link(live.stream, token)))
+
+
+async def revoke_judge_token(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    require(await caller(request, app, live), "admin")
+    judge = request.path_params["judge"]
+    revoked = await app.credentials.revoke(live.stream, "judge", judge)
+    app.auth.forget()
+    return json_response(Revoked(judge, revoked))
+
+
+C = "/api/competitions/{cid}"
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint(
+        "GET",
+        "/api/competitions",
+        list_competitions,
+        "The competitions hosted here",
+        answer=list[CompetitionSummary],
+    ),
+    Endpoint(
+        "GET",
+        f"{C}/board",
+        get_board,
+        "The board: public form without a token, full form for admin and auditor",
+    ),
+    Endpoint("GET", f"{C}/progress", get_progress, "Who is on stage and which judges have scored"),
+    Endpoint(
+        "GET",
+        f"{C}/audit",
+        get_audit,
+        "Every judge's sheet, corrections, severity",
+        roles=("admin", "auditor"),
+    ),
+    Endpoint(
+        "GET",
+        f"{C}/log",
+        get_log,
+        "The log from ?from_seq=, one envelope per line",
+        roles=("admin", "auditor"),
+        media_type="application/x-ndjson",
+    ),
+    Endpoint(
+        "POST",
+        f"{C}/scores",
+        submit_score,
+        "A judge's score; answers once durable with the receipt (seq, hash)",
+        roles=("judge",),
+        body=cmd.SubmitScore,
+        answer=Receipt,
+    ),
+    Endpoint(
+        "POST",
+        f"{C}/judges/{{judge}}/token",
+        reissue_judge_token,
+        "Revoke a judge's link and issue a new one",
+        roles=("admin",),
+        answer=TokenIssued,
+    ),
+    Endpoint(
+        "DELETE",
+        f"{C}/judges/{{judge}}/token",
+        revoke_judge_token,
+        "Revoke a judge's link",
+        roles=("admin",),
+        answer=Revoked,
+    ),
+]
+
+ADMIN_COMMANDS: list[tuple[str, type, str]] = [
+    ("stage", cmd.CallContestant, "Call a contestant on stage (and open scoring)"),
+    ("open", cmd.OpenScoring, "Open scoring for a contestant"),
+    ("close", cmd.CloseScoring, "Close scoring for a contestant"),
+    ("reveal", cmd.Reveal, "Reveal a contestant's result"),
+    ("amend", cmd.AmendScore, "Amend a judge's score after closing, with a reason"),
+    ("recuse", cmd.RecuseJudge, "Recuse a judge, with a reason"),
+    ("withdraw", cmd.WithdrawContestant, "Withdraw a contestant"),
+    ("disqualify", cmd.DisqualifyContestant, "Disqualify a contestant"),
+    ("draw", cmd.DrawOrder, "Draw the running order of a round from a seed"),
+    ("advance", cmd.AdvanceRound, "Advance the best to the next round"),
+    ("awards", cmd.PublishAwards, "Publish the awards of a round"),
+    ("prior-scores", cmd.RecordPriorScore, "Record a prior score (expert review …)"),
+]
+ENDPOINTS += [
+    Endpoint(
+        "POST",
+        f"{C}/{name}",
+        admin_command(kind),
+        summary,
+        roles=("admin",),
+        body=kind,
+        answer=Receipt,
+    )
+    for name, kind, summary in ADMIN_COMMANDS
+]

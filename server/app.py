@@ -1,0 +1,144 @@
+"""``create_app(settings)``: the Starlette application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from events.credentials import open_credentials
+from events.errors import LogError
+from events.store import open_store
+from server import ws
+from server.api import ENDPOINTS, Handler
+from server.auth import Authenticator
+from server.errors import ApiError, error_response
+from server.openapi import openapi_document
+from server.qr import qr_endpoint
+from server.registry import Registry
+from server.settings import Settings
+from server.state import AppState
+
+log = logging.getLogger("leitai.server")
+PAGES = ("screen", "judge", "admin", "live", "audit")
+
+
+def static_dir() -> Path:
+    """The pages: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "static", here.parent / "static"):
+        if candidate.is_dir():
+            return candidate
+    raise RuntimeError("the static/ pages are missing from this installation")
+
+
+def _route(handler: Handler) -> Route:
+    async def endpoint(request: Request) -> Response:
+        return await handler(request, request.app.state.leitai)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint  # type: ignore[return-value]
+
+
+def _page(name: str) -> Route:
+    async def endpoint(request: Request) -> Response:
+        return FileResponse(static_dir() / f"{name}.html")
+
+    return endpoint  # type: ignore[return-value]
+
+
+async def _openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+async def _health(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(request, exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return error_response(request, ApiError(exc.status_code, code, str(exc.detail)))
+
+
+async def _log_error(request: Request, exc: Exception) -> Response:
+    status = 503 if isinstance(exc, LogError) else 500
+    log.exception("request %s %s failed", request.method, request.url.path)
+    return error_response(
+        request,
+        ApiError(
+            status,
+            "internal_error",
+            "Something went wrong on the server; it was logged.",
+            "服务器出错，已记录",
+        ),
+    )
+
+
+def create_app(settings: Settings) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = await open_store(settings.store)
+        credentials = await open_credentials(settings.store)
+        state = AppState(
+            settings=settings,
+            registry=Registry(store),
+            credentials=credentials,
+            auth=Authenticator(credentials, settings.token_cache_seconds),
+        )
+        app.state.leitai = state
+        beat = asyncio.create_task(_heartbeats(state))
+        try:
+            yield
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+            await state.registry.close()
+            await credentials.close()
+            await store.close()
+
+    routes: list[BaseRoute] = [
+        Route(e.path, _route(e.handler), methods=[e.method]) for e in ENDPOINTS
+    ]
+    routes += [
+        Route("/api/openapi.json", _openapi),
+        Route("/healthz", _health),
+        Route("/qr.svg", qr_endpoint),
+        WebSocketRoute("/ws/competitions/{cid}", ws.endpoint),
+        Route("/", _page("index")),
+        *[Route(f"/{name}/{{cid}}", _page(name)) for name in PAGES],
+        Route("/judge", _page("judge")),
+        Route("/admin", _page("admin")),
+        Mount("/static", StaticFiles(directory=static_dir()), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            Exception: _log_error,
+        },
+    )
+
+
+async def _heartbeats(state: AppState) -> None:
+    while True:
+        await asyncio.sleep(state.settings.heartbeat_seconds)
+        for live in state.registry.loaded():
+            live.heartbeat()

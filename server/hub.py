@@ -1,0 +1,96 @@
+"""Fan-out of views to WebSocket subscribers.
+
+Each view change is encoded once and the same text goes to every subscriber
+of that view. A subscriber holds at most one pending message per view: a
+newer one replaces it, so a slow socket gets the latest state when it catches
+up, memory stays bounded, and nobody waits for the slowest reader. Views are
+whole states (tagged with their seq), so dropping an older one loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Hashable
+
+ViewKey = Hashable
+Send = Callable[[str], Awaitable[None]]
+
+
+class Subscriber:
+    """One socket's pending messages and the task that sends them."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self._pending: dict[ViewKey, str] = {}
+        self._wake = asyncio.Event()
+        self.keys: set[ViewKey] = set()
+        self.closed = False
+
+    def offer(self, key: ViewKey, text: str) -> None:
+        self._pending[key] = text
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send pending messages until closed; returns when the socket fails."""
+        while not self.closed:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                key = next(iter(self._pending))
+                text = self._pending.pop(key)
+                await self._send(text)
+
+    def close(self) -> None:
+        self.closed = True
+        self._wake.set()
+
+
+class Hub:
+    """Subscribers by view; the last message of each view, for newcomers."""
+
+    def __init__(self) -> None:
+        self._subscribers: dict[ViewKey, set[Subscriber]] = {}
+        self._last: dict[ViewKey, str] = {}
+
+    def watched(self) -> list[ViewKey]:
+        return [key for key, subs in self._subscribers.items() if subs]
+
+    def subscribe(self, subscriber: Subscriber, key: ViewKey, current: str) -> None:
+        self._subscribers.setdefault(key, set()).add(subscriber)
+        subscriber.keys.add(key)
+        self._last.setdefault(key, current)
+        subscriber.offer(key, self._last[key])
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        for key in subscriber.keys:
+            subs = self._subscribers.get(key)
+            if subs is not None:
+                subs.discard(subscriber)
+                if not subs:
+                    del self._subscribers[key]
+                    self._last.pop(key, None)
+        subscriber.keys.clear()
+        subscriber.close()
+
+    def publish(self, key: ViewKey, text: str) -> None:
+        """Send ``text`` to the view's subscribers unless it is what they have."""
+        if self._last.get(key) == text:
+            return
+        self._last[key] = text
+        for subscriber in self._subscribers.get(key, ()):
+            subscriber.offer(key, text)
+
+    def broadcast(self, text: str) -> None:
+        """Send ``text`` (a heartbeat) to every subscriber once."""
+        seen: set[Subscriber] = set()
+        for subs in self._subscribers.values():
+            for subscriber in subs - seen:
+                seen.add(subscriber)
+                subscriber.offer("heartbeat", text)
+
+    async def close(self) -> None:
+        for subs in list(self._subscribers.values()):
+            for subscriber in list(subs):
+                with contextlib.suppress(Exception):
+                    self.unsubscribe(subscriber)

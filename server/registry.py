@@ -1,0 +1,47 @@
+"""The competitions this server hosts, each loaded on first use."""
+
+from __future__ import annotations
+
+import asyncio
+
+from events.store import Store
+from server.errors import ApiError
+from server.live import Live
+
+
+class Registry:
+    """Every competition (stream) of the store, as ``Live`` objects."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._live: dict[str, Live] = {}
+        self._loading: dict[str, asyncio.Task[Live]] = {}
+
+    async def get(self, stream: str) -> Live:
+        live = self._live.get(stream)
+        if live is not None:
+            return live
+        task = self._loading.get(stream)
+        if task is None:
+            if (await self.store.head(stream)).seq == 0:
+                raise ApiError(
+                    404,
+                    "unknown_competition",
+                    f"No competition {stream!r} here.",
+                    f"此处没有赛事 {stream!r}",
+                )
+            task = self._loading[stream] = asyncio.create_task(Live.load(self.store, stream))
+        try:
+            live = await asyncio.shield(task)
+        finally:
+            self._loading.pop(stream, None)
+        self._live[stream] = live
+        return live
+
+    def loaded(self) -> list[Live]:
+        return list(self._live.values())
+
+    async def close(self) -> None:
+        for live in self._live.values():
+            await live.close()
+        self._live.clear()

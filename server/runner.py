@@ -1,0 +1,72 @@
+"""Running the app under uvicorn, on a socket we bind so port 0 works."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import Awaitable, Callable
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+from server.app import create_app
+from server.settings import Settings
+
+
+def bind(settings: Settings) -> socket.socket:
+    """A listening socket on the settings' host and port (0: a free port)."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def uvicorn_config(settings: Settings, app: object) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        lifespan="on",
+        log_level=os.environ.get("LEITAI_LOG_LEVEL", "warning"),
+        access_log=False,  # judge tokens never reach URLs, but keep logs lean anyway
+        ws_per_message_deflate=False,  # broadcast bytes once; deflate per socket costs more
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
+        timeout_graceful_shutdown=3,
+    )
+
+
+def app_from_env() -> object:
+    """Factory for worker processes: settings come from ``LEITAI_*`` variables."""
+    return create_app(Settings.from_env())
+
+
+async def serve(
+    settings: Settings,
+    sock: socket.socket,
+    on_started: Callable[[], Awaitable[None]] | None = None,
+    app: object | None = None,
+) -> None:
+    """Serve in this process until interrupted; ``on_started`` runs once up."""
+    server = uvicorn.Server(uvicorn_config(settings, app or create_app(settings)))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            await task  # startup failed: raise its error
+            return
+        await asyncio.sleep(0.02)
+    if on_started is not None:
+        await on_started()
+    await task
+
+
+def serve_workers(settings: Settings, sock: socket.socket) -> None:
+    """Several worker processes on one socket; each follows the log."""
+    for field, value in (("STORE", settings.store), ("PUBLIC_URL", settings.base_url())):
+        os.environ[f"LEITAI_{field}"] = str(value)
+    config = uvicorn_config(settings, "server.runner:app_from_env")
+    config.factory = True
+    config.workers = settings.workers
+    Multiprocess(config, sockets=[sock]).run()
