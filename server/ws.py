@@ -16,6 +16,7 @@ import contextlib
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from server.auth import require
 from server.errors import ApiError, error_body
 from server.hub import Subscriber
 from server.live import Live
@@ -89,14 +90,7 @@ async def _subscribe(app: AppState, live: Live, subscriber: Subscriber, text: st
             f"没有视图 {request.view!r}",
         )
     if roles:
-        credential = await app.auth.identify(request.token, live.stream)
-        if credential is None or credential.role not in roles:
-            raise ApiError(
-                403,
-                "forbidden",
-                "This view needs an admin or auditor token.",
-                "此视图需要管理员或审计令牌",
-            )
+        require(await app.auth.identify(request.token, live.stream), *roles)
     live.hub.subscribe(subscriber, request.view, live.view_message(request.view))
 
 

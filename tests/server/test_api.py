@@ -1,0 +1,290 @@
+"""The HTTP API end to end: a real server process, real clients."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.server.conftest import Server
+
+
+def sid() -> str:
+    return uuid.uuid4().hex
+
+
+async def head(client: httpx.AsyncClient, server: Server) -> int:
+    progress = (await client.get(server.api("/progress"))).json()
+    return int(progress["seq"])
+
+
+async def admin(
+    client: httpx.AsyncClient, server: Server, command: str, **body: Any
+) -> httpx.Response:
+    return await client.post(
+        server.api(f"/{command}"), json=body, headers=server.bearer(server.admin)
+    )
+
+
+async def score(
+    client: httpx.AsyncClient,
+    server: Server,
+    judge: str,
+    contestant: str,
+    content: str = "50",
+    delivery: str = "30",
+    submission_id: str | None = None,
+) -> httpx.Response:
+    body = {
+        "contestant": contestant,
+        "points": {"content": content, "delivery": delivery},
+        "submission_id": submission_id or sid(),
+    }
+    return await client.post(
+        server.api("/scores"), json=body, headers=server.bearer(server.judges[judge])
+    )
+
+
+async def test_a_score_is_acknowledged_with_its_receipt(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    assert (await admin(client, server, "stage", contestant="g1c1")).status_code == 200
+    answer = await score(client, server, "B1", "g1c1", "55.5", "30")
+    assert answer.status_code == 200, answer.text
+    receipt = answer.json()
+    assert receipt["events"] == ["score_submitted"] and len(receipt["hash"]) == 64
+    log = (
+        await client.get(server.api("/log"), headers=server.bearer(server.auditor))
+    ).text.splitlines()
+    assert f'"hash":"{receipt["hash"]}"' in log[receipt["seq"] - 1]
+    assert '"content":"55.5"' in log[receipt["seq"] - 1]
+
+
+@pytest.mark.contest(judges_per_panel=100, contestants_per_group=1, trim=1)
+async def test_100_judges_at_once_each_counted_once(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    assert (await admin(client, server, "stage", contestant="g1c1")).status_code == 200
+    judges = [f"B{i}" for i in range(1, 101)]
+    answers = await asyncio.gather(*(score(client, server, j, "g1c1") for j in judges))
+    assert [a.status_code for a in answers] == [200] * 100
+    seqs = sorted(a.json()["seq"] for a in answers)
+    assert len(set(seqs)) == 100
+    log = (
+        await client.get(server.api("/log"), headers=server.bearer(server.auditor))
+    ).text.splitlines()
+    scored = [line for line in log if '"type":"score_submitted"' in line]
+    assert len(scored) == 100
+    assert all(f'"seq":{seq},' in log[seq - 1] for seq in seqs)
+    progress = (await client.get(server.api("/progress"))).json()
+    assert progress["on_stage"]["scored"] == 100 and progress["on_stage"]["missing"] == []
+
+
+async def test_a_retried_submission_is_counted_once(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    await admin(client, server, "stage", contestant="g1c1")
+    same = sid()
+    first = await score(client, server, "B1", "g1c1", submission_id=same)
+    again = await asyncio.gather(
+        *(score(client, server, "B1", "g1c1", submission_id=same) for _ in range(10))
+    )
+    assert first.status_code == 200
+    for answer in again:
+        assert answer.status_code == 200
+        assert (answer.json()["seq"], answer.json()["hash"]) == (
+            first.json()["seq"],
+            first.json()["hash"],
+        )
+        assert answer.json()["duplicate"] is True
+    log = (await client.get(server.api("/log"), headers=server.bearer(server.auditor))).text
+    assert log.count(same) == 1
+
+
+async def test_concurrent_first_submissions_with_one_id_append_once(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    await admin(client, server, "stage", contestant="g1c1")
+    same = sid()
+    answers = await asyncio.gather(
+        *(score(client, server, "B2", "g1c1", submission_id=same) for _ in range(20))
+    )
+    assert {(a.status_code, a.json()["seq"]) for a in answers} == {(200, answers[0].json()["seq"])}
+    assert sum(not a.json()["duplicate"] for a in answers) == 1
+    log = (await client.get(server.api("/log"), headers=server.bearer(server.auditor))).text
+    assert log.count(same) == 1
+
+
+async def test_rejections_have_a_code_and_append_nothing(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    await admin(client, server, "stage", contestant="g1c1")
+    assert (
+        await admin(client, server, "recuse", judge="B3", reason="亲属 / relative")
+    ).status_code == 200
+    revoked = await client.delete(
+        server.api("/judges/B2/token"), headers=server.bearer(server.admin)
+    )
+    assert revoked.status_code == 200 and revoked.json()["revoked"] == 1
+    before = await head(client, server)
+
+    async def post(body: Any, token: str, **kw: Any) -> httpx.Response:
+        return await client.post(
+            server.api("/scores"),
+            headers=server.bearer(token),
+            **kw,
+            json=body if "content" not in kw else None,
+        )
+
+    def body(**change: Any) -> dict[str, Any]:
+        return {
+            "contestant": "g1c1",
+            "points": {"content": "50", "delivery": "30"},
+            "submission_id": sid(),
+            **change,
+        }
+
+    cases: list[tuple[str, httpx.Response, int, str]] = [
+        ("another panel's group", await post(body(), server.judges["A1"]), 403, "not_on_panel"),
+        ("recused judge", await post(body(), server.judges["B3"]), 403, "judge_recused"),
+        ("revoked token", await post(body(), server.judges["B2"]), 401, "invalid_token"),
+        ("no token", await client.post(server.api("/scores"), json=body()), 401, "token_required"),
+        (
+            "wrong type",
+            await post(body(points={"content": [1], "delivery": "3"}), server.judges["B1"]),
+            422,
+            "invalid_command",
+        ),
+        (
+            "over the maximum",
+            await post(body(points={"content": "60.5", "delivery": "30"}), server.judges["B1"]),
+            422,
+            "points_out_of_range",
+        ),
+        (
+            "too many decimals",
+            await post(body(points={"content": "50.25", "delivery": "30"}), server.judges["B1"]),
+            422,
+            "too_many_decimals",
+        ),
+        (
+            "unknown field",
+            await post(body(comment="hi"), server.judges["B1"]),
+            422,
+            "invalid_command",
+        ),
+        ("not JSON", await post(None, server.judges["B1"], content=b"{nope"), 400, "invalid_json"),
+        (
+            "10 MB body",
+            await post(None, server.judges["B1"], content=b"x" * 10_000_000),
+            413,
+            "body_too_large",
+        ),
+        (
+            "judge doing admin work",
+            await client.post(
+                server.api("/close"),
+                json={"contestant": "g1c1"},
+                headers=server.bearer(server.judges["B1"]),
+            ),
+            403,
+            "forbidden",
+        ),
+    ]
+    await admin(client, server, "close", contestant="g1c1")
+    before_closed = await head(client, server)
+    cases.append(("scoring closed", await post(body(), server.judges["B1"]), 409, "scoring_closed"))
+    for name, answer, status, code in cases:
+        assert answer.status_code == status, (name, answer.text)
+        error = answer.json()["error"]
+        assert error["code"] == code, (name, error)
+        assert error["message"], name
+    assert before_closed == before + 1  # only the close itself was appended
+    assert await head(client, server) == before_closed
+
+
+async def test_messages_follow_the_callers_language(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    answer = await client.post(
+        server.api("/close"),
+        json={"contestant": "g1c1"},
+        headers={**server.bearer(server.admin), "Accept-Language": "zh-CN,zh;q=0.9"},
+    )
+    assert answer.status_code == 409
+    message = answer.json()["error"]["message"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+
+
+async def test_two_admins_racing_to_open_scoring(server: Server, client: httpx.AsyncClient) -> None:
+    await admin(client, server, "stage", contestant="g2c1", open_scoring=False)
+    before = await head(client, server)
+    answers = await asyncio.gather(
+        *(admin(client, server, "open", contestant="g2c1") for _ in range(2))
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    loser = next(a for a in answers if a.status_code == 409)
+    assert loser.json()["error"]["code"] == "already_open"
+    assert await head(client, server) == before + 1
+
+
+async def test_public_board_hides_unrevealed_scores(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    await admin(client, server, "stage", contestant="g2c1")
+    for judge, content in (("A1", "50"), ("A2", "55"), ("A3", "45")):
+        assert (await score(client, server, judge, "g2c1", content, "30")).status_code == 200
+    await admin(client, server, "close", contestant="g2c1")
+    public = (await client.get(server.api("/board"))).text
+    full = (await client.get(server.api("/board"), headers=server.bearer(server.auditor))).json()
+    assert '"80.0' not in public and "85" not in public
+    row = next(r for r in full["overall"] if r["contestant"] == "g2c1")
+    assert Decimal(row["aggregate"]) == Decimal("80")  # trimmed: 85 and 75 dropped
+    assert (await admin(client, server, "reveal", contestant="g2c1")).status_code == 200
+    public_row = next(
+        r
+        for r in (await client.get(server.api("/board"))).json()["overall"]
+        if r["contestant"] == "g2c1"
+    )
+    assert Decimal(public_row["final"]) == Decimal("80") and public_row["rank"] == 1
+
+
+async def test_openapi_describes_every_route(server: Server, client: httpx.AsyncClient) -> None:
+    document = (await client.get(f"{server.url}/api/openapi.json")).json()
+    assert document["openapi"].startswith("3.")
+    scores = document["paths"]["/api/competitions/{cid}/scores"]["post"]
+    schema_name = scores["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit(
+        "/", 1
+    )[-1]
+    assert set(document["components"]["schemas"][schema_name]["required"]) >= {
+        "contestant",
+        "points",
+        "submission_id",
+    }
+    for path in (
+        "/stage",
+        "/close",
+        "/reveal",
+        "/amend",
+        "/recuse",
+        "/withdraw",
+        "/draw",
+        "/advance",
+        "/awards",
+    ):
+        assert "post" in document["paths"][f"/api/competitions/{{cid}}{path}"]
+
+
+async def test_unknown_routes_and_competitions_use_the_error_shape(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    for url, status, code in (
+        (f"{server.url}/api/competitions/nope/board", 404, "unknown_competition"),
+        (f"{server.url}/api/nothing-here", 404, "not_found"),
+    ):
+        answer = await client.get(url)
+        assert answer.status_code == status and answer.json()["error"]["code"] == code
