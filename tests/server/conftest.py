@@ -112,35 +112,47 @@ async def make_competition(db: Path, data: dict[str, Any]) -> tuple[str, str, di
     return created.admin_token, created.auditor_token, created.judge_tokens
 
 
-def start_server(db: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    """``leitai serve`` on port 0; returns once it answers, with its URL.
-
-    Its output goes to a file beside the database (a pipe nobody reads could
-    fill up and stall the server); the first line names the URL.
-    """
-    output = db.with_suffix(f".{len(list(db.parent.glob('*.out')))}.out")
+def launch(output: Path, *args: str) -> subprocess.Popen[bytes]:
+    """``python -m server.cli ARGS`` with its output in a file (a pipe nobody
+    reads could fill up and stall it)."""
     with output.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--db", str(db), "--port", "0", *extra],
+        return subprocess.Popen(
+            [sys.executable, "-m", "server.cli", *args],
             cwd=ROOT,
             stdout=sink,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-    for _ in range(1000):  # bounded: a server answers within a few seconds
-        match = re.search(r"http://127\.0\.0\.1:\d+", output.read_text())
+
+
+def wait_for_line(process: subprocess.Popen[bytes], output: Path, pattern: str) -> re.Match[str]:
+    """The first match of ``pattern`` in the process's output, once printed."""
+    for _ in range(1000):  # bounded: our commands print their URLs within seconds
+        match = re.search(pattern, output.read_text())
         if match is not None:
-            try:
-                if httpx.get(f"{match.group(0)}/healthz", timeout=1).status_code == 200:
-                    return process, match.group(0)
-            except httpx.TransportError:
-                pass
+            return match
         if process.poll() is not None:
             break
         time.sleep(0.02)
     process.kill()
     process.wait()
-    raise AssertionError(f"the server did not start: {output.read_text()}")
+    raise AssertionError(f"never printed {pattern!r}: {output.read_text()}")
+
+
+def start_server(db: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``leitai serve`` on port 0; returns once it answers, with its URL."""
+    output = db.with_suffix(f".{len(list(db.parent.glob('*.out')))}.out")
+    process = launch(output, "serve", "--db", str(db), "--port", "0", *extra)
+    url = wait_for_line(process, output, r"http://127\.0\.0\.1:\d+").group(0)
+    for _ in range(500):  # bounded: it answers as soon as its lifespan has run
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.02)
+    process.kill()
+    process.wait()
+    raise AssertionError(f"the server never answered: {output.read_text()}")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -193,7 +194,7 @@ async def test_a_whole_competition_from_init_to_awards(
             composite = sum(Decimal(c["weight"]) * Decimal(c["value"]) for c in row["components"])
             assert Decimal(row["final"]) == half_up(composite), contestant
         ranked = sorted(rows.values(), key=lambda r: -Decimal(r["final"]))
-        for better, worse in zip(ranked, ranked[1:], strict=False):
+        for better, worse in itertools.pairwise(ranked):
             assert better["rank"] <= worse["rank"]
         assert sum(1 for r in rows.values() if r["award"]) >= 1
         await watcher.close()
