@@ -1,0 +1,308 @@
+// The venue screen: on stage with judges' dots, the reveal, the leaderboard, the awards.
+import { competitionFromPath, loadSetup, qrSvg } from "./api.js";
+import { countUp, formatScore } from "./format.js";
+import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
+import { LiveSocket } from "./socket.js";
+import { connectionText, data, h, languageSwitch } from "./ui.js";
+
+const PAGE_MS = 10000;
+const AWARD_STEP_MS = 12000;
+const ROW_PITCH = 76; // .row height + margin, in stage pixels
+
+const cid = competitionFromPath();
+const $ = (id) => document.getElementById(id);
+const view = { setup: null, board: null, progress: null, status: "connecting", since: null };
+let revealed = null; // contestants revealed in the board we last saw (null before the first)
+let reveal = null; // {row, groupRow, at}
+let cycle = { table: 0, page: 0, timer: null };
+let awardsShown = 0;
+let awardsTimer = null;
+
+function fit() {
+  const scale = Math.min(innerWidth / 1920, innerHeight / 1080);
+  const stage = $("stage");
+  stage.style.transform = `translate(${(innerWidth - 1920 * scale) / 2}px, ${(innerHeight - 1080 * scale) / 2}px) scale(${scale})`;
+}
+
+const decimals = () => view.board?.decimals ?? view.setup?.decimals ?? 2;
+const groupName = (id) => {
+  const g = view.board?.groups.find((x) => x.group === id);
+  return g ? label(g.name) || id : id;
+};
+
+function renderHeader() {
+  document.title = `${label(view.setup?.title) || cid} · ${t("screen.page_title")}`;
+  $("title").textContent = label(view.setup?.title) || cid;
+  $("round").textContent = label(view.board?.round_name);
+  $("provisional").classList.toggle("hidden", Boolean(view.board?.awards_published));
+  const conn = $("conn");
+  conn.className = `conn ${view.status}`;
+  conn.textContent = connectionText(view.status, view.since);
+  $("stage").classList.toggle("stale", view.status === "stale");
+}
+
+function renderNow() {
+  const body = $("now-body");
+  if (reveal) {
+    $("now-label").textContent = t("screen.result");
+    if (body.dataset.reveal !== reveal.row.contestant) playReveal(body);
+    return;
+  }
+  body.dataset.reveal = "";
+  const on = view.progress?.on_stage;
+  $("now-label").textContent = t("screen.on_stage");
+  if (!on) {
+    body.replaceChildren(h("div", { class: "waiting" }, t("screen.waiting")));
+    return;
+  }
+  const state = on.revealed ? "screen.state_revealed" : on.scoring_open ? "screen.state_scoring" : on.closed ? "screen.state_closed" : "screen.state_called";
+  body.replaceChildren(
+    data("div", on.name, { class: "now-name", "data-testid": "now-name" }),
+    data("div", on.organisation, { class: "now-org" }),
+    data("div", groupName(on.group), { class: "now-group" }),
+    h(
+      "div",
+      { class: "dots", "data-testid": "dots", role: "img", "aria-label": t("screen.scored_of", { n: on.scored, m: on.expected.length }) },
+      on.expected.map((j) => h("span", { class: `dot${j.scored ? " on" : ""}`, "data-judge": j.judge })),
+    ),
+    h("div", { class: "now-state" }, `${t(state)} · ${t("screen.scored_of", { n: on.scored, m: on.expected.length })}`),
+  );
+}
+
+function playReveal(body) {
+  const { row, groupRow } = reveal;
+  body.dataset.reveal = row.contestant;
+  const places = decimals();
+  const judges = row.judges.map((j) =>
+    h(
+      "div",
+      { class: `reveal-judge${j.counted ? "" : " dropped"}`, title: j.dropped ? t(`drop.${j.dropped}`) : "" },
+      data("small", j.name),
+      h("span", { class: "num" }, formatScore(j.total, places)),
+    ),
+  );
+  const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "");
+  const rankText = [];
+  if (groupRow?.rank) rankText.push(t("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
+  if (row.rank) rankText.push(t("screen.overall_rank", { rank: row.rank }));
+  const rank = h("div", { class: "reveal-rank", "data-testid": "reveal-rank" }, rankText.join(" · "));
+  body.replaceChildren(
+    data("div", row.name, { class: "now-name" }),
+    data("div", row.organisation, { class: "now-org" }),
+    h("div", { class: "reveal-judges" }, judges),
+    final,
+    rank,
+  );
+  const stepMs = 450;
+  judges.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 200 + i * stepMs));
+  const start = 300 + judges.length * stepMs;
+  if (row.final === null) {
+    setTimeout(() => { final.textContent = t(`status.${row.status}`); rank.classList.add("shown"); }, start);
+    return;
+  }
+  const frames = countUp(row.final, places, 30);
+  frames.forEach((text, i) => setTimeout(() => { final.textContent = text; }, start + i * 50));
+  setTimeout(() => {
+    final.dataset.final = row.final;
+    rank.classList.add("shown");
+  }, start + frames.length * 50);
+}
+
+// --- the leaderboard ---------------------------------------------------------
+
+function tables() {
+  const b = view.board;
+  if (!b) return [];
+  const out = [{ name: t("screen.overall"), rows: b.overall, key: "overall" }];
+  if (b.groups.length > 1) for (const g of b.groups) out.push({ name: label(g.name) || g.group, rows: g.rows, key: g.group });
+  return out;
+}
+
+function rowsPerPage() {
+  return Math.max(1, Math.floor(($("rows").clientHeight + 8) / ROW_PITCH));
+}
+
+function renderBoard() {
+  const all = tables();
+  if (!all.length) return;
+  cycle.table %= all.length;
+  const table = all[cycle.table];
+  const per = rowsPerPage();
+  const pages = Math.max(1, Math.ceil(table.rows.length / per));
+  cycle.page = Math.min(cycle.page, pages - 1);
+  $("table-name").textContent = table.name;
+  $("page").textContent = pages > 1 ? t("screen.page", { n: cycle.page + 1, m: pages }) : "";
+  const list = $("rows");
+  const before = new Map([...list.children].map((el) => [el.dataset.contestant, el.getBoundingClientRect().top]));
+  const places = decimals();
+  const awardKeys = awardOrder();
+  list.replaceChildren(
+    ...table.rows.slice(cycle.page * per, (cycle.page + 1) * per).map((r) => {
+      const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
+      return h(
+        "li",
+        {
+          class: `row ${r.revealed ? "" : "pending"}${reveal?.row.contestant === r.contestant ? " flash" : ""}`,
+          dataset: { contestant: r.contestant },
+        },
+        h("span", { class: "rank num" }, r.rank ?? "—"),
+        h("span", { class: "who" }, data("span", r.name, { class: "name" }), data("span", r.organisation, { class: "org" })),
+        r.final !== null
+          ? h("span", { class: "final num" }, formatScore(r.final, places))
+          : h("span", { class: "status" }, t(`status.${r.status}`)),
+        r.award_name ? data("span", label(r.award_name), { class: `award a${Math.min(awardKeys.indexOf(r.award), 3)}` }) : h("span"),
+        h("span", { class: `move ${move[0]} num` }, move[1]),
+      );
+    }),
+  );
+  // rank changes slide: each row starts where it was and moves to its new place
+  for (const el of list.children) {
+    const old = before.get(el.dataset.contestant);
+    if (old === undefined) continue;
+    const delta = old - el.getBoundingClientRect().top;
+    if (!delta) continue;
+    el.animate([{ transform: `translateY(${delta}px)` }, { transform: "none" }], { duration: 900, easing: "ease-in-out" });
+  }
+}
+
+function nextPage() {
+  const all = tables();
+  if (all.length) {
+    const per = rowsPerPage();
+    const pages = Math.max(1, Math.ceil(all[cycle.table % all.length].rows.length / per));
+    if (cycle.page + 1 < pages) cycle.page += 1;
+    else {
+      cycle.page = 0;
+      cycle.table = (cycle.table + 1) % all.length;
+    }
+    renderBoard();
+  }
+}
+
+function showContestant(contestant, groupId) {
+  const all = tables();
+  const index = Math.max(0, all.findIndex((x) => x.key === groupId));
+  const position = all[index].rows.findIndex((r) => r.contestant === contestant);
+  cycle.table = index;
+  cycle.page = Math.max(0, Math.floor(position / rowsPerPage()));
+  clearInterval(cycle.timer);
+  cycle.timer = setInterval(nextPage, PAGE_MS);
+}
+
+// --- the awards ---------------------------------------------------------------
+
+/** Award keys, best first (the order of the best rank holding each). */
+function awardOrder() {
+  const best = new Map();
+  for (const r of view.board?.overall ?? []) if (r.award) best.set(r.award, Math.min(best.get(r.award) ?? Infinity, r.rank ?? Infinity));
+  for (const g of view.board?.groups ?? []) for (const r of g.rows) if (r.award && !best.has(r.award)) best.set(r.award, r.rank ?? Infinity);
+  return [...best.keys()].sort((a, b) => best.get(a) - best.get(b));
+}
+
+function renderAwards() {
+  const el = $("awards");
+  const b = view.board;
+  if (!b?.awards_published) {
+    el.classList.add("hidden");
+    return;
+  }
+  el.classList.remove("hidden");
+  const keys = awardOrder();
+  const winners = (key) => {
+    const seen = new Map();
+    for (const r of [...b.overall, ...b.groups.flatMap((g) => g.rows)]) if (r.award === key && !seen.has(r.contestant)) seen.set(r.contestant, r);
+    return [...seen.values()];
+  };
+  // bottom up: the lowest award first, one more each step
+  const shown = keys.slice(keys.length - Math.min(awardsShown, keys.length));
+  el.replaceChildren(
+    h("h2", {}, t("screen.awards")),
+    h(
+      "div",
+      { class: "tiers" },
+      shown.map((key) => {
+        const list = winners(key);
+        return h(
+          "div",
+          { class: "tier", dataset: { award: key } },
+          data("h3", label(list[0]?.award_name) || key),
+          h("ul", {}, list.map((r) => h("li", {}, data("span", r.name), data("span", r.organisation, { class: "org" })))),
+        );
+      }),
+    ),
+    h("div", { class: "hint" }, awardsShown < keys.length ? t("screen.awards_next") : ""),
+  );
+}
+
+function advanceAwards() {
+  if (!view.board?.awards_published) return;
+  awardsShown += 1;
+  renderAwards();
+}
+
+// --- wiring ---------------------------------------------------------------------
+
+function onBoard(board) {
+  const now = new Set(board.overall.filter((r) => r.revealed).map((r) => r.contestant));
+  if (revealed !== null) {
+    const fresh = board.overall.filter((r) => r.revealed && !revealed.has(r.contestant));
+    if (fresh.length) {
+      const row = fresh[fresh.length - 1];
+      const groupRow = board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant);
+      reveal = { row, groupRow };
+    } else if (reveal) {
+      const row = board.overall.find((r) => r.contestant === reveal.row.contestant);
+      if (row) reveal = { row, groupRow: board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant) };
+    }
+  }
+  if (!board.awards_published) awardsShown = 0;
+  revealed = now;
+  view.board = board;
+  if (reveal && revealed && board.overall.some((r) => r.contestant === reveal.row.contestant)) showContestant(reveal.row.contestant, board.groups.length > 1 ? reveal.row.group : "overall");
+  render();
+}
+
+function onProgress(progress) {
+  // the reveal stays up until someone else is on stage
+  if (reveal && progress.on_stage && progress.on_stage.contestant !== reveal.row.contestant) reveal = null;
+  view.progress = progress;
+  renderNow();
+}
+
+function render() {
+  renderHeader();
+  renderNow();
+  renderBoard();
+  renderAwards();
+}
+
+async function start() {
+  chooseLanguage(null);
+  fit();
+  addEventListener("resize", () => { fit(); renderBoard(); });
+  const socket = new LiveSocket(cid, {
+    onStatus: (status, since) => { view.status = status; view.since = since; renderHeader(); },
+  });
+  socket.subscribe("board", onBoard);
+  socket.subscribe("progress", onProgress);
+  cycle.timer = setInterval(nextPage, PAGE_MS);
+  awardsTimer = setInterval(advanceAwards, AWARD_STEP_MS);
+  addEventListener("keydown", (e) => {
+    if (e.key === " " || e.key === "ArrowRight") {
+      clearInterval(awardsTimer); // the organiser drives it from here on
+      advanceAwards();
+    } else if (e.key === "ArrowDown") nextPage();
+  });
+  const link = `${location.origin}/live/${encodeURIComponent(cid)}`;
+  qrSvg(link).then((svg) => { $("qr-code").innerHTML = svg; }).catch(() => $("qr").classList.add("hidden"));
+  const setup = await loadSetup(cid);
+  view.setup = setup;
+  chooseLanguage(setup.languages);
+  const sw = languageSwitch(setup.languages);
+  $("stage").append(sw);
+  onLanguage(() => { sw.render(); applyStatic(); if ($("now-body")) $("now-body").dataset.reveal = ""; render(); });
+  applyStatic();
+  render();
+}
+
+start();

@@ -1,0 +1,123 @@
+// One reconnecting WebSocket per page, carrying any number of views.
+//
+// Protocol (server/ws.py): we send {"type":"subscribe","view","since","token"};
+// the server sends {"type":"view","view","seq","data"} (whole views),
+// {"type":"heartbeat","seq"} every 5 s, {"type":"error","error":{code,message}}.
+// After a drop we reconnect with backoff and subscribe again with our last seq.
+// Three missed heartbeats mark the page stale and force a reconnect.
+
+const HEARTBEAT_MS = 5000;
+const MISSED_BEATS = 3;
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 10000];
+
+export class LiveSocket {
+  /**
+   * @param {string} cid competition id
+   * @param {{onStatus?: (s: "connecting"|"live"|"stale", since: Date|null) => void,
+   *          onError?: (e: {code: string, message: string}) => void}} hooks
+   */
+  constructor(cid, hooks = {}) {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    this.url = `${scheme}//${location.host}/ws/competitions/${encodeURIComponent(cid)}`;
+    this.hooks = hooks;
+    this.views = new Map(); // view -> {token, seq, handler}
+    this.attempt = 0;
+    this.ws = null;
+    this.lastMessage = 0;
+    this.status = "connecting";
+    this.liveSince = null;
+    this.gapBeats = 0;
+    this.watchdog = setInterval(() => this.check(), 1000);
+    this.connect();
+  }
+
+  /** Follow `view`; `handler(data, seq)` gets every whole view. */
+  subscribe(view, handler, token = null) {
+    this.views.set(view, { token, seq: 0, handler });
+    this.send(view);
+  }
+
+  /** The seq of the newest view received (0 before any). */
+  get seq() {
+    let s = 0;
+    for (const v of this.views.values()) s = Math.max(s, v.seq);
+    return s;
+  }
+
+  send(view) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const v = this.views.get(view);
+    const msg = { type: "subscribe", view, since: v.seq };
+    if (v.token) msg.token = v.token;
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  connect() {
+    this.setStatus(this.liveSince ? "stale" : "connecting");
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.lastMessage = Date.now();
+      for (const view of this.views.keys()) this.send(view);
+    };
+    ws.onmessage = (event) => this.receive(event.data);
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.liveSince) this.setStatus("stale");
+      const base = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
+      this.attempt += 1;
+      setTimeout(() => this.connect(), base / 2 + Math.random() * base);
+    };
+  }
+
+  receive(text) {
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return;
+    }
+    this.lastMessage = Date.now();
+    if (msg.type === "view") {
+      const v = this.views.get(msg.view);
+      if (!v || msg.seq < v.seq) return; // an older view than we hold: ignore
+      v.seq = msg.seq;
+      this.setStatus("live");
+      v.handler(msg.data, msg.seq);
+    } else if (msg.type === "heartbeat") {
+      if (this.status !== "live" && this.views.size === 0) this.setStatus("live");
+      this.checkGap(msg.seq);
+    } else if (msg.type === "error") {
+      this.hooks.onError?.(msg.error);
+    }
+  }
+
+  /** A heartbeat ahead of our views twice running means we missed one: ask again. */
+  checkGap(seq) {
+    const behind = [...this.views.values()].some((v) => v.seq > 0 && v.seq < seq);
+    this.gapBeats = behind ? this.gapBeats + 1 : 0;
+    if (this.gapBeats >= 2) {
+      this.gapBeats = 0;
+      for (const view of this.views.keys()) this.send(view);
+    }
+  }
+
+  check() {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - this.lastMessage > HEARTBEAT_MS * MISSED_BEATS) {
+      this.setStatus("stale");
+      const ws = this.ws;
+      ws.close();
+      ws.onclose?.();
+    }
+  }
+
+  setStatus(status) {
+    if (status === "live") this.liveSince = new Date();
+    if (status === this.status) return;
+    this.status = status;
+    this.hooks.onStatus?.(status, this.liveSince);
+  }
+}

@@ -1,0 +1,91 @@
+// Tiny DOM helpers shared by the pages.
+import { t, currentLanguage, LANGUAGES, setLanguage } from "./i18n.js";
+
+/** h("div", {class: "x", onclick}, child, …): an element; strings become text nodes. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+/** Text that comes from the competition (names, ids): never translated. */
+export function data(tag, text, attrs = {}) {
+  return h(tag, { ...attrs, translate: "no" }, text);
+}
+
+let toastTimer = null;
+
+/** A short message at the bottom of the page (errors in red). */
+export function toast(message, kind = "error") {
+  let el = document.querySelector(".toast");
+  if (!el) {
+    el = h("div", { class: "toast", role: "status", "aria-live": "polite" });
+    document.body.append(el);
+  }
+  el.className = `toast ${kind}`;
+  el.textContent = message;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => el.remove(), 6000);
+}
+
+/** A button switching between the page's languages. */
+export function languageSwitch(languages) {
+  const allowed = languages?.length ? LANGUAGES.filter((l) => languages.includes(l)) : LANGUAGES;
+  const button = h("button", { class: "lang-switch", type: "button", "data-testid": "lang" });
+  const render = () => {
+    const next = allowed.find((l) => l !== currentLanguage()) ?? currentLanguage();
+    button.textContent = t(`lang.${next}`);
+    button.setAttribute("aria-label", t("lang.switch"));
+    button.hidden = allowed.length < 2;
+    button.onclick = () => setLanguage(next);
+  };
+  render();
+  button.render = render;
+  return button;
+}
+
+/** Ask once before a destructive action; resolves true when confirmed. */
+export function confirmOnce(message, confirmLabel) {
+  return new Promise((resolve) => {
+    const dialog = h(
+      "dialog",
+      { "data-testid": "confirm" },
+      h("p", {}, message),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "secondary", value: "no" }, t("action.cancel")),
+        h("button", { type: "button", class: "danger", value: "yes" }, confirmLabel ?? t("action.confirm")),
+      ),
+    );
+    dialog.addEventListener("click", (e) => {
+      if (e.target instanceof HTMLButtonElement) dialog.close(e.target.value);
+    });
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "yes");
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    dialog.querySelector("button.secondary").focus();
+  });
+}
+
+/** The connection pill: live, connecting, or stale with the time of the last data. */
+export function connectionText(status, since) {
+  if (status === "stale") {
+    const time = since ? since.toLocaleTimeString(currentLanguage(), { hour12: false }) : "—";
+    return t("conn.stale", { time });
+  }
+  return t(`conn.${status}`);
+}
