@@ -16,7 +16,7 @@ from fractions import Fraction
 import msgspec
 
 from projections import rules
-from projections.standings import MarkResult, Result, sheet_maximum, standings
+from projections.standings import JudgeScore, Result, sheet_maximum, standings
 from projections.state import Competition, Judge, Mark
 
 FLAG_SHARE = Decimal("0.15")
@@ -88,13 +88,13 @@ def audit(state: Competition, round: str | None = None) -> AuditView:
         entry = result.entry
         if entry is None:
             continue
-        valid = [m.value for m in result.marks if m.reason in _VALID and m.value is not None]
+        valid = [m.value for m in result.marks if m.dropped in _VALID and m.value is not None]
         middle = rules.median(valid) if valid else None
         history: dict[str, list[Mark]] = {}
         for mark in sorted((*entry.superseded, *entry.marks.values()), key=lambda m: m.seq):
             history.setdefault(mark.judge, []).append(mark)
         for scored in result.marks:
-            judge_id = scored.mark.judge
+            judge_id = scored.judge
             sheet = _sheet(state, contestant_id, scored, history[judge_id], middle, limit)
             per_judge.setdefault(judge_id, []).append(sheet)
             if scored.value is not None and result.exact_aggregate is not None:
@@ -123,7 +123,7 @@ def _final(result: Result) -> Decimal:
 def _sheet(
     state: Competition,
     contestant: str,
-    scored: MarkResult,
+    scored: JudgeScore,
     history: list[Mark],
     middle: Fraction | None,
     limit: Decimal,
@@ -148,7 +148,7 @@ def _sheet(
         total=scored.total,
         value=scored.value,
         counted=scored.counted,
-        reason=scored.reason,
+        reason=scored.dropped,
         median=rules.to_decimal(middle) if middle is not None else None,
         deviation=deviation,
         flagged=deviation is not None and abs(deviation) > limit,

@@ -14,21 +14,8 @@ from decimal import Decimal
 import msgspec
 
 from events.catalog import Label
-from projections.standings import Result, Status, rank_fields, standings
+from projections.standings import JudgeScore, Result, Status, rank_fields, standings
 from projections.state import Competition, Round
-
-
-class JudgeScore(msgspec.Struct, frozen=True):
-    """One judge's total for a contestant; ``dropped`` says why it does not count."""
-
-    judge: str
-    name: str
-    total: Decimal | None
-    counted: bool
-    dropped: str | None = None
-    shadow: bool = False
-    normalised: Decimal | None = None
-    """The total as aggregated, when the rules normalise each judge's marks."""
 
 
 class ComponentScore(msgspec.Struct, frozen=True):
@@ -122,14 +109,18 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
     awards = _awards(state, round_, {} if public else {c: t.key for c, t in table.awards.items()})
     position = {c: i for i, c in enumerate(round_.order or tuple(round_.members))}
 
+    base = {c: _row(state, r, awards, public, shown) for c, r in table.results.items()}
+
     def rows(
         results: Iterable[Result], ranks: Field, now: Field, before: Field
     ) -> tuple[BoardRow, ...]:
         rank_of = dict(ranks)
         movement = _movement(now, before)
         made = [
-            _row(state, r, rank_of.get(r.contestant.id), movement, awards, public, shown)
-            for r in results
+            msgspec.structs.replace(base[c], rank=rank_of.get(c), movement=movement.get(c))
+            if c in rank_of or c in movement
+            else base[c]
+            for c in (r.contestant.id for r in results)
         ]
         made.sort(
             key=lambda row: (
@@ -193,12 +184,11 @@ def _awards(state: Competition, round_: Round, provisional: Mapping[str, str]) -
 def _row(
     state: Competition,
     result: Result,
-    rank: int | None,
-    movement: Mapping[str, int],
     awards: Mapping[str, str],
     public: bool,
     shown: set[str],
 ) -> BoardRow:
+    """The contestant's row, not yet ranked."""
     contestant = result.contestant
     award = awards.get(contestant.id)
     award_name = next((t.name for t in state.rules.awards if t.key == award), None)
@@ -213,10 +203,10 @@ def _row(
         group=contestant.group,
         status=status,
         revealed=contestant.id in shown,
-        rank=rank,
-        movement=movement.get(contestant.id),
+        rank=None,
+        movement=None,
         judges_counted=result.counted if visible else 0,
-        judges=_judges(state, result, public) if visible else (),
+        judges=_judges(result, public) if visible else (),
         aggregate=result.aggregate if visible else None,
         components=tuple(
             ComponentScore(c.source, c.label, c.weight, value if visible else None)
@@ -232,18 +222,7 @@ _PUBLIC_REASONS = (None, "trimmed_low", "trimmed_high", "not_closest")
 """Marks the public sees once revealed: counted ones and those the method dropped."""
 
 
-def _judges(state: Competition, result: Result, public: bool) -> tuple[JudgeScore, ...]:
-    normalise = state.rules.normalise
-    return tuple(
-        JudgeScore(
-            judge=m.mark.judge,
-            name=judge.name if (judge := state.judges.get(m.mark.judge)) else m.mark.judge,
-            total=m.total,
-            counted=m.counted,
-            dropped=m.reason,
-            shadow=judge.shadow if judge else False,
-            normalised=m.value if normalise else None,
-        )
-        for m in result.marks
-        if not public or m.reason in _PUBLIC_REASONS
-    )
+def _judges(result: Result, public: bool) -> tuple[JudgeScore, ...]:
+    if not public:
+        return result.marks
+    return tuple(m for m in result.marks if m.dropped in _PUBLIC_REASONS)

@@ -19,6 +19,7 @@ from decimal import (
     Inexact,
     InvalidOperation,
     Overflow,
+    localcontext,
 )
 from fractions import Fraction
 from typing import Literal, TypeVar
@@ -52,18 +53,28 @@ Key = TypeVar("Key")
 
 def judge_total(criteria: Sequence[Criterion], points: Mapping[str, Decimal]) -> Decimal:
     """Σ weight × points over the scoresheet's criteria (exact)."""
-    total = Decimal(0)
-    for criterion in criteria:
-        total = EXACT.add(total, EXACT.multiply(criterion.weight, points[criterion.key]))
-    return total
+    with localcontext(EXACT):
+        return sum((c.weight * points[c.key] for c in criteria), Decimal(0))
+
+
+def judge_totals(
+    criteria: Sequence[Criterion], sheets: Iterable[Mapping[str, Decimal]]
+) -> list[Decimal]:
+    """``judge_total`` of many sheets, in one local context."""
+    weighted = [(c.key, c.weight) for c in criteria]
+    with localcontext(EXACT):
+        if all(weight == 1 for _, weight in weighted):
+            keys = [key for key, _ in weighted]
+            return [sum([points[key] for key in keys], Decimal(0)) for points in sheets]
+        return [
+            sum([weight * points[key] for key, weight in weighted], Decimal(0)) for points in sheets
+        ]
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
     """The exact sum of ``values``."""
-    total = Decimal(0)
-    for value in values:
-        total = EXACT.add(total, value)
-    return total
+    with localcontext(EXACT):
+        return sum(values, Decimal(0))
 
 
 def mean(values: Sequence[Decimal]) -> Fraction:

@@ -14,6 +14,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
+import msgspec
+
 from events.catalog import AwardTier, Component, TieBreak
 from projections import rules
 from projections.state import Competition, Contestant, Entry, Mark, Round
@@ -35,17 +37,24 @@ NotCounted = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class MarkResult:
-    """One judge's current mark for a contestant and whether it counts."""
+class JudgeScore(msgspec.Struct, frozen=True):
+    """One judge's current total for a contestant; ``dropped`` says why it
+    does not count. Made once per result and shown as is on the board."""
 
-    mark: Mark
+    judge: str
+    name: str
     total: Decimal | None
     """Σ weight × points; ``None`` when the judge abstained."""
-    value: Decimal | None
-    """The total as aggregated: normalised when the rules say so."""
     counted: bool
-    reason: NotCounted | None
+    dropped: NotCounted | None = None
+    shadow: bool = False
+    normalised: Decimal | None = None
+    """The total as aggregated, when the rules normalise each judge's marks."""
+
+    @property
+    def value(self) -> Decimal | None:
+        """The total as aggregated."""
+        return self.normalised if self.normalised is not None else self.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +64,7 @@ class Result:
     contestant: Contestant
     entry: Entry | None
     status: Status
-    marks: tuple[MarkResult, ...]
+    marks: tuple[JudgeScore, ...]
     valid: int
     """Marks that may count (before trimming): compared with the quorum."""
     exact_aggregate: Fraction | None
@@ -66,10 +75,8 @@ class Result:
     """The rounded mean of every valid mark (a tie-break)."""
     spread: Decimal | None
     """max − min of the valid marks (a tie-break)."""
-
-    @property
-    def counted(self) -> int:
-        return sum(1 for mark in self.marks if mark.counted)
+    counted: int
+    """Marks in the aggregate (after trimming)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,17 +187,34 @@ def _result(
     normalised: dict[tuple[str, str], Decimal] | None,
 ) -> Result:
     settings = state.rules
-    marks: list[MarkResult] = []
+    marks: list[JudgeScore] = []
     valid: dict[str, Decimal] = {}
-    for judge_id, mark in sorted(entry.marks.items()) if entry is not None else ():
-        total = None if mark.abstain else rules.judge_total(state.scoresheet.criteria, mark.points)
+    sheets = [entry.marks[j] for j in sorted(entry.marks)] if entry is not None else []
+    panels = _panels_of(state, contestant.group)
+    totals = rules.judge_totals(
+        state.scoresheet.criteria, [m.points for m in sheets if not m.abstain]
+    )
+    scored = iter(totals)
+    for mark in sheets:
+        total = None if mark.abstain else next(scored)
         value = total
         if normalised is not None and total is not None:
-            value = normalised.get((judge_id, contestant.id), total)
-        reason = _not_counted(state, judge_id, contestant, mark)
+            value = normalised.get((mark.judge, contestant.id), total)
+        reason = _not_counted(state, panels, mark.judge, contestant, mark)
         if reason is None and value is not None:
-            valid[judge_id] = value
-        marks.append(MarkResult(mark, total, value, reason is None, reason))
+            valid[mark.judge] = value
+        judge = state.judges.get(mark.judge)
+        marks.append(
+            JudgeScore(
+                mark.judge,
+                judge.name if judge is not None else mark.judge,
+                total,
+                reason is None,
+                reason,
+                judge is not None and judge.shadow,
+                value if normalised is not None else None,
+            )
+        )
     status: Status
     if contestant.disqualified is not None:
         status = "disqualified"
@@ -218,11 +242,12 @@ def _result(
             None,
             None,
             None,
+            0,
         )
     aggregated = rules.aggregate(valid, settings.aggregation, settings.trim)
     marks = [
-        MarkResult(m.mark, m.total, m.value, False, aggregated.dropped[m.mark.judge])
-        if m.counted and m.mark.judge in aggregated.dropped
+        msgspec.structs.replace(m, counted=False, dropped=aggregated.dropped[m.judge])
+        if m.counted and m.judge in aggregated.dropped
         else m
         for m in marks
     ]
@@ -258,19 +283,26 @@ def _result(
         final,
         rules.round_to(rules.mean(values), decimals, rounding),
         rules.EXACT.subtract(max(values), min(values)),
+        len(valid) - len(aggregated.dropped),
     )
 
 
+def _panels_of(state: Competition, group: str) -> set[str]:
+    """The panels that score ``group``."""
+    return {panel for panel, groups in state.panels.items() if group in groups}
+
+
 def _not_counted(
-    state: Competition, judge_id: str, contestant: Contestant, mark: Mark
+    state: Competition, panels: set[str], judge_id: str, contestant: Contestant, mark: Mark
 ) -> NotCounted | None:
-    """Why the mark cannot count (before any trimming), or None."""
+    """Why the mark cannot count (before any trimming), or None; ``panels``
+    are those scoring the contestant's group."""
     judge = state.judges.get(judge_id)
     if judge is None:
         return "unknown_judge"
     if judge.shadow:
         return "shadow"
-    if contestant.group not in state.panels.get(judge.panel, ()):
+    if judge.panel not in panels:
         return "not_on_panel"
     if judge.organisation_key == contestant.organisation_key:
         return "same_organisation"
@@ -291,8 +323,9 @@ def _normalised(
         entry = round_.entries.get(contestant.id)
         if contestant.out or entry is None:
             continue
+        panels = _panels_of(state, contestant.group)
         for judge_id, mark in entry.marks.items():
-            if _not_counted(state, judge_id, contestant, mark) is None:
+            if _not_counted(state, panels, judge_id, contestant, mark) is None:
                 total = rules.judge_total(state.scoresheet.criteria, mark.points)
                 per_judge.setdefault(judge_id, {})[contestant.id] = total
     maximum = sheet_maximum(state)

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from events.catalog import (
     AnyEvent,
@@ -88,9 +88,9 @@ class Judge:
     recused: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """One version of a judge's sheet for a contestant."""
+class Mark(NamedTuple):
+    """One version of a judge's sheet for a contestant (a tuple: a million
+    of them are made in a replay)."""
 
     seq: int
     judge: str
