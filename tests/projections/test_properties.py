@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from random import Random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,8 +33,9 @@ from projections.audit import audit
 from projections.board import BoardRow, board
 from projections.commands import PublishAwards
 from projections.decide import Rejection, decide
+from projections.errors import OutOfSequence
 from projections.progress import progress
-from projections.state import Competition, replay
+from projections.state import Competition, apply, replay
 from tests.projections.log import ADMIN, Log, competition, envelopes
 
 TIE_BREAKS = st.sampled_from(
@@ -221,3 +223,18 @@ def test_ranks_agree_with_finals_and_each_contestant_has_at_most_one_award(show:
         r.contestant: r.award for r in view.overall if r.award is not None
     }
     assert set(awarded) <= {r.contestant for r in ranked(view.overall)}
+
+
+def test_an_envelope_that_does_not_continue_the_stream_is_refused() -> None:
+    sealed = envelopes(
+        [(ADMIN, ScoringOpened(contestant="c1")), (ADMIN, ScoringClosed(contestant="c1"))]
+    )
+    state = Competition.empty("test")
+    with pytest.raises(OutOfSequence, match="seq 2 does not follow"):
+        apply(state, sealed[1])
+    state = apply(state, sealed[0])
+    with pytest.raises(OutOfSequence):
+        apply(state, sealed[0])
+    other = envelopes([(ADMIN, ScoringOpened(contestant="c1"))], stream="other")
+    with pytest.raises(OutOfSequence):
+        apply(Competition.empty("test"), other[0])

@@ -1,0 +1,94 @@
+"""Rounds: advancement by group, share tiers, and earlier rounds staying queryable."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from events.catalog import Advancement, AwardTier, Label, RulesSet
+from projections import rules
+from projections.board import board
+from projections.commands import AdvanceRound, CallContestant, DrawOrder
+from projections.progress import progress
+from tests.projections.log import Log, competition, perform
+
+FINALS = {
+    # group g1: 9, 8, 8, 5 ; group g2: 7, 6, 4
+    "a1": ("g1", "9"),
+    "a2": ("g1", "8"),
+    "a3": ("g1", "8"),
+    "a4": ("g1", "5"),
+    "b1": ("g2", "7"),
+    "b2": ("g2", "6"),
+    "b3": ("g2", "4"),
+}
+
+
+def two_groups(awards: tuple[AwardTier, ...], advancement: Advancement | None) -> Log:
+    log = Log()
+    competition(
+        log,
+        contestants={c: (f"Org {c}", group) for c, (group, _) in FINALS.items()},
+        judges={"j1": ("Org J", "p1")},
+        panels={"p1": ("g1", "g2")},
+        rules=RulesSet(aggregation="mean", awards=awards, advancement=advancement),
+    )
+    for contestant, (_, value) in FINALS.items():
+        perform(log, contestant, {"j1": value})
+    return log
+
+
+def test_the_best_of_each_group_advance_with_ties_and_the_next_round_starts_with_them() -> None:
+    out = AwardTier(
+        key="out",
+        name=Label(en="Out"),
+        by="rank",
+        count=1,
+        scope="group",
+        from_bottom=True,
+        eliminates=True,
+    )
+    log = two_groups((out,), Advancement(count=2, scope="group"))
+    # g1: a1 first, a2 and a3 tied second: all three advance; g2: b1, b2
+    # (b3 is eliminated in g2 and a4 in g1: neither could advance anyway)
+    events = log.ok(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="Final")))
+    assert [e.TYPE for e in events] == ["round_closed", "contestants_advanced", "round_opened"]
+    assert log.state.rounds["r2"].members.keys() == {"a1", "a2", "a3", "b1", "b2"}
+    assert log.state.current_round == "r2"
+    # the new round starts empty-handed; the old one is still there
+    assert all(row.status == "pending" for row in board(log.state, public=False).overall)
+    earlier = board(log.state, "r1", public=False)
+    assert [(r.contestant, r.rank, r.award) for r in earlier.groups[1].rows] == [
+        ("b1", 1, None),
+        ("b2", 2, None),
+        ("b3", 3, "out"),
+    ]
+    log.ok(DrawOrder(round="r2", seed="final draw"))
+    first = log.state.rounds["r2"].order[0]
+    log.ok(CallContestant(contestant=first))
+    on_stage = progress(log.state).on_stage
+    assert on_stage is not None and on_stage.round == "r2" and on_stage.missing == ("j1",)
+    refused = log.refused(CallContestant(contestant="a4"))
+    assert refused.code == "not_in_round"
+
+
+def test_share_tiers_count_half_up_of_the_field() -> None:
+    # 7 ranked: 30% of 7 = 2.1 → 2 places; 50% of 7 = 3.5 → 4 places
+    assert rules.share_count(Decimal("0.3"), 7) == 2
+    assert rules.share_count(Decimal("0.5"), 7) == 4
+    tiers = (
+        AwardTier(key="top", name=Label(en="Top"), by="share", share=Decimal("0.3")),
+        AwardTier(key="good", name=Label(en="Good"), by="share", share=Decimal("0.5")),
+    )
+    log = two_groups(tiers, None)
+    got = {r.contestant: r.award for r in board(log.state, public=False).overall}
+    # overall order 9 8 8 7 6 5 4: top takes a1 and the tied a2, a3 (2 places,
+    # tie at the cut); good takes the next 4 of those left: b1, b2, a4, b3
+    assert got == {
+        "a1": "top",
+        "a2": "top",
+        "a3": "top",
+        "b1": "good",
+        "b2": "good",
+        "a4": "good",
+        "b3": "good",
+    }
