@@ -9,8 +9,11 @@ import random
 from decimal import Decimal
 from fractions import Fraction
 
+import msgspec
+
 from events.catalog import AwardTier, Component, Label, PriorScoreRecorded, RulesSet
-from projections.board import board
+from projections.audit import AuditView, audit
+from projections.board import BoardView, board
 from projections.commands import (
     CallContestant,
     CloseScoring,
@@ -19,7 +22,7 @@ from projections.commands import (
     SubmitScore,
     WithdrawContestant,
 )
-from projections.progress import contestant_progress
+from projections.progress import ProgressView, contestant_progress, progress
 from projections.state import replay
 from tests.projections.log import Log, competition, envelopes, judge
 
@@ -184,3 +187,16 @@ def test_cross_scored_competition_matches_an_independent_computation() -> None:
 
     # a replay of the log gives the same board
     assert board(replay(envelopes(log.events)), public=False) == board(log.state, public=False)
+
+
+def test_views_are_json_with_decimals_as_strings_and_decode_back() -> None:
+    log, _, _ = run_show()
+    for view, kind in [
+        (board(log.state, public=True), BoardView),
+        (audit(log.state), AuditView),
+        (progress(log.state), ProgressView),
+    ]:
+        encoded = msgspec.json.encode(view)
+        assert msgspec.json.decode(encoded, type=kind) == view
+    top = msgspec.json.decode(msgspec.json.encode(board(log.state, public=True)))["overall"][0]
+    assert isinstance(top["final"], str) and "E" not in top["final"]

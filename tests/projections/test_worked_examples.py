@@ -340,3 +340,31 @@ def test_explicit_recusal_for_all_contestants() -> None:
     log = solo(RulesSet(aggregation="mean"), {"j1": "8.0", "j2": "6.0"})
     log.add(JudgeRecused(judge="j2", reason="conflict of interest"))
     assert row(log, "c1").aggregate == D("8.00")
+
+
+def test_audit_severity_consistency_and_flags() -> None:
+    log = Log()
+    competition(
+        log,
+        contestants={"a": ("Org a", "g1"), "b": ("Org b", "g1"), "c": ("Org c", "g1")},
+        judges={"j1": ("Org 1", "p1"), "j2": ("Org 2", "p1"), "j3": ("Org 3", "p1")},
+        panels={"p1": ("g1",)},
+        rules=RulesSet(aggregation="mean"),
+    )
+    perform(log, "a", {"j1": "8", "j2": "8", "j3": "2"})  # mean 6, median 8
+    perform(log, "b", {"j1": "6", "j2": "6", "j3": "6"})  # mean 6
+    perform(log, "c", {"j1": "4", "j2": "4", "j3": "5"})  # mean 13/3
+    judges = {j.judge: j for j in audit(log.state).judges}
+    # j1: ((8 − 6) + (6 − 6) + (4 − 13/3)) / 3 = (5/3) / 3 = 0.555… → 0.56
+    # j3: ((2 − 6) + 0 + (5 − 13/3)) / 3 = (−10/3) / 3 = −1.111… → −1.11
+    assert (judges["j1"].severity, judges["j3"].severity) == (D("0.56"), D("-1.11"))
+    # j1's order 8 > 6 > 4 against finals 6 = 6 > 4.33: ranks (3, 2, 1) and
+    # (2.5, 2.5, 1): r = 1.5 / sqrt(2 × 1.5) = 0.866; j3's (1, 3, 2): r = 0
+    assert (judges["j1"].consistency, judges["j3"].consistency) == (D("0.866"), D("0.000"))
+    # j3's 2 on a is 6 from the median 8, beyond 15% of 10 = 1.5; j3's 5 on c is 1 away
+    assert [(s.contestant, s.flagged) for s in judges["j3"].sheets] == [
+        ("a", True),
+        ("b", False),
+        ("c", False),
+    ]
+    assert judges["j3"].flagged == 1 and judges["j1"].flagged == 0
