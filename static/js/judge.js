@@ -1,0 +1,418 @@
+// The judge's phone: the contestant on stage, the scoresheet, and an outbox that
+// keeps every sheet in localStorage and sends it, with the same submission id,
+// until the server acknowledges it (a reload or a lost network loses nothing).
+import { api, ApiError, competitionFromPath, loadSetup, tokenFromFragment } from "./api.js";
+import { formatScore, markProblem, trimText, weightedTotal } from "./format.js";
+import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
+import { LiveSocket } from "./socket.js";
+import { connectionText, data, h, languageSwitch, toast } from "./ui.js";
+
+const $ = (id) => document.getElementById(id);
+const RETRY_MS = [1000, 2000, 4000, 8000, 15000];
+
+let cid = competitionFromPath();
+let token = tokenFromFragment();
+let setup = null;
+let me = null;
+let progress = null;
+let target = null; // the contestant the form is for
+let draft = {}; // criterion key -> text typed
+let confirming = null; // the sheet awaiting confirmation
+let lastReceipt = null;
+let failed = null; // {item, message}: a sheet the server refused
+let retry = { attempt: 0, timer: null, sending: false };
+let conn = { status: "connecting", since: null };
+
+// --- storage: the outbox and the receipts survive reloads --------------------------
+
+const key = (what) => `leitai.${what}.${cid}.${(token ?? "").slice(0, 12)}`;
+function load(what, fallback) {
+  try {
+    return JSON.parse(localStorage.getItem(key(what))) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+function save(what, value) {
+  localStorage.setItem(key(what), JSON.stringify(value));
+}
+const outbox = () => load("outbox", []);
+const receipts = () => load("receipts", {});
+
+function newSubmissionId() {
+  // crypto.randomUUID needs a secure context; a venue's LAN address may not be one
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// --- sending -------------------------------------------------------------------------
+
+async function flush() {
+  if (retry.sending || !token) return;
+  retry.sending = true;
+  clearTimeout(retry.timer);
+  try {
+    for (;;) {
+      const [item] = outbox();
+      if (!item) break;
+      try {
+        const receipt = await api(`/api/competitions/${encodeURIComponent(cid)}/scores`, {
+          method: "POST",
+          token,
+          body: { contestant: item.contestant, points: item.points, submission_id: item.submission_id },
+        });
+        const all = receipts();
+        all[item.contestant] = { ...receipt, submission_id: item.submission_id, points: item.points, total: item.total, name: item.name };
+        save("receipts", all);
+        lastReceipt = all[item.contestant];
+        retry.attempt = 0;
+      } catch (error) {
+        if (error instanceof ApiError && error.retryable) {
+          const wait = RETRY_MS[Math.min(retry.attempt, RETRY_MS.length - 1)];
+          retry.attempt += 1;
+          retry.timer = setTimeout(flush, wait);
+          break;
+        }
+        failed = { item, message: error.message };
+      }
+      save("outbox", outbox().filter((x) => x.submission_id !== item.submission_id));
+    }
+  } finally {
+    retry.sending = false;
+    render();
+  }
+}
+
+function enqueue(sheet) {
+  save("outbox", [...outbox(), { ...sheet, submission_id: newSubmissionId(), queued: new Date().toISOString() }]);
+  failed = null;
+  lastReceipt = null;
+  render();
+  flush();
+}
+
+// --- what the judge may score now --------------------------------------------------------
+
+function mine(cp) {
+  return me && cp.expected.concat(cp.shadow ?? []).some((j) => j.judge === me.judge);
+}
+
+function scorable() {
+  if (!progress) return [];
+  const list = [];
+  if (progress.on_stage && mine(progress.on_stage)) list.push(progress.on_stage);
+  for (const cp of progress.open) if (mine(cp) && !list.some((x) => x.contestant === cp.contestant)) list.push(cp);
+  return list;
+}
+
+function previousPoints(contestant) {
+  const waiting = outbox().filter((x) => x.contestant === contestant).pop();
+  if (waiting) return waiting.points;
+  const receipt = receipts()[contestant];
+  if (receipt) return receipt.points;
+  const sheet = me?.sheets.find((s) => s.contestant === contestant);
+  return sheet?.points ?? null;
+}
+
+// --- rendering -------------------------------------------------------------------------------
+
+function renderHeader() {
+  $("who").textContent = me ? `${me.name} · ${t("judge.panel", { panel: me.panel })}` : t("judge.title");
+  $("comp").textContent = label(setup?.title);
+  document.title = `${label(setup?.title) || "Leitai"} · ${t("judge.title")}`;
+  const c = $("conn");
+  c.className = `conn ${conn.status}`;
+  c.textContent = connectionText(conn.status, conn.since);
+}
+
+function renderStage() {
+  const el = $("stage");
+  if (!token) {
+    el.replaceChildren(h("p", { class: "state closed" }, t("judge.no_token")));
+    return;
+  }
+  const on = progress?.on_stage;
+  const parts = [h("h2", {}, t("judge.on_stage"))];
+  if (!on) parts.push(h("p", { class: "state wait", "data-testid": "state" }, progress ? t("judge.waiting") : t("conn.connecting")));
+  else {
+    parts.push(data("div", on.name, { class: "on-name", "data-testid": "on-name" }));
+    parts.push(h("div", { class: "on-meta" }, data("span", on.organisation), " · ", data("span", groupLabel(on.group))));
+    let state;
+    if (!mine(on)) state = ["wait", "judge.not_yours"];
+    else if (on.scoring_open) state = ["open", "judge.open"];
+    else if (on.closed || on.revealed) state = ["closed", "judge.closed"];
+    else state = ["wait", "judge.not_open"];
+    parts.push(h("p", { class: `state ${state[0]}`, "data-testid": "state" }, t(state[1])));
+  }
+  el.replaceChildren(...parts);
+}
+
+function groupLabel(id) {
+  const g = setup?.groups?.find((x) => x.group === id);
+  return g ? label(g.name) : id;
+}
+
+function renderSheet() {
+  const form = $("sheet");
+  const choices = scorable().filter((cp) => cp.scoring_open);
+  if (!choices.length || confirming || !setup?.criteria?.length) {
+    form.classList.add("hidden");
+    if (!confirming) target = null;
+    return;
+  }
+  if (!target || !choices.some((c) => c.contestant === target)) {
+    target = choices[0].contestant;
+    draft = { ...(previousPoints(target) ?? {}) };
+  }
+  const chosen = choices.find((c) => c.contestant === target);
+  const places = setup.places ?? 1;
+  const active = document.activeElement?.name;
+  const rows = setup.criteria.map((c) => {
+    const problem = draft[c.key] !== undefined && draft[c.key] !== "" ? markProblem(draft[c.key], c.maximum, places) : null;
+    const id = `c-${c.key}`;
+    return h(
+      "div",
+      { class: "crit" },
+      data("label", label(c.label), { for: id }),
+      h("span", { class: "max" }, t("judge.max", { max: c.maximum })),
+      h("input", {
+        id, name: c.key, inputmode: "decimal", autocomplete: "off", value: draft[c.key] ?? "",
+        "aria-invalid": problem ? "true" : "false", "data-testid": `mark-${c.key}`,
+      }),
+      problem ? h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })) : null,
+    );
+  });
+  const total = weightedTotal(setup.criteria, draft);
+  const previous = previousPoints(target);
+  form.replaceChildren(
+    h("h2", {}, previous ? t("judge.correct_for") : t("judge.sheet_for")),
+    choices.length > 1
+      ? h("select", { name: "contestant", "aria-label": t("judge.choose"), onchange: (e) => { target = e.target.value; draft = { ...(previousPoints(target) ?? {}) }; render(); } },
+          choices.map((c) => h("option", { value: c.contestant, selected: c.contestant === target, translate: "no" }, c.name)))
+      : data("div", chosen.name, { class: "on-name" }),
+    ...rows,
+    h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, total ? trimText(total) : "—")),
+    h("button", { type: "submit", class: "wide", "data-testid": "review" }, previous ? t("judge.review_correction") : t("judge.review")),
+  );
+  form.classList.remove("hidden");
+  if (active) form.querySelector(`input[name="${active}"]`)?.focus();
+}
+
+function renderConfirm() {
+  const el = $("confirm");
+  if (!confirming) {
+    el.classList.add("hidden");
+    return;
+  }
+  el.replaceChildren(
+    h("h2", {}, t("judge.confirm_title")),
+    data("div", confirming.name, { class: "on-name" }),
+    h("ul", { class: "confirm-list" },
+      setup.criteria.map((c) => h("li", {}, data("span", label(c.label)), h("strong", { class: "num" }, confirming.points[c.key]))),
+      h("li", {}, h("span", {}, t("judge.total")), h("strong", { class: "num" }, confirming.total))),
+    h("button", { type: "button", class: "wide", "data-testid": "send", onclick: () => { const s = confirming; confirming = null; enqueue(s); } }, t("judge.send")),
+    h("button", { type: "button", class: "wide secondary", onclick: () => { confirming = null; render(); } }, t("judge.back")),
+  );
+  el.classList.remove("hidden");
+  el.querySelector("button").focus();
+}
+
+function renderOutbox() {
+  const el = $("outbox");
+  const waiting = outbox();
+  if (failed) {
+    el.className = "outbox failed";
+    el.replaceChildren(
+      h("strong", {}, t("judge.refused", { name: failed.item.name })),
+      h("p", { "data-testid": "refused" }, failed.message),
+      h("button", { type: "button", class: "secondary", onclick: () => { failed = null; render(); } }, t("judge.dismiss")),
+    );
+    return;
+  }
+  if (!waiting.length) {
+    el.className = "outbox hidden";
+    return;
+  }
+  el.className = "outbox";
+  el.replaceChildren(
+    h("strong", { "data-testid": "outbox" }, t("judge.outbox", { n: waiting.length })),
+    h("p", {}, navigator.onLine ? t("judge.outbox_retrying") : t("judge.outbox_offline")),
+    h("button", { type: "button", class: "secondary", onclick: () => { retry.attempt = 0; flush(); } }, t("judge.retry_now")),
+  );
+}
+
+function renderReceipt() {
+  const el = $("receipt");
+  if (!lastReceipt) {
+    el.classList.add("hidden");
+    return;
+  }
+  el.replaceChildren(
+    h("h2", {}, t("judge.received")),
+    data("div", lastReceipt.name, { class: "on-name" }),
+    h("p", { "data-testid": "receipt" }, t("judge.receipt", { seq: lastReceipt.seq }), " ", h("code", {}, lastReceipt.hash.slice(0, 12)),
+      lastReceipt.duplicate ? ` · ${t("judge.duplicate")}` : ""),
+    h("p", { class: "muted" }, t("judge.total"), ": ", h("span", { class: "num" }, lastReceipt.total)),
+  );
+  el.classList.remove("hidden");
+}
+
+function renderScored() {
+  const local = receipts();
+  const waiting = outbox();
+  const ids = new Set([...Object.keys(local), ...(me?.sheets ?? []).map((s) => s.contestant), ...waiting.map((x) => x.contestant)]);
+  const name = (id) => setup?.contestants?.find((c) => c.contestant === id)?.name ?? local[id]?.name ?? waiting.find((x) => x.contestant === id)?.name ?? id;
+  const items = [...ids].map((id) => {
+    const isWaiting = waiting.some((x) => x.contestant === id);
+    const seq = local[id]?.seq ?? me?.sheets.find((s) => s.contestant === id)?.seq;
+    return h(
+      "li",
+      { class: isWaiting ? "waiting" : "", "data-testid": "scored-item" },
+      data("span", name(id)),
+      h("span", {}, h("span", { class: "tick" }, isWaiting ? t("judge.waiting_to_send") : "✓"), seq && !isWaiting ? h("code", { class: "muted" }, ` #${seq}`) : ""),
+    );
+  });
+  $("scored").replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, t("judge.none_scored"))]));
+}
+
+function render() {
+  renderHeader();
+  renderStage();
+  renderOutbox();
+  renderSheet();
+  renderConfirm();
+  renderReceipt();
+  renderScored();
+}
+
+// --- input ---------------------------------------------------------------------------------
+
+function onInput(e) {
+  if (!(e.target instanceof HTMLInputElement)) return;
+  draft[e.target.name] = e.target.value.replace(",", ".").trim();
+  const places = setup.places ?? 1;
+  const c = setup.criteria.find((x) => x.key === e.target.name);
+  const problem = draft[c.key] ? markProblem(draft[c.key], c.maximum, places) : null;
+  e.target.setAttribute("aria-invalid", problem ? "true" : "false");
+  const row = e.target.closest(".crit");
+  row.querySelector(".problem")?.remove();
+  if (problem) row.append(h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })));
+  const total = weightedTotal(setup.criteria, draft);
+  $("sheet").querySelector("[data-testid=total]").textContent = total ? trimText(total) : "—";
+}
+
+function onReview(e) {
+  e.preventDefault();
+  const places = setup.places ?? 1;
+  const problems = setup.criteria.map((c) => markProblem(draft[c.key] ?? "", c.maximum, places));
+  if (problems.some(Boolean)) {
+    for (const [i, c] of setup.criteria.entries()) if (problems[i] && !draft[c.key]) draft[c.key] = "";
+    renderSheet();
+    const first = setup.criteria[problems.findIndex(Boolean)];
+    toast(`${label(first.label)}: ${t(problems.find(Boolean), { max: first.maximum, places })}`);
+    $("sheet").querySelector(`input[name="${first.key}"]`)?.focus();
+    return;
+  }
+  const points = Object.fromEntries(setup.criteria.map((c) => [c.key, draft[c.key]]));
+  const chosen = scorable().find((c) => c.contestant === target);
+  confirming = { contestant: target, name: chosen?.name ?? target, points, total: formatScore(trimText(weightedTotal(setup.criteria, points)), places + 2).replace(/\.?0+$/, "") };
+  render();
+}
+
+// --- start -------------------------------------------------------------------------------------
+
+async function findCompetition() {
+  // /judge#token=… without the competition in the address: ask each one who we are
+  for (const c of await api("/api/competitions")) {
+    try {
+      await api(`/api/competitions/${encodeURIComponent(c.id)}/me`, { token });
+      return c.id;
+    } catch {
+      /* not this one */
+    }
+  }
+  return null;
+}
+
+async function refresh() {
+  try {
+    setup = await loadSetup(cid);
+    save("setup", setup);
+    chooseLanguage(setup.languages);
+  } catch (error) {
+    toast(error.message);
+  }
+  try {
+    me = await api(`/api/competitions/${encodeURIComponent(cid)}/me`, { token });
+    save("me", me);
+  } catch (error) {
+    if (error.status !== 0) toast(error.message);
+  }
+  render();
+}
+
+async function start() {
+  chooseLanguage(null);
+  applyStatic();
+  if (token && !cid) cid = await findCompetition().catch(() => null);
+  if (!token && cid) token = localStorage.getItem(`leitai.token.${cid}`);
+  if (token && cid) localStorage.setItem(`leitai.token.${cid}`, token);
+  setup = cid ? load("setup", null) : null;
+  me = cid ? load("me", null) : null;
+  if (setup) chooseLanguage(setup.languages);
+  const sw = languageSwitch(setup?.languages);
+  $("lang").append(sw);
+  onLanguage(() => { sw.render(); applyStatic(); render(); });
+  $("sheet").addEventListener("input", onInput);
+  $("sheet").addEventListener("submit", onReview);
+  render();
+  if (!token || !cid) return;
+  registerOffline();
+  const socket = new LiveSocket(cid, {
+    onStatus: (status, since) => { conn = { status, since }; renderHeader(); if (status === "live") flush(); },
+    onError: (error) => toast(error.message),
+  });
+  socket.subscribe("progress", (view) => {
+    const before = progress?.seq;
+    progress = view;
+    // our own sheets show up in progress; refresh what the server holds for us now and then
+    if (before !== undefined && me && view.on_stage && view.on_stage.expected.some((j) => j.judge === me.judge && j.scored)) refreshMe();
+    render();
+  });
+  addEventListener("online", () => { retry.attempt = 0; flush(); render(); });
+  addEventListener("offline", render);
+  await refresh();
+  flush();
+}
+
+let meTimer = null;
+function refreshMe() {
+  clearTimeout(meTimer);
+  meTimer = setTimeout(async () => {
+    try {
+      me = await api(`/api/competitions/${encodeURIComponent(cid)}/me`, { token });
+      save("me", me);
+      renderScored();
+    } catch { /* offline: the local receipts still show */ }
+  }, 300);
+}
+
+/** Keep this page and its scripts in the browser so a reload works without network. */
+async function registerOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    await navigator.serviceWorker.register("/judge-sw.js", { scope: "/judge" });
+    const cache = await caches.open("leitai-judge");
+    await cache.addAll([location.pathname, ...OFFLINE_ASSETS]);
+    window.leitaiOffline = true;
+  } catch {
+    /* not a secure context (plain http on a LAN address): the outbox still survives reloads */
+  }
+}
+
+const OFFLINE_ASSETS = [
+  "/static/css/base.css", "/static/css/judge.css", "/static/js/judge.js", "/static/js/api.js",
+  "/static/js/format.js", "/static/js/i18n.js", "/static/js/socket.js", "/static/js/ui.js",
+];
+
+start();

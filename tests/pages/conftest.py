@@ -1,0 +1,142 @@
+"""A real Leitai server and Debian's Chromium for the page tests.
+
+Each test gets its own competition in a fresh SQLite file, created with
+``leitai init`` and served by uvicorn on a free port in a subprocess. The
+pages are driven by Playwright's sync API with Chromium from /usr/bin; where
+that browser is missing the tests are skipped with the reason, except under
+``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import selectors
+import subprocess
+import sys
+import tomllib
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OUTPUT = ROOT / "test-output"
+CID = "jiangcheng-speech-2025"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium_present() -> None:
+    if not CHROMIUM.exists():
+        reason = f"Chromium is not installed at {CHROMIUM}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@dataclass
+class Server:
+    url: str
+    cid: str
+    admin: str
+    judges: dict[str, str]
+    process: subprocess.Popen[str] = field(repr=False)
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+        """The API's JSON answer (raises on an error status)."""
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"}
+            | ({"Authorization": f"Bearer {token}"} if token else {}),
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def admin_post(self, name: str, body: dict[str, Any]) -> Any:
+        return self.call("POST", f"/api/competitions/{self.cid}/{name}", body, self.admin)
+
+    def page(self, name: str, token: str | None = None, lang: str | None = None) -> str:
+        query = f"?lang={lang}" if lang else ""
+        fragment = f"#token={token}" if token else ""
+        return f"{self.url}/{name}/{self.cid}{query}{fragment}"
+
+
+def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise RuntimeError("the server printed nothing")
+    return process.stdout.readline()
+
+
+def start_server(tmp: Path, definition: Path) -> Iterator[Server]:
+    db = tmp / "t.db"
+    created = subprocess.run(
+        [sys.executable, "-m", "server.cli", "init", str(definition), "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    admin = re.search(r"admin:\s+\S+#token=(\S+)", created)
+    assert admin is not None, created
+    judges = dict(re.findall(r"^\s+(\S+) .*#token=(\S+)$", created, re.MULTILINE))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.pages.setup_endpoints", "--db", str(db), "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = _first_line(process, 30)
+        found = re.search(r"(http://\S+?)/?$", line.strip())
+        assert found is not None, line
+        stream = tomllib.loads(definition.read_text())["id"]
+        yield Server(found.group(1), stream, admin.group(1), judges, process)
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    yield from start_server(tmp_path, ROOT / "examples" / "contest.toml")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+SCREEN = {"viewport": {"width": 1920, "height": 1080}}

@@ -1,0 +1,97 @@
+"""A judge scores on a phone; the venue screen follows; the outbox survives network loss."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.pages.conftest import OUTPUT, PHONE, SCREEN, Server
+
+CONTESTANT = "101"  # agency: scored by panel C (J7, J8, J9)
+
+
+def score_on_phone(page: Page, marks: dict[str, str]) -> None:
+    for key, value in marks.items():
+        page.get_by_test_id(f"mark-{key}").fill(value)
+    page.get_by_test_id("review").click()
+    page.get_by_test_id("send").click()
+
+
+def public_row(server: Server, contestant: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    board = server.call("GET", f"/api/competitions/{server.cid}/board")
+    overall = next(r for r in board["overall"] if r["contestant"] == contestant)
+    group = next(r for g in board["groups"] for r in g["rows"] if r["contestant"] == contestant)
+    return overall, group
+
+
+def test_judge_scores_and_the_screen_follows(server: Server, browser: Any) -> None:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="en"))
+    expect(screen.get_by_test_id("now-name")).to_have_text("李思远")
+    expect(screen.locator(".dot")).to_have_count(3)
+
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J7"], lang="en"))
+    expect(phone.get_by_test_id("state")).to_have_text("Scoring is open")
+    phone.get_by_test_id("mark-content").fill("101")
+    expect(phone.get_by_role("alert")).to_have_text("No more than 100")
+    phone.get_by_test_id("mark-content").fill("9.55")
+    expect(phone.get_by_role("alert")).to_have_text("At most 1 decimal places")
+    score_on_phone(phone, {"content": "92.5", "delivery": "88", "presence": "90"})
+    expect(screen.locator('.dot[data-judge="J7"].on')).to_be_visible(timeout=1000)
+    expect(phone.get_by_test_id("receipt")).to_contain_text("record")
+    expect(phone.get_by_test_id("scored-item")).to_have_count(1)
+
+    for judge, mark in (("J8", "85"), ("J9", "95")):
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": CONTESTANT,
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"api-{judge}-0001",
+            },
+            server.judges[judge],
+        )
+    expect(screen.locator(".dot.on")).to_have_count(3)
+    server.admin_post("close", {"contestant": CONTESTANT})
+    expect(phone.get_by_test_id("state")).to_have_text(
+        "Scoring is closed: no more sheets or corrections"
+    )
+    server.admin_post("reveal", {"contestant": CONTESTANT})
+    overall, group = public_row(server, CONTESTANT)
+    final = screen.get_by_test_id("reveal-final")
+    expect(final).to_have_attribute("data-final", overall["final"], timeout=10000)
+    expect(final).to_have_text(overall["final"])
+    expect(screen.get_by_test_id("reveal-rank")).to_contain_text(f"rank {group['rank']}")
+    expect(screen.get_by_test_id("reveal-rank")).to_contain_text(f"Overall rank {overall['rank']}")
+    screen.screenshot(path=str(OUTPUT / "screens" / "screen-reveal-en.png"))
+
+
+def test_outbox_survives_reload_offline(server: Server, browser: Any) -> None:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+    phone.goto(server.page("judge", server.judges["J8"], lang="en"))
+    expect(phone.get_by_test_id("state")).to_have_text("Scoring is open")
+    phone.wait_for_function("window.leitaiOffline === true")
+
+    context.set_offline(True)
+    score_on_phone(phone, {"content": "80", "delivery": "81.5", "presence": "79"})
+    expect(phone.get_by_test_id("outbox")).to_have_text("1 sheet(s) waiting to be sent")
+    phone.reload()
+    expect(phone.get_by_test_id("outbox")).to_have_text("1 sheet(s) waiting to be sent")
+    phone.screenshot(path=str(OUTPUT / "screens" / "judge-offline-en.png"))
+
+    context.set_offline(False)
+    expect(phone.get_by_test_id("receipt")).to_contain_text("record", timeout=20000)
+    expect(phone.get_by_test_id("outbox")).to_be_hidden()
+    audit = server.call("GET", f"/api/competitions/{server.cid}/audit", token=server.admin)
+    j8 = next(j for j in audit["judges"] if j["judge"] == "J8")
+    sheets = [s for s in j8["sheets"] if s["contestant"] == CONTESTANT]
+    assert len(sheets) == 1
+    assert [v["points"] for v in sheets[0]["versions"]] == [
+        {"content": "80", "delivery": "81.5", "presence": "79"}
+    ]
