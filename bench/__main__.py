@@ -18,6 +18,7 @@ from bench.harness import Options, Report, print_report
 
 # Name -> module; each module has ``run(options) -> Report``.
 BENCHMARKS = {
+    "append": "bench.append",
     "verify": "bench.verify",
 }
 

@@ -94,6 +94,11 @@ class SqliteStore:
         self._clock = clock
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="leitai-sqlite-writer")
         self._writer: sqlite3.Connection | None = None
+        # Committed heads, owned by the writer thread; valid while no other
+        # connection has written (``PRAGMA data_version`` unchanged), so a batch
+        # need not look up the head of every stream it touches.
+        self._heads: dict[str, Head] = {}
+        self._data_version = -1
         self._queue: asyncio.Queue[_Append | None] = asyncio.Queue()
         self._committed = asyncio.Event()
         self._closed = False
@@ -200,22 +205,27 @@ class SqliteStore:
         conn = self._writer
         assert conn is not None
         at = utc_timestamp(self._clock())
+        committed = self._heads
         heads: dict[str, Head] = {}
-        keys: dict[tuple[str, str], _Outcome] = {}
         rows: list[tuple[object, ...]] = []
         outcomes: list[_Outcome] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._data_version:  # another connection wrote
+                committed.clear()
+                self._data_version = version
+            keys = _earlier_appends(conn, {(r.stream, r.key) for r in batch if r.key is not None})
             for request in batch:
                 stream = request.stream
                 if request.key is not None:
                     seen = keys.get((stream, request.key))
-                    if seen is None:
-                        seen = _records_for_key(conn, stream, request.key)
                     if seen is not None:
                         outcomes.append(seen)
                         continue
-                head = heads.get(stream) or _head(conn, stream)
+                head = heads.get(stream) or committed.get(stream)
+                if head is None:
+                    head = committed[stream] = _head(conn, stream)
                 if head.seq != request.expected_seq:
                     outcomes.append(ConflictError(stream, request.expected_seq, head.seq))
                     continue
@@ -271,9 +281,11 @@ class SqliteStore:
                 )
             conn.execute("COMMIT")
         except BaseException:
+            committed.clear()
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        committed.update(heads)
         return outcomes
 
     # --- readers ------------------------------------------------------------
@@ -351,18 +363,28 @@ def _head(conn: sqlite3.Connection, stream: str) -> Head:
     return Head(row[0], row[1]) if row else EMPTY_HEAD
 
 
-def _records_for_key(conn: sqlite3.Connection, stream: str, key: str) -> _Earlier | None:
-    row = conn.execute(
-        "SELECT seq, idem_count FROM events WHERE stream = ? AND idem_key = ?", (stream, key)
-    ).fetchone()
-    if row is None:
-        return None
-    first, count = row
-    rows = conn.execute(
-        "SELECT seq, body, hash FROM events WHERE stream = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-        (stream, first, first + count - 1),
-    )
-    return _Earlier([Record(*row) for row in rows])
+def _earlier_appends(
+    conn: sqlite3.Connection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], _Outcome]:
+    """The stored records of every key in ``keys`` already used, in one query."""
+    if not keys:
+        return {}
+    flat = [part for key in keys for part in key]
+    found = conn.execute(
+        "SELECT e.stream, e.idem_key, e.seq, e.idem_count FROM (VALUES "
+        + ", ".join(["(?, ?)"] * len(keys))
+        + ") AS k JOIN events AS e ON e.stream = k.column1 AND e.idem_key = k.column2",
+        flat,
+    ).fetchall()
+    earlier: dict[tuple[str, str], _Outcome] = {}
+    for stream, key, first, count in found:
+        rows = conn.execute(
+            "SELECT seq, body, hash FROM events WHERE stream = ? AND seq BETWEEN ? AND ?"
+            " ORDER BY seq",
+            (stream, first, first + count - 1),
+        )
+        earlier[(stream, key)] = _Earlier([Record(*row) for row in rows])
+    return earlier
 
 
 async def _prepare(conn: aiosqlite.Connection, path: Path, create: bool) -> None:
