@@ -49,6 +49,7 @@ function renderNow() {
     return;
   }
   body.dataset.reveal = "";
+  body.classList.remove("reveal");
   const on = view.progress?.on_stage;
   $("now-label").textContent = t("screen.on_stage");
   if (!on) {
@@ -72,6 +73,7 @@ function renderNow() {
 function playReveal(body) {
   const { row, groupRow } = reveal;
   body.dataset.reveal = row.contestant;
+  body.classList.add("reveal");
   const places = decimals();
   const judges = row.judges.map((j) =>
     h(

@@ -1,0 +1,372 @@
+// The organiser's console: run of show, judges' status grid, corrections, judges' links.
+import { api, competitionFromPath, loadSetup, qrSvg, tokenFromFragment } from "./api.js";
+import { formatScore, markProblem } from "./format.js";
+import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
+import { LiveSocket } from "./socket.js";
+import { confirmOnce, connectionText, data, h, languageSwitch, toast } from "./ui.js";
+
+const $ = (id) => document.getElementById(id);
+const cid = competitionFromPath();
+let token = tokenFromFragment() ?? (cid ? sessionStorage.getItem(`leitai.admin.${cid}`) : null);
+let setup = null;
+let board = null;
+let progress = null;
+let conn = { status: "connecting", since: null };
+const issued = new Map(); // judge -> {link, svg}: links issued in this session (shown once)
+const autoClose = { on: false, sent: null };
+
+const enc = encodeURIComponent;
+
+async function command(name, body, { ask, confirmLabel } = {}) {
+  if (ask && !(await confirmOnce(ask, confirmLabel))) return null;
+  try {
+    const receipt = await api(`/api/competitions/${enc(cid)}/${name}`, { method: "POST", body, token });
+    toast(t("admin.done", { seq: receipt.seq }), "info");
+    refreshSetup();
+    return receipt;
+  } catch (error) {
+    toast(error.message);
+    return null;
+  }
+}
+
+async function refreshSetup() {
+  try {
+    setup = await loadSetup(cid);
+  } catch (error) {
+    toast(error.message);
+  }
+  render();
+  renderSetupParts();
+}
+
+// --- helpers ------------------------------------------------------------------------------
+
+const round = () => setup?.rounds?.find((r) => r.round === (setup.current_round ?? board?.round));
+const contestant = (id) => setup?.contestants?.find((c) => c.contestant === id);
+const row = (id) => board?.overall.find((r) => r.contestant === id);
+const groupName = (id) => label(setup?.groups?.find((g) => g.group === id)?.name) || id;
+const judgeName = (id) => setup?.judges?.find((j) => j.judge === id)?.name ?? id;
+
+function order() {
+  const r = round();
+  if (r?.order?.length) return r.order;
+  if (r?.members?.length) return r.members;
+  return (board?.overall ?? []).map((x) => x.contestant);
+}
+
+function stateOf(id) {
+  const on = progress?.on_stage?.contestant === id ? progress.on_stage : progress?.open.find((c) => c.contestant === id);
+  const r = row(id);
+  if (r?.status === "withdrawn" || r?.status === "disqualified") return r.status;
+  if (on?.revealed || r?.revealed) return "revealed";
+  if (on?.scoring_open) return "open";
+  if (on?.closed) return "closed";
+  if (on) return "called";
+  return r && r.status !== "pending" && r.judges_counted ? "closed" : "waiting";
+}
+
+function nextContestant() {
+  const list = order();
+  const current = progress?.on_stage?.contestant;
+  const start = current ? list.indexOf(current) + 1 : 0;
+  return list.slice(start).find((id) => stateOf(id) === "waiting") ?? list.find((id) => stateOf(id) === "waiting") ?? null;
+}
+
+const nameOf = (id) => contestant(id)?.name ?? row(id)?.name ?? id;
+
+// --- rendering -----------------------------------------------------------------------------------
+
+function renderHeader() {
+  $("title").textContent = label(setup?.title) || cid || t("admin.title");
+  document.title = `${label(setup?.title) || "Leitai"} · ${t("admin.title")}`;
+  $("round").textContent = label(board?.round_name);
+  const c = $("conn");
+  c.className = `conn ${conn.status}`;
+  c.textContent = connectionText(conn.status, conn.since);
+}
+
+function renderStage() {
+  const on = progress?.on_stage;
+  const next = nextContestant();
+  const parts = [h("h2", {}, t("admin.on_stage"))];
+  if (!on) parts.push(h("p", { class: "muted" }, t("admin.nobody")));
+  else {
+    const state = stateOf(on.contestant);
+    parts.push(
+      h("div", { class: "row" }, data("span", on.name, { class: "big-name" }), h("span", { class: `badge ${state}`, "data-testid": "stage-state" }, t(`admin.state_${state}`))),
+      h("div", { class: "muted" }, data("span", on.organisation), " · ", data("span", groupName(on.group))),
+      h("div", { class: "grid", "data-testid": "judge-grid" },
+        on.expected.concat(on.shadow ?? []).map((j) =>
+          h("div", { class: `judge-cell ${j.scored ? "scored" : "missing"}` },
+            data("div", j.name), h("div", { class: "muted" }, t("admin.panel", { panel: j.panel })),
+            h("div", { class: "state" }, j.scored ? t("admin.scored") : t("admin.missing"))))),
+      h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length })),
+      h("div", { class: "row" },
+        h("button", { type: "button", disabled: on.scoring_open || on.revealed, onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
+        h("button", { type: "button", disabled: !on.scoring_open, "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
+        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed, "data-testid": "reveal", onclick: () => command("reveal", { contestant: on.contestant }, { ask: t("admin.ask_reveal", { name: on.name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")),
+        h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
+    );
+    const r = row(on.contestant);
+    if (r?.final) parts.push(h("p", {}, t("admin.final"), ": ", h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
+  }
+  parts.push(h("div", { class: "row" },
+    h("button", { type: "button", disabled: !next, "data-testid": "call-next", onclick: () => command("stage", { contestant: next }) },
+      next ? t("admin.call_next", { name: nameOf(next) }) : t("admin.no_next"))));
+  $("stage").replaceChildren(...parts);
+}
+
+function closeScoring(on) {
+  const ask = on.missing.length ? t("admin.ask_close_missing", { n: on.missing.length, names: on.missing.map(judgeName).join("、") }) : null;
+  return command("close", { contestant: on.contestant }, { ask, confirmLabel: t("admin.close") });
+}
+
+function maybeAutoClose() {
+  const on = progress?.on_stage;
+  if (!autoClose.on || !on?.scoring_open || on.missing.length || !on.expected.length || autoClose.sent === on.contestant) return;
+  autoClose.sent = on.contestant;
+  command("close", { contestant: on.contestant });
+}
+
+function renderShow() {
+  const r = round();
+  const seedInput = h("input", { id: "seed", value: r?.seed ?? "", "aria-label": t("admin.seed"), placeholder: t("admin.seed_hint") });
+  const parts = [
+    h("h2", {}, t("admin.run_of_show")),
+    h("div", { class: "row" },
+      h("span", {}, t("admin.seed"), ": "), r?.seed ? data("span", r.seed, { class: "seed", "data-testid": "seed" }) : h("span", { class: "muted" }, t("admin.not_drawn"))),
+    h("div", { class: "row" }, seedInput,
+      h("button", { type: "button", class: "secondary", onclick: () => {
+        const seed = seedInput.value.trim() || String(Date.now());
+        command("draw", { round: r?.round ?? board?.round, seed }, r?.seed ? { ask: t("admin.ask_redraw"), confirmLabel: t("admin.draw") } : {});
+      } }, t("admin.draw"))),
+  ];
+  const list = order();
+  parts.push(h("table", {},
+    h("thead", {}, h("tr", {}, ["#", t("admin.contestant"), t("admin.group"), t("admin.status"), t("admin.final"), ""].map((x) => h("th", {}, x)))),
+    h("tbody", {}, list.map((id, i) => {
+      const state = stateOf(id);
+      const r = row(id);
+      const name = nameOf(id);
+      return h("tr", { class: progress?.on_stage?.contestant === id ? "current" : "", dataset: { contestant: id } },
+        h("td", { class: "num" }, i + 1),
+        h("td", {}, data("span", name), " ", data("span", id, { class: "muted" })),
+        h("td", {}, data("span", groupName(contestant(id)?.group ?? r?.group))),
+        h("td", {}, h("span", { class: `badge ${state}` }, t(`admin.state_${state}`))),
+        h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : ""),
+        h("td", { class: "actions" },
+          h("button", { type: "button", class: "secondary", disabled: state !== "waiting" && state !== "called", onclick: () => command("stage", { contestant: id }) }, t("admin.call")),
+          h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(t("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
+    }))));
+  $("show").replaceChildren(...parts);
+}
+
+/** A reason, asked once in the same dialog that confirms the action. */
+async function withReason(question, confirmLabel, act) {
+  const reason = h("textarea", { rows: 2, required: true, "aria-label": t("admin.reason") });
+  const ok = await confirmOnce(h("span", {}, question, h("label", { class: "field" }, t("admin.reason"), reason)), confirmLabel);
+  if (!ok) return;
+  if (!reason.value.trim()) {
+    toast(t("admin.reason_needed"));
+    return;
+  }
+  await act(reason.value.trim());
+}
+
+function field(labelText, input) {
+  return h("label", { class: "field" }, labelText, input);
+}
+
+function select(options, attrs = {}) {
+  return h("select", attrs, options.map(([value, text]) => h("option", { value, translate: "no" }, text)));
+}
+
+function renderTools() {
+  if (!setup) return;
+  const judges = (setup.judges ?? []).map((j) => [j.judge, `${j.name} (${j.judge})`]);
+  const people = order().map((id) => [id, `${nameOf(id)} (${id})`]);
+  const places = setup.places ?? 1;
+
+  const amendJudge = select(judges), amendWho = select(people), amendReason = h("input", {});
+  const marks = (setup.criteria ?? []).map((c) => [c, h("input", { inputmode: "decimal", name: c.key })]);
+  const amend = h("details", {}, h("summary", {}, t("admin.amend")),
+    field(t("admin.judge"), amendJudge), field(t("admin.contestant"), amendWho),
+    marks.map(([c, input]) => field(`${label(c.label)} (${t("admin.max", { max: c.maximum })})`, input)),
+    field(t("admin.reason"), amendReason),
+    h("button", { type: "button", class: "danger", onclick: () => {
+      const problem = marks.map(([c, input]) => markProblem(input.value, c.maximum, places) && `${label(c.label)}: ${t(markProblem(input.value, c.maximum, places), { max: c.maximum, places })}`).find(Boolean);
+      if (problem) return toast(problem);
+      if (!amendReason.value.trim()) return toast(t("admin.reason_needed"));
+      const points = Object.fromEntries(marks.map(([c, input]) => [c.key, input.value.trim()]));
+      command("amend", { judge: amendJudge.value, contestant: amendWho.value, points, reason: amendReason.value.trim() },
+        { ask: t("admin.ask_amend", { judge: judgeName(amendJudge.value), name: nameOf(amendWho.value) }), confirmLabel: t("admin.amend") });
+    } }, t("admin.amend")));
+
+  const recuseJudge = select(judges), recuseWho = select([["", t("admin.everyone")], ...people]), recuseReason = h("input", {});
+  const recuse = h("details", {}, h("summary", {}, t("admin.recuse")),
+    field(t("admin.judge"), recuseJudge), field(t("admin.contestant"), recuseWho), field(t("admin.reason"), recuseReason),
+    h("button", { type: "button", class: "danger", onclick: () => {
+      if (!recuseReason.value.trim()) return toast(t("admin.reason_needed"));
+      const body = { judge: recuseJudge.value, reason: recuseReason.value.trim() };
+      if (recuseWho.value) body.contestant = recuseWho.value;
+      command("recuse", body, { ask: t("admin.ask_recuse", { judge: judgeName(recuseJudge.value) }), confirmLabel: t("admin.recuse") });
+    } }, t("admin.recuse")));
+
+  const rounds = setup.rounds ?? [];
+  const current = round();
+  const later = rounds.filter((r) => r.round !== current?.round && !r.opened);
+  const toRound = select(later.map((r) => [r.round, label(r.name) || r.round]));
+  const advance = h("details", {}, h("summary", {}, t("admin.advance")),
+    field(t("admin.to_round"), toRound),
+    h("button", { type: "button", class: "danger", disabled: !later.length || !current, onclick: () => {
+      const target = later.find((r) => r.round === toRound.value);
+      command("advance", { from_round: current.round, to_round: target.round, name: target.name },
+        { ask: t("admin.ask_advance", { from: label(current.name), to: label(target.name) }), confirmLabel: t("admin.advance") });
+    } }, t("admin.advance")));
+
+  const awards = h("details", {}, h("summary", {}, t("admin.awards")),
+    h("p", { class: "muted" }, board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
+    h("button", { type: "button", class: "danger", disabled: !current, onclick: () =>
+      command("awards", { round: current.round }, { ask: t("admin.ask_awards", { round: label(current.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")));
+
+  $("tools").replaceChildren(h("h2", {}, t("admin.tools")), amend, recuse, advance, awards);
+}
+
+function renderJudges() {
+  if (!setup) return;
+  const list = setup.judges ?? [];
+  $("judges").replaceChildren(
+    h("h2", {}, t("admin.judges")),
+    h("div", { class: "row" }, h("button", { type: "button", class: "secondary", onclick: printSheet }, t("admin.print_sheet"))),
+    h("table", {},
+      h("thead", {}, h("tr", {}, [t("admin.judge"), t("admin.panel_col"), ""].map((x) => h("th", {}, x)))),
+      h("tbody", {}, list.map((j) => h("tr", {},
+        h("td", {}, data("span", j.name), " ", data("span", j.judge, { class: "muted" }),
+          issued.has(j.judge) ? h("div", { class: "issued" }, h("div", { class: "qr" }), data("span", issued.get(j.judge).link, { class: "link" })) : null),
+        h("td", {}, data("span", j.panel)),
+        h("td", { class: "actions" },
+          h("button", { type: "button", class: "secondary", onclick: () => reissue(j) }, t("admin.new_link")),
+          h("button", { type: "button", class: "danger", onclick: () => revoke(j) }, t("admin.revoke"))))))),
+  );
+  for (const [judge, value] of issued) {
+    const cell = [...$("judges").querySelectorAll("tr")].find((tr) => tr.textContent.includes(judge))?.querySelector(".qr");
+    if (cell && value.svg) cell.innerHTML = value.svg;
+  }
+}
+
+async function issue(judge) {
+  const answer = await api(`/api/competitions/${enc(cid)}/judges/${enc(judge)}/token`, { method: "POST", token });
+  // the server's link may name another host (public_url); the QR must name this one
+  const link = answer.link;
+  let svg = "";
+  try {
+    svg = await qrSvg(link);
+  } catch {
+    svg = "";
+  }
+  issued.set(judge, { link, svg });
+}
+
+async function reissue(j) {
+  if (!(await confirmOnce(t("admin.ask_new_link", { name: j.name }), t("admin.new_link")))) return;
+  try {
+    await issue(j.judge);
+  } catch (error) {
+    toast(error.message);
+  }
+  renderJudges();
+}
+
+async function revoke(j) {
+  if (!(await confirmOnce(t("admin.ask_revoke", { name: j.name }), t("admin.revoke")))) return;
+  try {
+    await api(`/api/competitions/${enc(cid)}/judges/${enc(j.judge)}/token`, { method: "DELETE", token });
+    issued.delete(j.judge);
+    toast(t("admin.revoked", { name: j.name }), "info");
+  } catch (error) {
+    toast(error.message);
+  }
+  renderJudges();
+}
+
+async function printSheet() {
+  const list = setup?.judges ?? [];
+  const missing = list.filter((j) => !issued.has(j.judge));
+  if (missing.length && !(await confirmOnce(t("admin.ask_print", { n: missing.length }), t("admin.print_sheet")))) return;
+  try {
+    for (const j of missing) await issue(j.judge);
+  } catch (error) {
+    toast(error.message);
+    return;
+  }
+  renderJudges();
+  const sheet = $("print");
+  sheet.replaceChildren(...list.map((j) => {
+    const card = h("div", { class: "print-card" }, h("div", { class: "qr" }), data("h3", j.name), h("div", {}, t("admin.panel", { panel: j.panel })), data("div", label(setup.title)));
+    card.querySelector(".qr").innerHTML = issued.get(j.judge)?.svg ?? "";
+    return card;
+  }));
+  print();
+}
+
+function renderLogin() {
+  const el = $("login");
+  if (cid && token) {
+    el.classList.add("hidden");
+    return;
+  }
+  el.classList.remove("hidden");
+  for (const id of ["stage", "show", "tools", "judges"]) $(id).classList.add("hidden");
+  const input = h("input", { type: "password", "aria-label": t("admin.token"), autocomplete: "off" });
+  const list = h("ul", {});
+  api("/api/competitions").then((all) => list.replaceChildren(...all.map((c) =>
+    h("li", {}, h("a", { href: `/admin/${enc(c.id)}`, translate: "no" }, label(c.title) || c.id))))).catch((e) => toast(e.message));
+  el.replaceChildren(
+    h("h2", {}, t("admin.login")),
+    cid ? h("form", { onsubmit: (e) => { e.preventDefault(); location.hash = `token=${input.value.trim()}`; location.reload(); } },
+      field(t("admin.token"), input), h("button", { type: "submit" }, t("admin.enter"))) : list,
+  );
+}
+
+function render() {
+  renderHeader();
+  renderLogin();
+  if (!cid || !token) return;
+  renderStage();
+  renderShow();
+}
+
+/** The forms and the judges' list change only with the set-up: typing is never lost to a live update. */
+function renderSetupParts() {
+  if (!cid || !token) return;
+  renderTools();
+  renderJudges();
+}
+
+async function start() {
+  chooseLanguage(null);
+  applyStatic();
+  const sw = languageSwitch(null);
+  $("lang").append(sw);
+  onLanguage(() => { sw.render(); applyStatic(); render(); renderSetupParts(); });
+  render();
+  if (!cid || !token) return;
+  sessionStorage.setItem(`leitai.admin.${cid}`, token);
+  const socket = new LiveSocket(cid, {
+    onStatus: (status, since) => { conn = { status, since }; renderHeader(); },
+    onError: (error) => toast(error.message),
+  });
+  socket.subscribe("board_full", (view) => { board = view; render(); }, token);
+  socket.subscribe("progress", (view) => {
+    progress = view;
+    maybeAutoClose();
+    render();
+  });
+  await refreshSetup();
+  if (setup?.languages) chooseLanguage(setup.languages);
+  sw.render();
+  renderTools();
+}
+
+start();

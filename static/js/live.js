@@ -1,0 +1,83 @@
+// The audience's view on phones: who is on stage, and the board by group and overall.
+import { competitionFromPath, loadSetup } from "./api.js";
+import { formatScore } from "./format.js";
+import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
+import { LiveSocket } from "./socket.js";
+import { connectionText, data, h, languageSwitch } from "./ui.js";
+
+const $ = (id) => document.getElementById(id);
+const cid = competitionFromPath();
+let setup = null;
+let board = null;
+let progress = null;
+let tab = "overall";
+let conn = { status: "connecting", since: null };
+
+function renderNow() {
+  const on = progress?.on_stage;
+  $("now").replaceChildren(
+    h("div", { class: "label" }, t("live.on_stage")),
+    on
+      ? [
+          data("div", on.name, { class: "name" }),
+          h("div", { class: "meta" }, data("span", on.organisation)),
+          h("div", { class: "dots", role: "img", "aria-label": t("screen.scored_of", { n: on.scored, m: on.expected.length }) },
+            on.expected.map((j) => h("span", { class: `dot${j.scored ? " on" : ""}` }))),
+        ]
+      : h("div", { class: "meta" }, t("screen.waiting")),
+  );
+}
+
+function renderBoard() {
+  if (!board) return;
+  const tables = [{ key: "overall", name: t("screen.overall"), rows: board.overall }];
+  if (board.groups.length > 1) for (const g of board.groups) tables.push({ key: g.group, name: label(g.name) || g.group, rows: g.rows });
+  if (!tables.some((x) => x.key === tab)) tab = "overall";
+  $("tabs").replaceChildren(...tables.map((x) => h("button", {
+    type: "button", role: "tab", "aria-selected": String(x.key === tab), translate: x.key === "overall" ? null : "no",
+    onclick: () => { tab = x.key; renderBoard(); },
+  }, x.name)));
+  $("provisional").classList.toggle("hidden", board.awards_published);
+  const table = tables.find((x) => x.key === tab);
+  $("list").replaceChildren(...table.rows.map((r) => {
+    const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
+    return h("li", { class: r.revealed ? "" : "pending" },
+      h("span", { class: "rank num" }, r.rank ?? "—"),
+      h("span", { class: "who" }, data("span", r.name), data("span", r.organisation, { class: "org" })),
+      h("span", { class: "score" },
+        r.final !== null ? h("span", { class: "num" }, formatScore(r.final, board.decimals)) : h("span", { class: "muted" }, t(`status.${r.status}`)),
+        r.award_name ? data("span", label(r.award_name), { class: "award" }) : null,
+        move[1] ? h("span", { class: `move ${move[0]}` }, move[1]) : null));
+  }));
+}
+
+function renderHeader() {
+  $("title").textContent = label(setup?.title) || cid;
+  document.title = `${label(setup?.title) || "Leitai"} · ${t("live.title")}`;
+  $("round").textContent = label(board?.round_name);
+  const c = $("conn");
+  c.className = `conn ${conn.status}`;
+  c.textContent = connectionText(conn.status, conn.since);
+}
+
+function render() {
+  renderHeader();
+  renderNow();
+  renderBoard();
+}
+
+async function start() {
+  chooseLanguage(null);
+  applyStatic();
+  const socket = new LiveSocket(cid, { onStatus: (status, since) => { conn = { status, since }; renderHeader(); } });
+  socket.subscribe("board", (view) => { board = view; render(); });
+  socket.subscribe("progress", (view) => { progress = view; renderNow(); });
+  setup = await loadSetup(cid).catch(() => null);
+  chooseLanguage(setup?.languages);
+  const sw = languageSwitch(setup?.languages);
+  $("lang").append(sw);
+  onLanguage(() => { sw.render(); applyStatic(); render(); });
+  render();
+}
+
+start();
