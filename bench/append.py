@@ -38,6 +38,8 @@ from events.sqlite import SCHEMA
 from events.store import open_store
 
 CEILING_BATCH = 100
+# PostgreSQL's default max_connections is 100, shared with the store's own pool.
+PG_CEILING_CLIENTS = 50
 SHARED_APPENDERS = 10
 
 
@@ -148,6 +150,7 @@ async def _postgres_ceiling(url: str, clients: int, rows: list[tuple[object, ...
         " idem_count integer, PRIMARY KEY (stream, seq))"
     )
     insert = f"INSERT INTO {table} VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    clients = min(clients, PG_CEILING_CLIENTS)
     per_client = len(rows) // clients
     try:
         conns = [await asyncpg.connect(url) for _ in range(clients)]
@@ -257,7 +260,7 @@ def run(options: Options) -> Report:
         if postgres:
             report.rows.append(
                 (
-                    "ceiling: asyncpg 1-row txns",
+                    f"ceiling: asyncpg 1-row txns, {min(n, PG_CEILING_CLIENTS)} clients",
                     n,
                     medians[f"ceiling_{n}"],
                     spread(figures[f"ceiling_{n}"]),
