@@ -1,10 +1,11 @@
 """Fan-out of views to WebSocket subscribers.
 
 Each view change is encoded once and the same text goes to every subscriber
-of that view. A subscriber holds at most one pending message per view: a
-newer one replaces it, so a slow socket gets the latest state when it catches
-up, memory stays bounded, and nobody waits for the slowest reader. Views are
-whole states (tagged with their seq), so dropping an older one loses nothing.
+of that view. A socket that is briefly behind keeps a short backlog per view
+and still gets every update; one that falls further behind has its backlog
+collapsed to the latest state, so it catches up at once, memory stays
+bounded, and nobody waits for the slowest reader. Views are whole states
+(tagged with their seq), so dropping older ones loses nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Awaitable, Callable, Hashable
 
 ViewKey = Hashable
 Send = Callable[[str], Awaitable[None]]
+BACKLOG = 16  # pending messages per view before only the latest is kept
 
 
 class Subscriber:
@@ -22,13 +24,16 @@ class Subscriber:
 
     def __init__(self, send: Send) -> None:
         self._send = send
-        self._pending: dict[ViewKey, str] = {}
+        self._pending: dict[ViewKey, list[str]] = {}
         self._wake = asyncio.Event()
         self.keys: set[ViewKey] = set()
         self.closed = False
 
     def offer(self, key: ViewKey, text: str) -> None:
-        self._pending[key] = text
+        backlog = self._pending.setdefault(key, [])
+        if len(backlog) >= BACKLOG:
+            backlog.clear()  # too far behind: the latest state is all it needs
+        backlog.append(text)
         self._wake.set()
 
     async def run(self) -> None:
@@ -38,7 +43,10 @@ class Subscriber:
             self._wake.clear()
             while self._pending:
                 key = next(iter(self._pending))
-                text = self._pending.pop(key)
+                backlog = self._pending[key]
+                text = backlog.pop(0)
+                if not backlog:
+                    del self._pending[key]
                 await self._send(text)
 
     def close(self) -> None:

@@ -21,8 +21,14 @@ class Registry:
         live = self._live.get(stream)
         if live is not None:
             return live
+        # Registered before any await, so concurrent first requests share one load.
         task = self._loading.get(stream)
         if task is None:
+            task = self._loading[stream] = asyncio.create_task(self._load(stream))
+        return await asyncio.shield(task)
+
+    async def _load(self, stream: str) -> Live:
+        try:
             if (await self.store.head(stream)).seq == 0:
                 raise ApiError(
                     404,
@@ -30,13 +36,10 @@ class Registry:
                     f"No competition {stream!r} here.",
                     f"此处没有赛事 {stream!r}",
                 )
-            task = self._loading[stream] = asyncio.create_task(Live.load(self.store, stream))
-        try:
-            live = await asyncio.shield(task)
+            live = self._live[stream] = await Live.load(self.store, stream)
+            return live
         finally:
-            self._loading.pop(stream, None)
-        self._live[stream] = live
-        return live
+            del self._loading[stream]
 
     def loaded(self) -> list[Live]:
         return list(self._live.values())
