@@ -77,8 +77,7 @@ class Exported(msgspec.Struct, frozen=True):
 _encoder = msgspec.json.Encoder(order="sorted")
 _body_decoder = msgspec.json.Decoder(Body)
 _data_decoders: dict[str, msgspec.json.Decoder[AnyEvent]] = {
-    name: msgspec.json.Decoder(cls)
-    for name, cls in EVENT_TYPES.items()
+    name: msgspec.json.Decoder(cls) for name, cls in EVENT_TYPES.items()
 }
 
 
