@@ -3,7 +3,7 @@ import { api, competitionFromPath, loadSetup, qrSvg, tokenFromFragment } from ".
 import { formatScore, markProblem } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { confirmOnce, connectionText, data, h, languageSwitch, toast } from "./ui.js";
+import { confirmOnce, connectionText, data, h, languageSwitch, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = competitionFromPath();
@@ -79,7 +79,7 @@ const nameOf = (id) => contestant(id)?.name ?? row(id)?.name ?? id;
 
 function renderHeader() {
   $("title").textContent = label(setup?.title) || cid || t("admin.title");
-  document.title = `${label(setup?.title) || "Leitai"} · ${t("admin.title")}`;
+  document.title = `${label(setup?.title) || t("app.name")} · ${t("admin.title")}`;
   $("round").textContent = label(board?.round_name);
   const c = $("conn");
   c.className = `conn ${conn.status}`;
@@ -105,7 +105,7 @@ function renderStage() {
       h("div", { class: "row" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed, onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
         h("button", { type: "button", disabled: !on.scoring_open, "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
-        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed, "data-testid": "reveal", onclick: () => command("reveal", { contestant: on.contestant }, { ask: t("admin.ask_reveal", { name: on.name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")),
+        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed, "data-testid": "reveal", onclick: () => command("reveal", { contestant: on.contestant }, { ask: tdata("admin.ask_reveal", { name: on.name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")),
         h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
     );
     const r = row(on.contestant);
@@ -113,12 +113,12 @@ function renderStage() {
   }
   parts.push(h("div", { class: "row" },
     h("button", { type: "button", disabled: !next, "data-testid": "call-next", onclick: () => command("stage", { contestant: next }) },
-      next ? t("admin.call_next", { name: nameOf(next) }) : t("admin.no_next"))));
+      next ? tdata("admin.call_next", { name: nameOf(next) }) : t("admin.no_next"))));
   $("stage").replaceChildren(...parts);
 }
 
 function closeScoring(on) {
-  const ask = on.missing.length ? t("admin.ask_close_missing", { n: on.missing.length, names: on.missing.map(judgeName).join("、") }) : null;
+  const ask = on.missing.length ? tdata("admin.ask_close_missing", { n: on.missing.length, names: on.missing.map(judgeName).join(t("list.separator")) }) : null;
   return command("close", { contestant: on.contestant }, { ask, confirmLabel: t("admin.close") });
 }
 
@@ -157,7 +157,7 @@ function renderShow() {
         h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : ""),
         h("td", { class: "actions" },
           h("button", { type: "button", class: "secondary", disabled: state !== "waiting" && state !== "called", onclick: () => command("stage", { contestant: id }) }, t("admin.call")),
-          h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(t("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
+          h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
   $("show").replaceChildren(...parts);
 }
@@ -200,7 +200,7 @@ function renderTools() {
       if (!amendReason.value.trim()) return toast(t("admin.reason_needed"));
       const points = Object.fromEntries(marks.map(([c, input]) => [c.key, input.value.trim()]));
       command("amend", { judge: amendJudge.value, contestant: amendWho.value, points, reason: amendReason.value.trim() },
-        { ask: t("admin.ask_amend", { judge: judgeName(amendJudge.value), name: nameOf(amendWho.value) }), confirmLabel: t("admin.amend") });
+        { ask: tdata("admin.ask_amend", { judge: judgeName(amendJudge.value), name: nameOf(amendWho.value) }), confirmLabel: t("admin.amend") });
     } }, t("admin.amend")));
 
   const recuseJudge = select(judges), recuseWho = select([["", t("admin.everyone")], ...people]), recuseReason = h("input", {});
@@ -210,7 +210,7 @@ function renderTools() {
       if (!recuseReason.value.trim()) return toast(t("admin.reason_needed"));
       const body = { judge: recuseJudge.value, reason: recuseReason.value.trim() };
       if (recuseWho.value) body.contestant = recuseWho.value;
-      command("recuse", body, { ask: t("admin.ask_recuse", { judge: judgeName(recuseJudge.value) }), confirmLabel: t("admin.recuse") });
+      command("recuse", body, { ask: tdata("admin.ask_recuse", { judge: judgeName(recuseJudge.value) }), confirmLabel: t("admin.recuse") });
     } }, t("admin.recuse")));
 
   const rounds = setup.rounds ?? [];
@@ -269,7 +269,7 @@ async function issue(judge) {
 }
 
 async function reissue(j) {
-  if (!(await confirmOnce(t("admin.ask_new_link", { name: j.name }), t("admin.new_link")))) return;
+  if (!(await confirmOnce(tdata("admin.ask_new_link", { name: j.name }), t("admin.new_link")))) return;
   try {
     await issue(j.judge);
   } catch (error) {
@@ -279,11 +279,11 @@ async function reissue(j) {
 }
 
 async function revoke(j) {
-  if (!(await confirmOnce(t("admin.ask_revoke", { name: j.name }), t("admin.revoke")))) return;
+  if (!(await confirmOnce(tdata("admin.ask_revoke", { name: j.name }), t("admin.revoke")))) return;
   try {
     await api(`/api/competitions/${enc(cid)}/judges/${enc(j.judge)}/token`, { method: "DELETE", token });
     issued.delete(j.judge);
-    toast(t("admin.revoked", { name: j.name }), "info");
+    toast(tdata("admin.revoked", { name: j.name }), "info");
   } catch (error) {
     toast(error.message);
   }

@@ -9,6 +9,8 @@ export const LANGUAGES = ["zh-CN", "en"];
 const STORE_KEY = "leitai.lang";
 
 export const MESSAGES = {
+  "app.name": { "zh-CN": "擂台", en: "Leitai" },
+  "list.separator": { "zh-CN": "、", en: ", " },
   "lang.zh-CN": { "zh-CN": "中文", en: "中文" },
   "lang.en": { "zh-CN": "English", en: "English" },
   "lang.switch": { "zh-CN": "切换语言", en: "Switch language" },

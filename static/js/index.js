@@ -6,7 +6,7 @@ import { data, h, languageSwitch, toast } from "./ui.js";
 let list = [];
 
 function render() {
-  document.title = `Leitai · ${t("index.competitions")}`;
+  document.title = `${t("app.name")} · ${t("index.competitions")}`;
   const el = document.getElementById("comps");
   if (!list.length) {
     el.replaceChildren(h("li", { class: "muted" }, t("index.none")));

@@ -5,7 +5,7 @@ import { api, ApiError, competitionFromPath, loadSetup, tokenFromFragment } from
 import { formatScore, markProblem, trimText, weightedTotal } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch, toast } from "./ui.js";
+import { connectionText, data, h, languageSwitch, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = [1000, 2000, 4000, 8000, 15000];
@@ -119,7 +119,7 @@ function previousPoints(contestant) {
 function renderHeader() {
   $("who").textContent = me ? `${me.name} · ${t("judge.panel", { panel: me.panel })}` : t("judge.title");
   $("comp").textContent = label(setup?.title);
-  document.title = `${label(setup?.title) || "Leitai"} · ${t("judge.title")}`;
+  document.title = `${label(setup?.title) || t("app.name")} · ${t("judge.title")}`;
   const c = $("conn");
   c.className = `conn ${conn.status}`;
   c.textContent = connectionText(conn.status, conn.since);
@@ -189,7 +189,7 @@ function renderSheet() {
     choices.length > 1
       ? h("select", { name: "contestant", "aria-label": t("judge.choose"), onchange: (e) => { target = e.target.value; draft = { ...(previousPoints(target) ?? {}) }; render(); } },
           choices.map((c) => h("option", { value: c.contestant, selected: c.contestant === target, translate: "no" }, c.name)))
-      : data("div", chosen.name, { class: "on-name" }),
+      : chosen.contestant !== progress?.on_stage?.contestant ? data("div", chosen.name, { class: "on-name" }) : "",
     ...rows,
     h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, total ? trimText(total) : "—")),
     h("button", { type: "submit", class: "wide", "data-testid": "review" }, previous ? t("judge.review_correction") : t("judge.review")),
@@ -223,7 +223,7 @@ function renderOutbox() {
   if (failed) {
     el.className = "outbox failed";
     el.replaceChildren(
-      h("strong", {}, t("judge.refused", { name: failed.item.name })),
+      h("strong", {}, tdata("judge.refused", { name: failed.item.name })),
       h("p", { "data-testid": "refused" }, failed.message),
       h("button", { type: "button", class: "secondary", onclick: () => { failed = null; render(); } }, t("judge.dismiss")),
     );
@@ -250,7 +250,7 @@ function renderReceipt() {
   el.replaceChildren(
     h("h2", {}, t("judge.received")),
     data("div", lastReceipt.name, { class: "on-name" }),
-    h("p", { "data-testid": "receipt" }, t("judge.receipt", { seq: lastReceipt.seq }), " ", h("code", {}, lastReceipt.hash.slice(0, 12)),
+    h("p", { "data-testid": "receipt" }, t("judge.receipt", { seq: lastReceipt.seq }), " ", h("code", { translate: "no" }, lastReceipt.hash.slice(0, 12)),
       lastReceipt.duplicate ? ` · ${t("judge.duplicate")}` : ""),
     h("p", { class: "muted" }, t("judge.total"), ": ", h("span", { class: "num" }, lastReceipt.total)),
   );

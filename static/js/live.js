@@ -17,14 +17,14 @@ function renderNow() {
   const on = progress?.on_stage;
   $("now").replaceChildren(
     h("div", { class: "label" }, t("live.on_stage")),
-    on
+    ...(on
       ? [
           data("div", on.name, { class: "name" }),
           h("div", { class: "meta" }, data("span", on.organisation)),
           h("div", { class: "dots", role: "img", "aria-label": t("screen.scored_of", { n: on.scored, m: on.expected.length }) },
             on.expected.map((j) => h("span", { class: `dot${j.scored ? " on" : ""}` }))),
         ]
-      : h("div", { class: "meta" }, t("screen.waiting")),
+      : [h("div", { class: "meta" }, t("screen.waiting"))]),
   );
 }
 
@@ -53,7 +53,7 @@ function renderBoard() {
 
 function renderHeader() {
   $("title").textContent = label(setup?.title) || cid;
-  document.title = `${label(setup?.title) || "Leitai"} · ${t("live.title")}`;
+  document.title = `${label(setup?.title) || t("app.name")} · ${t("live.title")}`;
   $("round").textContent = label(board?.round_name);
   const c = $("conn");
   c.className = `conn ${conn.status}`;

@@ -68,6 +68,19 @@ function renderNow() {
     ),
     h("div", { class: "now-state" }, `${t(state)} · ${t("screen.scored_of", { n: on.scored, m: on.expected.length })}`),
   );
+  fitName(body);
+}
+
+/** Shrink a long name until it fits its line (down to a size still legible from the back). */
+function fitName(root) {
+  for (const el of root.querySelectorAll(".now-name")) {
+    el.style.fontSize = "";
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    while (el.scrollWidth > el.clientWidth + 1 && size > 60) {
+      size -= 4;
+      el.style.fontSize = `${size}px`;
+    }
+  }
 }
 
 function playReveal(body) {
@@ -95,6 +108,7 @@ function playReveal(body) {
     final,
     rank,
   );
+  fitName(body);
   const stepMs = 450;
   judges.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 200 + i * stepMs));
   const start = 300 + judges.length * stepMs;

@@ -1,5 +1,5 @@
 // Tiny DOM helpers shared by the pages.
-import { t, currentLanguage, LANGUAGES, setLanguage } from "./i18n.js";
+import { t, currentLanguage, LANGUAGES, MESSAGES, setLanguage } from "./i18n.js";
 
 /** h("div", {class: "x", onclick}, child, …): an element; strings become text nodes. */
 export function h(tag, attrs = {}, ...children) {
@@ -23,6 +23,18 @@ export function data(tag, text, attrs = {}) {
   return h(tag, { ...attrs, translate: "no" }, text);
 }
 
+/** A message whose {placeholders} hold competition data (names): those parts are marked
+ * translate="no", the message's own words are not. */
+export function tdata(key, params = {}) {
+  const text = (MESSAGES[key]?.[currentLanguage()] ?? t(key));
+  const span = h("span", {});
+  for (const [i, part] of text.split(/\{(\w+)\}/).entries()) {
+    if (i % 2 === 0) span.append(part);
+    else span.append(data("span", String(params[part] ?? "")));
+  }
+  return span;
+}
+
 let toastTimer = null;
 
 /** A short message at the bottom of the page (errors in red). */
@@ -33,7 +45,7 @@ export function toast(message, kind = "error") {
     document.body.append(el);
   }
   el.className = `toast ${kind}`;
-  el.textContent = message;
+  el.replaceChildren(message);
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => el.remove(), 6000);
 }
@@ -41,7 +53,8 @@ export function toast(message, kind = "error") {
 /** A button switching between the page's languages. */
 export function languageSwitch(languages) {
   const allowed = languages?.length ? LANGUAGES.filter((l) => languages.includes(l)) : LANGUAGES;
-  const button = h("button", { class: "lang-switch", type: "button", "data-testid": "lang" });
+  // a language is named in itself ("中文" on an English page): never translated
+  const button = h("button", { class: "lang-switch", type: "button", "data-testid": "lang", translate: "no" });
   const render = () => {
     const next = allowed.find((l) => l !== currentLanguage()) ?? currentLanguage();
     button.textContent = t(`lang.${next}`);

@@ -1,0 +1,63 @@
+"""The organiser runs one contestant from call to reveal by clicking; the screen follows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.pages.conftest import OUTPUT, SCREEN, Server
+
+
+def test_organiser_runs_a_contestant_and_the_screen_follows(server: Server, browser: Any) -> None:
+    screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="en"))
+    console = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+
+    console.get_by_test_id("call-next").click()
+    expect(console.get_by_test_id("stage-state")).to_have_text("Scoring")
+    called = screen.get_by_test_id("now-name")
+    expect(called).to_have_text("李思远")
+
+    for judge, mark in (("J7", "90"), ("J8", "84.5"), ("J9", "77")):
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": "101",
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"console-{judge}",
+            },
+            server.judges[judge],
+        )
+    expect(console.locator(".judge-cell.scored")).to_have_count(3)
+    expect(screen.locator(".dot.on")).to_have_count(3)
+
+    console.get_by_test_id("close").click()
+    expect(console.get_by_test_id("stage-state")).to_have_text("Closed")
+    console.get_by_test_id("reveal").click()
+    dialog = console.get_by_test_id("confirm")
+    expect(dialog).to_contain_text("Reveal 李思远's result?")
+    dialog.get_by_role("button", name="Reveal").click()
+    expect(console.get_by_test_id("stage-state")).to_have_text("Revealed")
+
+    board = server.call("GET", f"/api/competitions/{server.cid}/board")
+    row = next(r for r in board["overall"] if r["contestant"] == "101")
+    expect(screen.get_by_test_id("reveal-final")).to_have_attribute(
+        "data-final", row["final"], timeout=10000
+    )
+    console.screenshot(path=str(OUTPUT / "screens" / "admin-after-reveal-en.png"), full_page=True)
+
+
+def test_destructive_actions_ask_once_and_cancel_does_nothing(server: Server, browser: Any) -> None:
+    console = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    row = console.locator('tr[data-contestant="102"]')
+    row.get_by_role("button", name="Withdraw").click()
+    dialog = console.get_by_test_id("confirm")
+    expect(dialog).to_contain_text("Withdraw 王雨桐 from the competition?")
+    console.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    board = server.call("GET", f"/api/competitions/{server.cid}/board")
+    assert next(r for r in board["overall"] if r["contestant"] == "102")["status"] == "pending"

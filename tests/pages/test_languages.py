@@ -1,0 +1,127 @@
+"""Every page in zh-CN has no English left, in English no Chinese; screenshots of each.
+
+Text that comes from the competition (names, organisations, ids) is marked
+``translate="no"`` by the pages and left out; everything else must be in the
+page's language, and no message of the other language may appear at all.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.pages.conftest import OUTPUT, PHONE, ROOT, SCREEN, Server
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+VISIBLE_TEXT = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest('[translate="no"], script, style, .hidden, [hidden], .print-sheet')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (node.textContent.trim()) out.push(node.textContent.trim());
+  }
+  for (const el of document.querySelectorAll('[aria-label], [placeholder]')) {
+    if (el.closest('[translate="no"]')) continue;
+    for (const name of ['aria-label', 'placeholder']) if (el.getAttribute(name)) out.push(el.getAttribute(name));
+  }
+  out.push(document.title);
+  return out;
+}"""
+
+
+def catalogue() -> dict[str, dict[str, str]]:
+    """MESSAGES from static/js/i18n.js (one entry a line, as written there)."""
+    source = (ROOT / "static" / "js" / "i18n.js").read_text()
+    entries = re.findall(r'"([\w.-]+)": \{ "zh-CN": "([^"]*)", en: "([^"]*)" \}', source)
+    assert len(entries) > 100
+    return {key: {"zh-CN": zh, "en": en} for key, zh, en in entries}
+
+
+def fragments(message: str) -> list[str]:
+    """The fixed parts of a message (placeholders cut out), long enough to mean something."""
+    return [part.strip() for part in re.split(r"\{\w+\}", message) if len(part.strip()) >= 4]
+
+
+def prepare(server: Server) -> None:
+    """A show in progress: one contestant revealed, the next one scoring."""
+    server.admin_post("stage", {"contestant": "101"})
+    for judge, mark in (("J7", "90"), ("J8", "84.5"), ("J9", "77")):
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": "101",
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"language-{judge}",
+            },
+            server.judges[judge],
+        )
+    server.admin_post("close", {"contestant": "101"})
+    server.admin_post("reveal", {"contestant": "101"})
+    server.admin_post("stage", {"contestant": "102"})
+
+
+def check(page: Page, lang: str, messages: dict[str, dict[str, str]]) -> None:
+    texts = page.evaluate(VISIBLE_TEXT)
+    other = "en" if lang == "zh-CN" else "zh-CN"
+    joined = "\n".join(texts)
+    for key, message in messages.items():
+        for part in fragments(message[other]):
+            if part != message[lang] and part not in fragments(message[lang]):
+                assert part not in joined, f"{key}: {part!r} on a {lang} page"
+    for text in texts:
+        if lang == "zh-CN":
+            assert not LATIN_WORD.search(text), f"English left on a zh-CN page: {text!r}"
+        else:
+            assert not CJK.search(text), f"Chinese on an English page: {text!r}"
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_pages_speak_one_language(server: Server, browser: Any, lang: str) -> None:
+    prepare(server)
+    messages = catalogue()
+    shots = OUTPUT / "screens"
+    pages = [
+        ("screen", SCREEN, server.page("screen", lang=lang), "now-name"),
+        ("live", PHONE, server.page("live", lang=lang), None),
+        ("judge", PHONE, server.page("judge", server.judges["J7"], lang=lang), "review"),
+        (
+            "admin",
+            {"viewport": {"width": 1440, "height": 1000}},
+            server.page("admin", server.admin, lang=lang),
+            "call-next",
+        ),
+        ("index", {"viewport": {"width": 1024, "height": 700}}, f"{server.url}/?lang={lang}", None),
+    ]
+    for name, context, url, ready in pages:
+        page = browser.new_context(**context).new_page()
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        if ready:
+            expect(page.get_by_test_id(ready)).to_be_visible()
+        expect(page.locator(".conn.live").or_(page.locator(".comps li"))).to_be_visible()
+        page.screenshot(path=str(shots / f"{name}-{lang}.png"), full_page=name != "screen")
+        check(page, lang, messages)
+        page.context.close()
+
+
+def test_catalogue_is_complete() -> None:
+    """Every key the scripts use is in the catalogue, in both languages."""
+    scripts = "\n".join(p.read_text() for p in (ROOT / "static" / "js").glob("*.js"))
+    html = "\n".join(p.read_text() for p in (ROOT / "static").glob("*.html"))
+    used = set(re.findall(r'\bt\("([\w.-]+)"', scripts)) | set(
+        re.findall(r'data-i18n="([\w.-]+)"', html)
+    )
+    messages = catalogue()
+    assert used - messages.keys() == set()
+    for key, message in messages.items():
+        assert message["zh-CN"] and message["en"], key
+        assert not CJK.search(message["en"]) or key.startswith("lang."), key
