@@ -89,7 +89,7 @@ def test_pages_speak_one_language(server: Server, browser: Any, lang: str) -> No
     prepare(server)
     messages = catalogue()
     shots = OUTPUT / "screens"
-    pages = [
+    pages: list[tuple[str, dict[str, Any], str, str | None]] = [
         ("screen", SCREEN, server.page("screen", lang=lang), "now-name"),
         ("live", PHONE, server.page("live", lang=lang), None),
         ("judge", PHONE, server.page("judge", server.judges["J7"], lang=lang), "review"),

@@ -105,7 +105,7 @@ def test_screen_with_100_contestants_fits(big: Server, browser: Any) -> None:
     boxes = page.evaluate(BOXES)
     page.screenshot(path=str(OUTPUT / "screen-100-contestants.png"))
 
-    screen = [0, 0, 1920, 1080]
+    screen = [0.0, 0.0, 1920.0, 1080.0]
     regions = boxes["regions"]
     assert len(regions) == 4
     for region in regions:
