@@ -119,6 +119,13 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/openapi.json", _openapi),
         Route("/healthz", _health),
         Route("/qr.svg", qr_endpoint),
+        # the judge page's service worker, at the root so it may control /judge/…
+        Route(
+            "/judge-sw.js",
+            lambda request: FileResponse(
+                static_dir() / "judge-sw.js", media_type="text/javascript"
+            ),
+        ),
         WebSocketRoute("/ws/competitions/{cid}", ws.endpoint),
         Route("/", _page("index")),
         *[Route(f"/{name}/{{cid}}", _page(name)) for name in PAGES],
