@@ -257,8 +257,10 @@ function renderJudges() {
 
 async function issue(judge) {
   const answer = await api(`/api/competitions/${enc(cid)}/judges/${enc(judge)}/token`, { method: "POST", token });
-  // the server's link may name another host (public_url); the QR must name this one
-  const link = answer.link;
+  // The server names its public URL; when it serves on a port picked at start
+  // (--port 0) it may not know that port yet and says ":0" — use ours then.
+  const url = new URL(answer.link);
+  const link = url.port === "0" ? `${location.origin}${url.pathname}${url.hash}` : answer.link;
   let svg = "";
   try {
     svg = await qrSvg(link);
