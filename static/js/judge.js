@@ -340,7 +340,7 @@ async function refresh() {
     save("setup", setup);
     chooseLanguage(setup.languages);
   } catch (error) {
-    toast(error.message);
+    if (error.status !== 0) toast(error.message); // offline: the outbox card says so already
   }
   try {
     me = await api(`/api/competitions/${encodeURIComponent(cid)}/me`, { token });
