@@ -43,15 +43,17 @@ class ChainVerifier:
     A record is good when its seq follows the previous one, its body names
     the previous hash as ``prev`` and its own seq and stream, and
     ``sha256(prev || body)`` equals its stored hash. With ``deep`` the body
-    must also decode to a known event and be in canonical form.
+    must also decode to a known event and be in canonical form. ``after``
+    (seq, hash) starts the check past a head already trusted.
     """
 
-    def __init__(self, stream: str, *, deep: bool = False) -> None:
+    def __init__(
+        self, stream: str, *, deep: bool = False, after: tuple[int, str] = (0, GENESIS)
+    ) -> None:
         self.stream = stream
         self.deep = deep
-        self.seq = 0
-        self.hash = GENESIS
-        self._prev_raw = bytes(32)
+        self.seq, self.hash = after
+        self._prev_raw = bytes.fromhex(self.hash)
         self._tail = b',"stream":' + canonical(stream) + b',"type":'
         self._after_link = 0
         self.bad_seq: int | None = None
@@ -159,3 +161,16 @@ async def averify_records(
             if not checker.feed(*record):
                 break
     return checker.verdict()
+
+
+def continuation_problem(
+    stream: str, after: tuple[int, str], records: Iterable[Record]
+) -> str | None:
+    """Why ``records`` do not continue the stream past ``after`` as stored, or None.
+
+    Stores check this before writing copied records verbatim (``leitai copy``).
+    """
+    checker = ChainVerifier(stream, deep=True, after=after)
+    if checker.feed_all(records):
+        return None
+    return f"{stream}: seq {checker.bad_seq}: {checker.problem}"

@@ -77,6 +77,14 @@ class Credentials(Protocol):
         """The live credential of ``token``, or None."""
         ...
 
+    async def of_stream(self, stream: str) -> list[Credential]:
+        """Every credential of a competition (digests only), for ``leitai copy``."""
+        ...
+
+    async def restore(self, credential: Credential) -> None:
+        """Keep a credential copied from another store (a no-op if already kept)."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -121,6 +129,20 @@ class SqliteCredentials:
         ) as cursor:
             row = await cursor.fetchone()
         return Credential(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+
+    async def of_stream(self, stream: str) -> list[Credential]:
+        async with self._conn.execute(
+            "SELECT stream, token_hash, role, subject, revoked FROM credentials WHERE stream = ?",
+            (stream,),
+        ) as cursor:
+            return [Credential(r[0], r[1], r[2], r[3], bool(r[4])) for r in await cursor.fetchall()]
+
+    async def restore(self, credential: Credential) -> None:
+        await self._conn.execute(
+            "INSERT OR IGNORE INTO credentials (stream, token_hash, role, subject, revoked)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (*credential[:4], int(credential.revoked)),
+        )
 
     async def close(self) -> None:
         await self._conn.close()
@@ -173,6 +195,21 @@ class PostgresCredentials:
             token_hash(token),
         )
         return Credential(row[0], row[1], row[2], row[3], row[4]) if row else None
+
+    async def of_stream(self, stream: str) -> list[Credential]:
+        rows = await self._pool.fetch(
+            "SELECT stream, token_hash, role, subject, revoked FROM leitai_credentials"
+            " WHERE stream = $1",
+            stream,
+        )
+        return [Credential(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def restore(self, credential: Credential) -> None:
+        await self._pool.execute(
+            "INSERT INTO leitai_credentials (stream, token_hash, role, subject, revoked)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING",
+            *credential,
+        )
 
     async def close(self) -> None:
         await self._pool.close()

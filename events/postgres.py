@@ -34,8 +34,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 
 from events.catalog import AnyEvent
-from events.chain import Record
-from events.envelope import Actor, Envelope, encode_data, open_envelope, seal, utc_timestamp
+from events.chain import Record, continuation_problem
+from events.envelope import (
+    Actor,
+    Envelope,
+    decode_body,
+    encode_data,
+    open_envelope,
+    seal,
+    utc_timestamp,
+)
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
 from events.store import EMPTY_HEAD, Clock, Head
 
@@ -412,6 +420,37 @@ class PostgresStore:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(committed.wait(), wait)
                 self._check_open()
+
+    async def import_records(
+        self, stream: str, records: Sequence[Record], *, expected_seq: int
+    ) -> Head:
+        self._check_open()
+        with _translated(self._target, "importing records"):
+            async with self._pool.acquire() as conn, conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", _lock_key(stream))
+                row = await conn.fetchrow(_HEAD, stream)
+                head = Head(row["seq"], row["hash"]) if row else EMPTY_HEAD
+                if head.seq != expected_seq:
+                    raise ConflictError(stream, expected_seq, head.seq)
+                problem = continuation_problem(stream, head, records)
+                if problem is not None:
+                    raise LogFormatError(f"refusing to import: {problem}")
+                if records:
+                    bodies = [decode_body(r.body) for r in records]
+                    await conn.execute(
+                        _INSERT_AND_NOTIFY,
+                        [stream] * len(records),
+                        [r.seq for r in records],
+                        [b.at for b in bodies],
+                        [b.type for b in bodies],
+                        [r.body for r in records],
+                        [r.hash for r in records],
+                        [None] * len(records),
+                        [None] * len(records),
+                        self._target.channel,
+                    )
+                    head = Head(records[-1].seq, records[-1].hash)
+        return head
 
     async def head(self, stream: str) -> Head:
         self._check_open()

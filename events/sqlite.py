@@ -26,8 +26,16 @@ from pathlib import Path
 import aiosqlite
 
 from events.catalog import AnyEvent
-from events.chain import Record
-from events.envelope import Actor, Envelope, encode_data, open_envelope, seal, utc_timestamp
+from events.chain import Record, continuation_problem
+from events.envelope import (
+    Actor,
+    Envelope,
+    decode_body,
+    encode_data,
+    open_envelope,
+    seal,
+    utc_timestamp,
+)
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
 from events.store import EMPTY_HEAD, Clock, Head
 
@@ -162,6 +170,41 @@ class SqliteStore:
         future: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Append(stream, items, actor, expected_seq, idempotency_key, future))
         return await future
+
+    async def import_records(
+        self, stream: str, records: Sequence[Record], *, expected_seq: int
+    ) -> Head:
+        self._check_open()
+        head: Head = await self._run(self._import, stream, list(records), expected_seq)  # type: ignore[assignment]
+        committed, self._committed = self._committed, asyncio.Event()
+        committed.set()
+        return head
+
+    def _import(self, stream: str, records: list[Record], expected_seq: int) -> Head:
+        """Run in the writer thread, between batches: check, insert, commit."""
+        conn = self._writer
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._heads.pop(stream, None)
+            head = _head(conn, stream)
+            if head.seq != expected_seq:
+                raise ConflictError(stream, expected_seq, head.seq)
+            problem = continuation_problem(stream, head, records)
+            if problem is not None:
+                raise LogFormatError(f"refusing to import: {problem}")
+            if records:
+                conn.executemany(
+                    "INSERT INTO events (stream, seq, at, type, body, hash) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(stream, r.seq, *_at_and_type(r.body), r.body, r.hash) for r in records],
+                )
+                head = Head(records[-1].seq, records[-1].hash)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return head
 
     async def _write_loop(self) -> None:
         while True:
@@ -354,6 +397,11 @@ class SqliteStore:
         self._executor.shutdown(wait=True)
         await self._reader.close()
         self._committed.set()  # wake tailers so they see the store closed
+
+
+def _at_and_type(body: bytes) -> tuple[str, str]:
+    envelope = decode_body(body)
+    return envelope.at, envelope.type
 
 
 def _head(conn: sqlite3.Connection, stream: str) -> Head:

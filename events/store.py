@@ -48,6 +48,16 @@ class Store(Protocol):
         """
         ...
 
+    async def import_records(
+        self, stream: str, records: Sequence[Record], *, expected_seq: int
+    ) -> Head:
+        """Write records copied from another store, bytes and hashes unchanged.
+
+        All or nothing, after ``expected_seq`` (else ``ConflictError``); refused
+        with ``LogFormatError`` unless they continue the stream's hash chain.
+        """
+        ...
+
     def read(
         self, stream: str, from_seq: int = 1, to_seq: int | None = None
     ) -> AsyncIterator[Envelope]:

@@ -115,6 +115,12 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", type=kind, help=HELP[name])
 
 
+def _copy(args: argparse.Namespace) -> int:
+    for stream, head in asyncio.run(logtools.copy(args.source, args.target, args.stream)):
+        print(f"{stream}: copied, head seq {head.seq}, head hash {head.hash}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leitai",
@@ -128,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve every competition in the store: the API, the WebSocket feed and "
         "the pages. Binds 127.0.0.1 unless told otherwise.",
     )
-    serve.add_argument("--db", help=HELP["store"] + " (default leitai.db)")
+    serve.add_argument("--db", "--store", dest="db", help=HELP["store"] + " (default leitai.db)")
     _add_server_options(serve)
     serve.set_defaults(run=_serve)
 
@@ -139,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         "contestants are called, simulated judges score, results are revealed. Open the "
         "printed screen URL. The log goes to a fresh temporary file unless --db is given.",
     )
-    demo.add_argument("--db", help="keep the demo's log in this database")
+    demo.add_argument("--db", "--store", dest="db", help="keep the demo's log in this store")
     demo.add_argument(
         "--speed", type=float, default=1.0, help="run the show this many times faster"
     )
@@ -154,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         "mistake.",
     )
     init.add_argument("file", help="the competition's TOML file")
-    init.add_argument("--db", default="leitai.db", help=HELP["store"])
+    init.add_argument("--db", "--store", dest="db", default="leitai.db", help=HELP["store"])
     init.add_argument("--public-url", help=HELP["public_url"])
     init.set_defaults(run=_init)
 
@@ -180,6 +186,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["ndjson"], default="ndjson")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.set_defaults(run=_export)
+
+    copy = commands.add_parser(
+        "copy",
+        help="copy competitions between stores (SQLite, PostgreSQL)",
+        description="Copy every stream (or one) from SOURCE to TARGET with every seq and hash "
+        "unchanged, and the token digests with them, so judges' links keep working. A "
+        "target that already holds the start of a stream is completed; a different log is "
+        "refused. Run `leitai verify TARGET` afterwards.",
+    )
+    copy.add_argument("source", help="database file or store URL to copy from")
+    copy.add_argument("target", help="database file or store URL to copy to (created if new)")
+    copy.add_argument("--stream", help="copy only this competition")
+    copy.set_defaults(run=_copy)
     return parser
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from events.chain import ChainVerifier, Verdict, averify_records
+from events.chain import ChainVerifier, Record, Verdict, averify_records
+from events.credentials import open_credentials
 from events.errors import LogFormatError
 from events.ndjson import export_lines, read_export
-from events.store import open_store
+from events.store import Head, Store, open_store
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -86,3 +87,57 @@ async def export(target: str, stream: str, out: BinaryIO) -> int:
         return count
     finally:
         await store.close()
+
+
+COPY_CHUNK = 1000
+
+
+async def copy(source: str, target: str, stream: str | None = None) -> list[tuple[str, Head]]:
+    """Copy streams (and their token digests) from one store to another,
+    every seq and hash unchanged; a target holding a prefix is completed."""
+    src = await open_store(source, create=False)
+    dst = await open_store(target)
+    try:
+        names = await src.streams()
+        if stream is not None:
+            if stream not in names:
+                raise LogFormatError(f"{source}: no stream {stream!r}")
+            names = [stream]
+        heads = [(name, await _copy_stream(src, dst, name)) for name in names]
+    finally:
+        await dst.close()
+        await src.close()
+    await _copy_credentials(source, target, names)
+    return heads
+
+
+async def _copy_stream(src: Store, dst: Store, stream: str) -> Head:
+    head = await dst.head(stream)
+    if head.seq:
+        same = [r.hash async for r in src.read_records(stream, head.seq, head.seq)] == [head.hash]
+        if not same:
+            raise LogFormatError(
+                f"{stream}: the target's seq {head.seq} is not the source's; "
+                "refusing to copy onto a different log"
+            )
+    batch: list[Record] = []
+    async for record in src.read_records(stream, head.seq + 1):
+        batch.append(record)
+        if len(batch) == COPY_CHUNK:
+            head = await dst.import_records(stream, batch, expected_seq=head.seq)
+            batch = []
+    if batch:
+        head = await dst.import_records(stream, batch, expected_seq=head.seq)
+    return head
+
+
+async def _copy_credentials(source: str, target: str, streams: list[str]) -> None:
+    src = await open_credentials(source)
+    dst = await open_credentials(target)
+    try:
+        for stream in streams:
+            for credential in await src.of_stream(stream):
+                await dst.restore(credential)
+    finally:
+        await dst.close()
+        await src.close()

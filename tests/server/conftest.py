@@ -100,7 +100,7 @@ class Server:
         return {"Authorization": f"Bearer {token}"}
 
 
-async def make_competition(db: Path, data: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+async def make_competition(db: Path | str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
     definition = definition_from_data(data, name="test contest")
     store = await open_store(str(db))
     credentials = await open_credentials(str(db))
@@ -139,10 +139,15 @@ def wait_for_line(process: subprocess.Popen[bytes], output: Path, pattern: str) 
     raise AssertionError(f"never printed {pattern!r}: {output.read_text()}")
 
 
-def start_server(db: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    """``leitai serve`` on port 0; returns once it answers, with its URL."""
-    output = db.with_suffix(f".{len(list(db.parent.glob('*.out')))}.out")
-    process = launch(output, "serve", "--db", str(db), "--port", "0", *extra)
+def start_server(
+    db: Path | str, *extra: str, logs: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``leitai serve`` on port 0 over a database file or store URL; returns once
+    it answers, with its URL. Its output goes to a new file in ``logs`` (by
+    default beside the database file)."""
+    folder = logs or Path(db).parent
+    output = folder / f"server.{len(list(folder.glob('server.*.out')))}.out"
+    process = launch(output, "serve", "--store", str(db), "--port", "0", *extra)
     url = wait_for_line(process, output, r"http://127\.0\.0\.1:\d+").group(0)
     for _ in range(500):  # bounded: it answers as soon as its lifespan has run
         try:
