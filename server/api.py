@@ -14,8 +14,11 @@ from starlette.responses import Response, StreamingResponse
 from events.chain import Record
 from events.ndjson import export_lines
 from projections import commands as cmd
+from projections.setup import JudgeView, SetupView, judge_view
 from server.auth import bearer, require
 from server.errors import ApiError
+from server.exports import FORMATS
+from server.exports.endpoints import results_export
 from server.live import Executed, Live
 from server.state import AppState
 
@@ -173,6 +176,34 @@ async def get_progress(request: Request, app: AppState) -> Response:
     return json_response(live.view("progress"))
 
 
+async def get_setup(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    return json_response(live.view("setup"))
+
+
+async def get_me(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    actor = require(await caller(request, app, live), "judge")
+    return json_response(_judge_view(live, actor.id))
+
+
+async def get_me_anywhere(request: Request, app: AppState) -> Response:
+    """The judge's view in whichever competition the token belongs to, so a bare
+    ``/judge#token=…`` link finds its competition."""
+    token = bearer(request.headers.get("authorization"))
+    credential = await app.auth.identify_anywhere(token)
+    actor = require(credential, "judge")
+    assert credential is not None
+    return json_response(_judge_view(await app.registry.get(credential.stream), actor.id))
+
+
+def _judge_view(live: Live, judge: str) -> JudgeView:
+    view = judge_view(live.state, judge)
+    if view is None:
+        raise ApiError(404, "unknown_judge", f"No judge {judge!r}.", f"没有评委 {judge!r}")
+    return view
+
+
 async def get_audit(request: Request, app: AppState) -> Response:
     live = await competition(request, app)
     require(await caller(request, app, live), "admin", "auditor")
@@ -248,6 +279,29 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", f"{C}/progress", get_progress, "Who is on stage and which judges have scored"),
     Endpoint(
         "GET",
+        f"{C}/setup",
+        get_setup,
+        "The competition as set up: criteria, groups, rounds, contestants, judges",
+        answer=SetupView,
+    ),
+    Endpoint(
+        "GET",
+        f"{C}/me",
+        get_me,
+        "A judge's own view: who they score, what they gave",
+        roles=("judge",),
+        answer=JudgeView,
+    ),
+    Endpoint(
+        "GET",
+        "/api/me",
+        get_me_anywhere,
+        "The judge's own view in the competition their token belongs to",
+        roles=("judge",),
+        answer=JudgeView,
+    ),
+    Endpoint(
+        "GET",
         f"{C}/audit",
         get_audit,
         "Every judge's sheet, corrections, severity",
@@ -313,4 +367,16 @@ ENDPOINTS += [
         answer=Receipt,
     )
     for name, kind, summary in ADMIN_COMMANDS
+]
+ENDPOINTS += [
+    Endpoint(
+        "GET",
+        f"{C}/results.{name}",
+        results_export(name),
+        f"The results of a round as {name.upper()}: ?lang=zh-CN|en (default the "
+        "competition's first language), ?round= (default the round being run)",
+        roles=("admin", "auditor"),
+        media_type=FORMATS[name].media_type.split(";")[0],
+    )
+    for name in FORMATS
 ]

@@ -46,6 +46,20 @@ class Authenticator:
             )
         return credential
 
+    async def identify_anywhere(self, token: str | None) -> Credential | None:
+        """The credential of ``token`` in whichever competition it belongs to."""
+        if not token:
+            return None
+        credential = await self.credentials.lookup(token)
+        if credential is None:
+            raise ApiError(
+                401,
+                "invalid_token",
+                "This link or token is not valid (revoked or mistyped).",
+                "该链接或令牌无效（已作废或有误）",
+            )
+        return credential
+
     def forget(self) -> None:
         """Drop cached answers (after this process revoked a token)."""
         self._cache.clear()

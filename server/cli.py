@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,26 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_results(args: argparse.Namespace) -> int:
+    from server.exports.offline import export_results
+
+    chosen, tables, content = asyncio.run(
+        export_results(args.path, args.stream, args.format, args.lang, args.round)
+    )
+    if args.output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        Path(args.output).write_bytes(content)
+    about = tables.about
+    print(
+        f"exported the results of {about.stream} round {about.round} as {chosen.extension} "
+        f"({about.language}), log head seq {about.seq} hash {about.head_hash}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         host=args.host,
@@ -56,7 +77,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     sock = runner.bind(settings)
-    base = settings.base_url(sock.getsockname()[1])
+    settings = replace(settings, port=sock.getsockname()[1])  # port 0: the one given
+    base = settings.base_url()
     print(f"Leitai is serving {settings.store} at {base}/", flush=True)
     asyncio.run(_print_competitions(settings.store, base))
     if settings.workers > 1:
@@ -199,6 +221,25 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("target", help="database file or store URL to copy to (created if new)")
     copy.add_argument("--stream", help="copy only this competition")
     copy.set_defaults(run=_copy)
+
+    results = commands.add_parser(
+        "export-results",
+        help="write a round's results as XLSX, CSV or a printable HTML page",
+        description="Write the results of a round (default: the round being run) as an XLSX "
+        "announcement (one sheet overall, one per group, one of the judges), a CSV of the "
+        "overall table (UTF-8 with BOM) or a printable HTML page. Each names the log's head "
+        "seq and hash; results are marked provisional until awards are published. "
+        "See docs/exports.md.",
+    )
+    results.add_argument("path", help="database file or store URL")
+    results.add_argument("--stream", required=True, help="the competition id")
+    results.add_argument("--format", choices=["xlsx", "csv", "html"], default="xlsx")
+    results.add_argument(
+        "--lang", choices=["zh-CN", "en"], help="default: the competition's first language"
+    )
+    results.add_argument("--round", help="the round id (default: the round being run)")
+    results.add_argument("--output", "-o", help="file to write (default: standard output)")
+    results.set_defaults(run=_export_results)
     return parser
 
 

@@ -38,7 +38,8 @@ async def run_demo(settings: Settings, *, keep: bool, speed: float = 1.0) -> Non
         definition = sample_definition()
         admin_token = await _prepare(settings.store, definition)
         sock = runner.bind(settings)
-        base = settings.base_url(sock.getsockname()[1])
+        settings = replace(settings, port=sock.getsockname()[1])  # port 0: the one given
+        base = settings.base_url()
         app = create_app(settings)
         stream = definition.stream
 

@@ -24,6 +24,7 @@ from projections.audit import audit
 from projections.board import board
 from projections.decide import Rejection, decide
 from projections.progress import progress
+from projections.setup import setup
 from projections.state import Competition, apply
 from server.errors import ApiError
 from server.hub import Hub
@@ -47,6 +48,7 @@ VIEWS: dict[str, Callable[[Competition], Any]] = {
     "board_full": lambda state: board(state, public=False),
     "progress": progress,
     "audit": audit,
+    "setup": setup,
 }
 ViewKey = Hashable
 

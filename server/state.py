@@ -16,10 +16,9 @@ class AppState:
     registry: Registry
     credentials: Credentials
     auth: Authenticator
-    port: int = 0
 
     def base_url(self) -> str:
-        return self.settings.base_url(self.port or None)
+        return self.settings.base_url()
 
     def judge_link(self, stream: str, token: str) -> str:
         """The judge's page; the token rides in the fragment, never sent to a server log."""

@@ -26,6 +26,7 @@ MAX_MESSAGE_BYTES = 4096
 VIEW_ROLES = {
     "board": (),
     "progress": (),
+    "setup": (),
     "board_full": ("admin", "auditor"),
     "audit": ("admin", "auditor"),
 }

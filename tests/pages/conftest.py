@@ -98,7 +98,7 @@ def start_server(tmp: Path, definition: Path) -> Iterator[Server]:
     assert admin is not None, created
     judges = dict(re.findall(r"^\s+(\S+) .*#token=(\S+)$", created, re.MULTILINE))
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.pages.setup_endpoints", "--db", str(db), "--port", "0"],
+        [sys.executable, "-m", "server.cli", "serve", "--db", str(db), "--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,

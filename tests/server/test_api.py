@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -288,3 +289,40 @@ async def test_unknown_routes_and_competitions_use_the_error_shape(
     ):
         answer = await client.get(url)
         assert answer.status_code == status and answer.json()["error"]["code"] == code
+
+
+async def test_setup_is_public_and_me_is_the_judges_own(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    setup = (await client.get(server.api("/setup"))).json()
+    assert [c["key"] for c in setup["criteria"]] == ["content", "delivery"]
+    assert setup["criteria"][0]["maximum"] == "60" and setup["places"] == 1
+    assert {c["contestant"] for c in setup["contestants"]} == {"g1c1", "g1c2", "g2c1", "g2c2"}
+    assert "token" not in json.dumps(setup)
+    await admin(client, server, "stage", contestant="g1c1")
+    receipt = (await score(client, server, "B1", "g1c1", "51.5", "30")).json()
+    for url in (server.api("/me"), f"{server.url}/api/me"):
+        me = (await client.get(url, headers=server.bearer(server.judges["B1"]))).json()
+        assert me["judge"] == "B1" and me["expected"] == ["g1c1", "g1c2"]
+        assert me["sheets"] == [
+            {
+                "contestant": "g1c1",
+                "round": "r1",
+                "seq": receipt["seq"],
+                "submission_id": me["sheets"][0]["submission_id"],
+                "kind": "submitted",
+                "abstain": False,
+                "points": {"content": "51.5", "delivery": "30"},
+            }
+        ]
+    assert (
+        await client.get(server.api("/me"), headers=server.bearer(server.admin))
+    ).status_code == 403
+    assert (
+        await client.get(f"{server.url}/api/me", headers=server.bearer("nonsense"))
+    ).status_code == 401
+
+
+async def test_reissued_links_name_the_real_port(server: Server, client: httpx.AsyncClient) -> None:
+    answer = await client.post(server.api("/judges/A1/token"), headers=server.bearer(server.admin))
+    assert answer.json()["link"].startswith(f"{server.url}/judge/{server.stream}#token=")
