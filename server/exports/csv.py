@@ -1,0 +1,38 @@
+"""The overall results table as CSV: UTF-8 with a byte order mark, so that
+Excel opens Chinese text correctly; one row per contestant, with a group column.
+
+Numbers are written in fixed point with the competition's places; a judge's
+total that does not count is written like the others and named, with the
+reason, in the "not counted" column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from server.exports.table import About, Cell, Column, ResultsTables, Score
+
+
+def write_csv(tables: ResultsTables) -> bytes:
+    sheet = tables.overall
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(column.heading for column in sheet.columns)
+    for row in sheet.rows:
+        writer.writerow(
+            _text(tables.about, column, value)
+            for column, value in zip(sheet.columns, row, strict=True)
+        )
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _text(about: About, column: Column, value: Cell) -> str:
+    if isinstance(value, Score):
+        value = value.value
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return about.number(column, value)
+    return str(value)

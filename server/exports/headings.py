@@ -1,0 +1,81 @@
+"""Every word the exports print, in Chinese and in English.
+
+The wording follows the pages' catalogue (``static/js/i18n.js``) where the
+same thing is named there, so a printed result reads like the screen.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from events.catalog import Label
+
+ExportLanguage = Literal["zh-CN", "en"]
+
+COMPETITION = Label(zh_cn="比赛", en="Competition")
+ROUND = Label(zh_cn="轮次", en="Round")
+HEAD_SEQ = Label(zh_cn="日志序号", en="Log head seq")
+HEAD_HASH = Label(zh_cn="日志哈希", en="Log head hash")
+STANDING = Label(zh_cn="成绩状态", en="Results")
+PROVISIONAL = Label(zh_cn="暂定成绩（奖项尚未公布）", en="Provisional (awards not yet published)")
+FINAL_RESULTS = Label(zh_cn="正式成绩（奖项已公布）", en="Final (awards published)")
+LEGEND = Label(
+    zh_cn="删除线：未计入的评委分（原因见“未计入”一栏）；见习评委不列出",
+    en="Struck through: a judge's total that does not count (see 'Not counted'); "
+    "shadow judges are not listed",
+)
+
+OVERALL = Label(zh_cn="总排名", en="Overall")
+JUDGES_SHEET = Label(zh_cn="评委", en="Judges")
+RESULTS = Label(zh_cn="成绩公告", en="Results")
+
+RANK = Label(zh_cn="名次", en="Rank")
+CONTESTANT_ID = Label(zh_cn="编号", en="ID")
+CONTESTANT = Label(zh_cn="选手", en="Contestant")
+ORGANISATION = Label(zh_cn="单位", en="Organisation")
+GROUP = Label(zh_cn="组别", en="Group")
+AGGREGATE = Label(zh_cn="评委得分", en="Aggregate")
+FINAL = Label(zh_cn="最终得分", en="Final")
+AWARD = Label(zh_cn="奖项", en="Award")
+STATUS = Label(zh_cn="状态", en="Status")
+NOT_COUNTED = Label(zh_cn="未计入", en="Not counted")
+
+JUDGE = Label(zh_cn="评委", en="Judge")
+NAME = Label(zh_cn="姓名", en="Name")
+PANEL = Label(zh_cn="评委组", en="Panel")
+SHADOW = Label(zh_cn="见习", en="Shadow")
+YES = Label(zh_cn="是", en="yes")
+SHEETS = Label(zh_cn="评分数", en="Sheets")
+CORRECTIONS = Label(zh_cn="修改次数", en="Corrections")
+FLAGGED = Label(zh_cn="偏离标记", en="Flagged")
+SEVERITY = Label(zh_cn="宽严度", en="Severity")
+CONSISTENCY = Label(zh_cn="一致性", en="Consistency")
+AUDIT_NOTE = Label(
+    zh_cn="宽严度：评委分与选手评委得分之差的平均（负数偏严）；"
+    "一致性：评委分与最终得分的斯皮尔曼等级相关系数",
+    en="Severity: mean of (judge's total − the contestant's aggregate), negative is harsher; "
+    "consistency: Spearman's rank correlation of the judge's totals with the finals",
+)
+
+STATUSES: dict[str, Label] = {
+    "scored": Label(zh_cn="已评", en="Scored"),
+    "incomplete": Label(zh_cn="成绩不全", en="Incomplete"),
+    "withheld": Label(zh_cn="暂缓（评委不足）", en="Withheld (below quorum)"),
+    "pending": Label(zh_cn="待评", en="Pending"),
+    "withdrawn": Label(zh_cn="退赛", en="Withdrawn"),
+    "disqualified": Label(zh_cn="取消资格", en="Disqualified"),
+}
+
+REASONS: dict[str, Label] = {
+    "trimmed_low": Label(zh_cn="去掉最低分", en="lowest dropped"),
+    "trimmed_high": Label(zh_cn="去掉最高分", en="highest dropped"),
+    "not_closest": Label(zh_cn="偏离较大", en="not in the closest pair"),
+    "abstained": Label(zh_cn="弃权", en="abstained"),
+    "recused": Label(zh_cn="回避", en="recused"),
+    "same_organisation": Label(zh_cn="同单位回避", en="same organisation"),
+    "not_on_panel": Label(zh_cn="不在本组评委", en="not on the panel"),
+    "unknown_judge": Label(zh_cn="未登记评委", en="unknown judge"),
+    "shadow": Label(zh_cn="见习评委", en="shadow judge"),
+}
+
+SEPARATOR = Label(zh_cn="；", en="; ")

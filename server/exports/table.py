@@ -1,0 +1,290 @@
+"""The results of a round as plain tables, the same for every export format.
+
+``results_tables`` reads the admin board (every scored result ranked,
+provisional awards until awards are published) and the audit of one round,
+and lays them out as sheets of typed cells in one language. The writers
+(``xlsx``, ``csv``, ``html``) only decide how a cell looks.
+
+Shadow judges are left out of the results sheets (their marks never count
+and are for the audit); they appear on the judges' sheet, marked as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from events.catalog import Component, Label
+from projections.audit import AuditView, audit
+from projections.board import BoardRow, BoardView, board
+from projections.state import Competition
+from server.errors import ApiError
+from server.exports import headings as h
+from server.exports.headings import ExportLanguage
+
+LANGUAGES: tuple[ExportLanguage, ...] = ("zh-CN", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A judge's total in a results row; not ``counted``: shown struck through."""
+
+    value: Decimal | None
+    counted: bool
+
+
+Cell = str | int | Decimal | Score | None
+Kind = Literal["text", "integer", "number"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    heading: str
+    kind: Kind
+    places: int | None = None
+    """Decimal places of a number column; None: the competition's (see ``About.places``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str = ""
+    """A line printed above the table (what struck-through means, …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    """What the tables are of, in which language, and the log they commit to."""
+
+    language: ExportLanguage
+    stream: str
+    round: str
+    title: str
+    round_name: str
+    seq: int
+    head_hash: str
+    provisional: bool
+    decimals: int
+
+    def text(self, label: Label) -> str:
+        return label.pick(self.language)
+
+    def header(self) -> list[tuple[str, str, str | int]]:
+        """The header block printed above the results: (key, label, value)."""
+        standing = h.PROVISIONAL if self.provisional else h.FINAL_RESULTS
+        return [
+            ("competition", self.text(h.COMPETITION), self.title),
+            ("round", self.text(h.ROUND), self.round_name),
+            ("seq", self.text(h.HEAD_SEQ), self.seq),
+            ("hash", self.text(h.HEAD_HASH), self.head_hash),
+            (
+                "provisional" if self.provisional else "final",
+                self.text(h.STANDING),
+                self.text(standing),
+            ),
+        ]
+
+    def places(self, column: Column, value: Decimal) -> int:
+        """Decimal places to show ``value`` with: the column's, else the
+        competition's, or more when the value has more (a judge's weighted
+        total, a prior score), so that no digit is hidden."""
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)  # finite: scores are never NaN or infinite
+        return max(self.decimals if column.places is None else column.places, -exponent)
+
+    def number(self, column: Column, value: Decimal) -> str:
+        """``value`` in fixed point with its places (exact: places never cut digits)."""
+        return f"{value:.{self.places(column, value)}f}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsTables:
+    about: About
+    overall: Sheet
+    """Every member of the round, with a group column."""
+    groups: tuple[Sheet, ...]
+    judges: Sheet
+    """Judges' severity and consistency, from the audit."""
+
+
+def parse_language(raw: str | None, state: Competition) -> ExportLanguage:
+    """``raw`` if it names a language of the exports; by default the competition's first."""
+    if raw is None:
+        return "en" if state.languages[:1] == ("en",) else "zh-CN"
+    for language in LANGUAGES:
+        if raw == language:
+            return language
+    raise ApiError(
+        422,
+        "invalid_language",
+        f"lang must be one of {', '.join(LANGUAGES)}, not {raw!r}.",
+        f"lang 须为 {'、'.join(LANGUAGES)} 之一，而不是 {raw!r}",
+    )
+
+
+def results_tables(
+    state: Competition, round_id: str | None, language: ExportLanguage
+) -> ResultsTables:
+    """The tables of ``round_id`` (default: the round being run); 404 ``unknown_round``."""
+    round_ = state.round(round_id)
+    if round_ is None:
+        raise ApiError(
+            404,
+            "unknown_round",
+            f"Competition {state.stream!r} has no round {round_id!r}."
+            if round_id is not None
+            else f"Competition {state.stream!r} has no round yet.",
+            f"赛事 {state.stream!r} 没有轮次 {round_id!r}"
+            if round_id is not None
+            else f"赛事 {state.stream!r} 尚无轮次",
+        )
+    view = board(state, round_.id, public=False)
+    about = About(
+        language=language,
+        stream=state.stream,
+        round=round_.id,
+        title=state.title.pick(language),
+        round_name=round_.name.pick(language) or round_.id,
+        seq=state.seq,
+        head_hash=state.head_hash,
+        provisional=not view.awards_published,
+        decimals=state.decimals,
+    )
+    components = _shown_components(state.rules.composite)
+    return ResultsTables(
+        about=about,
+        overall=_results_sheet(
+            about, about.text(h.OVERALL), view, view.overall, components, with_group=True
+        ),
+        groups=tuple(
+            _results_sheet(
+                about, group.name.pick(language) or group.group, view, group.rows, components
+            )
+            for group in view.groups
+        ),
+        judges=_judges_sheet(about, audit(state, round_.id)),
+    )
+
+
+def _shown_components(composite: Sequence[Component]) -> tuple[Component, ...]:
+    """The composite's terms, unless it is the live aggregate alone (then each
+    would repeat the aggregate column)."""
+    if len(composite) == 1 and composite[0].source == "live" and composite[0].weight == 1:
+        return ()
+    return tuple(composite)
+
+
+def _component_name(about: About, component: Component) -> str:
+    name = component.label.pick(about.language)
+    if name:
+        return name
+    return about.text(h.AGGREGATE) if component.source == "live" else component.source
+
+
+def _judge_headings(rows: Sequence[BoardRow]) -> dict[str, str]:
+    """Judge id → column heading for every non-shadow judge with a mark in
+    ``rows``, by id; names shared by two judges get the id added."""
+    names: dict[str, str] = {}
+    for row in rows:
+        for mark in row.judges:
+            if not mark.shadow:
+                names.setdefault(mark.judge, mark.name)
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {
+        judge: name if counts[name] == 1 else f"{name} ({judge})"
+        for judge, name in sorted(names.items())
+    }
+
+
+def _results_sheet(
+    about: About,
+    name: str,
+    view: BoardView,
+    rows: Sequence[BoardRow],
+    components: Sequence[Component],
+    *,
+    with_group: bool = False,
+) -> Sheet:
+    text = about.text
+    judges = _judge_headings(rows)
+    group_names = {g.group: g.name.pick(about.language) or g.group for g in view.groups}
+    columns = [
+        Column(text(h.RANK), "integer"),
+        Column(text(h.CONTESTANT_ID), "text"),
+        Column(text(h.CONTESTANT), "text"),
+        Column(text(h.ORGANISATION), "text"),
+        *([Column(text(h.GROUP), "text")] if with_group else []),
+        *(Column(heading, "number") for heading in judges.values()),
+        Column(text(h.AGGREGATE), "number"),
+        *(Column(f"{_component_name(about, c)} ×{c.weight}", "number") for c in components),
+        Column(text(h.FINAL), "number"),
+        Column(text(h.AWARD), "text"),
+        Column(text(h.STATUS), "text"),
+        Column(text(h.NOT_COUNTED), "text"),
+    ]
+    out: list[tuple[Cell, ...]] = []
+    for row in rows:
+        marks = {m.judge: m for m in row.judges if not m.shadow}
+        scores = [Score(marks[j].value, marks[j].counted) if j in marks else None for j in judges]
+        not_counted = text(h.SEPARATOR).join(
+            f"{judges[m.judge]}: {text(h.REASONS[m.dropped])}"
+            for m in marks.values()
+            if m.dropped is not None
+        )
+        award = row.award_name.pick(about.language) if row.award_name is not None else row.award
+        values = {c.source: c.value for c in row.components}
+        out.append(
+            (
+                row.rank,
+                row.contestant,
+                row.name,
+                row.organisation,
+                *([group_names.get(row.group, row.group)] if with_group else []),
+                *scores,
+                row.aggregate,
+                *(values.get(c.source) for c in components),
+                row.final,
+                award,
+                text(h.STATUSES[row.status]),
+                not_counted,
+            )
+        )
+    return Sheet(name, tuple(columns), tuple(out), text(h.LEGEND))
+
+
+def _judges_sheet(about: About, view: AuditView) -> Sheet:
+    text = about.text
+    columns = (
+        Column(text(h.JUDGE), "text"),
+        Column(text(h.NAME), "text"),
+        Column(text(h.ORGANISATION), "text"),
+        Column(text(h.PANEL), "text"),
+        Column(text(h.SHADOW), "text"),
+        Column(text(h.SHEETS), "integer"),
+        Column(text(h.CORRECTIONS), "integer"),
+        Column(text(h.FLAGGED), "integer"),
+        Column(text(h.SEVERITY), "number"),
+        Column(text(h.CONSISTENCY), "number", places=3),
+    )
+    rows = tuple(
+        (
+            judge.judge,
+            judge.name,
+            judge.organisation,
+            judge.panel,
+            text(h.YES) if judge.shadow else "",
+            len(judge.sheets),
+            judge.corrections,
+            judge.flagged,
+            judge.severity,
+            judge.consistency,
+        )
+        for judge in view.judges
+    )
+    return Sheet(text(h.JUDGES_SHEET), columns, rows, text(h.AUDIT_NOTE))
