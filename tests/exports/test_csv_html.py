@@ -1,0 +1,54 @@
+"""The CSV parsed with the csv module; the printable page searched as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from projections.board import board
+from tests.exports.contest import state
+from tests.exports.read import export_file
+
+
+def test_csv_is_the_overall_table_with_a_bom_and_a_group_column(tmp_path: Path) -> None:
+    competition = state()
+    raw = export_file(tmp_path, competition, "csv", "zh-CN").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    view = board(competition, public=False)
+    assert [r["编号"] for r in rows] == [r.contestant for r in view.overall]
+    for got, row in zip(rows, view.overall, strict=True):
+        assert got["组别"] == row.group
+        assert got["名次"] == ("" if row.rank is None else str(row.rank))
+        assert got["最终得分"] == ("" if row.final is None else f"{row.final:.2f}")
+        assert got["评委得分"] == ("" if row.aggregate is None else f"{row.aggregate:.2f}")
+    first = rows[0]
+    assert first["选手"] == "Contestant c2" and first["奖项"] == "金奖"
+    assert first["Judge j1"] == "8.00" and first["专家评审 ×0.3"] == "9.00"
+    assert first["未计入"] == "Judge j4: 去掉最低分；Judge j5: 去掉最高分"
+    c1 = next(r for r in rows if r["编号"] == "c1")
+    assert c1["专家评审 ×0.3"] == "7.125"
+
+
+def test_html_is_self_contained_and_names_every_contestant_and_the_head(tmp_path: Path) -> None:
+    competition = state()
+    page = export_file(tmp_path, competition, "html", "en").read_text(encoding="utf-8")
+    for contestant in competition.contestants.values():
+        assert contestant.name in page and f">{contestant.id}<" in page
+    assert competition.head_hash in page and f">{competition.seq}<" in page
+    assert '<html lang="en">' in page
+    assert "@page { size: A4 landscape" in page and "@media print" in page
+    assert not re.search(r"(src|href)=|@import|url\(|<script|<link", page)
+    assert "<s>7.50</s>" in page  # c1's lowest, dropped
+    assert "Provisional (awards not yet published)" in page
+    assert page.count("<section>") == 4  # overall, g1, g2, judges
+
+
+def test_html_in_chinese_after_the_awards(tmp_path: Path) -> None:
+    competition = state(publish=True)
+    page = export_file(tmp_path, competition, "html", "zh-CN").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page
+    assert "正式成绩（奖项已公布）" in page and "暂定" not in page
+    assert "<th>名次</th>" in page and "金奖" in page and "退赛" in page
