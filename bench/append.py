@@ -3,7 +3,10 @@
 Leitai: ``events.open_store`` with 1, 10 and 100 concurrent appenders, each on
 its own stream, appending one score sheet at a time with the right
 ``expected_seq`` and an idempotency key (as the server does with a judge's
-submission id); and 10 appenders sharing one stream, retrying on conflict.
+submission id); 10 appenders sharing one stream, retrying on conflict; and
+100 appenders pipelined on one stream (each takes the next seq as it appends),
+which is how the judges of one competition reach the store and the case the
+targets are measured on.
 
 Ceiling for SQLite: raw ``sqlite3`` on a fresh file with the store's own
 schema (``events.sqlite.SCHEMA``), WAL, ``synchronous=FULL``, 100 rows per
@@ -51,6 +54,44 @@ class _Sizes:
         self.per_appender = {1: 300, 10: 100, 100: 30} if quick else {1: 3000, 10: 1000, 100: 300}
         self.shared = 30 if quick else 200
         self.ceiling_rows = 10_000 if quick else 100_000
+
+
+async def _pipelined(url: str, appenders: int, count: int, events: list[ScoreSubmitted]) -> float:
+    """Appends per second of ``appenders`` tasks on ONE stream, as the judges of
+    one competition: each takes the next expected seq when it appends, without
+    waiting for the appends before it to be durable (the server's pipelining).
+    The store checks ``expected_seq`` request by request within a batch, so
+    consecutive appends share one commit."""
+    store = await open_store(url)
+    run = uuid.uuid4().hex[:8]
+    stream = f"bench-{run}-pipelined"
+    head = (await store.head(stream)).seq
+    try:
+
+        async def appender(index: int, start: asyncio.Event) -> None:
+            nonlocal head
+            actor = judge(index)
+            await start.wait()
+            for n in range(count):
+                expected, head = head, head + 1  # no await in between: queued in order
+                await store.append(
+                    stream,
+                    [events[(index * count + n) % len(events)]],
+                    actor=actor,
+                    expected_seq=expected,
+                    idempotency_key=f"{run}-{index}-{n}",
+                )
+
+        start = asyncio.Event()
+        tasks = [asyncio.create_task(appender(i, start)) for i in range(appenders)]
+        await asyncio.sleep(0)
+        began = time.perf_counter()
+        start.set()
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - began
+    finally:
+        await store.close()
+    return appenders * count / elapsed
 
 
 async def _appenders(
@@ -222,6 +263,9 @@ def run(options: Options) -> Report:
         for n, count in sizes.per_appender.items():
             cases[f"store_{n}"] = store_case(n, count)
         cases[f"shared_{SHARED_APPENDERS}"] = store_case(SHARED_APPENDERS, sizes.shared, True)
+        cases["pipelined_100"] = lambda: asyncio.run(
+            _pipelined(fresh_url(), 100, sizes.per_appender[100], events)
+        )
         figures = alternate(cases, sizes.rounds)
 
     medians = {name: median(values) for name, values in figures.items()}
@@ -289,10 +333,21 @@ def run(options: Options) -> Report:
             medians[shared_name] / ceiling_for(SHARED_APPENDERS),
         )
     )
+    report.rows.append(
+        (
+            f"store, one stream, pipelined ({backend})",
+            100,
+            medians["pipelined_100"],
+            spread(figures["pipelined_100"]),
+            medians["pipelined_100"] / single,
+            medians["pipelined_100"] / ceiling_for(100),
+        )
+    )
     report.results = {
         "backend": backend,
         "rounds": sizes.rounds,
         "appends_per_s": {str(n): round(medians[f"store_{n}"]) for n in (1, 10, 100)},
+        "pipelined_one_stream_100_per_s": round(medians["pipelined_100"]),
         "shared_stream": {
             "appenders": SHARED_APPENDERS,
             "appends_per_s": round(medians[shared_name]),
@@ -306,11 +361,16 @@ def run(options: Options) -> Report:
         "ceiling_same_keys_per_s": None if postgres else round(medians["ceiling_same_keys"]),
         "runs": {name: [round(v) for v in values] for name, values in figures.items()},
     }
+    # The targets' case: 100 appenders on one stream (a competition's judges),
+    # beside the ceiling writing 100 rows of one stream per commit.
     report.targets["x10_single"] = Target(
-        medians["store_100"] / single, 10, "100 appenders ÷ 1 appender"
+        medians["pipelined_100"] / single, 10, "100 appenders on one stream ÷ 1 appender"
     )
     report.targets["ceiling_quarter"] = Target(
-        medians["store_100"] / ceiling_for(100), 0.25, "100 appenders ÷ ceiling"
+        medians["pipelined_100"] / ceiling_for(100), 0.25, "100 appenders on one stream ÷ ceiling"
+    )
+    report.targets["x10_single_own_streams"] = Target(
+        medians["store_100"] / single, 10, "100 appenders, one stream each ÷ 1 appender"
     )
     if not postgres:
         report.targets["ceiling_quarter_same_keys"] = Target(
