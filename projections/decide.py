@@ -407,6 +407,15 @@ def _call(state: Competition, command: CallContestant) -> Decision:
             409,
         )
     entry = current.entries.get(contestant.id) if current is not None else None
+    if state.on_stage == contestant.id and (
+        not command.open_scoring or (entry is not None and entry.scoring_open)
+    ):
+        return Rejection(
+            "already_on_stage",
+            f"contestant {contestant.id!r} is already on stage",
+            f"选手 {contestant.id!r} 已在台上",
+            409,
+        )
     events: list[AnyEvent] = [ContestantCalled(contestant=contestant.id)]
     if command.open_scoring:
         if entry is not None and entry.revealed is not None:

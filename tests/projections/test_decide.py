@@ -228,3 +228,15 @@ def test_fixed_point_form() -> None:
     assert str(fixed(D("8.50"))) == "8.5"
     assert str(fixed(D("-0.0"))) == "0"
     assert str(fixed(D("0.0001"))) == "0.0001"
+
+
+def test_calling_the_contestant_already_on_stage_is_refused() -> None:
+    log = show()
+    log.ok(CallContestant(contestant="c1", open_scoring=False))
+    assert log.refused(CallContestant(contestant="c1", open_scoring=False)).code == (
+        "already_on_stage"
+    )
+    log.ok(CallContestant(contestant="c1"))  # on stage, scoring not yet open: opens it
+    assert log.refused(CallContestant(contestant="c1")).code == "already_on_stage"
+    log.ok(CallContestant(contestant="c2"))
+    log.ok(CallContestant(contestant="c1"))  # called back after another: allowed
