@@ -52,6 +52,7 @@ class Server:
     url: str
     cid: str
     admin: str
+    auditor: str
     judges: dict[str, str]
     process: subprocess.Popen[str] = field(repr=False)
 
@@ -66,6 +67,14 @@ class Server:
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())
+
+    def text(self, path: str, token: str) -> str:
+        """The API's answer as text (the log's NDJSON)."""
+        request = urllib.request.Request(
+            f"{self.url}{path}", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return str(answer.read().decode())
 
     def admin_post(self, name: str, body: dict[str, Any]) -> Any:
         return self.call("POST", f"/api/competitions/{self.cid}/{name}", body, self.admin)
@@ -96,6 +105,8 @@ def start_server(tmp: Path, definition: Path) -> Iterator[Server]:
     ).stdout
     admin = re.search(r"admin:\s+\S+#token=(\S+)", created)
     assert admin is not None, created
+    auditor = re.search(r"auditor:\s+\S+#token=(\S+)", created)
+    assert auditor is not None, created
     judges = dict(re.findall(r"^\s+(\S+) .*#token=(\S+)$", created, re.MULTILINE))
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--db", str(db), "--port", "0"],
@@ -108,7 +119,7 @@ def start_server(tmp: Path, definition: Path) -> Iterator[Server]:
         found = re.search(r"(http://\S+?)/?$", line.strip())
         assert found is not None, line
         stream = tomllib.loads(definition.read_text())["id"]
-        yield Server(found.group(1), stream, admin.group(1), judges, process)
+        yield Server(found.group(1), stream, admin.group(1), auditor.group(1), judges, process)
     finally:
         process.terminate()
         process.wait(10)

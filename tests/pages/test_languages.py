@@ -99,6 +99,12 @@ def test_pages_speak_one_language(server: Server, browser: Any, lang: str) -> No
             server.page("admin", server.admin, lang=lang),
             "call-next",
         ),
+        (
+            "audit",
+            {"viewport": {"width": 1440, "height": 1000}},
+            server.page("audit", server.auditor, lang=lang),
+            "board-table",
+        ),
         ("index", {"viewport": {"width": 1024, "height": 700}}, f"{server.url}/?lang={lang}", None),
     ]
     for name, context, url, ready in pages:

@@ -1,0 +1,143 @@
+"""The audit page checks the hash chain in the browser, names the first bad record of a
+tampered export, replays the board at a past record and lists corrections with reasons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.pages.conftest import Server
+
+DESKTOP = {"viewport": {"width": 1440, "height": 1000}}
+
+
+def score(server: Server, judge: str, contestant: str, mark: str) -> None:
+    server.call(
+        "POST",
+        f"/api/competitions/{server.cid}/scores",
+        {
+            "contestant": contestant,
+            "points": {"content": mark, "delivery": mark, "presence": mark},
+            "submission_id": f"audit-{judge}-{contestant}",
+        },
+        server.judges[judge],
+    )
+
+
+def run_one_contestant(server: Server) -> int:
+    """101 scored, closed, amended with a reason, revealed; a judge recused. The seq of
+    the amendment."""
+    server.admin_post("stage", {"contestant": "101"})
+    for judge, mark in (("J7", "90"), ("J8", "84.5"), ("J9", "77")):
+        score(server, judge, "101", mark)
+    server.admin_post("close", {"contestant": "101"})
+    amended = server.admin_post(
+        "amend",
+        {
+            "judge": "J9",
+            "contestant": "101",
+            "points": {"content": "79", "delivery": "79", "presence": "79"},
+            "reason": "Sheet misread by the scribe",
+        },
+    )
+    server.admin_post("reveal", {"contestant": "101"})
+    server.admin_post("recuse", {"judge": "J8", "contestant": "103", "reason": "Coached 103"})
+    return int(amended["seq"])
+
+
+def log_lines(server: Server) -> list[str]:
+    text = server.text(f"/api/competitions/{server.cid}/log?from_seq=1", server.auditor)
+    return text.splitlines()
+
+
+def open_audit(browser: Any, server: Server) -> Page:
+    page: Page = browser.new_context(**DESKTOP).new_page()
+    page.goto(server.page("audit", server.auditor, lang="en"))
+    return page
+
+
+def test_the_page_verifies_the_servers_log(server: Server, browser: Any) -> None:
+    amended = run_one_contestant(server)
+    lines = log_lines(server)
+    head = json.loads(lines[-1])
+    page = open_audit(browser, server)
+
+    status = page.get_by_test_id("verify-status")
+    expect(status).to_have_attribute("data-state", "intact")
+    expect(status).to_have_attribute("data-head-seq", str(head["seq"]))
+    expect(page.get_by_test_id("head-hash")).to_have_text(head["hash"])
+
+    corrections = page.get_by_test_id("corrections")
+    expect(corrections.locator(f'[data-seq="{amended}"]')).to_contain_text(
+        "Sheet misread by the scribe"
+    )
+    expect(corrections.locator(f'[data-seq="{amended}"]')).to_contain_text("was 77")
+    expect(corrections.locator('[data-type="judge_recused"]')).to_contain_text("Coached 103")
+
+    # the board just before the amendment: J9's 77 still stands
+    page.locator(f'.timeline tr[data-seq="{amended - 1}"] td.seq button').click()
+    expect(page.get_by_test_id("board-caption")).to_have_attribute("data-seq", str(amended - 1))
+    expect(page.get_by_test_id("board-table").locator('tr[data-contestant="101"]')).to_contain_text(
+        "冯立新 77"
+    )
+    page.get_by_role("button", name="Latest").click()
+    expect(page.get_by_test_id("board-caption")).to_have_attribute("data-seq", str(head["seq"]))
+    expect(page.get_by_test_id("board-table").locator('tr[data-contestant="101"]')).to_contain_text(
+        "冯立新 79"
+    )
+
+    # the filter by judge keeps only what J9 did or was done to J9
+    page.get_by_test_id("filter-judge").select_option("J9")
+    rows = page.locator(".timeline tbody tr")
+    expect(rows).to_have_count(3)  # the registration, the sheet and the amendment
+    for seq in [int(s) for s in rows.evaluate_all("rs => rs.map(r => r.dataset.seq)")]:
+        data = json.loads(lines[seq - 1])["data"]
+        assert data.get("judge") == "J9"
+
+
+def test_the_page_names_the_bad_seq_of_a_tampered_export(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    run_one_contestant(server)
+    lines = log_lines(server)
+    page = open_audit(browser, server)
+    expect(page.get_by_test_id("verify-status")).to_have_attribute("data-state", "intact")
+
+    intact = tmp_path / "intact.ndjson"
+    intact.write_text("\n".join(lines) + "\n")
+    page.get_by_test_id("log-file").set_input_files(str(intact))
+    expect(page.get_by_test_id("verify-status")).to_have_attribute("data-state", "intact")
+    expect(page.locator("#verify")).to_contain_text(
+        f"Identical to the first {len(lines)} records of this server's log"
+    )
+
+    # J9's 77 for 101 becomes 97, its hash left as it was
+    target = next(
+        i for i, line in enumerate(lines) if '"submission_id":"audit-J9-101"' in line
+    )
+    tampered = list(lines)
+    tampered[target] = tampered[target].replace('"77"', '"97"')
+    assert tampered[target] != lines[target]
+    altered = tmp_path / "tampered.ndjson"
+    altered.write_text("\n".join(tampered) + "\n")
+    page.get_by_test_id("log-file").set_input_files(str(altered))
+    status = page.get_by_test_id("verify-status")
+    expect(status).to_have_attribute("data-state", "broken")
+    expect(status).to_have_attribute("data-bad-seq", str(target + 1))
+    expect(status).to_contain_text(f"Chain broken at record {target + 1}")
+    expect(status).to_contain_text("the record was altered")
+
+    # two records swapped: the first out of place is named
+    swapped = list(lines)
+    swapped[10], swapped[11] = swapped[11], swapped[10]
+    reordered = tmp_path / "reordered.ndjson"
+    reordered.write_text("\n".join(swapped) + "\n")
+    page.get_by_test_id("log-file").set_input_files(str(reordered))
+    expect(status).to_have_attribute("data-bad-seq", "11")
+    expect(status).to_contain_text("out of order")
+
+    page.get_by_role("button", name="Back to this server's log").click()
+    expect(status).to_have_attribute("data-state", "intact")
