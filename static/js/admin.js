@@ -1,7 +1,7 @@
 // The organiser's console: run of show, judges' status grid, corrections, judges' links.
-import { api, competitionFromPath, loadSetup, qrSvg, tokenFromFragment } from "./api.js";
+import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment } from "./api.js";
 import { formatScore, markProblem } from "./format.js";
-import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
+import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
 import { confirmOnce, connectionText, data, h, languageSwitch, tdata, toast } from "./ui.js";
 
@@ -312,6 +312,36 @@ async function printSheet() {
   print();
 }
 
+function renderExports() {
+  if (!setup) return;
+  const languages = setup.languages ?? ["zh-CN", "en"];
+  const lang = select(languages.map((l) => [l, t(`lang.${l}`)]), { "data-testid": "export-lang" });
+  lang.value = languages.includes(currentLanguage()) ? currentLanguage() : languages[0];
+  const rounds = (setup.rounds ?? []).filter((r) => r.opened);
+  const roundChoice = select(rounds.map((r) => [r.round, label(r.name) || r.round]), { "data-testid": "export-round" });
+  if (round()) roundChoice.value = round().round;
+  const save = async (path, fallback) => {
+    try {
+      toast(tdata("admin.downloaded", { name: await download(path, { token, fallback }) }), "info");
+    } catch (error) {
+      toast(error.message);
+    }
+  };
+  const results = (format) => h("button", { type: "button", class: "secondary", "data-testid": `export-${format}`, onclick: () => {
+    const query = new URLSearchParams({ lang: lang.value });
+    if (roundChoice.value) query.set("round", roundChoice.value);
+    save(`/api/competitions/${enc(cid)}/results.${format}?${query}`, `${cid}-results.${format}`);
+  } }, t(`admin.export_${format}`));
+  $("exports").replaceChildren(
+    h("h2", {}, t("admin.exports")),
+    h("div", { class: "row" }, field(t("admin.export_lang"), lang), field(t("admin.export_round"), roundChoice)),
+    h("div", { class: "row" }, results("xlsx"), results("csv"), results("html")),
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "secondary", "data-testid": "export-log", onclick: () => save(`/api/competitions/${enc(cid)}/log?from_seq=1`, `${cid}.ndjson`) }, t("admin.export_log")),
+      h("span", { class: "muted" }, t("admin.export_log_hint"))),
+  );
+}
+
 function renderLogin() {
   const el = $("login");
   if (cid && token) {
@@ -319,7 +349,7 @@ function renderLogin() {
     return;
   }
   el.classList.remove("hidden");
-  for (const id of ["stage", "show", "tools", "judges"]) $(id).classList.add("hidden");
+  for (const id of ["stage", "show", "tools", "judges", "exports"]) $(id).classList.add("hidden");
   const input = h("input", { type: "password", "aria-label": t("admin.token"), autocomplete: "off" });
   const list = h("ul", {});
   api("/api/competitions").then((all) => list.replaceChildren(...all.map((c) =>
@@ -344,6 +374,7 @@ function renderSetupParts() {
   if (!cid || !token) return;
   renderTools();
   renderJudges();
+  renderExports();
 }
 
 async function start() {

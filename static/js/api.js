@@ -76,3 +76,29 @@ export async function qrSvg(link) {
   if (!response.ok) throw new ApiError(response.status, "qr", t("error.http", { status: response.status }));
   return response.text();
 }
+
+/** Fetch `path` with the token and hand the answer to the browser as a file named as
+ * the server says (Content-Disposition), else `fallback`. */
+export async function download(path, { token, fallback = "download" } = {}) {
+  let response;
+  try {
+    response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}`, "Accept-Language": currentLanguage() } : {}, cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "offline", t("error.offline"));
+  }
+  if (!response.ok) {
+    const error = (await response.json().catch(() => null))?.error ?? {};
+    throw new ApiError(response.status, error.code ?? "http_error", error.message ?? t("error.http", { status: response.status }));
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? fallback;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // a URL revoked before the browser has read the blob can cancel the download
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return name;
+}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
@@ -61,3 +63,28 @@ def test_destructive_actions_ask_once_and_cancel_does_nothing(server: Server, br
     expect(dialog).to_have_count(0)
     board = server.call("GET", f"/api/competitions/{server.cid}/board")
     assert next(r for r in board["overall"] if r["contestant"] == "102")["status"] == "pending"
+
+
+def test_exports_download_with_the_admin_token(server: Server, browser: Any) -> None:
+    server.admin_post("stage", {"contestant": "101"})
+    console = browser.new_context(
+        viewport={"width": 1440, "height": 1000}, accept_downloads=True
+    ).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    console.get_by_test_id("export-lang").select_option("zh-CN")
+    with console.expect_download() as csv_download:
+        console.get_by_test_id("export-csv").click()
+    csv = csv_download.value
+    assert csv.suggested_filename == f"{server.cid}-prelim-results-zh-CN.csv"
+    text = Path(csv.path()).read_text(encoding="utf-8")
+    assert text.startswith("\ufeff") and "李思远" in text
+
+    with console.expect_download() as xlsx_download:
+        console.get_by_test_id("export-xlsx").click()
+    assert Path(xlsx_download.value.path()).read_bytes().startswith(b"PK")
+
+    with console.expect_download() as log_download:
+        console.get_by_test_id("export-log").click()
+    lines = Path(log_download.value.path()).read_text().splitlines()
+    assert log_download.value.suggested_filename == f"{server.cid}.ndjson"
+    assert [json.loads(line)["seq"] for line in lines] == list(range(1, len(lines) + 1))
