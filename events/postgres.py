@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import hashlib
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -39,17 +39,16 @@ from events.envelope import (
     Actor,
     Envelope,
     decode_body,
-    encode_data,
     open_envelope,
     seal,
     utc_timestamp,
 )
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
+from events.group_commit import Append, GroupCommit, Outcome
 from events.store import EMPTY_HEAD, Clock, Head
 
 MARKER = "leitai-event-log"
 SCHEMA_VERSION = 1
-MAX_BATCH_EVENTS = 2000
 READ_CHUNK = 1000
 TAIL_POLL_SECONDS = 0.5  # the longest a tailer waits when a notification is lost
 LISTEN_BACKOFF = (0.1, 5.0)  # first and longest pause between listener reconnects
@@ -134,18 +133,7 @@ _DRIVER_ERRORS = (
 )
 
 
-@dataclass
-class _Append:
-    stream: str
-    items: list[tuple[AnyEvent, bytes]]
-    actor: Actor
-    expected_seq: int
-    key: str | None
-    future: asyncio.Future[list[Envelope]] = field(repr=False)
-
-
 # What the write transaction decides for one request.
-_Outcome = list[Envelope] | ConflictError
 
 
 @dataclass(frozen=True)
@@ -226,12 +214,10 @@ class PostgresStore:
         self._pool = pool
         self._clock = clock
         self._writer: Any = None
-        self._queue: asyncio.Queue[_Append | None] = asyncio.Queue()
         self._committed = asyncio.Event()
         self._closed = False
-        loop = asyncio.get_running_loop()
-        self._loop_task = loop.create_task(self._write_loop())
-        self._listen_task = loop.create_task(self._listen_loop())
+        self._group = GroupCommit(self._commit, self._failure, self._wake)
+        self._listen_task = asyncio.get_running_loop().create_task(self._listen_loop())
 
     @classmethod
     async def open(
@@ -266,70 +252,39 @@ class PostgresStore:
         expected_seq: int,
         idempotency_key: str | None = None,
     ) -> list[Envelope]:
-        if self._closed:
-            raise StoreClosed("the store is closed")
-        if not events:
-            raise ValueError("append needs at least one event")
-        if len(events) > MAX_BATCH_EVENTS:
-            raise ValueError(f"append takes at most {MAX_BATCH_EVENTS} events at once")
-        items = [(event, encode_data(event)) for event in events]
-        future: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Append(stream, items, actor, expected_seq, idempotency_key, future))
-        return await future
+        self._check_open()
+        return await self._group.append(
+            stream, events, actor=actor, expected_seq=expected_seq, idempotency_key=idempotency_key
+        )
 
-    async def _write_loop(self) -> None:
-        while True:
-            first = await self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            size = len(first.items)
-            while size < MAX_BATCH_EVENTS and not self._queue.empty():
-                nxt = self._queue.get_nowait()
-                if nxt is None:
-                    self._queue.put_nowait(None)  # finish this batch, then stop
-                    break
-                batch.append(nxt)
-                size += len(nxt.items)
-            await self._commit(batch)
-
-    async def _commit(self, batch: list[_Append]) -> None:
+    async def _commit(self, batch: list[Append]) -> list[Outcome]:
         try:
             if self._writer is None or self._writer.is_closed():
                 self._writer = await asyncpg.connect(
                     self._target.dsn, server_settings=self._target.settings
                 )
-            outcomes = await self._commit_batch(self._writer, batch)
-        except Exception as exc:
+            return await self._commit_batch(self._writer, batch)
+        except Exception:
             # The connection may be broken; the next batch opens a new one. If it
             # broke during COMMIT the append may have happened: a retry with the
-            # same idempotency key finds out without appending twice. Any other
-            # exception is a bug: its callers get it, and the loop serves the rest.
+            # same idempotency key finds out without appending twice.
             self._drop_writer()
-            error: Exception = exc
-            if isinstance(exc, _DRIVER_ERRORS):
-                error = StoreUnavailable(
-                    f"{self._target.where}: the event log could not be written: {_describe(exc)}"
-                )
-            for request in batch:
-                if not request.future.done():
-                    request.future.set_exception(error)
-            return
-        for request, outcome in zip(batch, outcomes, strict=True):
-            if request.future.done():  # the caller was cancelled
-                continue
-            if isinstance(outcome, ConflictError):
-                request.future.set_exception(outcome)
-            else:
-                request.future.set_result(outcome)
-        self._wake()
+            raise
+
+    def _failure(self, exc: Exception) -> Exception:
+        """What the callers of a failed batch get (a bug: the error itself)."""
+        if isinstance(exc, _DRIVER_ERRORS):
+            return StoreUnavailable(
+                f"{self._target.where}: the event log could not be written: {_describe(exc)}"
+            )
+        return exc
 
     def _drop_writer(self) -> None:
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.terminate()
 
-    async def _commit_batch(self, conn: Any, batch: list[_Append]) -> list[_Outcome]:
+    async def _commit_batch(self, conn: Any, batch: list[Append]) -> list[Outcome]:
         """Decide each request's fate and commit the batch in one transaction.
 
         Four round trips whatever the batch holds: BEGIN with the locks, the
@@ -344,7 +299,7 @@ class PostgresStore:
             # A statement after the locks: its snapshot holds every earlier commit.
             heads, earlier = await _heads_and_earlier(conn, batch)
             columns: tuple[list[Any], ...] = tuple([] for _ in range(8))
-            outcomes: list[_Outcome] = []
+            outcomes: list[Outcome] = []
             appended = False
             for request in batch:
                 stream = request.stream
@@ -513,8 +468,7 @@ class PostgresStore:
         if self._closed:
             return
         self._closed = True
-        self._queue.put_nowait(None)
-        await self._loop_task
+        await self._group.close()
         self._listen_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._listen_task
@@ -527,7 +481,7 @@ class PostgresStore:
 
 
 def _seal_request(
-    request: _Append, head: Head, at: str, columns: tuple[list[Any], ...]
+    request: Append, head: Head, at: str, columns: tuple[list[Any], ...]
 ) -> list[Envelope]:
     """Seal one request's events after ``head``, adding its rows to ``columns``."""
     seq, prev = head
@@ -574,14 +528,14 @@ def _seal_request(
 
 
 async def _heads_and_earlier(
-    conn: Any, batch: list[_Append]
-) -> tuple[dict[str, Head], dict[tuple[str, str], _Outcome]]:
+    conn: Any, batch: list[Append]
+) -> tuple[dict[str, Head], dict[tuple[str, str], Outcome]]:
     """The head of each stream of ``batch``, and the envelopes of earlier appends
     whose idempotency keys the batch repeats."""
     streams = sorted({r.stream for r in batch})
     keyed = sorted({(r.stream, r.key) for r in batch if r.key is not None})
     heads: dict[str, Head] = {}
-    earlier: dict[tuple[str, str], _Outcome] = {}
+    earlier: dict[tuple[str, str], Outcome] = {}
     rows = await conn.fetch(
         _HEADS_AND_KEYS, streams, [stream for stream, _ in keyed], [key for _, key in keyed]
     )

@@ -19,7 +19,7 @@ import contextlib
 import sqlite3
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,17 +31,16 @@ from events.envelope import (
     Actor,
     Envelope,
     decode_body,
-    encode_data,
     open_envelope,
     seal,
     utc_timestamp,
 )
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
+from events.group_commit import Append, GroupCommit, Outcome
 from events.store import EMPTY_HEAD, Clock, Head
 
 APPLICATION_ID = 0x4C544149  # "LTAI": marks the file as a Leitai database
 SCHEMA_VERSION = 1
-MAX_BATCH_EVENTS = 2000
 READ_CHUNK = 1000
 TAIL_POLL_SECONDS = 0.5  # appends by other processes are seen within this
 
@@ -66,16 +65,6 @@ BEGIN SELECT RAISE(ABORT, 'leitai: the event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'leitai: the event log is append-only'); END;
 """
-
-
-@dataclass
-class _Append:
-    stream: str
-    items: list[tuple[AnyEvent, bytes]]
-    actor: Actor
-    expected_seq: int
-    key: str | None
-    future: asyncio.Future[list[Envelope]] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -107,10 +96,9 @@ class SqliteStore:
         # need not look up the head of every stream it touches.
         self._heads: dict[str, Head] = {}
         self._data_version = -1
-        self._queue: asyncio.Queue[_Append | None] = asyncio.Queue()
         self._committed = asyncio.Event()
         self._closed = False
-        self._loop_task = asyncio.get_running_loop().create_task(self._write_loop())
+        self._group = GroupCommit(self._commit, _failure, self._wake)
 
     @classmethod
     async def open(
@@ -160,24 +148,17 @@ class SqliteStore:
         expected_seq: int,
         idempotency_key: str | None = None,
     ) -> list[Envelope]:
-        if self._closed:
-            raise StoreClosed("the store is closed")
-        if not events:
-            raise ValueError("append needs at least one event")
-        if len(events) > MAX_BATCH_EVENTS:
-            raise ValueError(f"append takes at most {MAX_BATCH_EVENTS} events at once")
-        items = [(event, encode_data(event)) for event in events]
-        future: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Append(stream, items, actor, expected_seq, idempotency_key, future))
-        return await future
+        self._check_open()
+        return await self._group.append(
+            stream, events, actor=actor, expected_seq=expected_seq, idempotency_key=idempotency_key
+        )
 
     async def import_records(
         self, stream: str, records: Sequence[Record], *, expected_seq: int
     ) -> Head:
         self._check_open()
         head: Head = await self._run(self._import, stream, list(records), expected_seq)  # type: ignore[assignment]
-        committed, self._committed = self._committed, asyncio.Event()
-        committed.set()
+        self._wake()
         return head
 
     def _import(self, stream: str, records: list[Record], expected_seq: int) -> Head:
@@ -206,44 +187,21 @@ class SqliteStore:
             raise
         return head
 
-    async def _write_loop(self) -> None:
-        while True:
-            first = await self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            size = len(first.items)
-            while size < MAX_BATCH_EVENTS and not self._queue.empty():
-                nxt = self._queue.get_nowait()
-                if nxt is None:
-                    self._queue.put_nowait(None)  # finish this batch, then stop
-                    break
-                batch.append(nxt)
-                size += len(nxt.items)
-            await self._commit(batch)
+    async def _commit(self, batch: list[Append]) -> list[Outcome]:
+        """One batch, run whole in the writer thread (one hop, one fsync)."""
+        decided: list[_Outcome] = await self._run(self._commit_batch, batch)  # type: ignore[assignment]
+        return [
+            [open_envelope(r.body, r.hash) for r in outcome.records]
+            if isinstance(outcome, _Earlier)
+            else outcome
+            for outcome in decided
+        ]
 
-    async def _commit(self, batch: list[_Append]) -> None:
-        try:
-            outcomes: list[_Outcome] = await self._run(self._commit_batch, batch)  # type: ignore[assignment]
-        except sqlite3.Error as exc:
-            error = StoreUnavailable(f"the event log could not be written: {exc}")
-            for request in batch:
-                if not request.future.done():
-                    request.future.set_exception(error)
-            return
-        for request, outcome in zip(batch, outcomes, strict=True):
-            if request.future.done():  # the caller was cancelled
-                continue
-            if isinstance(outcome, ConflictError):
-                request.future.set_exception(outcome)
-            elif isinstance(outcome, _Earlier):
-                request.future.set_result([open_envelope(*r[1:]) for r in outcome.records])
-            else:
-                request.future.set_result(outcome)
+    def _wake(self) -> None:
         committed, self._committed = self._committed, asyncio.Event()
         committed.set()
 
-    def _commit_batch(self, batch: list[_Append]) -> list[_Outcome]:
+    def _commit_batch(self, batch: list[Append]) -> list[_Outcome]:
         """Run in the writer thread: decide each request's fate and commit once."""
         conn = self._writer
         assert conn is not None
@@ -390,13 +348,19 @@ class SqliteStore:
         if self._closed:
             return
         self._closed = True
-        self._queue.put_nowait(None)
-        await self._loop_task
+        await self._group.close()
         if self._writer is not None:
             await self._run(self._writer.close)
         self._executor.shutdown(wait=True)
         await self._reader.close()
         self._committed.set()  # wake tailers so they see the store closed
+
+
+def _failure(exc: Exception) -> Exception:
+    """What the callers of a failed batch get."""
+    if isinstance(exc, sqlite3.Error):
+        return StoreUnavailable(f"the event log could not be written: {exc}")
+    return exc  # a bug: its callers see it, and the next batch is served
 
 
 def _at_and_type(body: bytes) -> tuple[str, str]:

@@ -1,0 +1,125 @@
+"""Group commit, shared by the stores.
+
+Appends queue up while the previous batch commits; the next batch takes every
+append waiting (up to ``MAX_BATCH_EVENTS`` events) and hands them to the
+backend's ``commit``, which decides each request's fate (an earlier append
+with the same idempotency key, a conflict, or new envelopes) in one
+transaction. Each caller waits for its own outcome, so nobody returns before
+its events are durable, and concurrent callers share one fsync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from events.catalog import AnyEvent
+from events.envelope import Actor, Envelope, encode_data
+from events.errors import ConflictError, StoreClosed
+
+MAX_BATCH_EVENTS = 2000
+
+
+@dataclass
+class Append:
+    """One caller's append, waiting for its batch."""
+
+    stream: str
+    items: list[tuple[AnyEvent, bytes]]
+    actor: Actor
+    expected_seq: int
+    key: str | None
+    future: asyncio.Future[list[Envelope]] = field(repr=False)
+
+
+Outcome = list[Envelope] | ConflictError
+"""What a batch decides for one append: its envelopes (new, or those of the
+earlier append with the same key), or the conflict."""
+
+Commit = Callable[[list[Append]], Awaitable[list[Outcome]]]
+
+
+class GroupCommit:
+    """The queue of appends and the task that commits them batch by batch.
+
+    ``commit`` raises if the batch failed as a whole; ``failure`` turns that
+    error into what the batch's callers get (e.g. ``StoreUnavailable``), and
+    the loop goes on with the next batch. ``committed`` runs after each batch.
+    """
+
+    def __init__(
+        self,
+        commit: Commit,
+        failure: Callable[[Exception], Exception],
+        committed: Callable[[], None],
+    ) -> None:
+        self._commit = commit
+        self._failure = failure
+        self._committed = committed
+        self._queue: asyncio.Queue[Append | None] = asyncio.Queue()
+        self._closed = False
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def append(
+        self,
+        stream: str,
+        events: Sequence[AnyEvent],
+        *,
+        actor: Actor,
+        expected_seq: int,
+        idempotency_key: str | None,
+    ) -> list[Envelope]:
+        if self._closed:
+            raise StoreClosed("the store is closed")
+        if not events:
+            raise ValueError("append needs at least one event")
+        if len(events) > MAX_BATCH_EVENTS:
+            raise ValueError(f"append takes at most {MAX_BATCH_EVENTS} events at once")
+        items = [(event, encode_data(event)) for event in events]
+        future: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()
+        # Queued before the first await: appends are batched in call order, so a
+        # caller may pipeline (expect the seq its previous append will reach).
+        self._queue.put_nowait(Append(stream, items, actor, expected_seq, idempotency_key, future))
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            first = await self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            size = len(first.items)
+            while size < MAX_BATCH_EVENTS and not self._queue.empty():
+                nxt = self._queue.get_nowait()
+                if nxt is None:
+                    self._queue.put_nowait(None)  # finish this batch, then stop
+                    break
+                batch.append(nxt)
+                size += len(nxt.items)
+            await self._settle(batch)
+
+    async def _settle(self, batch: list[Append]) -> None:
+        try:
+            outcomes = await self._commit(batch)
+        except Exception as exc:
+            error = self._failure(exc)
+            for request in batch:
+                if not request.future.done():
+                    request.future.set_exception(error)
+            return
+        for request, outcome in zip(batch, outcomes, strict=True):
+            if request.future.done():  # the caller was cancelled
+                continue
+            if isinstance(outcome, ConflictError):
+                request.future.set_exception(outcome)
+            else:
+                request.future.set_result(outcome)
+        self._committed()
+
+    async def close(self) -> None:
+        """Commit what is queued, then stop."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put_nowait(None)
+        await self._task
