@@ -115,9 +115,7 @@ def test_the_page_names_the_bad_seq_of_a_tampered_export(
     )
 
     # J9's 77 for 101 becomes 97, its hash left as it was
-    target = next(
-        i for i, line in enumerate(lines) if '"submission_id":"audit-J9-101"' in line
-    )
+    target = next(i for i, line in enumerate(lines) if '"submission_id":"audit-J9-101"' in line)
     tampered = list(lines)
     tampered[target] = tampered[target].replace('"77"', '"97"')
     assert tampered[target] != lines[target]
