@@ -358,7 +358,65 @@ function renderLogin() {
     h("h2", {}, t("admin.login")),
     cid ? h("form", { onsubmit: (e) => { e.preventDefault(); location.hash = `token=${input.value.trim()}`; location.reload(); } },
       field(t("admin.token"), input), h("button", { type: "submit" }, t("admin.enter"))) : list,
+    cid ? null : newCompetition(),
   );
+}
+
+/** Load a competition file, check it (problems by field or row), create it. */
+function newCompetition() {
+  const file = h("input", { type: "file", accept: ".toml,text/plain", "data-testid": "definition-file" });
+  const setupToken = h("input", { type: "password", autocomplete: "off", "data-testid": "setup-token" });
+  const result = h("div", { "data-testid": "check-result", "aria-live": "polite" });
+  const send = async (path) => {
+    const chosen = file.files[0];
+    if (!chosen) return null;
+    const response = await fetch(path, { method: "POST", body: await chosen.text(), cache: "no-store",
+      headers: { Authorization: `Bearer ${setupToken.value.trim()}`, "Content-Type": "text/plain; charset=utf-8", "Accept-Language": currentLanguage() } });
+    const answer = await response.json().catch(() => null);
+    if (response.status === 404 || response.status === 405) throw new Error(t("admin.no_upload"));
+    if (!response.ok) throw new Error(answer?.error?.message ?? t("error.http", { status: response.status }));
+    return answer;
+  };
+  const check = async () => {
+    try {
+      const answer = await send("/api/competitions/check");
+      if (!answer) return;
+      result.replaceChildren(answer.ok
+        ? h("p", { class: "badge open" }, data("span", answer.stream), " · ", t("admin.check_ok", answer))
+        : h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("admin.check_where")), h("th", {}, t("admin.check_problem")))),
+          h("tbody", {}, h("tr", {}, data("td", answer.where ?? "—", { class: "link" }), data("td", answer.problem)))));
+      createButton.disabled = !answer.ok;
+      createButton.dataset.stream = answer.stream ?? "";
+    } catch (error) {
+      toast(error.message);
+    }
+  };
+  const createButton = h("button", { type: "button", class: "danger", disabled: true, onclick: async () => {
+    if (!(await confirmOnce(tdata("admin.ask_create", { id: createButton.dataset.stream }), t("admin.create")))) return;
+    try {
+      const made = await send("/api/competitions");
+      if (!made) return;
+      createButton.disabled = true;
+      const links = [[t("admin.link_admin"), made.admin], [t("admin.link_auditor"), made.auditor],
+        ...Object.entries(made.judges).map(([judge, link]) => [data("span", judge), link])];
+      result.replaceChildren(h("p", {}, t("admin.created")), h("table", {}, h("tbody", {},
+        links.map(([name, link]) => h("tr", {}, h("td", {}, name), data("td", link, { class: "link" }))))));
+    } catch (error) {
+      toast(error.message);
+    }
+  } }, t("admin.create"));
+  file.onchange = () => {
+    createButton.disabled = true;
+    result.replaceChildren();
+    document.querySelector('[data-testid="definition-name"]').textContent = file.files[0]?.name ?? "";
+  };
+  return h("div", { class: "new-competition" },
+    h("h2", {}, t("admin.new_competition")),
+    h("label", { class: "file-button" }, t("admin.definition_file"), file),
+    data("div", "", { class: "muted", "data-testid": "definition-name" }),
+    field(t("admin.setup_token"), setupToken),
+    h("div", { class: "row" }, h("button", { type: "button", class: "secondary", onclick: check }, t("admin.check")), createButton),
+    result);
 }
 
 function render() {
