@@ -20,6 +20,7 @@ from bench.harness import Options, Report, print_report
 BENCHMARKS = {
     "append": "bench.append",
     "verify": "bench.verify",
+    "submit": "bench.submit",
 }
 
 

@@ -1,10 +1,22 @@
 """One competition, live: its state, its commands and its subscribers.
 
-``execute`` is the whole flow of a command: decide against the current state,
-append after that state's seq, apply what was committed, publish the views
-that changed. Commands of one competition run one at a time in a process;
-across processes the store's ``expected_seq`` check catches a stale decision,
-and the command is decided again on the caught-up state.
+``execute`` is the whole flow of a command: decide, append durably, apply
+what was committed, publish the views that changed. Commands are pipelined:
+each is decided, under the lock, against ``ahead``, the state including the
+commands already decided but not yet durable; its events are applied to
+``ahead`` at once and handed to the store with ``expected_seq`` = that
+state's seq, and the lock is released before the fsync. Consecutive appends
+therefore meet in the store's queue and commit in one transaction (the store
+checks each ``expected_seq`` in turn), instead of one fsync per command.
+
+``state`` holds only what is durable: appends are applied to it in seq order
+as the store confirms them, and only then is a caller answered and a view
+published, so nobody sees an event the log may not keep. If an append fails
+(a conflict with another process, the store unavailable), ``ahead`` is wrong
+from there on: no command is decided until every append in flight has been
+answered, ``state`` has caught up with the store and ``ahead`` is rebuilt
+from it; callers whose append conflicted (so appended nothing) are decided
+again, the others get the error.
 """
 
 from __future__ import annotations
@@ -12,11 +24,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Hashable, Sequence
+import pickle
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, NamedTuple
 
 import msgspec
 
+from events.catalog import AnyEvent
 from events.envelope import Actor, Envelope
 from events.errors import ConflictError, StoreUnavailable
 from events.store import Store
@@ -31,6 +46,8 @@ from server.hub import Hub
 
 log = logging.getLogger("leitai.live")
 DUPLICATE = "duplicate_submission"
+PENDING_HASH = "pending"
+"""The hash of an event in ``ahead`` that the store has not sealed yet."""
 
 
 class Executed(NamedTuple):
@@ -51,6 +68,20 @@ VIEWS: dict[str, Callable[[Competition], Any]] = {
     "setup": setup,
 }
 ViewKey = Hashable
+AfterCommit = Callable[[str, Sequence[Envelope]], Awaitable[None]]
+
+
+class _Flight:
+    """A decided command whose append the store has not answered yet; ``answer``
+    is its caller's outcome (``None``: it appended nothing, decide again)."""
+
+    __slots__ = ("answer", "first", "last", "task")
+
+    def __init__(self, first: int, last: int, task: asyncio.Task[list[Envelope]]) -> None:
+        self.first = first
+        self.last = last
+        self.task = task
+        self.answer: asyncio.Future[Executed | None] = asyncio.get_running_loop().create_future()
 
 
 class Live:
@@ -61,6 +92,9 @@ class Live:
         self.stream = stream
         self.state = state
         self.hub = Hub()
+        self._ahead = _clone(state)
+        self._flights: deque[_Flight] = deque()
+        self._resync: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._encoder = msgspec.json.Encoder()
         self._follower: asyncio.Task[None] | None = None
@@ -76,10 +110,11 @@ class Live:
         return live
 
     async def close(self) -> None:
-        if self._follower is not None:
-            self._follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._follower
+        for task in (self._follower, self._resync):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.hub.close()
 
     # --- commands -----------------------------------------------------------
@@ -89,42 +124,120 @@ class Live:
     ) -> Executed:
         """Decide, append durably, apply and publish; the committed envelopes,
         or for a repeated submission the envelope of the first one."""
-        async with self._lock:
-            for _ in range(MAX_DECIDE_ATTEMPTS):
-                outcome = decide(self.state, command, actor)
-                if isinstance(outcome, Rejection):
-                    if outcome.code == DUPLICATE and outcome.seq is not None:
-                        return Executed([await self.receipt_of(outcome.seq)], duplicate=True)
-                    raise rejection_error(outcome)
-                before = self.state.seq
-                try:
-                    envelopes = await self.store.append(
-                        self.stream,
-                        outcome,
-                        actor=actor,
-                        expected_seq=self.state.seq,
-                        idempotency_key=idempotency_key,
-                    )
-                except ConflictError:
-                    await self._catch_up()  # another process appended: decide again
-                    continue
-                except StoreUnavailable as exc:
-                    raise ApiError(
-                        503,
-                        "store_unavailable",
-                        f"The log cannot be written now: {exc}",
-                        "日志暂时无法写入，请稍后重试",
-                    ) from None
-                self.absorb(envelopes)
-                # Another process may have committed the same idempotency key
-                # first: the store then hands back that append's envelopes.
-                return Executed(envelopes, duplicate=envelopes[-1].seq <= before)
+        for _ in range(MAX_DECIDE_ATTEMPTS):
+            resync: asyncio.Task[None] | None = None
+            flight: _Flight | None = None
+            first_seq: int | None = None
+            async with self._lock:
+                if self._resync is not None:
+                    resync = self._resync
+                else:
+                    outcome = decide(self._ahead, command, actor)
+                    if isinstance(outcome, Rejection):
+                        if outcome.code != DUPLICATE or outcome.seq is None:
+                            raise rejection_error(outcome)
+                        first_seq = outcome.seq
+                    else:
+                        flight = self._launch(outcome, actor, idempotency_key)
+            if resync is not None:
+                await asyncio.shield(resync)
+            elif first_seq is not None:
+                if await self._durable(first_seq):
+                    return Executed([await self.receipt_of(first_seq)], duplicate=True)
+            else:
+                assert flight is not None
+                # Shielded: a caller that goes away does not cancel the outcome.
+                executed = await asyncio.shield(flight.answer)
+                if executed is not None:
+                    return executed
         raise ApiError(
             409,
             "conflict",
             "The competition changed too often to decide; try again.",
             "赛事状态变化过快，请重试",
         )
+
+    def _launch(self, events: list[AnyEvent], actor: Actor, key: str | None) -> _Flight:
+        """Apply ``events`` to ``ahead`` and hand them to the store, in order."""
+        expected = self._ahead.seq
+        ahead = self._ahead
+        for event in events:
+            ahead = apply(
+                ahead,
+                Envelope(
+                    stream=self.stream,
+                    seq=ahead.seq + 1,
+                    at="",
+                    actor=actor,
+                    type=event.TYPE,
+                    v=event.VERSION,
+                    data=event,
+                    prev=ahead.head_hash,
+                    hash=PENDING_HASH,
+                ),
+            )
+        self._ahead = ahead
+        # Tasks start in the order they are created, so appends reach the
+        # store's queue in seq order.
+        task = asyncio.get_running_loop().create_task(
+            self.store.append(
+                self.stream, events, actor=actor, expected_seq=expected, idempotency_key=key
+            )
+        )
+        flight = _Flight(expected + 1, ahead.seq, task)
+        self._flights.append(flight)
+        task.add_done_callback(self._landed)
+        return flight
+
+    def _landed(self, _: object) -> None:
+        """Apply and answer the appends the store confirmed, oldest first; on
+        the first that failed, stop and resynchronise."""
+        flights = self._flights
+        while flights and self._resync is None and flights[0].task.done():
+            flight = flights[0]
+            task = flight.task
+            envelopes = None if task.cancelled() or task.exception() else task.result()
+            if envelopes is None or envelopes[0].seq != flight.first:
+                self._resync = asyncio.get_running_loop().create_task(self._resynchronise())
+                return
+            flights.popleft()
+            self.absorb(envelopes)
+            flight.answer.set_result(Executed(envelopes))
+        if not flights and self._resync is None and self._ahead.seq == self.state.seq:
+            self._ahead.head_hash = self.state.head_hash  # nothing pending: level again
+
+    async def _resynchronise(self) -> None:
+        """After a failed append: wait for every append in flight, catch
+        ``state`` up with the store, rebuild ``ahead`` and answer the callers."""
+        async with self._lock:
+            flights = list(self._flights)
+            await asyncio.wait([f.task for f in flights])
+            while True:
+                try:
+                    await self._catch_up()
+                    break
+                except (StoreUnavailable, OSError):
+                    log.exception("%s: cannot read the log to resynchronise; retrying", self.stream)
+                    await asyncio.sleep(1.0)
+            failed = False
+            for flight in flights:
+                self._flights.popleft()
+                failed = _answer(flight, failed, self.stream)
+            self._ahead = _clone(self.state)
+            self._resync = None
+
+    async def _durable(self, seq: int) -> bool:
+        """Wait until ``seq`` is durable; False if its append failed (decide again)."""
+        for flight in list(self._flights):
+            if flight.first <= seq <= flight.last:
+                try:
+                    return await asyncio.shield(flight.answer) is not None
+                except ApiError:
+                    return False
+        if self._resync is not None:
+            await asyncio.shield(self._resync)
+            return False
+        return seq <= self.state.seq
 
     async def receipt_of(self, seq: int) -> Envelope:
         """The committed envelope at ``seq`` (the receipt of an earlier submission)."""
@@ -165,12 +278,20 @@ class Live:
                                 self.absorb([envelope])
                             elif envelope.seq > self.state.seq + 1:
                                 await self._catch_up()
+                            self._level()
                 return
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("%s: following the log failed; retrying", self.stream)
                 await asyncio.sleep(1.0)
+
+    def _level(self) -> None:
+        """With nothing in flight, ``ahead`` is ``state``: bring it level after
+        another process's commits (with appends in flight they conflict, and
+        the resynchronisation rebuilds it)."""
+        if not self._flights and self._resync is None and self._ahead.seq != self.state.seq:
+            self._ahead = _clone(self.state)
 
     # --- views --------------------------------------------------------------
 
@@ -192,6 +313,40 @@ class Live:
         self.hub.broadcast(
             self._encoder.encode({"type": "heartbeat", "seq": self.state.seq}).decode()
         )
+
+
+def _answer(flight: _Flight, failed: bool, stream: str) -> bool:
+    """Answer a flight after a resynchronisation; whether an append has failed
+    so far (one that commits after a failed one was decided on an event that
+    did not commit: only another writer's appends can make that happen)."""
+    task = flight.task
+    error = task.exception() if not task.cancelled() else asyncio.CancelledError()
+    if error is None:
+        envelopes = task.result()
+        if failed and envelopes[-1].seq >= flight.first:
+            log.warning("%s: seq %d was decided on an append that failed", stream, flight.first)
+        flight.answer.set_result(Executed(envelopes, duplicate=envelopes[-1].seq < flight.first))
+        return failed or envelopes[-1].seq < flight.first
+    if isinstance(error, ConflictError):
+        flight.answer.set_result(None)  # it appended nothing: decide again
+    elif isinstance(error, StoreUnavailable):
+        flight.answer.set_exception(
+            ApiError(
+                503,
+                "store_unavailable",
+                f"The log cannot be written now: {error}",
+                "日志暂时无法写入，请稍后重试",
+            )
+        )
+    else:
+        flight.answer.set_exception(error)
+    return True
+
+
+def _clone(state: Competition) -> Competition:
+    """A deep copy of ``state`` (``apply`` changes a state in place)."""
+    copy: Competition = pickle.loads(pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+    return copy
 
 
 def rejection_error(rejection: Rejection) -> ApiError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 from collections.abc import Awaitable, Callable
@@ -12,6 +13,14 @@ from uvicorn.supervisors import Multiprocess
 
 from server.app import create_app
 from server.settings import Settings
+
+# uvicorn picks uvloop only for a loop it creates itself; ``leitai serve`` and
+# ``demo`` run the server inside ``asyncio.run``, so the loop is chosen here,
+# when the web stack loads (only the commands that serve import this module).
+with contextlib.suppress(ImportError):
+    import uvloop
+
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
 def bind(settings: Settings) -> socket.socket:
@@ -25,12 +34,18 @@ def bind(settings: Settings) -> socket.socket:
     return sock
 
 
+# uvicorn's WebSocket implementation; ``python -m bench fanout`` compares them
+# (``LEITAI_WS`` overrides it, for that benchmark).
+WS = "websockets"
+
+
 def uvicorn_config(settings: Settings, app: object) -> uvicorn.Config:
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
         lifespan="on",
         log_level=os.environ.get("LEITAI_LOG_LEVEL", "warning"),
         access_log=False,  # judge tokens never reach URLs, but keep logs lean anyway
+        ws=os.environ.get("LEITAI_WS", WS),
         ws_per_message_deflate=False,  # broadcast bytes once; deflate per socket costs more
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,

@@ -1,0 +1,153 @@
+"""Pipelined commands: many scores share one fsync; a failed append leaves
+the live state equal to a replay of the log; nothing is shown before durable."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from events.catalog import ScoreSubmitted
+from events.envelope import Actor
+from events.sqlite import SqliteStore
+from events.store import open_store
+from projections.commands import CallContestant, SubmitScore
+from projections.state import Competition, apply
+from server.hub import Subscriber
+from server.live import VIEWS, Live
+from tests.server.conftest import contest, make_competition
+
+ADMIN = Actor(role="admin", id="admin")
+JUDGES = [f"B{i}" for i in range(1, 21)]  # panel B scores group g1
+
+
+@pytest.fixture
+async def live(tmp_path: Path) -> AsyncIterator[Live]:
+    db = tmp_path / "leitai.db"
+    await make_competition(db, contest(judges_per_panel=20))
+    store = await open_store(str(db))
+    live = await Live.load(store, "t")
+    await live.execute(CallContestant(contestant="g1c1"), ADMIN)
+    try:
+        yield live
+    finally:
+        await live.close()
+        await store.close()
+
+
+def sheet(n: int) -> SubmitScore:
+    return SubmitScore(
+        contestant="g1c1",
+        points={"content": Decimal(40 + n % 20), "delivery": Decimal(20 + n % 19)},
+        submission_id=uuid.uuid4().hex,
+    )
+
+
+def score(live: Live, judge: str, n: int) -> Any:
+    command = sheet(n)
+    key = f"score:{judge}:{command.submission_id}"
+    return live.execute(command, Actor(role="judge", id=judge), idempotency_key=key)
+
+
+async def replayed(live: Live) -> Competition:
+    state = Competition.empty(live.stream)
+    async for envelope in live.store.read(live.stream):
+        state = apply(state, envelope)
+    return state
+
+
+def views(state: Competition) -> dict[str, bytes]:
+    return {name: msgspec.json.encode(view(state)) for name, view in VIEWS.items()}
+
+
+def count_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of requests of every batch the SQLite writer commits."""
+    sizes: list[int] = []
+    commit = SqliteStore._commit_batch
+
+    def counting(self: SqliteStore, batch: list[Any]) -> Any:
+        sizes.append(len(batch))
+        return commit(self, batch)
+
+    monkeypatch.setattr(SqliteStore, "_commit_batch", counting)
+    return sizes
+
+
+async def test_concurrent_scores_share_fsyncs(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    batches = count_batches(monkeypatch)
+    before = live.state.seq
+    executed = await asyncio.gather(*(score(live, judge, n) for n in range(5) for judge in JUDGES))
+    seqs = sorted(e.envelopes[-1].seq for e in executed)
+    assert seqs == list(range(before + 1, before + 101))  # each once, none lost
+    assert not any(e.duplicate for e in executed)
+    assert sum(batches) == 100
+    assert len(batches) <= 20, batches  # one command at a time would be 100 fsyncs
+    assert live.state.seq == live._ahead.seq == before + 100
+    assert views(live.state) == views(await replayed(live))
+    assert views(live._ahead) == views(live.state)
+
+
+async def test_subscribers_see_durable_views_in_seq_order(live: Live) -> None:
+    seen: list[int] = []
+    durable: list[int] = []
+    last = live.state.seq + len(JUDGES)  # a score appends one event
+    done = asyncio.Event()
+
+    async def send(text: str) -> None:
+        seen.append(msgspec.json.decode(text)["seq"])
+        durable.append((await live.store.head(live.stream)).seq)
+        if seen[-1] == last:
+            done.set()
+
+    subscriber = Subscriber(send)
+    sending = asyncio.create_task(subscriber.run())
+    live.hub.subscribe(subscriber, "progress", live.view_message("progress"))
+    await asyncio.gather(*(score(live, judge, 1) for judge in JUDGES))
+    await asyncio.wait_for(done.wait(), 10)
+    subscriber.close()
+    await sending
+    assert seen == sorted(set(seen)) and seen[-1] == live.state.seq == last
+    assert all(shown <= head for shown, head in zip(seen, durable, strict=True))
+
+
+async def test_a_failed_append_leaves_the_state_a_replay_of_the_log(
+    live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process appends a score that this one has not seen yet: the
+    # first pipelined append conflicts, the state ahead is wrong, and the
+    # live state must be rebuilt from the log and the callers decided again.
+    other = await open_store(str(tmp_path / "leitai.db"))
+    try:
+        head = await other.head("t")
+        await other.append(
+            "t",
+            [
+                ScoreSubmitted(
+                    judge="B1",
+                    contestant="g1c1",
+                    points={"content": Decimal(50), "delivery": Decimal(30)},
+                    submission_id="from-another-process",
+                )
+            ],
+            actor=Actor(role="judge", id="B1"),
+            expected_seq=head.seq,
+        )
+    finally:
+        await other.close()
+    batches = count_batches(monkeypatch)
+    executed = await asyncio.gather(*(score(live, judge, 2) for judge in JUDGES))
+    assert len(batches) > 1  # the conflict was met, and the retry committed later
+    final = await replayed(live)
+    assert live.state.seq == live._ahead.seq == final.seq == head.seq + 1 + len(JUDGES)
+    assert live.state.head_hash == final.head_hash
+    assert views(live.state) == views(final) == views(live._ahead)
+    committed = [e async for e in live.store.read("t", head.seq + 1)]
+    ids = [e.data.submission_id for e in committed if isinstance(e.data, ScoreSubmitted)]
+    assert len(ids) == len(set(ids)) == 1 + len(JUDGES)  # every sheet exactly once
+    assert sorted(e.envelopes[-1].seq for e in executed) == [e.seq for e in committed[1:]]
