@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from events.credentials import Credentials
+from server.api import read_body
 from server.auth import bearer, require
 from server.definition import Definition, DefinitionError, load_definition_text
 from server.errors import ApiError
@@ -64,14 +65,7 @@ async def issue_setup_token(credentials: Credentials) -> str:
 async def _definition(request: Request, app: AppState) -> Definition:
     token = bearer(request.headers.get("authorization"))
     require(await app.auth.identify(token, SETUP_STREAM), "admin")
-    body = await request.body()
-    if len(body) > app.settings.max_body_bytes:
-        raise ApiError(
-            413,
-            "body_too_large",
-            f"The request body is larger than {app.settings.max_body_bytes} bytes.",
-            f"请求内容超过 {app.settings.max_body_bytes} 字节上限",
-        )
+    body = await read_body(request, app.settings.max_body_bytes)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
