@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from events.credentials import open_credentials
 from events.errors import LogError
 from events.store import open_store
-from server import logtools
+from server import logtools, receipts, replay, signing, verification
 from server.definition import DefinitionError, load_definition
 from server.errors import ApiError
 from server.settings import HELP, Settings
@@ -21,15 +21,6 @@ from server.settings import HELP, Settings
 if TYPE_CHECKING:
     from server.definition import Definition
     from server.setup import Created
-
-
-def _verify(args: argparse.Namespace) -> int:
-    verdicts = asyncio.run(logtools.verify(args.path, args.stream))
-    for verdict in verdicts:
-        print(logtools.describe(verdict))
-    if not verdicts:
-        print(f"{args.path}: no streams")
-    return 0 if all(v.ok for v in verdicts) else 1
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -100,8 +91,10 @@ async def _print_competitions(store_url: str, base: str) -> None:
 def _init(args: argparse.Namespace) -> int:
     definition = load_definition(Path(args.file))
     created = asyncio.run(_create(args.db, definition))
-    base = Settings.from_env(public_url=args.public_url).base_url()
+    settings = Settings.from_env(public_url=args.public_url)
+    base = settings.base_url()
     print(f"Created competition {created.stream!r}: {created.head_seq} events in {args.db}")
+    _print_signing_key(args.db, settings.key_file)
     print("Tokens are shown only now; keep them secret (they are stored only as hashes).")
     print(f"  admin:   {base}/admin/{created.stream}#token={created.admin_token}")
     print(f"  auditor: {base}/audit/{created.stream}#token={created.auditor_token}")
@@ -111,6 +104,17 @@ def _init(args: argparse.Namespace) -> int:
         link = f"{base}/judge/{created.stream}#token={created.judge_tokens[judge.id]}"
         print(f"  {judge.id} {judge.name} ({judge.panel}): {link}")
     return 0
+
+
+def _print_signing_key(store_url: str, key_file: str) -> None:
+    """Make the checkpoint signing key if missing, and show its public half."""
+    path = signing.key_path(store_url, key_file)
+    if path is None:
+        print("No signing key: set LEITAI_KEY_FILE for checkpoints of a PostgreSQL store.")
+        return
+    signer, made = signing.load_or_create(path)
+    print(f"Checkpoints are signed with {path} ({'new' if made else 'existing'}, keep it private);")
+    print(f"  public key: {signer.key}")
 
 
 async def _create(store_url: str, definition: Definition) -> Created:
@@ -188,14 +192,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser(
         "verify",
-        help="check a log's hash chain",
+        help="check a log's hash chain, its published results and its checkpoints",
         description="Check seq continuity and every hash of each stream in a database "
-        "(a SQLite file, or a postgresql:// URL) or an NDJSON export. Prints each stream's "
-        "head seq and hash; exits 1 naming the first bad seq if a chain is broken.",
+        "(a SQLite file, or a postgresql:// URL) or an NDJSON export, recompute every revealed "
+        "result and published award list from the log before it, and with --public-key check "
+        "the signed checkpoints against the log. Prints each stream's head seq and hash; exits "
+        "1 naming the first bad seq, each differing result and each unmet checkpoint.",
     )
     verify.add_argument("path", help="database file, store URL or NDJSON export")
     verify.add_argument("--stream", help="verify only this competition's stream")
-    verify.set_defaults(run=_verify)
+    verification.add_options(verify)
+    replay.add_parser(commands)
+    receipts.add_parser(commands)
 
     export = commands.add_parser(
         "export",

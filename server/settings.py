@@ -14,6 +14,8 @@ HELP = {
     "max_body_bytes": "largest request body accepted",
     "heartbeat_seconds": "interval of WebSocket heartbeats; a page is stale after 3 missed",
     "token_cache_seconds": "how long a checked token is trusted before it is looked up again",
+    "key_file": "the Ed25519 key checkpoints are signed with (made if missing); default "
+    "<database>.key beside a SQLite store; a PostgreSQL store signs only if this is set",
 }
 
 
@@ -29,6 +31,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     heartbeat_seconds: float = 5.0
     token_cache_seconds: float = 2.0
+    key_file: str = ""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -8,7 +8,7 @@ tree size from 1 to 300 stays cheap; it shares no code with ``events.merkle``.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 
 from events.merkle import MerkleTree, consistent, leaf_hash, root_from_inclusion_proof
 
@@ -16,7 +16,7 @@ SIZES = 300
 EVENT_HASHES = [hashlib.sha256(f"event {i}".encode()).digest() for i in range(SIZES)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def mth(lo: int, hi: int) -> bytes:
     """MTH(D[lo:hi])."""
     if hi - lo == 1:

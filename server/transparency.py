@@ -1,0 +1,104 @@
+"""The transparency log as served: Merkle trees, signed checkpoints, proofs.
+
+One ``Transparency`` per server process. It keeps each stream's tree in
+memory, caught up from the store on demand (so it holds whatever this or any
+other process committed), signs a checkpoint after every reveal and awards
+publication this process commits, and keeps the notes in the checkpoint store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from events.catalog import AwardsPublished, ResultRevealed
+from events.checkpoint import Checkpoint, parse_body
+from events.checkpoint_store import CheckpointStore, open_checkpoints
+from events.envelope import Envelope
+from events.merkle import MerkleTree
+from events.store import Store
+from server.signing import Signer, key_path, load_or_create
+
+log = logging.getLogger("leitai.transparency")
+SIGNED_AFTER = (ResultRevealed, AwardsPublished)
+"""A checkpoint is signed after each event of these types."""
+
+
+class SizeError(ValueError):
+    """A tree size or leaf the log does not (yet) hold."""
+
+
+@dataclass
+class _Tree:
+    tree: MerkleTree
+    lock: asyncio.Lock
+
+
+class Transparency:
+    """Trees, the signer and the stored checkpoints of one store."""
+
+    def __init__(self, store: Store, checkpoints: CheckpointStore, signer: Signer) -> None:
+        self.store = store
+        self.checkpoints = checkpoints
+        self.signer = signer
+        self._trees: dict[str, _Tree] = {}
+
+    @classmethod
+    async def open(cls, store: Store, store_url: str, key_file: str = "") -> Transparency | None:
+        """Load the server's key (made on first start) and open the checkpoints;
+        None, with a warning, for a PostgreSQL store without a key file."""
+        path = key_path(store_url, key_file)
+        if path is None:
+            log.warning("no key_file (LEITAI_KEY_FILE) is set: no checkpoints will be signed")
+            return None
+        signer, made = load_or_create(path)
+        if made:
+            log.warning("created the signing key %s (public key %s)", path, signer.key)
+        return cls(store, await open_checkpoints(store_url), signer)
+
+    async def close(self) -> None:
+        await self.checkpoints.close()
+
+    async def tree(self, stream: str, size: int) -> MerkleTree:
+        """``stream``'s tree holding at least ``size`` leaves; raises ``SizeError``
+        if the log is shorter."""
+        entry = self._trees.get(stream)
+        if entry is None:
+            entry = self._trees[stream] = _Tree(MerkleTree(), asyncio.Lock())
+        if entry.tree.size < size:
+            async with entry.lock:
+                tree = entry.tree
+                if tree.size < size:
+                    async for record in self.store.read_records(stream, tree.size + 1):
+                        tree.append(bytes.fromhex(record.hash))
+        if entry.tree.size < size:
+            raise SizeError(f"the log of {stream!r} holds {entry.tree.size} events, not {size}")
+        return entry.tree
+
+    async def sign(self, stream: str, size: int) -> str:
+        """Sign and keep the checkpoint of ``stream`` at ``size`` events."""
+        tree = await self.tree(stream, size)
+        note = self.signer.sign(Checkpoint(stream, size, tree.root(size)))
+        await self.checkpoints.add(stream, size, note)
+        return note
+
+    async def committed(self, stream: str, envelopes: Sequence[Envelope]) -> None:
+        """Called after a command's events are applied: sign after a published result.
+
+        The events are durable already, so a failure here is logged, never raised.
+        """
+        if not any(isinstance(e.data, SIGNED_AFTER) for e in envelopes):
+            return
+        try:
+            await self.sign(stream, envelopes[-1].seq)
+        except Exception:
+            log.exception("%s: could not sign the checkpoint at seq %d", stream, envelopes[-1].seq)
+
+    async def latest(self, stream: str) -> tuple[str, Checkpoint] | None:
+        """The latest stored note and what it states."""
+        note = await self.checkpoints.latest(stream)
+        if note is None:
+            return None
+        return note, parse_body(note.partition("\n\n")[0] + "\n")
