@@ -21,6 +21,9 @@ BENCHMARKS = {
     "append": "bench.append",
     "verify": "bench.verify",
     "submit": "bench.submit",
+    "latency": "bench.latency",
+    "fanout": "bench.fanout",
+    "replay": "bench.replay",
 }
 
 

@@ -33,10 +33,10 @@ class Tokens:
     judges: dict[str, str]
 
 
-def contest(judges: int, contestants: int) -> dict[str, Any]:
+def contest(judges: int, contestants: int, stream: str = STREAM) -> dict[str, Any]:
     """One group scored by one panel of ``judges``, each from another organisation."""
     return {
-        "id": STREAM,
+        "id": stream,
         "title": {"zh-CN": "基准赛", "en": "Benchmark contest"},
         "groups": [{"id": "g", "name": {"zh-CN": "组", "en": "Group"}}],
         "rounds": [{"id": "r1", "name": {"zh-CN": "初赛", "en": "Heats"}}],
@@ -70,14 +70,14 @@ def contest(judges: int, contestants: int) -> dict[str, Any]:
     }
 
 
-async def competition(db: Path, *, judges: int, contestants: int) -> Tokens:
+async def competition(db: Path, *, judges: int, contestants: int, stream: str = STREAM) -> Tokens:
     """A new competition in the SQLite file ``db``, and its tokens."""
     from events.credentials import open_credentials
     from events.store import open_store
     from server.definition import definition_from_data
     from server.setup import create_competition
 
-    definition = definition_from_data(contest(judges, contestants), name="benchmark")
+    definition = definition_from_data(contest(judges, contestants, stream), name="benchmark")
     store = await open_store(str(db))
     credentials = await open_credentials(str(db))
     try:

@@ -1,0 +1,130 @@
+"""``python -m bench latency``: from a judge's POST to a screen socket showing it.
+
+``leitai serve`` over a competition of 200 judges with c1 on stage; 1,000
+WebSocket clients watch the progress view (two processes); 200 judges (two
+other processes, one kept-alive connection each) each POST one sheet a
+second, spread evenly over the second. For every score and every socket, the
+latency is the time from sending the POST to that socket's first progress
+view at the score's seq or later (a view carries the whole state, so a later
+one shows it too). Times come from one clock (``time.monotonic``) shared by
+the processes. No ceiling: the targets are absolute, p50 ≤ 10 ms, p99 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.clients import Exchange, Watchers, http_load, in_processes, request
+from bench.harness import Options, Report, Target, median
+from bench.servers import STREAM, competition, leitai, score_body
+from bench.submit import PATH, _open_scoring, percentile
+
+JUDGES = 200
+CLIENT_PROCESSES = 2
+SUBSCRIBE = '{"type":"subscribe","view":"progress","since":0}'
+
+
+def _one_run(
+    port: int, tokens: list[str], seconds: int, watchers: Watchers, run: int
+) -> dict[str, float]:
+    watchers.arm()
+    start = time.monotonic() + 1.5  # after the judges' processes have started
+    connections, schedules = [], []
+    for j, token in enumerate(tokens):
+        connections.append(
+            [
+                request(port, PATH, score_body("c1", n, f"latency{run}-{j:03d}"), token)
+                for n in range(seconds)
+            ]
+        )
+        schedules.append([start + n + j / len(tokens) for n in range(seconds)])
+    share = len(tokens) // CLIENT_PROCESSES
+    results: list[list[Exchange]] = in_processes(
+        http_load,
+        [
+            (
+                port,
+                connections[i * share : (i + 1) * share],
+                schedules[i * share : (i + 1) * share],
+                start,
+            )
+            for i in range(CLIENT_PROCESSES)
+        ],
+    )
+    exchanges = sorted((e for r in results for e in r if e.status == 200), key=lambda e: e.seq)
+    time.sleep(0.5)  # the last views on their way
+    seqs = [e.seq for e in exchanges]
+    latencies: list[float] = []
+    missing = 0
+    for arrived_seqs, arrived_times in watchers.arrivals():
+        for seq, sent in zip(seqs, (e.sent for e in exchanges), strict=True):
+            at = bisect.bisect_left(arrived_seqs, seq)
+            if at == len(arrived_seqs):
+                missing += 1
+            else:
+                latencies.append((arrived_times[at] - sent) * 1000)
+    posts = [(e.answered - e.sent) * 1000 for e in exchanges]
+    return {
+        "scores": len(exchanges),
+        "deliveries": len(latencies),
+        "missing": missing,
+        "p50": statistics.median(latencies),
+        "p99": percentile(latencies, 0.99),
+        "max": max(latencies),
+        "post_p50": statistics.median(posts),
+        "post_p99": percentile(posts, 0.99),
+    }
+
+
+def run(options: Options) -> Report:
+    seconds = 3 if options.quick else 10
+    sockets = 1_000
+    rounds = 1 if options.quick else 3
+    runs: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="leitai-bench-latency-") as tmp:
+        root = Path(tmp)
+        db = root / "leitai.db"
+        tokens = asyncio.run(competition(db, judges=JUDGES, contestants=20))
+        with leitai(db, root / "leitai.out") as server:
+            _open_scoring(server.url, tokens.admin)
+            with Watchers(
+                server.port, f"/ws/competitions/{STREAM}", sockets, CLIENT_PROCESSES, SUBSCRIBE
+            ) as watchers:
+                for n in range(rounds):
+                    runs.append(
+                        _one_run(server.port, list(tokens.judges.values()), seconds, watchers, n)
+                    )
+                    print(
+                        f"  round {n + 1}/{rounds}: p50 {runs[-1]['p50']:.1f} ms, "
+                        f"p99 {runs[-1]['p99']:.1f} ms",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    figure = {key: median([r[key] for r in runs]) for key in runs[0]}
+    report = Report("latency", ("figure", "median of runs", "target"))
+    report.rows += [
+        ("judge POST → screen socket, p50 ms", figure["p50"], "≤ 10"),
+        ("judge POST → screen socket, p99 ms", figure["p99"], "≤ 50"),
+        ("judge POST → screen socket, max ms", figure["max"], ""),
+        ("POST answered (durable), p50 ms", figure["post_p50"], ""),
+        ("POST answered (durable), p99 ms", figure["post_p99"], ""),
+        ("scores per run", int(figure["scores"]), f"{JUDGES} judges × {seconds} s"),
+        ("deliveries measured per run", int(figure["deliveries"]), f"scores × {sockets:,} sockets"),
+        ("deliveries missing", int(figure["missing"]), "0"),
+    ]
+    report.results = {
+        "judges": JUDGES,
+        "sockets": sockets,
+        "seconds": seconds,
+        "rounds": rounds,
+        **{key: round(value, 2) for key, value in figure.items()},
+    }
+    report.targets["p50"] = Target(10 / figure["p50"], 1.0, f"10 ms ÷ p50 ({figure['p50']:.1f} ms)")
+    report.targets["p99"] = Target(50 / figure["p99"], 1.0, f"50 ms ÷ p99 ({figure['p99']:.1f} ms)")
+    return report
