@@ -15,6 +15,7 @@ from events.chain import Record
 from events.ndjson import export_lines
 from projections import commands as cmd
 from projections.setup import JudgeView, SetupView, judge_view
+from server import audit_api
 from server.auth import bearer, require
 from server.errors import ApiError
 from server.exports import FORMATS
@@ -165,6 +166,8 @@ async def list_competitions(request: Request, app: AppState) -> Response:
 
 
 async def get_board(request: Request, app: AppState) -> Response:
+    if "at" in request.query_params:
+        return await audit_api.board_at(request, app)
     live = await competition(request, app)
     credential = await caller(request, app, live)
     full = credential is not None and credential.role in ("admin", "auditor")
@@ -274,7 +277,8 @@ ENDPOINTS: list[Endpoint] = [
         "GET",
         f"{C}/board",
         get_board,
-        "The board: public form without a token, full form for admin and auditor",
+        "The board: public form without a token, full form for admin and auditor; "
+        "?at=SEQ (admin, auditor): the full board as it stood at that seq",
     ),
     Endpoint("GET", f"{C}/progress", get_progress, "Who is on stage and which judges have scored"),
     Endpoint(
@@ -379,4 +383,36 @@ ENDPOINTS += [
         media_type=FORMATS[name].media_type.split(";")[0],
     )
     for name in FORMATS
+]
+ENDPOINTS += [
+    Endpoint(
+        "GET",
+        "/api/public-key",
+        audit_api.public_key,
+        "The Ed25519 key checkpoints are signed with (for leitai verify --public-key)",
+        answer=audit_api.PublicKey,
+    ),
+    Endpoint(
+        "GET",
+        f"{C}/checkpoint",
+        audit_api.get_checkpoint,
+        "The latest signed checkpoint (tree size and Merkle root), as a signed note",
+        media_type="text/plain",
+    ),
+    Endpoint(
+        "GET",
+        f"{C}/proof/inclusion",
+        audit_api.inclusion_proof,
+        "Proof that event ?seq= is in the tree of ?size= events (default: the latest checkpoint)",
+        roles=("judge", "admin", "auditor"),
+        answer=audit_api.InclusionProof,
+    ),
+    Endpoint(
+        "GET",
+        f"{C}/proof/consistency",
+        audit_api.consistency_proof,
+        "Proof that the tree of ?from= events is a prefix of the tree of ?to= events",
+        roles=("judge", "admin", "auditor"),
+        answer=audit_api.ConsistencyProof,
+    ),
 ]

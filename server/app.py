@@ -27,6 +27,7 @@ from server.qr import qr_endpoint
 from server.registry import Registry
 from server.settings import Settings
 from server.state import AppState
+from server.transparency import Transparency
 
 log = logging.getLogger("leitai.server")
 PAGES = ("screen", "judge", "admin", "live", "audit")
@@ -94,11 +95,13 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = await open_store(settings.store)
         credentials = await open_credentials(settings.store)
+        transparency = await Transparency.open(store, settings.store, settings.key_file)
         state = AppState(
             settings=settings,
-            registry=Registry(store),
+            registry=Registry(store, transparency.committed if transparency else None),
             credentials=credentials,
             auth=Authenticator(credentials, settings.token_cache_seconds),
+            transparency=transparency,
         )
         app.state.leitai = state
         beat = asyncio.create_task(_heartbeats(state))
@@ -109,6 +112,8 @@ def create_app(settings: Settings) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
             await state.registry.close()
+            if transparency is not None:
+                await transparency.close()
             await credentials.close()
             await store.close()
 

@@ -87,6 +87,9 @@ class _Flight:
 class Live:
     """The live state of one competition in this process."""
 
+    after_commit: AfterCommit | None = None
+    """Awaited with a command's envelopes once durable and applied (signs checkpoints)."""
+
     def __init__(self, store: Store, stream: str, state: Competition) -> None:
         self.store = store
         self.stream = stream
@@ -149,6 +152,8 @@ class Live:
                 # Shielded: a caller that goes away does not cancel the outcome.
                 executed = await asyncio.shield(flight.answer)
                 if executed is not None:
+                    if self.after_commit is not None:
+                        await self.after_commit(self.stream, executed.envelopes)
                     return executed
         raise ApiError(
             409,

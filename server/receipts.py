@@ -56,7 +56,8 @@ def check_receipt(
 ) -> tuple[bool, str]:
     """Whether the receipt's event is in the checkpointed log, and why (not)."""
     try:
-        checkpoint = open_note(note, read_public_key(key_text))
+        key = read_public_key(key_text)
+        checkpoint = open_note(note, key)
     except CheckpointError as exc:
         return False, f"checkpoint refused: {exc}"
     hashes = proof_data.get("proof")
@@ -95,13 +96,8 @@ def check_receipt(
         )
     return True, (
         f"verified: event seq {receipt.seq} with hash {receipt.hash[:16]}… is in {where}, "
-        f"signed by {checkpoint_signer(note)}"
+        f"signed by key {key.name}+{key.id.hex()}"
     )
-
-
-def checkpoint_signer(note: str) -> str:
-    line = note.partition("\n\n")[2].split("\n", 1)[0]
-    return line.removeprefix("\u2014 ").split(" ", 1)[0]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,14 +6,15 @@ import asyncio
 
 from events.store import Store
 from server.errors import ApiError
-from server.live import Live
+from server.live import AfterCommit, Live
 
 
 class Registry:
     """Every competition (stream) of the store, as ``Live`` objects."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, after_commit: AfterCommit | None = None) -> None:
         self.store = store
+        self.after_commit = after_commit
         self._live: dict[str, Live] = {}
         self._loading: dict[str, asyncio.Task[Live]] = {}
 
@@ -37,6 +38,7 @@ class Registry:
                     f"此处没有赛事 {stream!r}",
                 )
             live = self._live[stream] = await Live.load(self.store, stream)
+            live.after_commit = self.after_commit
             return live
         finally:
             del self._loading[stream]

@@ -8,6 +8,7 @@ from events.credentials import Credentials
 from server.auth import Authenticator
 from server.registry import Registry
 from server.settings import Settings
+from server.transparency import Transparency
 
 
 @dataclass
@@ -16,6 +17,7 @@ class AppState:
     registry: Registry
     credentials: Credentials
     auth: Authenticator
+    transparency: Transparency | None = None
 
     def base_url(self) -> str:
         return self.settings.base_url()

@@ -29,9 +29,10 @@ from server.setup import SETUP_ACTOR
 from server.signing import Signer, load_or_create
 from server.transparency import Transparency
 from tests.projections.log import ADMIN, Log, judge
-from tests.server.conftest import ROOT, contest
+from tests.server.conftest import ROOT, client, contest, server
 
 STREAM = "t"
+__all__ = ["client", "server"]  # the real server's fixtures, for test_server.py
 
 
 def contest_with_awards() -> dict[str, Any]:
