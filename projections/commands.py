@@ -17,7 +17,9 @@ from msgspec import Meta
 
 from events.catalog import CriterionKey, Id, Label, Reason, SubmissionId
 
-Points = Annotated[dict[CriterionKey, Decimal], Meta(min_length=1, max_length=32)]
+MAX_CRITERIA = 32
+"""Criteria of one scoresheet: a judge's sheet carries at most this many points."""
+Points = Annotated[dict[CriterionKey, Decimal], Meta(min_length=1, max_length=MAX_CRITERIA)]
 Seed = Annotated[str, Meta(min_length=1, max_length=128)]
 
 

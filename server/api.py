@@ -16,7 +16,7 @@ from events.ndjson import export_lines
 from projections import commands as cmd
 from projections.setup import JudgeView, SetupView, judge_view
 from server import audit_api
-from server.auth import bearer, require
+from server.auth import bearer, client_address, require
 from server.errors import ApiError
 from server.exports import FORMATS
 from server.exports.endpoints import results_export
@@ -115,7 +115,7 @@ async def competition(request: Request, app: AppState) -> Live:
 
 async def caller(request: Request, app: AppState, live: Live) -> Any:
     token = bearer(request.headers.get("authorization"))
-    return await app.auth.identify(token, live.stream)
+    return await app.auth.identify(token, live.stream, client_address(request))
 
 
 def receipt(executed: Executed) -> Receipt:
@@ -194,7 +194,7 @@ async def get_me_anywhere(request: Request, app: AppState) -> Response:
     """The judge's view in whichever competition the token belongs to, so a bare
     ``/judge#token=…`` link finds its competition."""
     token = bearer(request.headers.get("authorization"))
-    credential = await app.auth.identify_anywhere(token)
+    credential = await app.auth.identify_anywhere(token, client_address(request))
     actor = require(credential, "judge")
     assert credential is not None
     return json_response(_judge_view(await app.registry.get(credential.stream), actor.id))

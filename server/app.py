@@ -24,6 +24,7 @@ from server.auth import Authenticator
 from server.errors import ApiError, error_response
 from server.openapi import openapi_document
 from server.qr import qr_endpoint
+from server.ratelimit import BadTokens
 from server.registry import Registry
 from server.settings import Settings
 from server.state import AppState
@@ -100,7 +101,15 @@ def create_app(settings: Settings) -> Starlette:
             settings=settings,
             registry=Registry(store, transparency.committed if transparency else None),
             credentials=credentials,
-            auth=Authenticator(credentials, settings.token_cache_seconds),
+            auth=Authenticator(
+                credentials,
+                settings.token_cache_seconds,
+                BadTokens(
+                    settings.bad_tokens_before_delay,
+                    settings.bad_tokens_before_block,
+                    settings.bad_token_block_seconds,
+                ),
+            ),
             transparency=transparency,
         )
         app.state.leitai = state

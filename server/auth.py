@@ -1,12 +1,32 @@
-"""Who is asking: bearer tokens checked against their stored digests."""
+"""Who is asking: bearer tokens checked against their stored digests.
+
+Comparison in constant time: a token is never compared with a stored secret.
+It is hashed (SHA-256) and the digest is looked up (in the cache here, then in
+the credentials table's index). How long a lookup takes depends only on the
+digest of what the client sent, and the client cannot choose digest bytes
+without breaking SHA-256's preimage resistance, so timing tells it nothing
+about any stored token: it cannot learn a valid token's prefix one byte at a
+time, as it could against ``==`` on the tokens themselves.
+
+Guessing is slowed down and then refused per client address
+(``server.ratelimit.BadTokens``); the address is the peer's, or behind a
+proxy the one uvicorn takes from ``X-Forwarded-For`` (trusted from
+127.0.0.1 only). A token already known good (in the cache) is not refused
+when its address is blocked: judges behind one venue NAT keep working while
+one stale link is refused.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import time
+
+from starlette.requests import HTTPConnection
 
 from events.credentials import Credential, Credentials, token_hash
 from events.envelope import Actor
 from server.errors import ApiError
+from server.ratelimit import BadTokens
 
 Role = str  # "admin", "judge", "auditor", or "public" without a token
 
@@ -15,16 +35,33 @@ class Authenticator:
     """Looks tokens up, trusting an answer for ``cache_seconds`` (revocation by
     another process is seen within that time; by this one, at once)."""
 
-    def __init__(self, credentials: Credentials, cache_seconds: float) -> None:
+    def __init__(
+        self, credentials: Credentials, cache_seconds: float, bad_tokens: BadTokens
+    ) -> None:
         self.credentials = credentials
+        self.bad_tokens = bad_tokens
         self._cache_seconds = cache_seconds
         self._cache: dict[str, tuple[float, Credential | None]] = {}
 
-    async def identify(self, token: str | None, stream: str) -> Credential | None:
+    async def identify(
+        self, token: str | None, stream: str, address: str = ""
+    ) -> Credential | None:
         """The credential of ``token`` for ``stream``; None for no token.
 
-        A token that is unknown, revoked or for another competition is refused.
+        A token that is unknown, revoked or for another competition is refused
+        (and counted against the client ``address``; callers that cannot tell
+        it share the count of ``""``).
         """
+        credential = await self._lookup(token, address)
+        if credential is not None and credential.stream != stream:
+            await self._refuse(address)
+        return credential
+
+    async def identify_anywhere(self, token: str | None, address: str = "") -> Credential | None:
+        """The credential of ``token`` in whichever competition it belongs to."""
+        return await self._lookup(token, address)
+
+    async def _lookup(self, token: str | None, address: str) -> Credential | None:
         if not token:
             return None
         digest = token_hash(token)
@@ -33,36 +70,34 @@ class Authenticator:
         if cached is not None and now - cached[0] < self._cache_seconds:
             credential = cached[1]
         else:
+            self.bad_tokens.check(address)
             credential = await self.credentials.lookup(token)
             if len(self._cache) > 10_000:
                 self._cache.clear()
             self._cache[digest] = (now, credential)
-        if credential is None or credential.stream != stream:
-            raise ApiError(
-                401,
-                "invalid_token",
-                "This link or token is not valid (revoked or mistyped).",
-                "该链接或令牌无效（已作废或有误）",
-            )
+        if credential is None:
+            await self._refuse(address)
         return credential
 
-    async def identify_anywhere(self, token: str | None) -> Credential | None:
-        """The credential of ``token`` in whichever competition it belongs to."""
-        if not token:
-            return None
-        credential = await self.credentials.lookup(token)
-        if credential is None:
-            raise ApiError(
-                401,
-                "invalid_token",
-                "This link or token is not valid (revoked or mistyped).",
-                "该链接或令牌无效（已作废或有误）",
-            )
-        return credential
+    async def _refuse(self, address: str) -> None:
+        delay = self.bad_tokens.failed(address)
+        if delay:
+            await asyncio.sleep(delay)  # answer late: guessing gets slow
+        raise ApiError(
+            401,
+            "invalid_token",
+            "This link or token is not valid (revoked or mistyped).",
+            "该链接或令牌无效（已作废或有误）",
+        )
 
     def forget(self) -> None:
         """Drop cached answers (after this process revoked a token)."""
         self._cache.clear()
+
+
+def client_address(conn: HTTPConnection) -> str:
+    """The client's address, the key of its bad-token count."""
+    return conn.client.host if conn.client is not None else ""
 
 
 def bearer(header: str | None) -> str | None:

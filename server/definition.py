@@ -39,6 +39,7 @@ from events.catalog import (
     RulesSet,
     ScoresheetDefined,
 )
+from server import limits
 from server.explain import Segment, dotted, explain
 from server.roster import Place, RosterError, SheetRef, read_roster
 
@@ -196,6 +197,7 @@ class _Checker:
             raise self.fail(path, problem) from None
         contestants = self.roster("contestants", doc.contestants, ContestantIn, doc)
         judges = self.roster("judges", doc.judges, JudgeIn, doc)
+        self.check_sizes(doc, contestants, judges)
         self.check_settings(doc)
         self.check_scoresheet(doc.scoresheet)
         self.check_rules(doc)
@@ -232,6 +234,15 @@ class _Checker:
             )
         except RosterError as exc:
             raise DefinitionError(str(exc)) from None
+
+    def check_sizes(self, doc: CompetitionFile, contestants: Contestants, judges: Judges) -> None:
+        for key, count, most in (
+            ("scoresheet.criteria", len(doc.scoresheet.criteria), limits.MAX_CRITERIA),
+            ("contestants", len(contestants), limits.MAX_CONTESTANTS),
+            ("judges", len(judges), limits.MAX_JUDGES),
+        ):
+            if count > most:
+                raise self.fail(key, f"{count} entries; at most {most} are allowed")
 
     # --- the settings -------------------------------------------------
 
@@ -459,6 +470,11 @@ class _Checker:
     def label(self, path: list[Segment], label: Label) -> None:
         if not (label.zh_cn.strip() or label.en.strip()):
             raise self.fail(path, 'empty; expected { zh-CN = "…", en = "…" } with at least one')
+        longest = max(len(label.zh_cn), len(label.en))
+        if longest > limits.MAX_LABEL_CHARS:
+            raise self.fail(
+                path, f"{longest} characters long; at most {limits.MAX_LABEL_CHARS} are allowed"
+            )
 
     def positive(self, path: list[Segment], value: Decimal) -> None:
         self.number(path, value, above=Decimal(0))

@@ -14,12 +14,22 @@ from starlette.responses import Response
 class ApiError(Exception):
     """A handled failure of a request: becomes a 4xx (or 503) with the error shape."""
 
-    def __init__(self, status: int, code: str, message: str, message_zh: str = "") -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        message_zh: str = "",
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.message_zh = message_zh or message
+        self.headers = headers or {}
+        """Extra response headers (``Retry-After`` of a 429)."""
 
 
 def prefers_chinese(conn: HTTPConnection) -> bool:
@@ -36,5 +46,6 @@ def error_response(conn: HTTPConnection, error: ApiError) -> Response:
     return Response(
         msgspec.json.encode(error_body(error, prefers_chinese(conn))),
         status_code=error.status,
+        headers=error.headers,
         media_type="application/json",
     )

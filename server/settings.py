@@ -14,6 +14,16 @@ HELP = {
     "max_body_bytes": "largest request body accepted",
     "heartbeat_seconds": "interval of WebSocket heartbeats; a page is stale after 3 missed",
     "token_cache_seconds": "how long a checked token is trusted before it is looked up again",
+    "bad_tokens_before_delay": "invalid tokens from one client address (within a minute) "
+    "before each further refusal is answered late (0.05 s, doubling up to 2 s)",
+    "bad_tokens_before_block": "invalid tokens from one client address (within a minute) "
+    "before it is refused outright (429 too_many_attempts, with Retry-After)",
+    "bad_token_block_seconds": "how long a client address stays refused after too many "
+    "invalid tokens",
+    "ws_max_message_bytes": "largest message a WebSocket client may send; a larger one closes "
+    "the socket (code 1009)",
+    "ws_messages_per_second": "messages per second a WebSocket client may send (after a burst "
+    "of 20); a flood closes the socket (code 1008)",
     "key_file": "the Ed25519 key checkpoints are signed with (made if missing); default "
     "<database>.key beside a SQLite store; a PostgreSQL store signs only if this is set",
 }
@@ -31,6 +41,11 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     heartbeat_seconds: float = 5.0
     token_cache_seconds: float = 2.0
+    bad_tokens_before_delay: int = 10
+    bad_tokens_before_block: int = 30
+    bad_token_block_seconds: float = 60.0
+    ws_max_message_bytes: int = 4096
+    ws_messages_per_second: float = 5.0
     key_file: str = ""
 
     @classmethod

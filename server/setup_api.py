@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from events.credentials import Credentials
 from server.api import read_body
-from server.auth import bearer, require
+from server.auth import bearer, client_address, require
 from server.definition import Definition, DefinitionError, load_definition_text
 from server.errors import ApiError
 from server.setup import create_competition
@@ -64,7 +64,7 @@ async def issue_setup_token(credentials: Credentials) -> str:
 
 async def _definition(request: Request, app: AppState) -> Definition:
     token = bearer(request.headers.get("authorization"))
-    require(await app.auth.identify(token, SETUP_STREAM), "admin")
+    require(await app.auth.identify(token, SETUP_STREAM, client_address(request)), "admin")
     body = await read_body(request, app.settings.max_body_bytes)
     try:
         text = body.decode("utf-8")

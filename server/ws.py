@@ -6,6 +6,10 @@ Client → server: ``{"type": "subscribe", "view": "board", "since": 12, "token"
 snapshot), then at every change; ``{"type": "heartbeat", "seq"}`` every few
 seconds; ``{"type": "error", "error": {"code", "message"}}``. A client that
 reconnects subscribes again with its last seq and gets the current view.
+
+A client that sends a binary message (close code 1003), a message over
+``ws_max_message_bytes`` (1009) or more than ``ws_messages_per_second`` after a
+burst of 20 (1008) is disconnected, with the reason in the close frame.
 """
 
 from __future__ import annotations
@@ -14,15 +18,17 @@ import asyncio
 import contextlib
 
 import msgspec
+from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from server.auth import require
+from server.auth import client_address, require
 from server.errors import ApiError, error_body
 from server.hub import Subscriber
 from server.live import Live
+from server.ratelimit import MessageRate
 from server.state import AppState
 
-MAX_MESSAGE_BYTES = 4096
+BURST = 20.0  # messages a client may send at once before the rate applies
 VIEW_ROLES = {
     "board": (),
     "progress": (),
@@ -50,21 +56,29 @@ async def endpoint(websocket: WebSocket) -> None:
         await _send_error(websocket, error)
         await websocket.close(code=4404)
         return
+    settings = app.settings
+    rate = MessageRate(settings.ws_messages_per_second, BURST)
     subscriber = Subscriber(websocket.send_text)
     sender = asyncio.create_task(subscriber.run())
     try:
         while True:
-            receiving = asyncio.create_task(websocket.receive_text())
+            receiving = asyncio.create_task(websocket.receive())
             done, _ = await asyncio.wait({receiving, sender}, return_when=asyncio.FIRST_COMPLETED)
             if sender in done:
                 receiving.cancel()
                 break
-            text = receiving.result()
+            message = receiving.result()
+            if message["type"] == "websocket.disconnect":
+                break
+            refusal = _refusal(message, rate, settings.ws_max_message_bytes)
+            if refusal is not None:
+                await _close(websocket, *refusal)
+                break
             try:
-                await _subscribe(app, live, subscriber, text)
+                await _subscribe(app, live, subscriber, message["text"], client_address(websocket))
             except ApiError as error:
                 await _send_error(websocket, error)
-    except (WebSocketDisconnect, RuntimeError, KeyError):
+    except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         live.hub.unsubscribe(subscriber)
@@ -73,9 +87,35 @@ async def endpoint(websocket: WebSocket) -> None:
             await sender
 
 
-async def _subscribe(app: AppState, live: Live, subscriber: Subscriber, text: str) -> None:
-    if len(text) > MAX_MESSAGE_BYTES:
-        raise ApiError(400, "message_too_large", "The message is too large.", "消息过大")
+def _refusal(message: Message, rate: MessageRate, limit: int) -> tuple[int, str] | None:
+    """The close code and reason for a message the socket must not send, if it is one."""
+    text = message.get("text")
+    if text is None:
+        return 1003, "binary messages are not accepted: send JSON text"
+    if len(text) > limit or len(text.encode()) > limit:
+        return 1009, f"message too large: at most {limit} bytes"
+    if not rate.allow():
+        return 1008, f"too many messages: at most {rate.per_second:g} per second"
+    return None
+
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    """Close with ``code`` and ``reason``, reading what the client had already
+    sent meanwhile: a flood fills the socket's incoming queue, and the client's
+    answer to the close frame waits behind it."""
+    closing = asyncio.create_task(websocket.close(code, reason))
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(5):
+            while not closing.done():
+                if (await websocket.receive())["type"] == "websocket.disconnect":
+                    break
+    with contextlib.suppress(Exception):
+        await closing
+
+
+async def _subscribe(
+    app: AppState, live: Live, subscriber: Subscriber, text: str, address: str
+) -> None:
     try:
         request = _decoder.decode(text)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
@@ -91,7 +131,7 @@ async def _subscribe(app: AppState, live: Live, subscriber: Subscriber, text: st
             f"没有视图 {request.view!r}",
         )
     if roles:
-        require(await app.auth.identify(request.token, live.stream), *roles)
+        require(await app.auth.identify(request.token, live.stream, address), *roles)
     live.hub.subscribe(subscriber, request.view, live.view_message(request.view))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.auth import bearer, require
+from server.auth import bearer, client_address, require
 from server.exports import FORMATS
 from server.exports.table import parse_language, results_tables
 from server.state import AppState
@@ -28,7 +28,11 @@ def results_export(name: str) -> Callable[[Request, AppState], Awaitable[Respons
     async def handle(request: Request, app: AppState) -> Response:
         live = await app.registry.get(request.path_params["cid"])
         token = bearer(request.headers.get("authorization"))
-        require(await app.auth.identify(token, live.stream), "admin", "auditor")
+        require(
+            await app.auth.identify(token, live.stream, client_address(request)),
+            "admin",
+            "auditor",
+        )
         query = request.query_params
         language = parse_language(query.get("lang"), live.state)
         tables = results_tables(live.state, query.get("round"), language)
