@@ -16,7 +16,7 @@ from starlette.responses import Response
 from events.checkpoint import Checkpoint
 from events.merkle import MerkleTree
 from projections.board import board
-from server.auth import bearer, require
+from server.auth import bearer, client_address, require
 from server.errors import ApiError
 from server.live import Live
 from server.replay import replay_store
@@ -70,7 +70,7 @@ def _transparency(app: AppState) -> Transparency:
 async def _live(request: Request, app: AppState, *roles: str) -> Live:
     live = await app.registry.get(request.path_params["cid"])
     token = bearer(request.headers.get("authorization"))
-    require(await app.auth.identify(token, live.stream), *roles)
+    require(await app.auth.identify(token, live.stream, client_address(request)), *roles)
     return live
 
 
