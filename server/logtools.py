@@ -1,14 +1,14 @@
-"""``leitai verify`` and ``leitai export``: the log, checked and written out."""
+"""``leitai export`` and what verify and replay share: a log's kind and a verdict's line."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import BinaryIO
 
-from events.chain import ChainVerifier, Record, Verdict, averify_records
+from events.chain import Record, Verdict
 from events.credentials import open_credentials
 from events.errors import LogFormatError
-from events.ndjson import export_lines, read_export
+from events.ndjson import export_lines
 from events.store import Head, Store, open_store
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -27,7 +27,9 @@ def describe(verdict: Verdict) -> str:
     )
 
 
-def _kind(target: str) -> str:
+def target_kind(target: str) -> str:
+    """``store`` (a database or URL) or ``export`` (an NDJSON file); raises
+    ``LogFormatError`` for anything else."""
     if "://" in target and not target.startswith("sqlite://"):
         return "store"
     path = Path(target.removeprefix("sqlite://"))
@@ -42,35 +44,6 @@ def _kind(target: str) -> str:
     if start.lstrip()[:1] == b"{":
         return "export"
     raise LogFormatError(f"{path}: neither a Leitai database nor an NDJSON export")
-
-
-async def verify(target: str, stream: str | None = None) -> list[Verdict]:
-    """Verify every stream (or one) of a database or an NDJSON export."""
-    if _kind(target) == "export":
-        return _verify_export(Path(target), stream)
-    store = await open_store(target, create=False)
-    try:
-        names = [stream] if stream is not None else await store.streams()
-        if stream is not None and stream not in await store.streams():
-            raise LogFormatError(f"{target}: no stream {stream!r}")
-        return [await averify_records(n, store.read_records(n), deep=True) for n in names]
-    finally:
-        await store.close()
-
-
-def _verify_export(path: Path, stream: str | None) -> list[Verdict]:
-    checkers: dict[str, ChainVerifier] = {}
-    with path.open("rb") as file:
-        for name, record in read_export(file):
-            if stream is not None and name != stream:
-                continue
-            checker = checkers.get(name)
-            if checker is None:
-                checker = checkers[name] = ChainVerifier(name, deep=True)
-            checker.feed(*record)
-    if stream is not None and stream not in checkers:
-        raise LogFormatError(f"{path}: no events of stream {stream!r}")
-    return [checker.verdict() for checker in checkers.values()]
 
 
 async def export(target: str, stream: str, out: BinaryIO) -> int:

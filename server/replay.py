@@ -96,7 +96,7 @@ class LogSource:
 @asynccontextmanager
 async def log_source(target: str) -> AsyncIterator[LogSource]:
     """The log at ``target``: a database file, a store URL or an NDJSON export."""
-    if logtools._kind(target) == "export":
+    if logtools.target_kind(target) == "export":
         yield LogSource(target, None)
         return
     store = await open_store(target, create=False)
