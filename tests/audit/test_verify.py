@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -248,3 +249,45 @@ async def test_history_rewritten_after_a_checkpoint_fails_consistency(
         f"t: CONSISTENCY FAILS between the checkpoints of size {old.size} and 47: the log "
         f"signed at size 47 does not extend the one signed at size {old.size}"
     ) in lines
+
+
+def _intact_up_to(output: str) -> int | None:
+    """Where a verifier says the chain holds up to (None: it says it is intact)."""
+    found = re.search(r"intact up to seq (\d+)", output)
+    return int(found[1]) if found else None
+
+
+async def test_both_verifiers_agree_on_every_kind_of_damage(show: Written, tmp_path: Path) -> None:
+    envelopes = _envelopes(await export_of(show.db))
+    changed = _envelopes(await export_of(show.db))
+    changed[_index(changed, "score_submitted", 2)]["data"]["points"]["content"] = "31.0"
+    wrong_prev = _envelopes(await export_of(show.db))
+    wrong_prev[14]["prev"] = envelopes[12]["hash"]
+    other_stream = _envelopes(await export_of(show.db))
+    other_stream[4]["stream"] = "u"
+    variants = {
+        "intact": (envelopes, None),
+        "changed score": (changed, _index(changed, "score_submitted", 2)),
+        "dropped": ([*envelopes[:29], *envelopes[30:]], 29),
+        "repeated": ([*envelopes[:30], envelopes[29], *envelopes[30:]], 30),
+        "swapped": ([*envelopes[:9], envelopes[10], envelopes[9], *envelopes[11:]], 9),
+        "wrong prev": (wrong_prev, 14),
+        "rewritten and resealed": (_resealed(changed), None),
+    }
+    kept = show.checkpoint_file(-1, tmp_path)
+    for name, (content, intact) in variants.items():
+        path = _write(tmp_path / f"{name}.ndjson", content)
+        args = (str(path), "--public-key", show.public_key, "--checkpoint", str(kept))
+        ours, theirs = cli("verify", *args), doc_verifier(*args)
+        good = name == "intact"
+        assert (ours.returncode, theirs.returncode) == ((0, 0) if good else (1, 1)), (
+            name,
+            ours.stdout,
+            theirs.stdout,
+        )
+        assert _intact_up_to(ours.stdout) == _intact_up_to(theirs.stdout) == intact, name
+    split = _write(tmp_path / "split.ndjson", other_stream)
+    ours, theirs = cli("verify", str(split)), doc_verifier(str(split))
+    assert ours.returncode == theirs.returncode == 1
+    assert "t: BROKEN at seq 5: seq 5 is missing" in ours.stdout
+    assert "t: BROKEN: seq 5 is missing or out of order" in theirs.stdout
