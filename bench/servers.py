@@ -127,12 +127,13 @@ class Process:
     def _wait_healthy(self) -> None:
         import httpx
 
-        for _ in range(500):
+        deadline = time.monotonic() + 60  # bounded: a server that failed to start
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return
             except httpx.TransportError:
-                time.sleep(0.02)
+                time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"{self.log}: the server never answered: {self.log.read_text()}")
 
