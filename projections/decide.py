@@ -384,8 +384,9 @@ def _amend(state: Competition, command: AmendScore) -> Decision:
 def _already_revealed(contestant: str) -> Rejection:
     return Rejection(
         "already_revealed",
-        f"the result of contestant {contestant!r} is already revealed",
-        f"选手 {contestant!r} 的成绩已公布",
+        f"the result of contestant {contestant!r} is already revealed; nothing to do "
+        "(to correct it, amend a judge's score with a reason)",
+        f"选手 {contestant!r} 的成绩已公布，无需再操作（如需更正，请填写理由修改评委评分）",
         409,
     )
 
@@ -460,6 +461,14 @@ def _close(state: Competition, contestant_id: str) -> Decision:
             f"选手 {contestant_id!r} 的评分未开放",
             409,
         )
+    if not entry.marks:
+        return Rejection(
+            "no_scores",
+            f"no judge has scored contestant {contestant_id!r} yet: wait for the scores, "
+            "or withdraw the contestant",
+            f"尚无评委给选手 {contestant_id!r} 评分：请等待评分，或将该选手退赛",
+            409,
+        )
     return [ScoringClosed(contestant=contestant_id)]
 
 
@@ -472,8 +481,8 @@ def _reveal(state: Competition, contestant_id: str) -> Decision:
     if entry is None or entry.scoring_open or not entry.closed:
         return Rejection(
             "not_closed",
-            f"scoring for contestant {contestant_id!r} must be closed before the reveal",
-            f"选手 {contestant_id!r} 的评分结束后才能公布成绩",
+            f"close scoring for contestant {contestant_id!r} first, then reveal the result",
+            f"请先结束选手 {contestant_id!r} 的评分，再公布成绩",
             409,
         )
     round_ = state.rounds[entry.round]

@@ -131,6 +131,7 @@ async def test_rejections_have_a_code_and_append_nothing(
         server.api("/judges/B2/token"), headers=server.bearer(server.admin)
     )
     assert revoked.status_code == 200 and revoked.json()["revoked"] == 1
+    assert (await score(client, server, "B1", "g1c1")).status_code == 200  # closing needs one
     before = await head(client, server)
 
     async def post(body: Any, token: str, **kw: Any) -> httpx.Response:
