@@ -7,6 +7,10 @@ server's public key) signed checkpoints against that tree::
 
     python3 verifier.py LOG.ndjson [--public-key KEY] [--checkpoint FILE ...]
 
+or, for a judge's receipt (no log needed), with the proof from the server::
+
+    python3 verifier.py --receipt SEQ:HASH --proof PROOF.json --public-key KEY
+
 KEY is ``name+keyid+base64key`` or a file holding it. It prints one line per
 stream and per checkpoint and exits 0 if everything holds, 1 if anything does
 not, 2 if the input cannot be read. It does not recompute results: that needs
@@ -207,22 +211,80 @@ def check_note(note: str, key: tuple[str, bytes, bytes]) -> tuple[str, int, byte
     raise ValueError("no signature by this key")
 
 
+# --- judges' receipts (docs/log-format.md, "Checking checkpoints and receipts") ------
+
+
+def root_from_proof(index: int, size: int, leaf: bytes, proof: list[bytes]) -> bytes | None:
+    """The root an inclusion proof gives (RFC 9162 §2.1.3.2), or None."""
+    if not 0 <= index < size:
+        return None
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return None
+        if fn % 2 == 1 or fn == sn:
+            r = hashlib.sha256(b"\x01" + p + r).digest()
+            while fn % 2 == 0 and fn != 0:
+                fn, sn = fn // 2, sn // 2
+        else:
+            r = hashlib.sha256(b"\x01" + r + p).digest()
+        fn, sn = fn // 2, sn // 2
+    return r if sn == 0 else None
+
+
+def check_receipt(receipt: str, proof: dict, note: str, key: tuple[str, bytes, bytes]) -> bool:
+    """Print whether the receipt ``SEQ:HASH`` is in the checkpointed log."""
+    seq_text, _, event_hash = receipt.partition(":")
+    seq = int(seq_text)
+    try:
+        stream, size, root = check_note(note, key)
+    except (ValueError, binascii.Error) as exc:
+        print(f"receipt {seq}: CHECKPOINT REFUSED: {exc}")
+        return False
+    hashes = [bytes.fromhex(h) for h in proof["proof"]]
+    leaf = hashlib.sha256(b"\x00" + bytes.fromhex(event_hash)).digest()
+    if proof.get("size", size) != size or root_from_proof(seq - 1, size, leaf, hashes) != root:
+        print(f"receipt {seq}: NOT IN THE LOG leitai/{stream} at size {size}")
+        return False
+    print(f"receipt {seq}: in the log leitai/{stream} at size {size}")
+    return True
+
+
 # --- the command ---------------------------------------------------------------------
 
 
-USAGE = "usage: verifier.py LOG.ndjson [--public-key KEY] [--checkpoint FILE ...]"
+USAGE = """usage: verifier.py LOG.ndjson [--public-key KEY] [--checkpoint FILE ...]
+       verifier.py --receipt SEQ:HASH --proof PROOF.json --public-key KEY [--checkpoint FILE]"""
 
 
 def main(argv: list[str]) -> int:
-    args, key_text, paths = [], None, []
+    args, key_text, paths, receipt, proof_path = [], None, [], None, None
     items = iter(argv)
     for arg in items:
         if arg == "--public-key":
             key_text = next(items, "")
         elif arg == "--checkpoint":
             paths.append(next(items, ""))
+        elif arg == "--receipt":
+            receipt = next(items, "")
+        elif arg == "--proof":
+            proof_path = next(items, "")
         else:
             args.append(arg)
+    if receipt is not None:
+        if args or proof_path is None or key_text is None or len(paths) > 1:
+            print(USAGE, file=sys.stderr)
+            return 2
+        try:
+            key = parse_key(_read_or_inline(key_text))
+            with open(proof_path) as file:
+                proof = json.load(file)
+            note = _read_or_inline(paths[0]) if paths else proof["checkpoint"]
+            ok = check_receipt(receipt, proof, note, key)
+        except (OSError, ValueError, KeyError, TypeError, binascii.Error) as exc:
+            print(f"verifier: cannot read the input: {exc}", file=sys.stderr)
+            return 2
+        return 0 if ok else 1
     if len(args) != 1 or (paths and key_text is None):
         print(USAGE, file=sys.stderr)
         return 2
@@ -233,14 +295,7 @@ def main(argv: list[str]) -> int:
                 if line.strip():
                     envelope = json.loads(line, parse_float=_reject_float)
                     streams.setdefault(envelope["stream"], []).append(envelope)
-        key = None
-        if key_text is not None:
-            try:
-                with open(key_text) as file:
-                    key_text = file.read()
-            except OSError:
-                pass
-            key = parse_key(key_text)
+        key = parse_key(_read_or_inline(key_text)) if key_text is not None else None
         notes = []
         for path in paths:
             with open(path) as file:
@@ -275,6 +330,15 @@ def main(argv: list[str]) -> int:
         else:
             print(f"{path}: checkpoint of {stream} at size {size} matches")
     return 0 if good else 1
+
+
+def _read_or_inline(text: str) -> str:
+    """The content of the file ``text`` names, or ``text`` itself."""
+    try:
+        with open(text) as file:
+            return file.read()
+    except OSError:
+        return text
 
 
 if __name__ == "__main__":

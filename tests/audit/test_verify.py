@@ -291,3 +291,74 @@ async def test_both_verifiers_agree_on_every_kind_of_damage(show: Written, tmp_p
     assert ours.returncode == theirs.returncode == 1
     assert "t: BROKEN at seq 5: seq 5 is missing" in ours.stdout
     assert "t: BROKEN: seq 5 is missing or out of order" in theirs.stdout
+
+
+async def test_receipts_in_and_not_in_the_log_by_both(show: Written, tmp_path: Path) -> None:
+    envelopes = _envelopes(await export_of(show.db))
+    score = envelopes[_index(envelopes, "score_submitted", 3)]
+    checkpoint = parse(show.notes[1])
+    store = await open_store(str(show.db), create=False)
+    transparency = await Transparency.open(store, str(show.db))
+    assert transparency is not None
+    try:
+        tree = await transparency.tree(STREAM, checkpoint.size)
+        path = tree.inclusion_proof(score["seq"] - 1, checkpoint.size)
+    finally:
+        await transparency.close()
+        await store.close()
+    proof = tmp_path / "proof.json"
+    proof.write_text(
+        json.dumps(
+            {
+                "stream": STREAM,
+                "seq": score["seq"],
+                "size": checkpoint.size,
+                "proof": [h.hex() for h in path],
+            }
+        )
+    )
+    note = show.checkpoint_file(1, tmp_path)
+    another = envelopes[score["seq"]]["hash"]  # the next event's: in the log, not at this leaf
+    for receipt, ok in (
+        (f"{score['seq']}:{score['hash']}", True),
+        (f"{score['seq']}:{another}", False),
+    ):
+        args = ("--receipt", receipt, "--proof", str(proof), "--checkpoint", str(note))
+        ours = cli("verify-receipt", *args, "--public-key", show.public_key)
+        theirs = doc_verifier(*args, "--public-key", show.public_key)
+        assert (ours.returncode, theirs.returncode) == ((0, 0) if ok else (1, 1)), receipt
+        if not ok:
+            assert ours.stdout.startswith(f"NOT IN THE LOG: event seq {score['seq']} with hash ")
+            assert f"NOT IN THE LOG leitai/t at size {checkpoint.size}" in theirs.stdout
+    late = cli(
+        "verify-receipt",
+        "--receipt",
+        f"{checkpoint.size + 1}:{score['hash']}",
+        "--proof",
+        str(proof),
+        "--checkpoint",
+        str(note),
+        "--public-key",
+        show.public_key,
+    )
+    assert late.returncode == 1
+    assert (
+        f"seq {checkpoint.size + 1} is after this checkpoint (size {checkpoint.size})"
+        in late.stdout
+    )
+    other = show.checkpoint_file(2, tmp_path)
+    mismatched = cli(
+        "verify-receipt",
+        "--receipt",
+        f"{score['seq']}:{score['hash']}",
+        "--proof",
+        str(proof),
+        "--checkpoint",
+        str(other),
+        "--public-key",
+        show.public_key,
+    )
+    assert mismatched.returncode == 1
+    assert f"the proof is for a log of {checkpoint.size} events, the checkpoint is of " in (
+        mismatched.stdout
+    )
