@@ -24,7 +24,7 @@ import msgspec
 
 from events.chain import ChainVerifier, Record
 from events.checkpoint_store import open_checkpoints
-from events.envelope import decode_body, open_envelope, utc_timestamp
+from events.envelope import canonical, decode_body, open_envelope, utc_timestamp
 from events.errors import LogFormatError
 from events.ndjson import read_export
 from events.store import Store, open_store
@@ -61,9 +61,12 @@ class LogSource:
             seen.setdefault(stream, None)
         return list(seen)
 
-    async def count(self, stream: str) -> int | None:
-        """How many events ``stream`` holds, if known without reading them."""
-        return (await self.store.head(stream)).seq if self.store is not None else None
+    async def count(self, stream: str) -> int:
+        """How many events ``stream`` holds (an export's lines are counted)."""
+        if self.store is not None:
+            return (await self.store.head(stream)).seq
+        member = b'"stream":' + canonical(stream) + b","
+        return sum(1 for line in self._lines() if member in line)
 
     async def records(self, stream: str) -> AsyncGenerator[Record, None]:
         if self.store is not None:
@@ -92,6 +95,10 @@ class LogSource:
         with Path(self.target).open("rb") as file:
             yield from read_export(file)
 
+    def _lines(self) -> Generator[bytes, None, None]:
+        with Path(self.target).open("rb") as file:
+            yield from file
+
 
 @asynccontextmanager
 async def log_source(target: str) -> AsyncIterator[LogSource]:
@@ -112,8 +119,13 @@ class ProgressBar:
     def __init__(self, total: int | None, out: TextIO = sys.stderr) -> None:
         self.total = total
         self.out = out
-        self.shown = out.isatty() and bool(total)
+        self.shown = bool(total)
         self._last = 0.0
+
+    @classmethod
+    async def of(cls, source: LogSource, stream: str, out: TextIO = sys.stderr) -> ProgressBar:
+        """A bar for reading ``stream``: counted only when ``out`` is a terminal."""
+        return cls(await source.count(stream) if out.isatty() else None, out)
 
     def update(self, done: int) -> None:
         if not self.shown or self.total is None:
@@ -242,7 +254,7 @@ async def _replay(args: argparse.Namespace) -> BoardView:
     async with log_source(args.path) as source:
         if args.stream not in await source.streams():
             raise LogFormatError(f"{args.path}: no stream {args.stream!r}")
-        bar = ProgressBar(await source.count(args.stream))
+        bar = await ProgressBar.of(source, args.stream)
         try:
             state = await replay_source(
                 source,

@@ -155,7 +155,7 @@ async def verify(
         if stream is not None and stream not in streams:
             raise LogFormatError(f"{target}: no stream {stream!r}")
         for name in [stream] if stream is not None else streams:
-            bar = ProgressBar(await source.count(name))
+            bar = await ProgressBar.of(source, name)
             try:
                 report, tree = await verify_stream(source, name, results=results, progress=bar)
             finally:

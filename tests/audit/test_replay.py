@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import msgspec
 
+from events.catalog import GroupDefined, Label
+from events.envelope import canonical
 from events.store import open_store
 from projections.board import board
 from projections.state import Competition, apply
 from server.replay import log_source, replay_source, replay_store
 from tests.audit.conftest import STREAM, Written, cli, export_of
+from tests.projections.log import ADMIN, envelopes
+from tests.server.conftest import ROOT
 
 
 def _boards(state: Competition) -> bytes:
@@ -98,3 +106,36 @@ def test_replay_names_what_is_wrong(show: Written, tmp_path: Path) -> None:
     assert broken.returncode == 1, broken.stderr
     assert f"t: the log breaks at seq {score + 1}: hash mismatch" in broken.stderr
     assert "nothing replayed" in broken.stderr and broken.stdout == ""
+
+
+def test_a_progress_bar_shows_on_a_terminal_and_is_cleared(tmp_path: Path) -> None:
+    many = envelopes(
+        (ADMIN, GroupDefined(group=f"g{i}", name=Label(en=f"Group {i}"))) for i in range(3000)
+    )
+    export = tmp_path / "many.ndjson"
+    export.write_bytes(b"".join(canonical(e) + b"\n" for e in many))
+    terminal, side = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "server.cli", "replay", str(export), "--stream", "test"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=side,
+            check=False,
+            timeout=60,
+        )
+        os.close(side)
+        shown = b""
+        while chunk := _read(terminal):
+            shown += chunk
+    finally:
+        os.close(terminal)
+    assert done.returncode == 0 and done.stdout.startswith(b"test at seq 3000")
+    assert b"\r[" in shown and b"] 1024/" in shown and shown.endswith(b"\r")
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except OSError:  # the terminal's other side is closed and drained
+        return b""
