@@ -9,6 +9,7 @@ publication this process commits, and keeps the notes in the checkpoint store.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from events.catalog import AwardsPublished, ResultRevealed
 from events.checkpoint import Checkpoint, parse_body
 from events.checkpoint_store import CheckpointStore, open_checkpoints
 from events.envelope import Envelope
+from events.errors import LogError
 from events.merkle import MerkleTree
 from events.store import Store
 from server.signing import Signer, key_path, load_or_create
@@ -34,6 +36,8 @@ class SizeError(ValueError):
 class _Tree:
     tree: MerkleTree
     lock: asyncio.Lock
+    warming: asyncio.Task[MerkleTree] | None = None
+    """Reading the log into the tree in the background, after a (re)start."""
 
 
 class Transparency:
@@ -59,14 +63,23 @@ class Transparency:
         return cls(store, await open_checkpoints(store_url), signer)
 
     async def close(self) -> None:
+        for entry in self._trees.values():
+            if entry.warming is not None:
+                entry.warming.cancel()
+                with contextlib.suppress(asyncio.CancelledError, LogError):
+                    await entry.warming
         await self.checkpoints.close()
 
-    async def tree(self, stream: str, size: int) -> MerkleTree:
-        """``stream``'s tree holding at least ``size`` leaves; raises ``SizeError``
-        if the log is shorter."""
+    def _entry(self, stream: str) -> _Tree:
         entry = self._trees.get(stream)
         if entry is None:
             entry = self._trees[stream] = _Tree(MerkleTree(), asyncio.Lock())
+        return entry
+
+    async def tree(self, stream: str, size: int) -> MerkleTree:
+        """``stream``'s tree holding at least ``size`` leaves, caught up from the
+        store if need be; raises ``SizeError`` if the log is shorter."""
+        entry = self._entry(stream)
         if entry.tree.size < size:
             async with entry.lock:
                 tree = entry.tree
@@ -85,10 +98,22 @@ class Transparency:
         return note
 
     async def committed(self, stream: str, envelopes: Sequence[Envelope]) -> None:
-        """Called after a command's events are applied: sign after a published result.
+        """Called after a command's events are applied: grow the tree, and sign
+        after a published result.
 
-        The events are durable already, so a failure here is logged, never raised.
+        The tree takes the envelopes directly when it is level with them; after
+        a start (or another process's commits) it is read from the store in the
+        background, so the next reveal finds it ready. The events are durable
+        already, so a failure here is logged, never raised.
         """
+        entry = self._entry(stream)
+        if entry.tree.size + 1 == envelopes[0].seq and not entry.lock.locked():
+            entry.tree.extend(bytes.fromhex(e.hash) for e in envelopes)
+        elif entry.tree.size < envelopes[-1].seq and entry.warming is None:
+            entry.warming = asyncio.get_running_loop().create_task(
+                self.tree(stream, envelopes[-1].seq)
+            )
+            entry.warming.add_done_callback(lambda task: _warmed(stream, entry, task))
         if not any(isinstance(e.data, SIGNED_AFTER) for e in envelopes):
             return
         try:
@@ -102,3 +127,9 @@ class Transparency:
         if note is None:
             return None
         return note, parse_body(note.partition("\n\n")[0] + "\n")
+
+
+def _warmed(stream: str, entry: _Tree, task: asyncio.Task[MerkleTree]) -> None:
+    entry.warming = None
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("%s: the Merkle tree could not be read from the log: %s", stream, error)
