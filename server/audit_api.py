@@ -74,10 +74,8 @@ async def _live(request: Request, app: AppState, *roles: str) -> Live:
     return live
 
 
-def _whole(request: Request, name: str, default: int | None = None) -> int:
+def _whole(request: Request, name: str) -> int:
     raw = request.query_params.get(name)
-    if raw is None and default is not None:
-        return default
     if raw is None or not raw.isdigit():
         raise ApiError(
             422,
@@ -88,8 +86,8 @@ def _whole(request: Request, name: str, default: int | None = None) -> int:
     return int(raw)
 
 
-def _range_error(exc: Exception) -> ApiError:
-    return ApiError(404, "beyond_log", f"{exc}.", "超出日志范围")
+def _beyond(message: str) -> ApiError:
+    return ApiError(404, "beyond_log", f"{message}.", "超出日志范围")
 
 
 async def public_key(request: Request, app: AppState) -> Response:
@@ -119,7 +117,7 @@ async def _tree(transparency: Transparency, stream: str, size: int) -> MerkleTre
     try:
         return await transparency.tree(stream, size)
     except SizeError as exc:
-        raise _range_error(exc) from None
+        raise _beyond(str(exc)) from None
 
 
 async def inclusion_proof(request: Request, app: AppState) -> Response:
@@ -170,6 +168,6 @@ async def board_at(request: Request, app: AppState) -> Response:
     live = await _live(request, app, "admin", "auditor")
     seq = _whole(request, "at")
     if seq > live.state.seq:
-        raise _range_error(ValueError(f"the log of {live.stream!r} holds {live.state.seq} events"))
+        raise _beyond(f"the log of {live.stream!r} holds {live.state.seq} events, not {seq}")
     state = await replay_store(live.store, live.stream, seq)
     return _json(board(state, public=False))
