@@ -8,16 +8,17 @@ the token's content.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from pathlib import Path
-from typing import Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 import aiosqlite
 import asyncpg
 
 from events.errors import StoreUnavailable
-from events.postgres import parse_url
+from events.postgres import DRIVER_ERRORS, parse_url
 
 TokenRole = Literal["admin", "judge", "auditor"]
 
@@ -151,8 +152,20 @@ class SqliteCredentials:
 class PostgresCredentials:
     """Token digests in the ``leitai_credentials`` table beside the PostgreSQL log."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, where: str) -> None:
         self._pool = pool
+        self._where = where
+
+    async def _run(self, method: str, sql: str, *args: object) -> Any:
+        """``pool.<method>(sql, *args)``, once more if it fails: a database
+        restart kills every pooled session, and the pool opens fresh ones."""
+        call = getattr(self._pool, method)
+        with contextlib.suppress(*DRIVER_ERRORS):
+            return await call(sql, *args)
+        try:
+            return await call(sql, *args)
+        except DRIVER_ERRORS as exc:
+            raise StoreUnavailable(f"{self._where}: credentials unavailable: {exc}") from None
 
     @classmethod
     async def open(cls, url: str) -> PostgresCredentials:
@@ -162,13 +175,14 @@ class PostgresCredentials:
                 target.dsn, min_size=1, max_size=2, server_settings=target.settings
             )
             await pool.execute(POSTGRES_SCHEMA)
-        except (OSError, asyncpg.PostgresError) as exc:
+        except DRIVER_ERRORS as exc:
             raise StoreUnavailable(f"{target.where}: credentials unavailable: {exc}") from None
-        return cls(pool)
+        return cls(pool, target.where)
 
     async def issue(self, stream: str, role: TokenRole, subject: str) -> str:
         token = new_token()
-        await self._pool.execute(
+        await self._run(
+            "execute",
             "INSERT INTO leitai_credentials (token_hash, stream, role, subject)"
             " VALUES ($1, $2, $3, $4)",
             token_hash(token),
@@ -179,7 +193,8 @@ class PostgresCredentials:
         return token
 
     async def revoke(self, stream: str, role: TokenRole, subject: str) -> int:
-        status: str = await self._pool.execute(
+        status: str = await self._run(
+            "execute",
             "UPDATE leitai_credentials SET revoked = true"
             " WHERE stream = $1 AND role = $2 AND subject = $3 AND NOT revoked",
             stream,
@@ -189,7 +204,8 @@ class PostgresCredentials:
         return int(status.rsplit(" ", 1)[-1])
 
     async def lookup(self, token: str) -> Credential | None:
-        row = await self._pool.fetchrow(
+        row = await self._run(
+            "fetchrow",
             "SELECT stream, token_hash, role, subject, revoked FROM leitai_credentials"
             " WHERE token_hash = $1 AND NOT revoked",
             token_hash(token),
@@ -197,7 +213,8 @@ class PostgresCredentials:
         return Credential(row[0], row[1], row[2], row[3], row[4]) if row else None
 
     async def of_stream(self, stream: str) -> list[Credential]:
-        rows = await self._pool.fetch(
+        rows = await self._run(
+            "fetch",
             "SELECT stream, token_hash, role, subject, revoked FROM leitai_credentials"
             " WHERE stream = $1",
             stream,
@@ -205,7 +222,8 @@ class PostgresCredentials:
         return [Credential(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     async def restore(self, credential: Credential) -> None:
-        await self._pool.execute(
+        await self._run(
+            "execute",
             "INSERT INTO leitai_credentials (stream, token_hash, role, subject, revoked)"
             " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING",
             *credential,

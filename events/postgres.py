@@ -123,8 +123,9 @@ WITH RECURSIVE s AS (
 SELECT stream FROM s WHERE stream IS NOT NULL
 """
 
-# Driver errors that mean "the database cannot be used now"; they become StoreUnavailable.
-_DRIVER_ERRORS = (
+# Driver errors that mean "the database cannot be used now"; they become StoreUnavailable
+# (here and in the credentials and checkpoints kept beside the log).
+DRIVER_ERRORS = (
     OSError,
     TimeoutError,
     asyncpg.PostgresError,
@@ -198,7 +199,7 @@ def _translated(target: _Target, doing: str) -> Iterator[None]:
     """Driver errors raised inside become ``StoreUnavailable``."""
     try:
         yield
-    except _DRIVER_ERRORS as exc:
+    except DRIVER_ERRORS as exc:
         raise StoreUnavailable(f"{target.where}: {doing} failed: {_describe(exc)}") from exc
 
 
@@ -228,7 +229,7 @@ class PostgresStore:
             conn = await asyncpg.connect(target.dsn, server_settings=target.settings)
         except asyncpg.InvalidCatalogNameError as exc:
             raise LogFormatError(f"{target.where}: no such database ({exc})") from None
-        except _DRIVER_ERRORS as exc:
+        except DRIVER_ERRORS as exc:
             raise StoreUnavailable(f"{target.where}: cannot connect: {_describe(exc)}") from None
         try:
             with _translated(target, "preparing the schema"):
@@ -273,7 +274,7 @@ class PostgresStore:
 
     def _failure(self, exc: Exception) -> Exception:
         """What the callers of a failed batch get (a bug: the error itself)."""
-        if isinstance(exc, _DRIVER_ERRORS):
+        if isinstance(exc, DRIVER_ERRORS):
             return StoreUnavailable(
                 f"{self._target.where}: the event log could not be written: {_describe(exc)}"
             )
@@ -322,7 +323,7 @@ class PostgresStore:
             await conn.execute("COMMIT")
         except BaseException:
             if not conn.is_closed():
-                with contextlib.suppress(*_DRIVER_ERRORS):
+                with contextlib.suppress(*DRIVER_ERRORS):
                     await conn.execute("ROLLBACK")
             raise
         return outcomes
@@ -436,14 +437,14 @@ class PostgresStore:
                 conn = await asyncpg.connect(
                     self._target.dsn, server_settings=self._target.settings
                 )
-            except _DRIVER_ERRORS:
+            except DRIVER_ERRORS:
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, LISTEN_BACKOFF[1])
                 continue
             pause = LISTEN_BACKOFF[0]
             try:
                 await self._listen_on(conn)
-            except _DRIVER_ERRORS:
+            except DRIVER_ERRORS:
                 pass
             finally:
                 conn.terminate()
@@ -473,9 +474,9 @@ class PostgresStore:
         with contextlib.suppress(asyncio.CancelledError):
             await self._listen_task
         if self._writer is not None:
-            with contextlib.suppress(*_DRIVER_ERRORS):
+            with contextlib.suppress(*DRIVER_ERRORS):
                 await self._writer.close()
-        with contextlib.suppress(*_DRIVER_ERRORS):
+        with contextlib.suppress(*DRIVER_ERRORS):
             await self._pool.close()
         self._committed.set()  # wake tailers so they see the store closed
 
