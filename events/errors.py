@@ -4,6 +4,7 @@
 
     LogError                     root of every error this package raises
     ├── ConflictError            append's expected_seq is not the stream's head
+    │   └── PipelineBroken       an earlier append of the same pipeline failed
     ├── StoreUnavailable         the database cannot be written or reached now (disk full,
     │                            read-only, connection lost); the append did not happen,
     │                            unless the connection dropped during COMMIT: a retry with
@@ -30,6 +31,21 @@ class ConflictError(LogError):
         self.stream = stream
         self.expected_seq = expected_seq
         self.head_seq = head_seq
+
+
+class PipelineBroken(ConflictError):
+    """An earlier append of the same pipeline failed, so this one, decided on
+    a state that included it, is refused whatever its ``expected_seq``."""
+
+    def __init__(self, stream: str, expected_seq: int) -> None:
+        LogError.__init__(
+            self,
+            f"stream {stream!r}: an earlier append of this pipeline failed; "
+            f"not appending after seq {expected_seq}",
+        )
+        self.stream = stream
+        self.expected_seq = expected_seq
+        self.head_seq = -1
 
 
 class StoreUnavailable(LogError):

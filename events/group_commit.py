@@ -3,8 +3,9 @@
 Appends queue up while the previous batch commits; the next batch takes every
 append waiting (up to ``MAX_BATCH_EVENTS`` events) and hands them to the
 backend's ``commit``, which decides each request's fate (an earlier append
-with the same idempotency key, a conflict, or new envelopes) in one
-transaction. Each caller waits for its own outcome, so nobody returns before
+with the same idempotency key, a conflict — ``Append.refused`` first, then
+``expected_seq``, breaking the pipeline on a conflict — or new envelopes) in
+one transaction. Each caller waits for its own outcome, so nobody returns before
 its events are durable, and concurrent callers share one fsync.
 """
 
@@ -16,9 +17,22 @@ from dataclasses import dataclass, field
 
 from events.catalog import AnyEvent
 from events.envelope import Actor, Envelope, encode_data
-from events.errors import ConflictError, StoreClosed
+from events.errors import ConflictError, PipelineBroken, StoreClosed
 
 MAX_BATCH_EVENTS = 2000
+
+
+class Pipeline:
+    """Ties together appends a caller makes without waiting for the ones before
+    (each decided on a state including them). Once one of them fails, every
+    later one is refused (``PipelineBroken``), even if its ``expected_seq``
+    happens to match the head another writer left: it was decided on a state
+    that never happened. A caller that has caught up starts a new pipeline."""
+
+    __slots__ = ("broken",)
+
+    def __init__(self) -> None:
+        self.broken = False
 
 
 @dataclass
@@ -31,6 +45,18 @@ class Append:
     expected_seq: int
     key: str | None
     future: asyncio.Future[list[Envelope]] = field(repr=False)
+    pipeline: Pipeline | None = None
+
+    def refused(self) -> PipelineBroken | None:
+        """The refusal owed to this append if its pipeline is already broken."""
+        if self.pipeline is not None and self.pipeline.broken:
+            return PipelineBroken(self.stream, self.expected_seq)
+        return None
+
+    def conflicted(self) -> None:
+        """Record that this append failed, breaking its pipeline."""
+        if self.pipeline is not None:
+            self.pipeline.broken = True
 
 
 Outcome = list[Envelope] | ConflictError
@@ -69,6 +95,7 @@ class GroupCommit:
         actor: Actor,
         expected_seq: int,
         idempotency_key: str | None,
+        pipeline: Pipeline | None = None,
     ) -> list[Envelope]:
         if self._closed:
             raise StoreClosed("the store is closed")
@@ -80,7 +107,9 @@ class GroupCommit:
         future: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()
         # Queued before the first await: appends are batched in call order, so a
         # caller may pipeline (expect the seq its previous append will reach).
-        self._queue.put_nowait(Append(stream, items, actor, expected_seq, idempotency_key, future))
+        self._queue.put_nowait(
+            Append(stream, items, actor, expected_seq, idempotency_key, future, pipeline)
+        )
         return await future
 
     async def _run(self) -> None:
@@ -105,6 +134,7 @@ class GroupCommit:
         except Exception as exc:
             error = self._failure(exc)
             for request in batch:
+                request.conflicted()  # nothing of the batch was appended
                 if not request.future.done():
                     request.future.set_exception(error)
             return

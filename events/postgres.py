@@ -44,7 +44,7 @@ from events.envelope import (
     utc_timestamp,
 )
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
-from events.group_commit import Append, GroupCommit, Outcome
+from events.group_commit import Append, GroupCommit, Outcome, Pipeline
 from events.store import EMPTY_HEAD, Clock, Head
 
 MARKER = "leitai-event-log"
@@ -252,10 +252,16 @@ class PostgresStore:
         actor: Actor,
         expected_seq: int,
         idempotency_key: str | None = None,
+        pipeline: Pipeline | None = None,
     ) -> list[Envelope]:
         self._check_open()
         return await self._group.append(
-            stream, events, actor=actor, expected_seq=expected_seq, idempotency_key=idempotency_key
+            stream,
+            events,
+            actor=actor,
+            expected_seq=expected_seq,
+            idempotency_key=idempotency_key,
+            pipeline=pipeline,
         )
 
     async def _commit(self, batch: list[Append]) -> list[Outcome]:
@@ -307,8 +313,13 @@ class PostgresStore:
                 if request.key is not None and (stream, request.key) in earlier:
                     outcomes.append(earlier[(stream, request.key)])
                     continue
+                refused = request.refused()
+                if refused is not None:
+                    outcomes.append(refused)
+                    continue
                 head = heads[stream]
                 if head.seq != request.expected_seq:
+                    request.conflicted()
                     outcomes.append(ConflictError(stream, request.expected_seq, head.seq))
                     continue
                 envelopes = _seal_request(request, head, at, columns)

@@ -36,7 +36,7 @@ from events.envelope import (
     utc_timestamp,
 )
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
-from events.group_commit import Append, GroupCommit, Outcome
+from events.group_commit import Append, GroupCommit, Outcome, Pipeline
 from events.store import EMPTY_HEAD, Clock, Head
 
 APPLICATION_ID = 0x4C544149  # "LTAI": marks the file as a Leitai database
@@ -147,10 +147,16 @@ class SqliteStore:
         actor: Actor,
         expected_seq: int,
         idempotency_key: str | None = None,
+        pipeline: Pipeline | None = None,
     ) -> list[Envelope]:
         self._check_open()
         return await self._group.append(
-            stream, events, actor=actor, expected_seq=expected_seq, idempotency_key=idempotency_key
+            stream,
+            events,
+            actor=actor,
+            expected_seq=expected_seq,
+            idempotency_key=idempotency_key,
+            pipeline=pipeline,
         )
 
     async def import_records(
@@ -224,10 +230,15 @@ class SqliteStore:
                     if seen is not None:
                         outcomes.append(seen)
                         continue
+                refused = request.refused()
+                if refused is not None:
+                    outcomes.append(refused)
+                    continue
                 head = heads.get(stream) or committed.get(stream)
                 if head is None:
                     head = committed[stream] = _head(conn, stream)
                 if head.seq != request.expected_seq:
+                    request.conflicted()
                     outcomes.append(ConflictError(stream, request.expected_seq, head.seq))
                     continue
                 seq, prev = head

@@ -14,6 +14,7 @@ from typing import NamedTuple, Protocol
 from events.catalog import AnyEvent
 from events.chain import Record
 from events.envelope import GENESIS, Actor, Envelope
+from events.group_commit import Pipeline
 
 Clock = Callable[[], datetime]
 
@@ -39,12 +40,15 @@ class Store(Protocol):
         actor: Actor,
         expected_seq: int,
         idempotency_key: str | None = None,
+        pipeline: Pipeline | None = None,
     ) -> list[Envelope]:
         """Append ``events`` after ``expected_seq``, all or nothing, durably.
 
         Raises ``ConflictError`` if the stream's head is not ``expected_seq``.
         An ``idempotency_key`` already used in this stream returns the
-        envelopes of that first append and appends nothing.
+        envelopes of that first append and appends nothing. Appends made
+        without waiting for the earlier ones share a ``pipeline``: once one
+        fails, the later ones raise ``PipelineBroken`` (see ``Pipeline``).
         """
         ...
 

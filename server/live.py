@@ -13,9 +13,12 @@ checks each ``expected_seq`` in turn), instead of one fsync per command.
 as the store confirms them, and only then is a caller answered and a view
 published, so nobody sees an event the log may not keep. If an append fails
 (a conflict with another process, the store unavailable), ``ahead`` is wrong
-from there on: no command is decided until every append in flight has been
-answered, ``state`` has caught up with the store and ``ahead`` is rebuilt
-from it; callers whose append conflicted (so appended nothing) are decided
+from there on, and so is every append decided on it: they share a store
+``Pipeline``, which the failure breaks, so the store refuses them all even
+where another writer's events make their ``expected_seq`` look right. No
+command is decided until every append in flight has been answered, ``state``
+has caught up with the store and ``ahead`` is rebuilt from it, with a new
+pipeline; callers whose append was refused (so appended nothing) are decided
 again, the others get the error.
 """
 
@@ -34,6 +37,7 @@ import msgspec
 from events.catalog import AnyEvent
 from events.envelope import Actor, Envelope
 from events.errors import ConflictError, StoreUnavailable
+from events.group_commit import Pipeline
 from events.store import Store
 from projections.audit import audit
 from projections.board import board
@@ -96,6 +100,7 @@ class Live:
         self.state = state
         self.hub = Hub()
         self._ahead = _clone(state)
+        self._pipeline = Pipeline()
         self._flights: deque[_Flight] = deque()
         self._resync: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -186,7 +191,12 @@ class Live:
         # store's queue in seq order.
         task = asyncio.get_running_loop().create_task(
             self.store.append(
-                self.stream, events, actor=actor, expected_seq=expected, idempotency_key=key
+                self.stream,
+                events,
+                actor=actor,
+                expected_seq=expected,
+                idempotency_key=key,
+                pipeline=self._pipeline,
             )
         )
         flight = _Flight(expected + 1, ahead.seq, task)
@@ -224,11 +234,11 @@ class Live:
                 except (StoreUnavailable, OSError):
                     log.exception("%s: cannot read the log to resynchronise; retrying", self.stream)
                     await asyncio.sleep(1.0)
-            failed = False
             for flight in flights:
                 self._flights.popleft()
-                failed = _answer(flight, failed, self.stream)
+                _answer(flight)
             self._ahead = _clone(self.state)
+            self._pipeline = Pipeline()  # decided on the caught-up state from here
             self._resync = None
 
     async def _durable(self, seq: int) -> bool:
@@ -320,19 +330,16 @@ class Live:
         )
 
 
-def _answer(flight: _Flight, failed: bool, stream: str) -> bool:
-    """Answer a flight after a resynchronisation; whether an append has failed
-    so far (one that commits after a failed one was decided on an event that
-    did not commit: only another writer's appends can make that happen)."""
+def _answer(flight: _Flight) -> None:
+    """Answer a flight after a resynchronisation. Appends after a failed one
+    were refused by the store (the pipeline broke), so each either committed
+    as decided, or appended nothing and is decided again."""
     task = flight.task
     error = task.exception() if not task.cancelled() else asyncio.CancelledError()
     if error is None:
         envelopes = task.result()
-        if failed and envelopes[-1].seq >= flight.first:
-            log.warning("%s: seq %d was decided on an append that failed", stream, flight.first)
         flight.answer.set_result(Executed(envelopes, duplicate=envelopes[-1].seq < flight.first))
-        return failed or envelopes[-1].seq < flight.first
-    if isinstance(error, ConflictError):
+    elif isinstance(error, ConflictError):
         flight.answer.set_result(None)  # it appended nothing: decide again
     elif isinstance(error, StoreUnavailable):
         flight.answer.set_exception(
@@ -345,7 +352,6 @@ def _answer(flight: _Flight, failed: bool, stream: str) -> bool:
         )
     else:
         flight.answer.set_exception(error)
-    return True
 
 
 def _clone(state: Competition) -> Competition:

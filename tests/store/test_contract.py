@@ -8,8 +8,9 @@ import pytest
 
 from events.catalog import ContestantCalled
 from events.chain import averify_records
-from events.envelope import GENESIS, Actor, Envelope
-from events.errors import ConflictError
+from events.envelope import GENESIS, SYSTEM, Actor, Envelope
+from events.errors import ConflictError, PipelineBroken
+from events.group_commit import Pipeline
 from events.store import EMPTY_HEAD, Store, open_store
 from tests.store.appender import append_retrying
 
@@ -171,3 +172,33 @@ async def test_envelopes_returned_are_those_read_back(store: Store) -> None:
     first, second = envelopes
     assert (first.prev, second.prev) == (GENESIS, first.hash)
     assert first.actor == ADMIN and first.at == second.at and first.at.endswith("Z")
+
+
+async def test_a_broken_pipeline_refuses_what_was_decided_on_it(store: Store) -> None:
+    """A pipelined append decided on one that failed is refused even where
+    another writer's event makes its expected_seq match the head."""
+    await store.append("p", [ContestantCalled(contestant="other")], actor=SYSTEM, expected_seq=0)
+    pipeline = Pipeline()
+    stale = asyncio.create_task(  # decided on head 0: the other writer got there first
+        store.append(
+            "p", [ContestantCalled(contestant="a")], actor=SYSTEM, expected_seq=0, pipeline=pipeline
+        )
+    )
+    decided_on_it = asyncio.create_task(  # expects the seq the stale append would have made
+        store.append(
+            "p", [ContestantCalled(contestant="b")], actor=SYSTEM, expected_seq=1, pipeline=pipeline
+        )
+    )
+    with pytest.raises(ConflictError):
+        await stale
+    with pytest.raises(PipelineBroken):
+        await decided_on_it
+    with pytest.raises(PipelineBroken):  # later ones too, until a new pipeline
+        await store.append(
+            "p", [ContestantCalled(contestant="c")], actor=SYSTEM, expected_seq=1, pipeline=pipeline
+        )
+    assert (await store.head("p")).seq == 1
+    fresh = await store.append(
+        "p", [ContestantCalled(contestant="b")], actor=SYSTEM, expected_seq=1, pipeline=Pipeline()
+    )
+    assert fresh[0].seq == 2
