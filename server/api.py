@@ -15,8 +15,9 @@ from events.chain import Record
 from events.ndjson import export_lines
 from projections import commands as cmd
 from projections.setup import JudgeView, SetupView, judge_view
-from server import audit_api
+from server import audit_api, setup_api
 from server.auth import bearer, client_address, require
+from server.bodies import read_body
 from server.errors import ApiError
 from server.exports import FORMATS
 from server.exports.endpoints import results_export
@@ -72,28 +73,6 @@ _encoder = msgspec.json.Encoder()
 
 def json_response(value: Any, status: int = 200) -> Response:
     return Response(_encoder.encode(value), status_code=status, media_type="application/json")
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(limit: int) -> ApiError:
-    return ApiError(
-        413,
-        "body_too_large",
-        f"The request body is larger than {limit} bytes.",
-        f"请求内容超过 {limit} 字节上限",
-    )
 
 
 def decode_command(body: bytes, kind: type) -> Any:
@@ -414,5 +393,23 @@ ENDPOINTS += [
         "Proof that the tree of ?from= events is a prefix of the tree of ?to= events",
         roles=("judge", "admin", "auditor"),
         answer=audit_api.ConsistencyProof,
+    ),
+]
+ENDPOINTS += [
+    Endpoint(
+        "POST",
+        "/api/competitions/check",
+        setup_api.check_competition,
+        "Check a competition file (TOML body): what it would create, or its first mistake",
+        roles=("setup",),
+        answer=setup_api.DefinitionCheck,
+    ),
+    Endpoint(
+        "POST",
+        "/api/competitions",
+        setup_api.create,
+        "Create a competition from a file (TOML body); its links, shown once",
+        roles=("setup",),
+        answer=setup_api.CompetitionCreated,
     ),
 ]

@@ -141,6 +141,24 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", type=kind, help=HELP[name])
 
 
+def _setup_token(args: argparse.Namespace) -> int:
+    from server.setup_api import issue_setup_token
+
+    async def issue() -> str:
+        await (await open_store(args.db)).close()  # a new file becomes a Leitai database first
+        credentials = await open_credentials(args.db)
+        try:
+            return await issue_setup_token(credentials)
+        finally:
+            await credentials.close()
+
+    token = asyncio.run(issue())
+    base = Settings.from_env(public_url=args.public_url).base_url()
+    print("A server-wide setup token, shown only now (stored only as a hash):")
+    print(f"  {base}/admin#token={token}")
+    return 0
+
+
 def _copy(args: argparse.Namespace) -> int:
     for stream, head in asyncio.run(logtools.copy(args.source, args.target, args.stream)):
         print(f"{stream}: copied, head seq {head.seq}, head hash {head.hash}")
@@ -216,6 +234,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["ndjson"], default="ndjson")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.set_defaults(run=_export)
+
+    setup_token = commands.add_parser(
+        "setup-token",
+        help="issue a token that may create competitions from the organiser's page",
+        description="Print a new server-wide setup token once: with it, the organiser's page "
+        "(/admin) checks an uploaded competition file and creates the competition.",
+    )
+    setup_token.add_argument("--db", "--store", dest="db", default="leitai.db", help=HELP["store"])
+    setup_token.add_argument("--public-url", help=HELP["public_url"])
+    setup_token.set_defaults(run=_setup_token)
 
     copy = commands.add_parser(
         "copy",

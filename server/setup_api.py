@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from events.credentials import Credentials
-from server.api import read_body
 from server.auth import bearer, client_address, require
+from server.bodies import read_body
 from server.definition import Definition, DefinitionError, load_definition_text
 from server.errors import ApiError
 from server.setup import create_competition

@@ -1,0 +1,80 @@
+"""A competition created from the organiser's page: the file uploaded, checked, created."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from events.credentials import open_credentials
+from events.store import open_store
+from server.setup_api import issue_setup_token
+from tests.server.conftest import ROOT, start_server, stop_server
+
+CONTEST = (ROOT / "examples" / "contest.toml").read_text()
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
+    db = tmp_path / "leitai.db"
+    await (await open_store(str(db))).close()
+    credentials = await open_credentials(str(db))
+    token = await issue_setup_token(credentials)
+    await credentials.close()
+    process, url = start_server(db)
+    try:
+        yield url, token
+    finally:
+        stop_server(process)
+
+
+async def test_check_then_create_then_refuse_a_second(served: tuple[str, str]) -> None:
+    url, token = served
+    auth = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(timeout=30) as client:
+        check = (
+            await client.post(f"{url}/api/competitions/check", content=CONTEST, headers=auth)
+        ).json()
+        assert check["ok"] is True and check["contestants"] == 12 and check["judges"] == 9
+        wrong = CONTEST.replace('panel = "A"', 'panel = "Z"', 1)
+        mistake = (
+            await client.post(f"{url}/api/competitions/check", content=wrong, headers=auth)
+        ).json()
+        assert (
+            mistake["ok"] is False
+            and mistake["where"].startswith("judges[")
+            and "Z" in mistake["problem"]
+        )
+        created = await client.post(f"{url}/api/competitions", content=CONTEST, headers=auth)
+        assert created.status_code == 200, created.text
+        links = created.json()
+        assert links["admin"].startswith(f"{url}/admin/{links['stream']}#token=")
+        assert len(links["judges"]) == 9
+        board = await client.get(f"{url}/api/competitions/{links['stream']}/setup")
+        assert len(board.json()["contestants"]) == 12
+        again = await client.post(f"{url}/api/competitions", content=CONTEST, headers=auth)
+        assert again.status_code == 409 and again.json()["error"]["code"] == "competition_exists"
+        again_check = (
+            await client.post(f"{url}/api/competitions/check", content=CONTEST, headers=auth)
+        ).json()
+        assert again_check["ok"] is False and again_check["where"] == "id"
+
+
+async def test_only_the_setup_token_may_upload(served: tuple[str, str]) -> None:
+    url, token = served
+    async with httpx.AsyncClient(timeout=30) as client:
+        created = (
+            await client.post(
+                f"{url}/api/competitions",
+                content=CONTEST,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        ).json()
+        admin = created["admin"].split("#token=")[1]
+        for headers, status in (({}, 401), ({"Authorization": f"Bearer {admin}"}, 401)):
+            answer = await client.post(
+                f"{url}/api/competitions/check", content=CONTEST, headers=headers
+            )
+            assert answer.status_code == status, answer.text
