@@ -7,14 +7,15 @@ checkpoint loses nothing but evidence: anyone who fetched it keeps a copy.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosqlite
 import asyncpg
 
 from events.errors import StoreUnavailable
-from events.postgres import parse_url
+from events.postgres import DRIVER_ERRORS, parse_url
 
 SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoints (
@@ -88,21 +89,24 @@ class SqliteCheckpoints:
             raise StoreUnavailable(f"could not store a checkpoint: {exc}") from None
 
     async def latest(self, stream: str) -> str | None:
-        if not self._present:
-            return None
-        async with self._conn.execute(
-            "SELECT note FROM checkpoints WHERE stream = ? ORDER BY size DESC LIMIT 1", (stream,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return str(row[0]) if row else None
+        notes = await self._select(
+            "SELECT note FROM checkpoints WHERE stream = ? ORDER BY size DESC LIMIT 1", stream
+        )
+        return notes[0] if notes else None
 
     async def notes(self, stream: str) -> list[str]:
+        return await self._select(
+            "SELECT note FROM checkpoints WHERE stream = ? ORDER BY size", stream
+        )
+
+    async def _select(self, sql: str, stream: str) -> list[str]:
         if not self._present:
             return []
-        async with self._conn.execute(
-            "SELECT note FROM checkpoints WHERE stream = ? ORDER BY size", (stream,)
-        ) as cursor:
-            return [str(row[0]) for row in await cursor.fetchall()]
+        try:
+            async with self._conn.execute(sql, (stream,)) as cursor:
+                return [str(row[0]) for row in await cursor.fetchall()]
+        except aiosqlite.Error as exc:
+            raise StoreUnavailable(f"checkpoints unavailable: {exc}") from None
 
     async def close(self) -> None:
         await self._conn.close()
@@ -111,8 +115,20 @@ class SqliteCheckpoints:
 class PostgresCheckpoints:
     """Checkpoints in the ``leitai_checkpoints`` table beside the PostgreSQL log."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, where: str) -> None:
         self._pool = pool
+        self._where = where
+
+    async def _run(self, method: str, sql: str, *args: object) -> Any:
+        """``pool.<method>(sql, *args)``, once more if it fails (a database
+        restart kills every pooled session); then ``StoreUnavailable``."""
+        call = getattr(self._pool, method)
+        with contextlib.suppress(*DRIVER_ERRORS):
+            return await call(sql, *args)
+        try:
+            return await call(sql, *args)
+        except DRIVER_ERRORS as exc:
+            raise StoreUnavailable(f"{self._where}: checkpoints unavailable: {exc}") from None
 
     @classmethod
     async def open(cls, url: str) -> PostgresCheckpoints:
@@ -122,12 +138,13 @@ class PostgresCheckpoints:
                 target.dsn, min_size=1, max_size=2, server_settings=target.settings
             )
             await pool.execute(POSTGRES_SCHEMA)
-        except (OSError, asyncpg.PostgresError) as exc:
+        except DRIVER_ERRORS as exc:
             raise StoreUnavailable(f"{target.where}: checkpoints unavailable: {exc}") from None
-        return cls(pool)
+        return cls(pool, target.where)
 
     async def add(self, stream: str, size: int, note: str) -> None:
-        await self._pool.execute(
+        await self._run(
+            "execute",
             "INSERT INTO leitai_checkpoints (stream, size, note) VALUES ($1, $2, $3)"
             " ON CONFLICT DO NOTHING",
             stream,
@@ -136,15 +153,16 @@ class PostgresCheckpoints:
         )
 
     async def latest(self, stream: str) -> str | None:
-        note = await self._pool.fetchval(
+        note = await self._run(
+            "fetchval",
             "SELECT note FROM leitai_checkpoints WHERE stream = $1 ORDER BY size DESC LIMIT 1",
             stream,
         )
         return str(note) if note is not None else None
 
     async def notes(self, stream: str) -> list[str]:
-        rows = await self._pool.fetch(
-            "SELECT note FROM leitai_checkpoints WHERE stream = $1 ORDER BY size", stream
+        rows = await self._run(
+            "fetch", "SELECT note FROM leitai_checkpoints WHERE stream = $1 ORDER BY size", stream
         )
         return [str(row[0]) for row in rows]
 
