@@ -173,3 +173,59 @@ async def test_a_reader_that_never_reads_costs_bounded_memory(venue: Server) -> 
     assert peak - before < 48 * 1024, (before, peak)
     for ws in [*readers, stalled]:
         await ws.close()
+
+
+@pytest.mark.contest(judges_per_panel=10, contestants_per_group=10)
+async def test_2000_readers_keep_up_while_one_never_reads(venue: Server) -> None:
+    """2,000 sockets follow the progress view while one stalled socket holds the
+    full board: each of the 2,000 gets updates in order and the last one
+    within seconds of its commit, and the server's memory stays bounded. (One
+    test process reading 2,000 sockets is itself a slow reader: the hub may
+    give a socket that fell behind the latest view instead of each one.)"""
+    pid = venue.process.pid
+    readers = await asyncio.gather(
+        *(websockets.connect(venue.ws(), compression=None, open_timeout=30) for _ in range(2000))
+    )
+    stalled = await websockets.connect(
+        venue.ws(), compression=None, max_queue=1, sock=tiny_buffer_socket(venue.url)
+    )
+    await stalled.send(subscribe("board_full", venue.auditor))
+    async with httpx.AsyncClient(timeout=30) as http:
+        first = (await http.get(venue.api("/progress"))).json()["seq"]
+        last = first + 10 * 12  # ten contestants: a call (two events) and ten scores each
+        await asyncio.gather(*(ws.send(subscribe("progress")) for ws in readers))
+        reading = [asyncio.create_task(collect(ws, last)) for ws in readers]
+        before = rss_kib(pid)
+        peak = before
+        for contestant in [f"g1c{i}" for i in range(1, 11)]:
+            await post(http, venue, "/stage", venue.admin, contestant=contestant)
+            await asyncio.gather(
+                *(
+                    post(
+                        http,
+                        venue,
+                        "/scores",
+                        venue.judges[f"B{j}"],
+                        contestant=contestant,
+                        points=points(f"B{j}", contestant),
+                        submission_id=uuid.uuid4().hex,
+                    )
+                    for j in range(1, 11)
+                )
+            )
+            peak = max(peak, rss_kib(pid))
+        committed = time.monotonic()
+        received = await asyncio.wait_for(asyncio.gather(*reading), 120)
+        lag = time.monotonic() - committed
+    for seqs, _ in received:
+        assert seqs[-1] == last and seqs == sorted(set(seqs))
+    counts = sorted(len(seqs) for seqs, _ in received)
+    print(
+        f"2000 readers: the last update reached all {lag:.2f} s after its commit; views "
+        f"received per socket {counts[0]}-{counts[-1]} of {1 + 10 * 11}; server RSS "
+        f"{before} KiB before the show, peak {peak} KiB"
+    )
+    assert lag < 15
+    assert peak - before < 64 * 1024, (before, peak)
+    for ws in [*readers, stalled]:
+        ws.transport.abort()
