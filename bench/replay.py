@@ -68,14 +68,12 @@ async def _build(db: Path, stream: str, contestants: int, scores: int) -> None:
 def _replay(db: str, stream: str) -> tuple[float, int, int]:
     """Seconds to rebuild the board, events folded, peak RSS (bytes); in a child."""
     from projections.board import board
-    from projections.state import Competition, apply
+    from server.replay import replay_store
 
     async def rebuild() -> tuple[int, int]:
         store = await open_store(db, create=False)
         try:
-            state = Competition.empty(stream)
-            async for envelope in store.read(stream):
-                state = apply(state, envelope)
+            state = await replay_store(store, stream)  # what Live.load does
             view = board(state, public=False)
             return state.seq, len(msgspec.json.encode(view))
         finally:

@@ -47,6 +47,7 @@ from projections.setup import setup
 from projections.state import Competition, apply
 from server.errors import ApiError
 from server.hub import Hub
+from server.replay import replay_store
 
 log = logging.getLogger("leitai.live")
 DUPLICATE = "duplicate_submission"
@@ -110,10 +111,7 @@ class Live:
     @classmethod
     async def load(cls, store: Store, stream: str) -> Live:
         """Rebuild the state by replaying the stream, then follow new commits."""
-        state = Competition.empty(stream)
-        async for envelope in store.read(stream):
-            state = apply(state, envelope)
-        live = cls(store, stream, state)
+        live = cls(store, stream, await replay_store(store, stream))
         live._follower = asyncio.get_running_loop().create_task(live._follow())
         return live
 

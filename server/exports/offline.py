@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from events.errors import LogFormatError
 from events.store import open_store
-from projections.state import Competition, apply
+from projections.state import Competition
 from server.exports import FORMATS, Format
 from server.exports.table import ResultsTables, parse_language, results_tables
+from server.replay import replay_store
 
 
 async def load(target: str, stream: str) -> Competition:
@@ -15,10 +16,7 @@ async def load(target: str, stream: str) -> Competition:
     try:
         if stream not in await store.streams():
             raise LogFormatError(f"{target}: no stream {stream!r}")
-        state = Competition.empty(stream)
-        async for envelope in store.read(stream):
-            state = apply(state, envelope)
-        return state
+        return await replay_store(store, stream)
     finally:
         await store.close()
 
