@@ -49,6 +49,9 @@ def uvicorn_config(settings: Settings, app: object) -> uvicorn.Config:
         ws_per_message_deflate=False,  # broadcast bytes once; deflate per socket costs more
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
+        # Frames past this are refused (1009) before they are read whole; the
+        # app refuses messages past ws_max_message_bytes itself, with a reason.
+        ws_max_size=max(64 * 1024, settings.ws_max_message_bytes),
         timeout_graceful_shutdown=3,
     )
 
