@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from projections.commands import MAX_CRITERIA
 
-MAX_CONTESTANTS = 5_000
-"""Contestants in one competition (every round together)."""
+MAX_CONTESTANTS = 20_000
+"""Contestants in one competition (every round together): a province-wide
+evaluation of 10,000 units must fit (the replay benchmark's size)."""
 MAX_JUDGES = 1_000
 """Judges in one competition (every panel together)."""
 MAX_LABEL_CHARS = 200
