@@ -7,15 +7,13 @@ checkpoint loses nothing but evidence: anyone who fetched it keeps a copy.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import aiosqlite
-import asyncpg
 
 from events.errors import StoreUnavailable
-from events.postgres import DRIVER_ERRORS, parse_url
+from events.postgres import SideTable
 
 SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoints (
@@ -115,35 +113,15 @@ class SqliteCheckpoints:
 class PostgresCheckpoints:
     """Checkpoints in the ``leitai_checkpoints`` table beside the PostgreSQL log."""
 
-    def __init__(self, pool: asyncpg.Pool, where: str) -> None:
-        self._pool = pool
-        self._where = where
-
-    async def _run(self, method: str, sql: str, *args: object) -> Any:
-        """``pool.<method>(sql, *args)``, once more if it fails (a database
-        restart kills every pooled session); then ``StoreUnavailable``."""
-        call = getattr(self._pool, method)
-        with contextlib.suppress(*DRIVER_ERRORS):
-            return await call(sql, *args)
-        try:
-            return await call(sql, *args)
-        except DRIVER_ERRORS as exc:
-            raise StoreUnavailable(f"{self._where}: checkpoints unavailable: {exc}") from None
+    def __init__(self, table: SideTable) -> None:
+        self._table = table
 
     @classmethod
     async def open(cls, url: str) -> PostgresCheckpoints:
-        target = parse_url(url)
-        try:
-            pool = await asyncpg.create_pool(
-                target.dsn, min_size=1, max_size=2, server_settings=target.settings
-            )
-            await pool.execute(POSTGRES_SCHEMA)
-        except DRIVER_ERRORS as exc:
-            raise StoreUnavailable(f"{target.where}: checkpoints unavailable: {exc}") from None
-        return cls(pool, target.where)
+        return cls(await SideTable.open(url, POSTGRES_SCHEMA, "checkpoints"))
 
     async def add(self, stream: str, size: int, note: str) -> None:
-        await self._run(
+        await self._table.run(
             "execute",
             "INSERT INTO leitai_checkpoints (stream, size, note) VALUES ($1, $2, $3)"
             " ON CONFLICT DO NOTHING",
@@ -153,7 +131,7 @@ class PostgresCheckpoints:
         )
 
     async def latest(self, stream: str) -> str | None:
-        note = await self._run(
+        note = await self._table.run(
             "fetchval",
             "SELECT note FROM leitai_checkpoints WHERE stream = $1 ORDER BY size DESC LIMIT 1",
             stream,
@@ -161,13 +139,13 @@ class PostgresCheckpoints:
         return str(note) if note is not None else None
 
     async def notes(self, stream: str) -> list[str]:
-        rows = await self._run(
+        rows = await self._table.run(
             "fetch", "SELECT note FROM leitai_checkpoints WHERE stream = $1 ORDER BY size", stream
         )
         return [str(row[0]) for row in rows]
 
     async def close(self) -> None:
-        await self._pool.close()
+        await self._table.close()
 
 
 async def open_checkpoints(url: str, *, create: bool = True) -> CheckpointStore:

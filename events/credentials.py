@@ -8,17 +8,15 @@ the token's content.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 import aiosqlite
-import asyncpg
 
 from events.errors import StoreUnavailable
-from events.postgres import DRIVER_ERRORS, parse_url
+from events.postgres import SideTable
 
 TokenRole = Literal["admin", "judge", "auditor"]
 
@@ -152,36 +150,16 @@ class SqliteCredentials:
 class PostgresCredentials:
     """Token digests in the ``leitai_credentials`` table beside the PostgreSQL log."""
 
-    def __init__(self, pool: asyncpg.Pool, where: str) -> None:
-        self._pool = pool
-        self._where = where
-
-    async def _run(self, method: str, sql: str, *args: object) -> Any:
-        """``pool.<method>(sql, *args)``, once more if it fails: a database
-        restart kills every pooled session, and the pool opens fresh ones."""
-        call = getattr(self._pool, method)
-        with contextlib.suppress(*DRIVER_ERRORS):
-            return await call(sql, *args)
-        try:
-            return await call(sql, *args)
-        except DRIVER_ERRORS as exc:
-            raise StoreUnavailable(f"{self._where}: credentials unavailable: {exc}") from None
+    def __init__(self, table: SideTable) -> None:
+        self._table = table
 
     @classmethod
     async def open(cls, url: str) -> PostgresCredentials:
-        target = parse_url(url)
-        try:
-            pool = await asyncpg.create_pool(
-                target.dsn, min_size=1, max_size=2, server_settings=target.settings
-            )
-            await pool.execute(POSTGRES_SCHEMA)
-        except DRIVER_ERRORS as exc:
-            raise StoreUnavailable(f"{target.where}: credentials unavailable: {exc}") from None
-        return cls(pool, target.where)
+        return cls(await SideTable.open(url, POSTGRES_SCHEMA, "credentials"))
 
     async def issue(self, stream: str, role: TokenRole, subject: str) -> str:
         token = new_token()
-        await self._run(
+        await self._table.run(
             "execute",
             "INSERT INTO leitai_credentials (token_hash, stream, role, subject)"
             " VALUES ($1, $2, $3, $4)",
@@ -193,7 +171,7 @@ class PostgresCredentials:
         return token
 
     async def revoke(self, stream: str, role: TokenRole, subject: str) -> int:
-        status: str = await self._run(
+        status: str = await self._table.run(
             "execute",
             "UPDATE leitai_credentials SET revoked = true"
             " WHERE stream = $1 AND role = $2 AND subject = $3 AND NOT revoked",
@@ -204,7 +182,7 @@ class PostgresCredentials:
         return int(status.rsplit(" ", 1)[-1])
 
     async def lookup(self, token: str) -> Credential | None:
-        row = await self._run(
+        row = await self._table.run(
             "fetchrow",
             "SELECT stream, token_hash, role, subject, revoked FROM leitai_credentials"
             " WHERE token_hash = $1 AND NOT revoked",
@@ -213,7 +191,7 @@ class PostgresCredentials:
         return Credential(row[0], row[1], row[2], row[3], row[4]) if row else None
 
     async def of_stream(self, stream: str) -> list[Credential]:
-        rows = await self._run(
+        rows = await self._table.run(
             "fetch",
             "SELECT stream, token_hash, role, subject, revoked FROM leitai_credentials"
             " WHERE stream = $1",
@@ -222,7 +200,7 @@ class PostgresCredentials:
         return [Credential(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     async def restore(self, credential: Credential) -> None:
-        await self._run(
+        await self._table.run(
             "execute",
             "INSERT INTO leitai_credentials (stream, token_hash, role, subject, revoked)"
             " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING",
@@ -230,7 +208,7 @@ class PostgresCredentials:
         )
 
     async def close(self) -> None:
-        await self._pool.close()
+        await self._table.close()
 
 
 async def open_credentials(url: str) -> Credentials:

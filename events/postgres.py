@@ -170,6 +170,45 @@ class _Target:
         return f"postgresql://{host}{port}{parts.path}{schema}"
 
 
+class SideTable:
+    """A small pool for a table kept beside the log (tokens, checkpoints).
+
+    Opened with its schema; each call is made once more if it fails, since a
+    database restart kills every pooled session and the pool opens fresh
+    ones; a second failure is ``StoreUnavailable``.
+    """
+
+    def __init__(self, pool: Any, where: str, what: str) -> None:
+        self._pool = pool
+        self._where = where
+        self._what = what
+
+    @classmethod
+    async def open(cls, url: str, schema: str, what: str) -> SideTable:
+        target = parse_url(url)
+        try:
+            pool = await asyncpg.create_pool(
+                target.dsn, min_size=1, max_size=2, server_settings=target.settings
+            )
+            await pool.execute(schema)
+        except DRIVER_ERRORS as exc:
+            raise StoreUnavailable(f"{target.where}: {what} unavailable: {exc}") from None
+        return cls(pool, target.where, what)
+
+    async def run(self, method: str, sql: str, *args: object) -> Any:
+        """``pool.<method>(sql, *args)``, retried once."""
+        call = getattr(self._pool, method)
+        with contextlib.suppress(*DRIVER_ERRORS):
+            return await call(sql, *args)
+        try:
+            return await call(sql, *args)
+        except DRIVER_ERRORS as exc:
+            raise StoreUnavailable(f"{self._where}: {self._what} unavailable: {exc}") from None
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
 def parse_url(url: str) -> _Target:
     """Split ``?schema=NAME`` off a ``postgresql://`` URL; asyncpg takes the rest."""
     parts = urlsplit(url)
