@@ -107,6 +107,9 @@ class Live:
         self._lock = asyncio.Lock()
         self._encoder = msgspec.json.Encoder()
         self._follower: asyncio.Task[None] | None = None
+        self.writable = True
+        """False from an append the store refused as unavailable (disk full, database
+        down) until one succeeds again; heartbeats carry it so pages can say so."""
 
     @classmethod
     async def load(cls, store: Store, stream: str) -> Live:
@@ -209,11 +212,15 @@ class Live:
         while flights and self._resync is None and flights[0].task.done():
             flight = flights[0]
             task = flight.task
-            envelopes = None if task.cancelled() or task.exception() else task.result()
+            error = None if task.cancelled() else task.exception()
+            envelopes = None if task.cancelled() or error else task.result()
+            if isinstance(error, StoreUnavailable):
+                self._set_writable(False)
             if envelopes is None or envelopes[0].seq != flight.first:
                 self._resync = asyncio.get_running_loop().create_task(self._resynchronise())
                 return
             flights.popleft()
+            self._set_writable(True)
             self.absorb(envelopes)
             flight.answer.set_result(Executed(envelopes))
         if not flights and self._resync is None and self._ahead.seq == self.state.seq:
@@ -322,10 +329,22 @@ class Live:
             if isinstance(key, str) and key in VIEWS:
                 self.hub.publish(key, self.view_message(key))
 
+    def heartbeat_message(self) -> str:
+        return self._encoder.encode(
+            {"type": "heartbeat", "seq": self.state.seq, "writable": self.writable}
+        ).decode()
+
     def heartbeat(self) -> None:
-        self.hub.broadcast(
-            self._encoder.encode({"type": "heartbeat", "seq": self.state.seq}).decode()
-        )
+        self.hub.broadcast(self.heartbeat_message())
+
+    def _set_writable(self, writable: bool) -> None:
+        """Record whether the store takes appends; every page hears of a change at once."""
+        if writable != self.writable:
+            self.writable = writable
+            log.warning(
+                "%s: the log is %s", self.stream, "writable again" if writable else "not writable"
+            )
+            self.heartbeat()
 
 
 def _answer(flight: _Flight) -> None:

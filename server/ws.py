@@ -3,8 +3,10 @@
 Client → server: ``{"type": "subscribe", "view": "board", "since": 12, "token": "…"}``
 (``token`` only for views that need one). Server → client: ``{"type": "view",
 "view", "seq", "data"}`` with the whole view at ``seq`` — first at once (the
-snapshot), then at every change; ``{"type": "heartbeat", "seq"}`` every few
-seconds; ``{"type": "error", "error": {"code", "message"}}``. A client that
+snapshot), then at every change; ``{"type": "heartbeat", "seq", "writable"}``
+every few seconds, and at once when ``writable`` changes (False: the log
+refuses appends, so what the page shows may be out of date; a subscriber gets
+one at once while it is False); ``{"type": "error", "error": {"code", "message"}}``. A client that
 reconnects subscribes again with its last seq and gets the current view.
 
 A client that sends a binary message (close code 1003), a message over
@@ -133,6 +135,8 @@ async def _subscribe(
     if roles:
         require(await app.auth.identify(request.token, live.stream, address), *roles)
     live.hub.subscribe(subscriber, request.view, live.view_message(request.view))
+    if not live.writable:
+        subscriber.offer("heartbeat", live.heartbeat_message(), asyncio.get_running_loop().time())
 
 
 async def _send_error(websocket: WebSocket, error: ApiError) -> None:

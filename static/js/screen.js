@@ -38,7 +38,7 @@ function renderHeader() {
   const conn = $("conn");
   conn.className = `conn ${view.status}`;
   conn.textContent = connectionText(view.status, view.since);
-  $("stage").classList.toggle("stale", view.status === "stale");
+  $("stage").classList.toggle("stale", view.status === "stale" || view.status === "unsaved");
 }
 
 function renderNow() {

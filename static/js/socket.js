@@ -5,6 +5,8 @@
 // {"type":"heartbeat","seq"} every 5 s, {"type":"error","error":{code,message}}.
 // After a drop we reconnect with backoff and subscribe again with our last seq.
 // Three missed heartbeats mark the page stale and force a reconnect.
+// A heartbeat with "writable": false (the server's log refuses appends: disk
+// full, database down) turns "live" into "unsaved" until one says true again.
 
 const HEARTBEAT_MS = 5000;
 const MISSED_BEATS = 3;
@@ -13,7 +15,7 @@ const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 10000];
 export class LiveSocket {
   /**
    * @param {string} cid competition id
-   * @param {{onStatus?: (s: "connecting"|"live"|"stale", since: Date|null) => void,
+   * @param {{onStatus?: (s: "connecting"|"live"|"unsaved"|"stale", since: Date|null) => void,
    *          onError?: (e: {code: string, message: string}) => void}} hooks
    */
   constructor(cid, hooks = {}) {
@@ -27,6 +29,7 @@ export class LiveSocket {
     this.status = "connecting";
     this.liveSince = null;
     this.gapBeats = 0;
+    this.writable = true;
     this.watchdog = setInterval(() => this.check(), 1000);
     this.connect();
   }
@@ -58,6 +61,7 @@ export class LiveSocket {
     this.ws = ws;
     ws.onopen = () => {
       this.attempt = 0;
+      this.writable = true; // the server says at once when it is not
       this.lastMessage = Date.now();
       for (const view of this.views.keys()) this.send(view);
     };
@@ -88,6 +92,7 @@ export class LiveSocket {
       v.handler(msg.data, msg.seq);
     } else if (msg.type === "heartbeat") {
       if (this.status !== "live" && this.views.size === 0) this.setStatus("live");
+      if (typeof msg.writable === "boolean") this.setWritable(msg.writable);
       this.checkGap(msg.seq);
     } else if (msg.type === "error") {
       this.hooks.onError?.(msg.error);
@@ -114,8 +119,15 @@ export class LiveSocket {
     }
   }
 
+  setWritable(writable) {
+    if (writable === this.writable) return;
+    this.writable = writable;
+    if (this.status === "live" || this.status === "unsaved") this.setStatus("live");
+  }
+
   setStatus(status) {
-    if (status === "live") this.liveSince = new Date();
+    if (status === "live" && !this.writable) status = "unsaved";
+    if (status === "live" || status === "unsaved") this.liveSince = new Date();
     if (status === this.status) return;
     this.status = status;
     this.hooks.onStatus?.(status, this.liveSince);

@@ -94,7 +94,7 @@ export function confirmOnce(message, confirmLabel) {
   });
 }
 
-/** The connection pill: live, connecting, or stale with the time of the last data. */
+/** The connection pill: live, connecting, unsaved (the server cannot save), or stale with the time of the last data. */
 export function connectionText(status, since) {
   if (status === "stale") {
     const time = since ? since.toLocaleTimeString(currentLanguage(), { hour12: false }) : "—";

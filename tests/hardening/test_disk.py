@@ -1,7 +1,8 @@
 """Disk trouble under SQLite: the database on a small tmpfs that fills up
 mid-show. Commands are refused with 503 ``store_unavailable``,
-reads and screens keep the last state, nothing acknowledged is lost, and
-service resumes by itself once the disk is writable again.
+reads and screens keep the last state, marked "not saving" (heartbeats say
+``writable: false``) until an append succeeds again, nothing acknowledged is
+lost, and service resumes by itself once the disk is writable again.
 
 Mounting needs root (CAP_SYS_ADMIN); where it is refused the test is skipped
 with the reason, except under CI=true, where it fails. (A read-only remount
@@ -21,6 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -35,6 +37,7 @@ from tests.hardening.conftest import (
     read_log,
     replayed,
 )
+from tests.pages.conftest import CHROMIUM, CHROMIUM_ARGS, OUTPUT, SCREEN
 from tests.server.conftest import Server, contest, make_competition, start_server, stop_server
 
 
@@ -94,8 +97,13 @@ async def test_a_full_disk_refuses_then_resumes_by_itself(disk: Path, tmp_path: 
     process, url = start_server(db, logs=tmp_path)
     server = Server(url, db, data["id"], admin, auditor, judges, process)
     try:
-        async with httpx.AsyncClient(timeout=30) as http, websockets.connect(server.ws()) as ws:
+        async with (
+            httpx.AsyncClient(timeout=30) as http,
+            websockets.connect(server.ws()) as ws,
+            ScreenPage(server) as page,
+        ):
             await ws.send(json.dumps({"type": "subscribe", "view": "progress"}))
+            screen = Watcher(ws)
             phones = Phones(server, http)
             await phones.call("g1c1")
             for judge in ("B1", "B2"):
@@ -116,9 +124,16 @@ async def test_a_full_disk_refuses_then_resumes_by_itself(disk: Path, tmp_path: 
             # reads keep answering with the last committed state
             shown = await http.get(server.api("/progress"))
             assert shown.status_code == 200 and shown.json()["seq"] == head
-            # the screen still holds the last state: nothing refused was shown
-            seen = await last_view(ws)
-            assert seen <= head
+            # the screen still holds the last state, now marked "not saving":
+            # nothing refused was shown
+            await screen.until(lambda: screen.writable[-1:] == [False])
+            assert screen.seq <= head
+            # a page that connects now is told at once
+            async with websockets.connect(server.ws()) as late:
+                await late.send(json.dumps({"type": "subscribe", "view": "board"}))
+                newcomer = Watcher(late)
+                await newcomer.until(lambda: newcomer.writable == [False])
+            await page.shows("unsaved")
 
             filler.unlink()
             # the phones' outboxes send again, with the same ids: accepted, by
@@ -136,7 +151,10 @@ async def test_a_full_disk_refuses_then_resumes_by_itself(disk: Path, tmp_path: 
                         receipt["duplicate"],
                     )
                 )
-            assert (await last_view(ws, head + len(refused))) == head + len(refused)
+            await screen.until(
+                lambda: screen.seq == head + len(refused) and screen.writable[-1:] == [True]
+            )
+            await page.shows("live")
         log = await read_log(str(db), server.stream)
         check_acks(phones.acks, log)
         assert [e.seq for e in log] == list(range(1, len(log) + 1))
@@ -160,16 +178,61 @@ async def resend(send: Callable[[], object]) -> httpx.Response:
         await asyncio.sleep(0.1)
 
 
-async def last_view(ws: websockets.ClientConnection, at_least: int = 0) -> int:
-    """The seq of the last progress view received (heartbeats give it too)."""
-    seq = 0
-    async with asyncio.timeout(20):
-        while True:
-            try:
-                message = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
-            except TimeoutError:
-                if seq >= at_least:
-                    return seq
-                continue
-            if message["type"] == "view":
-                seq = message["seq"]
+class Watcher:
+    """What one WebSocket client has received: the seq of its last view, and
+    each ``writable`` its heartbeats carried (in order)."""
+
+    def __init__(self, ws: websockets.ClientConnection) -> None:
+        self.ws = ws
+        self.seq = 0
+        self.writable: list[bool] = []
+
+    async def until(self, done: Callable[[], bool]) -> None:
+        async with asyncio.timeout(20):
+            while not done():
+                message = json.loads(await self.ws.recv())
+                if message["type"] == "view":
+                    self.seq = message["seq"]
+                elif message["type"] == "heartbeat":
+                    self.writable.append(message["writable"])
+
+
+class ScreenPage:
+    """The venue screen in Chromium (skipped where Chromium is missing, as the
+    page tests are), to see its connection mark."""
+
+    def __init__(self, server: Server) -> None:
+        self.url = f"{server.url}/screen/{server.stream}?lang=en"
+        self.page: Any = None
+
+    async def __aenter__(self) -> ScreenPage:
+        if not CHROMIUM.exists():
+            return self
+        from playwright.async_api import async_playwright
+
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        self.page = await (await self._browser.new_context(**SCREEN)).new_page()
+        await self.page.goto(self.url)
+        await self.shows("live")
+        return self
+
+    async def shows(self, status: str) -> None:
+        if self.page is None:
+            return
+        from playwright.async_api import expect
+
+        await expect(self.page.locator("#conn")).to_have_class(f"conn {status}", timeout=15000)
+        if status == "unsaved":
+            await expect(self.page.locator("#conn")).to_have_text(
+                "Not saving — results may be out of date"
+            )
+            OUTPUT.mkdir(exist_ok=True)
+            await self.page.screenshot(path=str(OUTPUT / "screen-not-saving.png"))
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.page is not None:
+            await self._browser.close()
+            await self._playwright.stop()
