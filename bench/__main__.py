@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         "--store",
         metavar="URL",
         help="store to measure (default: a fresh SQLite file in a temporary directory), "
-        "e.g. postgresql://postgres@127.0.0.1:5432/test",
+        "e.g. postgresql://postgres@127.0.0.1:5432/test; for fanout, the PostgreSQL "
+        "database of its two-process case (?schema=NEW: a schema it creates and drops)",
     )
     args = parser.parse_args(argv)
     options = Options(quick=args.quick, store=args.store)

@@ -70,8 +70,10 @@ def contest(judges: int, contestants: int, stream: str = STREAM) -> dict[str, An
     }
 
 
-async def competition(db: Path, *, judges: int, contestants: int, stream: str = STREAM) -> Tokens:
-    """A new competition in the SQLite file ``db``, and its tokens."""
+async def competition(
+    db: Path | str, *, judges: int, contestants: int, stream: str = STREAM
+) -> Tokens:
+    """A new competition in the store ``db`` (a SQLite file or a store URL), and its tokens."""
     from events.credentials import open_credentials
     from events.store import open_store
     from server.definition import definition_from_data
@@ -164,11 +166,14 @@ class Process:
         self.stop()
 
 
-def leitai(db: Path, log: Path, *, ws: str | None = None) -> Process:
-    """``leitai serve`` on a free port (its own uvicorn settings; ``ws`` overrides
-    the WebSocket implementation through ``LEITAI_WS``)."""
-    env = {"LEITAI_WS": ws} if ws else None
-    return Process(["-m", "server.cli", "serve", "--db", str(db), "--port", "0"], log, env)
+def leitai(
+    db: Path | str, log: Path, *, ws: str | None = None, env: dict[str, str] | None = None
+) -> Process:
+    """``leitai serve`` of the store ``db`` on a free port (its own uvicorn settings;
+    ``ws`` overrides the WebSocket implementation through ``LEITAI_WS``; ``env``
+    adds other ``LEITAI_*`` settings)."""
+    settings = {**({"LEITAI_WS": ws} if ws else {}), **(env or {})}
+    return Process(["-m", "server.cli", "serve", "--db", str(db), "--port", "0"], log, settings)
 
 
 def ceiling_http(log: Path) -> Process:
