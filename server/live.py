@@ -46,7 +46,8 @@ from projections.progress import progress
 from projections.setup import setup
 from projections.state import Competition, apply
 from server.errors import ApiError
-from server.hub import Hub
+from server.hub import Hub, Subscriber
+from server.presence import Presence
 from server.replay import replay_store
 
 log = logging.getLogger("leitai.live")
@@ -72,6 +73,8 @@ VIEWS: dict[str, Callable[[Competition], Any]] = {
     "audit": audit,
     "setup": setup,
 }
+PRESENCE = "presence"
+"""The admins' view of which judges have a page open (``server.presence``)."""
 ViewKey = Hashable
 AfterCommit = Callable[[str, Sequence[Envelope]], Awaitable[None]]
 
@@ -107,6 +110,7 @@ class Live:
         self._lock = asyncio.Lock()
         self._encoder = msgspec.json.Encoder()
         self._follower: asyncio.Task[None] | None = None
+        self.presence = Presence()
         self.writable = True
         """False from an append the store refused as unavailable (disk full, database
         down) until one succeeds again; heartbeats carry it so pages can say so."""
@@ -320,9 +324,25 @@ class Live:
 
     def view_message(self, name: str) -> str:
         """The message a subscriber of ``name`` receives, encoded once."""
+        data = self.presence.view() if name == PRESENCE else self.view(name)
         return self._encoder.encode(
-            {"type": "view", "view": name, "seq": self.state.seq, "data": self.view(name)}
+            {"type": "view", "view": name, "seq": self.state.seq, "data": data}
         ).decode()
+
+    def judge_joined(self, judge: str, subscriber: Subscriber) -> None:
+        """``subscriber`` is ``judge``'s page: subscribe it to its own view and
+        tell the organisers."""
+        message = self._encoder.encode(
+            {"type": "view", "view": "judge", "seq": self.state.seq, "data": {"judge": judge}}
+        ).decode()
+        self.hub.subscribe(subscriber, f"judge:{judge}", message)
+        if self.presence.join(judge, subscriber, self.state.seq):
+            self.hub.publish(PRESENCE, self.view_message(PRESENCE))
+
+    def socket_closed(self, subscriber: Subscriber) -> None:
+        self.hub.unsubscribe(subscriber)
+        if self.presence.leave(subscriber, self.state.seq):
+            self.hub.publish(PRESENCE, self.view_message(PRESENCE))
 
     def publish(self) -> None:
         for key in self.hub.watched():

@@ -1,7 +1,8 @@
 """``/ws/competitions/{cid}``: views pushed as they change.
 
 Client → server: ``{"type": "subscribe", "view": "board", "since": 12, "token": "…"}``
-(``token`` only for views that need one). Server → client: ``{"type": "view",
+(``token`` only for views that need one). ``judge`` (a judge's token) marks
+the judge's page as open for the organisers' ``presence`` view (admin). Server → client: ``{"type": "view",
 "view", "seq", "data"}`` with the whole view at ``seq`` — first at once (the
 snapshot), then at every change; ``{"type": "heartbeat", "seq", "writable"}``
 every few seconds, and at once when ``writable`` changes (False: the log
@@ -37,6 +38,8 @@ VIEW_ROLES = {
     "setup": (),
     "board_full": ("admin", "auditor"),
     "audit": ("admin", "auditor"),
+    "judge": ("judge",),  # the judge's own page: counts as present while open
+    "presence": ("admin",),
 }
 
 
@@ -83,7 +86,7 @@ async def endpoint(websocket: WebSocket) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        live.hub.unsubscribe(subscriber)
+        live.socket_closed(subscriber)
         sender.cancel()
         with contextlib.suppress(BaseException):
             await sender
@@ -133,7 +136,10 @@ async def _subscribe(
             f"没有视图 {request.view!r}",
         )
     if roles:
-        require(await app.auth.identify(request.token, live.stream, address), *roles)
+        actor = require(await app.auth.identify(request.token, live.stream, address), *roles)
+        if request.view == "judge":
+            live.judge_joined(actor.id, subscriber)
+            return
     live.hub.subscribe(subscriber, request.view, live.view_message(request.view))
     if not live.writable:
         subscriber.offer("heartbeat", live.heartbeat_message(), asyncio.get_running_loop().time())

@@ -11,6 +11,7 @@ let token = tokenFromFragment() ?? (cid ? sessionStorage.getItem(`leitai.admin.$
 let setup = null;
 let board = null;
 let progress = null;
+let presence = {}; // judge -> {connected, sockets, last_seen, last_seen_seq}: pages open, from this server process
 let conn = { status: "connecting", since: null };
 const issued = new Map(); // judge -> {link, svg}: links issued in this session (shown once)
 const autoClose = { on: false, sent: null };
@@ -75,6 +76,14 @@ function nextContestant() {
 
 const nameOf = (id) => contestant(id)?.name ?? row(id)?.name ?? id;
 
+/** Whether the judge's page is open: connected, last seen at a time, or never seen. */
+function presenceOf(judge) {
+  const p = presence[judge];
+  if (p?.connected) return h("div", { class: "presence on", "data-testid": `presence-${judge}` }, t("admin.connected"));
+  const text = p ? t("admin.last_seen", { time: new Date(p.last_seen).toLocaleTimeString(currentLanguage(), { hour12: false }) }) : t("admin.never_seen");
+  return h("div", { class: "presence off", "data-testid": `presence-${judge}` }, text);
+}
+
 // --- rendering -----------------------------------------------------------------------------------
 
 function renderHeader() {
@@ -90,7 +99,9 @@ function renderStage() {
   const on = progress?.on_stage;
   const next = nextContestant();
   const parts = [h("h2", {}, t("admin.on_stage"))];
-  if (!on) parts.push(h("p", { class: "muted" }, t("admin.nobody")));
+  if (!on) parts.push(h("p", { class: "muted" }, t("admin.nobody")),
+    h("div", { class: "grid", "data-testid": "judge-grid" }, (setup?.judges ?? []).map((j) =>
+      h("div", { class: "judge-cell" }, data("div", j.name), presenceOf(j.judge)))));
   else {
     const state = stateOf(on.contestant);
     parts.push(
@@ -100,7 +111,7 @@ function renderStage() {
         on.expected.concat(on.shadow ?? []).map((j) =>
           h("div", { class: `judge-cell ${j.scored ? "scored" : "missing"}` },
             data("div", j.name), h("div", { class: "muted" }, t("admin.panel", { panel: j.panel })),
-            h("div", { class: "state" }, j.scored ? t("admin.scored") : t("admin.missing"))))),
+            h("div", { class: "state" }, j.scored ? t("admin.scored") : t("admin.missing")), presenceOf(j.judge)))),
       h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length })),
       h("div", { class: "row" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed, onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
@@ -449,6 +460,7 @@ async function start() {
     onError: (error) => toast(error.message),
   });
   socket.subscribe("board_full", (view) => { board = view; render(); }, token);
+  socket.subscribe("presence", (view) => { presence = view; render(); }, token);
   socket.subscribe("progress", (view) => {
     progress = view;
     maybeAutoClose();
