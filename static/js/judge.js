@@ -4,6 +4,7 @@
 import { api, ApiError, competitionFromPath, loadSetup, tokenFromFragment } from "./api.js";
 import { formatScore, markProblem, trimText, weightedTotal } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
+import { ReceiptProofs } from "./receipt.js";
 import { LiveSocket } from "./socket.js";
 import { connectionText, data, h, languageSwitch, tdata, toast } from "./ui.js";
 
@@ -22,6 +23,7 @@ let lastReceipt = null;
 let failed = null; // {item, message}: a sheet the server refused
 let retry = { attempt: 0, timer: null, sending: false };
 let conn = { status: "connecting", since: null };
+let proofs = null; // the receipts proved against signed checkpoints (receipt.js)
 
 // --- storage: the outbox and the receipts survive reloads --------------------------
 
@@ -283,6 +285,7 @@ function render() {
   renderConfirm();
   renderReceipt();
   renderScored();
+  proofs?.update(Object.entries(receipts()).map(([contestant, r]) => ({ ...r, contestant })));
 }
 
 // --- input ---------------------------------------------------------------------------------
@@ -368,6 +371,7 @@ async function start() {
   render();
   if (!token || !cid) return;
   registerOffline();
+  proofs = new ReceiptProofs({ cid, token, el: $("proofs"), storageKey: key("proofs") });
   const socket = new LiveSocket(cid, {
     onStatus: (status, since) => { conn = { status, since }; renderHeader(); if (status === "live") flush(); },
     onError: (error) => toast(error.message),
@@ -375,6 +379,7 @@ async function start() {
   socket.subscribe("progress", (view) => {
     const before = progress?.seq;
     progress = view;
+    proofs.poke(); // a reveal signs a checkpoint that may cover our receipts
     // our own sheets show up in progress; refresh what the server holds for us now and then
     if (before !== undefined && me && view.on_stage && view.on_stage.expected.some((j) => j.judge === me.judge && j.scored)) refreshMe();
     render();
@@ -413,6 +418,7 @@ async function registerOffline() {
 const OFFLINE_ASSETS = [
   "/static/css/base.css", "/static/css/judge.css", "/static/js/judge.js", "/static/js/api.js",
   "/static/js/format.js", "/static/js/i18n.js", "/static/js/socket.js", "/static/js/ui.js",
+  "/static/js/receipt.js",
 ];
 
 start();

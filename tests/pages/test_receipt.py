@@ -1,0 +1,167 @@
+"""The judge's page proves its receipts against the signed checkpoint, in the browser.
+
+A judge scores on the phone; the organiser closes and reveals through the API
+(which signs a checkpoint); the page fetches the checkpoint, the inclusion proof
+and the public key and verifies the leaf, the proof and the Ed25519 signature
+with WebCrypto. The saved proof file is accepted by ``leitai verify-receipt``.
+A proof or checkpoint altered on its way to the page is refused, saying where.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from tests.pages.conftest import OUTPUT, PHONE, ROOT, Server
+from tests.pages.test_languages import catalogue, check
+
+CONTESTANT = "101"  # scored by panel C (J7, J8, J9)
+
+
+def score_and_reveal(server: Server, phone: Page) -> None:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    expect(phone.get_by_test_id("review")).to_be_visible()
+    for key, value in {"content": "92.5", "delivery": "88", "presence": "90"}.items():
+        phone.get_by_test_id(f"mark-{key}").fill(value)
+    phone.get_by_test_id("review").click()
+    phone.get_by_test_id("send").click()
+    expect(phone.get_by_test_id("receipt")).to_be_visible()
+    for judge, mark in (("J8", "85"), ("J9", "95")):
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": CONTESTANT,
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"receipt-{judge}",
+            },
+            server.judges[judge],
+        )
+    server.admin_post("close", {"contestant": CONTESTANT})
+    server.admin_post("reveal", {"contestant": CONTESTANT})
+
+
+def verify_receipt(path: Path, key: str) -> subprocess.CompletedProcess[str]:
+    command = ["verify-receipt", "--receipt", str(path), "--proof", str(path)]
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *command, "--public-key", key],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def save_proof(phone: Page, tmp_path: Path) -> Path:
+    with phone.expect_download() as download:
+        phone.get_by_test_id("proof-save").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    return path
+
+
+def test_judge_page_verifies_its_receipt(server: Server, browser: Any, tmp_path: Path) -> None:
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J7"], lang="zh-CN"))
+    score_and_reveal(server, phone)
+    checkpoint = server.text(f"/api/competitions/{server.cid}/checkpoint", server.admin)
+    size = int(checkpoint.splitlines()[1])
+    status = phone.get_by_test_id("proof-status")
+    expect(status).to_have_text("您的评分已收录于公布结果：已验证", timeout=10000)
+    expect(phone.get_by_test_id("proof-size")).to_have_text(
+        f"已对照签名检查点核对（共 {size} 条记录）"
+    )
+    phone.get_by_test_id("proof").scroll_into_view_if_needed()
+    phone.screenshot(
+        path=str(OUTPUT / "screens" / "judge-receipt-verified-zh-CN.png"), full_page=True
+    )
+    check(phone, "zh-CN", catalogue())
+
+    # the saved file is what `leitai verify-receipt` takes, and needs nothing else
+    path = save_proof(phone, tmp_path)
+    saved = json.loads(path.read_text())
+    receipt_seq = int(phone.get_by_test_id("proof").get_attribute("data-seq") or 0)
+    assert saved["seq"] == receipt_seq and saved["size"] == size
+    assert saved["checkpoint"] == checkpoint
+    key = server.call("GET", "/api/public-key")["key"]
+    assert saved["public_key"] == key
+    done = verify_receipt(path, key)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(f"verified: event seq {receipt_seq} "), done.stdout
+
+    # after a reload the kept proof is checked again, with no network asked
+    asked: list[str] = []
+    phone.on("request", lambda request: asked.append(request.url))
+    phone.reload()
+    expect(status).to_have_text("您的评分已收录于公布结果：已验证")
+    assert not [url for url in asked if "/proof/" in url]
+
+
+def flip(text: str) -> str:
+    """``text`` with its first hexadecimal digit changed."""
+    return ("1" if text[0] == "0" else "0") + text[1:]
+
+
+@pytest.mark.parametrize("tampered", ["proof", "checkpoint"])
+def test_tampered_proof_is_refused(
+    server: Server, browser: Any, tmp_path: Path, tampered: str
+) -> None:
+    phone = browser.new_context(**PHONE).new_page()
+
+    def alter_proof(route: Route) -> None:
+        answer = route.fetch()
+        body = answer.json()
+        body["proof"][0] = flip(body["proof"][0])
+        route.fulfill(response=answer, json=body)
+
+    def alter_checkpoint(route: Route) -> None:
+        answer = route.fetch()
+        if not answer.ok:  # none signed yet (before the reveal)
+            route.fulfill(response=answer)
+            return
+        origin, size, root, *rest = answer.text().split("\n")
+        raw = bytearray(base64.b64decode(root))
+        raw[0] ^= 1
+        root = base64.b64encode(bytes(raw)).decode()
+        route.fulfill(response=answer, body="\n".join([origin, size, root, *rest]))
+
+    if tampered == "proof":
+        phone.route("**/proof/inclusion?*", alter_proof)
+    else:
+        phone.route("**/checkpoint", alter_checkpoint)
+    phone.goto(server.page("judge", server.judges["J7"], lang="en"))
+    score_and_reveal(server, phone)
+    expect(phone.get_by_test_id("proof-status")).to_have_text("Not verified", timeout=10000)
+    seq = phone.get_by_test_id("proof").get_attribute("data-seq")
+    size = int(
+        server.text(f"/api/competitions/{server.cid}/checkpoint", server.admin).split("\n")[1]
+    )
+    reason = phone.get_by_test_id("proof-reason")
+    key = server.call("GET", "/api/public-key")["key"]
+    if tampered == "proof":
+        expect(reason).to_have_text(
+            f"The inclusion proof of record {seq} does not lead to the signed root of the "
+            f"checkpoint of {size} records: the score is not in the published results, "
+            "or the proof was altered"
+        )
+    else:
+        expect(reason).to_have_text(
+            f"The checkpoint's signature does not verify with the server's key {key}: "
+            "the checkpoint was altered or forged"
+        )
+    phone.get_by_test_id("proof").scroll_into_view_if_needed()
+    phone.screenshot(
+        path=str(OUTPUT / "screens" / f"judge-receipt-tampered-{tampered}-en.png"), full_page=True
+    )
+    # the altered file is refused by the command line too
+    done = verify_receipt(save_proof(phone, tmp_path), key)
+    assert done.returncode == 1, done.stdout + done.stderr
+    expected = "NOT IN THE LOG" if tampered == "proof" else "checkpoint refused"
+    assert expected in done.stdout, done.stdout
