@@ -95,6 +95,16 @@ def test_judge_page_verifies_its_receipt(server: Server, browser: Any, tmp_path:
     done = verify_receipt(path, key)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith(f"verified: event seq {receipt_seq} "), done.stdout
+    # and so does the independent verifier of docs/, as its --proof
+    receipt = f"{saved['seq']}:{saved['hash']}"
+    arguments = ["--receipt", receipt, "--proof", str(path), "--public-key", key]
+    independent = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "verifier.py"), *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert independent.returncode == 0, independent.stdout + independent.stderr
 
     # after a reload the kept proof is checked again, with no network asked
     asked: list[str] = []
