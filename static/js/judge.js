@@ -384,6 +384,7 @@ async function start() {
     if (before !== undefined && me && view.on_stage && view.on_stage.expected.some((j) => j.judge === me.judge && j.scored)) refreshMe();
     render();
   });
+  socket.subscribe("judge", () => {}, token); // tells the organisers this page is open
   addEventListener("online", () => { retry.attempt = 0; flush(); render(); });
   addEventListener("offline", render);
   await refresh();
