@@ -381,6 +381,16 @@ class AwardsPublished(Event, frozen=True):
     final: bool = True
 
 
+class AwardsStepShown(Event, frozen=True):
+    """The organiser stepped the screens' awards presentation of a round: the
+    lowest ``step`` awards of its published list are shown, from the bottom up
+    (0: none yet). A presentation, not a result: it changes no score or rank."""
+
+    TYPE: ClassVar[str] = "awards_step_shown"
+    round: Id
+    step: Annotated[int, Meta(ge=0, le=1000)]
+
+
 class ContestantsAdvanced(Event, frozen=True):
     """These contestants go on from one round to the next."""
 
@@ -414,6 +424,7 @@ AnyEvent = (
     | ResultRevealed
     | AwardsPublished
     | ContestantsAdvanced
+    | AwardsStepShown
 )
 """The union of every event type; ``match`` on it in the folds."""
 

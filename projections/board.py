@@ -63,6 +63,8 @@ class BoardView(msgspec.Struct, frozen=True):
     on_stage: str | None
     overall: tuple[BoardRow, ...]
     groups: tuple[GroupTable, ...]
+    awards_step: int | None = None
+    """Awards the organiser has stepped the screens to (None: the screens pace themselves)."""
 
 
 _UNRANKED_ORDER: dict[str, int] = {
@@ -161,6 +163,7 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
             for group in group_ids
             if any(r.contestant.group == group for r in results)
         ),
+        awards_step=round_.awards_step,
     )
 
 

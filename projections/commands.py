@@ -108,6 +108,13 @@ class PublishAwards(_Command, frozen=True, tag="publish_awards"):
     round: Id
 
 
+class ShowAwardsStep(_Command, frozen=True, tag="show_awards_step"):
+    """Show the lowest ``step`` published awards of ``round`` on the screens."""
+
+    round: Id
+    step: Annotated[int, Meta(ge=0, le=1000)]
+
+
 class RecordPriorScore(_Command, frozen=True, tag="record_prior_score"):
     contestant: Id
     source: Id
@@ -130,5 +137,6 @@ Command = (
     | AdvanceRound
     | PublishAwards
     | RecordPriorScore
+    | ShowAwardsStep
 )
 """Every command; ``msgspec.json.Decoder(Command)`` decodes any of them by ``type``."""

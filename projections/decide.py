@@ -22,6 +22,7 @@ from events.catalog import (
     AnyEvent,
     AwardGiven,
     AwardsPublished,
+    AwardsStepShown,
     ContestantCalled,
     ContestantDisqualified,
     ContestantsAdvanced,
@@ -54,6 +55,7 @@ from projections.commands import (
     RecordPriorScore,
     RecuseJudge,
     Reveal,
+    ShowAwardsStep,
     SubmitScore,
     WithdrawContestant,
 )
@@ -114,6 +116,8 @@ def decide(state: Competition, command: Command, actor: Actor) -> Decision:
             return _publish(state, command)
         case RecordPriorScore():
             return _prior(state, command)
+        case ShowAwardsStep():
+            return _awards_step(state, command)
 
 
 # --- rejections ----------------------------------------------------------------
@@ -648,6 +652,28 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
                 and (final := table.results[ident].final) is not None
             )
     return [AwardsPublished(round=round_.id, awards=tuple(given))]
+
+
+def _awards_step(state: Competition, command: ShowAwardsStep) -> Decision:
+    round_ = state.rounds.get(command.round)
+    if round_ is None:
+        return _unknown_round(command.round)
+    if round_.awards is None:
+        return Rejection(
+            "awards_not_published",
+            f"the awards of round {round_.id!r} are not published yet: publish them first",
+            f"轮次 {round_.id!r} 的奖项尚未公布，请先公布奖项",
+            409,
+        )
+    tiers = len({given.award for given in round_.awards.awards})
+    if command.step > tiers:
+        return Rejection(
+            "no_such_step",
+            f"round {round_.id!r} has {tiers} awards to show; step {command.step} is past them",
+            f"轮次 {round_.id!r} 只有 {tiers} 个奖项，没有第 {command.step} 步",
+            409,
+        )
+    return [AwardsStepShown(round=round_.id, step=command.step)]
 
 
 def _advance(state: Competition, command: AdvanceRound) -> Decision:

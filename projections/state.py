@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from events.catalog import (
     AnyEvent,
     AwardsPublished,
+    AwardsStepShown,
     CompetitionCreated,
     ContestantCalled,
     ContestantDisqualified,
@@ -132,6 +133,8 @@ class Round:
     entries: dict[str, Entry] = field(default_factory=dict)
     reveals: list[str] = field(default_factory=list)
     awards: AwardsPublished | None = None
+    awards_step: int | None = None
+    """How many awards the screens show (``AwardsStepShown``); None: never stepped."""
     advanced_to: str | None = None
 
 
@@ -392,6 +395,8 @@ class Competition:
                 round_.seed = event.seed
             case AwardsPublished():
                 self._round(event.round).awards = event
+            case AwardsStepShown():
+                self._round(event.round).awards_step = event.step
             case ContestantsAdvanced():
                 self._round(event.from_round).advanced_to = event.to_round
                 self._round(event.to_round).members.update(dict.fromkeys(event.contestants))

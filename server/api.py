@@ -337,6 +337,7 @@ ADMIN_COMMANDS: list[tuple[str, type, str]] = [
     ("draw", cmd.DrawOrder, "Draw the running order of a round from a seed"),
     ("advance", cmd.AdvanceRound, "Advance the best to the next round"),
     ("awards", cmd.PublishAwards, "Publish the awards of a round"),
+    ("awards/step", cmd.ShowAwardsStep, "Step the screens' awards presentation of a round"),
     ("prior-scores", cmd.RecordPriorScore, "Record a prior score (expert review …)"),
 ]
 ENDPOINTS += [

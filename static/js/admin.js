@@ -153,6 +153,16 @@ function renderShow() {
         command("draw", { round: r?.round ?? board?.round, seed }, r?.seed ? { ask: t("admin.ask_redraw"), confirmLabel: t("admin.draw") } : {});
       } }, t("admin.draw"))),
   ];
+  if (board?.awards_published) {
+    // the screens' awards presentation, stepped from here (AwardsStepShown in the log)
+    const total = new Set([...board.overall, ...board.groups.flatMap((g) => g.rows)].filter((x) => x.award).map((x) => x.award)).size;
+    const step = board.awards_step ?? 0;
+    const go = (n) => command("awards/step", { round: board.round, step: n });
+    parts.push(h("div", { class: "row" },
+      h("span", { "data-testid": "awards-step" }, t("admin.awards_step_of", { n: step, m: total })),
+      h("button", { type: "button", class: "secondary", disabled: step <= 0, "data-testid": "award-previous", onclick: () => go(step - 1) }, t("admin.award_previous")),
+      h("button", { type: "button", disabled: step >= total, "data-testid": "award-next", onclick: () => go(step + 1) }, t("admin.award_next"))));
+  }
   const list = order();
   parts.push(h("table", {},
     h("thead", {}, h("tr", {}, ["#", t("admin.contestant"), t("admin.group"), t("admin.status"), t("admin.final"), ""].map((x) => h("th", {}, x)))),

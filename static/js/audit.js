@@ -212,6 +212,8 @@ function details(src, env) {
       return h("span", {}, data("span", d.round), sep, tdata("audit.seed", { seed: d.seed }));
     case "awards_published":
       return h("span", {}, data("span", d.round), sep, t("audit.n_awards", { n: d.awards.length }));
+    case "awards_step_shown":
+      return h("span", {}, data("span", d.round), sep, t("admin.awards_step", { n: d.step }));
     case "contestants_advanced":
       return h("span", {}, data("span", `${d.from_round} → ${d.to_round}`), sep, t("audit.n_advanced", { n: d.contestants.length }));
     case "scoresheet_defined":

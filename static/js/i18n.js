@@ -125,6 +125,10 @@ export const MESSAGES = {
   "admin.connected": { "zh-CN": "手机在线", en: "Phone connected" },
   "admin.last_seen": { "zh-CN": "最后在线 {time}", en: "Last seen {time}" },
   "admin.never_seen": { "zh-CN": "未连接", en: "Not connected" },
+  "admin.awards_step": { "zh-CN": "大屏显示 {n} 个奖项", en: "{n} awards on the screens" },
+  "admin.awards_step_of": { "zh-CN": "大屏已揭晓 {n}/{m} 个奖项", en: "Awards on the screens: {n} of {m}" },
+  "admin.award_next": { "zh-CN": "揭晓下一奖项", en: "Next award" },
+  "admin.award_previous": { "zh-CN": "退回上一奖项", en: "Previous award" },
   "admin.scored_of": { "zh-CN": "{n}/{m} 位评委已评分", en: "{n} of {m} judges have scored" },
   "admin.open": { "zh-CN": "开始评分", en: "Open scoring" },
   "admin.close": { "zh-CN": "结束评分", en: "Close scoring" },
@@ -308,6 +312,7 @@ export const MESSAGES = {
   "type.result_revealed": { "zh-CN": "揭晓成绩", en: "Result revealed" },
   "type.awards_published": { "zh-CN": "公布奖项", en: "Awards published" },
   "type.contestants_advanced": { "zh-CN": "选手晋级", en: "Contestants advanced" },
+  "type.awards_step_shown": { "zh-CN": "大屏揭晓奖项", en: "Awards shown on screens" },
 
   "live.title": { "zh-CN": "实时榜单", en: "Live board" },
   "live.on_stage": { "zh-CN": "正在比赛", en: "On stage" },

@@ -246,12 +246,12 @@ function renderAwards() {
         );
       }),
     ),
-    h("div", { class: "hint" }, awardsShown < keys.length ? t("screen.awards_next") : ""),
+    h("div", { class: "hint" }, awardsShown < keys.length && b.awards_step == null ? t("screen.awards_next") : ""),
   );
 }
 
 function advanceAwards() {
-  if (!view.board?.awards_published) return;
+  if (!view.board?.awards_published || view.board.awards_step != null) return;
   awardsShown += 1;
   renderAwards();
 }
@@ -272,6 +272,10 @@ function onBoard(board) {
     }
   }
   if (!board.awards_published) awardsShown = 0;
+  if (board.awards_step != null) {
+    clearInterval(awardsTimer); // the console steps every screen (AwardsStepShown)
+    awardsShown = board.awards_step;
+  }
   revealed = now;
   view.board = board;
   if (reveal && revealed && board.overall.some((r) => r.contestant === reveal.row.contestant)) showContestant(reveal.row.contestant, board.groups.length > 1 ? reveal.row.group : "overall");

@@ -107,4 +107,5 @@ EXAMPLES: list[tuple[Actor, c.AnyEvent]] = [
     (ADMIN, c.RoundClosed(round="r1")),
     (ADMIN, c.ContestantWithdrawn(contestant="c01", reason="illness")),
     (ADMIN, c.ContestantDisqualified(contestant="c01", reason="over time")),
+    (ADMIN, c.AwardsStepShown(round="r1", step=2)),
 ]

@@ -1,0 +1,80 @@
+"""The awards step-through is driven from the console: each step is an
+``awards_step_shown`` event in the log, folded into the board, and every
+screen follows it instead of its own timer."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.error import HTTPError
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.pages.conftest import OUTPUT, SCREEN, Server
+
+PANEL_JUDGES = {"1": ("J7", "J8", "J9"), "2": ("J1", "J2", "J3"), "3": ("J4", "J5", "J6")}
+
+
+def run_the_round(server: Server) -> None:
+    for group in ("1", "2", "3"):
+        for n in range(1, 5):
+            contestant = f"{group}0{n}"
+            server.admin_post("stage", {"contestant": contestant})
+            for k, judge in enumerate(PANEL_JUDGES[group]):
+                mark = str(60 + (int(contestant) * 7 + k * 3) % 40)
+                server.call(
+                    "POST",
+                    f"/api/competitions/{server.cid}/scores",
+                    {
+                        "contestant": contestant,
+                        "points": {"content": mark, "delivery": mark, "presence": mark},
+                        "submission_id": f"awards-{contestant}-{judge}",
+                    },
+                    server.judges[judge],
+                )
+            server.admin_post("close", {"contestant": contestant})
+            server.admin_post("reveal", {"contestant": contestant})
+
+
+def test_the_console_steps_the_awards_and_the_screen_follows(server: Server, browser: Any) -> None:
+    run_the_round(server)
+    with pytest.raises(HTTPError) as refused:  # nothing to step before publishing
+        server.admin_post("awards/step", {"round": "prelim", "step": 1})
+    assert refused.value.code == 409
+    server.admin_post("awards", {"round": "prelim"})
+
+    screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="en"))
+    console = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    tiers = screen.locator("#awards .tier")
+    expect(screen.locator("#awards")).to_be_visible()
+
+    expect(console.get_by_test_id("awards-step")).to_have_text("Awards on the screens: 0 of 3")
+    console.get_by_test_id("award-next").click()
+    expect(tiers).to_have_count(1)
+    expect(tiers.first).to_have_attribute("data-award", "third")  # bottom up
+    console.get_by_test_id("award-next").click()
+    expect(tiers).to_have_count(2)
+    expect(console.get_by_test_id("awards-step")).to_have_text("Awards on the screens: 2 of 3")
+    console.get_by_test_id("award-previous").click()
+    expect(tiers).to_have_count(1)
+    console.get_by_test_id("award-next").click()
+    console.get_by_test_id("award-next").click()
+    expect(tiers).to_have_count(3)
+    expect(console.get_by_test_id("award-next")).to_be_disabled()
+    # the screen's own keys no longer move it: the console drives
+    screen.keyboard.press("Space")
+    expect(tiers).to_have_count(3)
+
+    board = server.call("GET", f"/api/competitions/{server.cid}/board")
+    assert board["awards_step"] == 3
+    # a screen opened now shows the same step at once
+    late = browser.new_context(**SCREEN).new_page()
+    late.goto(server.page("screen", lang="en"))
+    expect(late.locator("#awards .tier")).to_have_count(3)
+    (OUTPUT / "screens").mkdir(parents=True, exist_ok=True)
+    screen.screenshot(path=str(OUTPUT / "screens" / "screen-awards-stepped-en.png"))
+    console.screenshot(path=str(OUTPUT / "screens" / "admin-awards-step-en.png"), full_page=True)
+    log = server.text(f"/api/competitions/{server.cid}/log", server.auditor)
+    assert log.count('"awards_step_shown"') == 5
