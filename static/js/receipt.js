@@ -371,6 +371,10 @@ export class ReceiptProofs {
       this.el.classList.add("hidden");
       return;
     }
+    // the page redraws at every event: keep these nodes (and a button being tapped) unless they change
+    const shown = JSON.stringify([currentLanguage(), this.receipts.map((r) => [r.seq, r.name, this.results[r.seq]])]);
+    if (shown === this.shown) return;
+    this.shown = shown;
     this.el.replaceChildren(
       h("h2", {}, t("receipt.title")),
       h("ul", { class: "proofs" }, this.receipts.map((r) => this.row(r))),

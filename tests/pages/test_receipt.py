@@ -78,7 +78,6 @@ def test_judge_page_verifies_its_receipt(server: Server, browser: Any, tmp_path:
     expect(phone.get_by_test_id("proof-size")).to_have_text(
         f"已对照签名检查点核对（共 {size} 条记录）"
     )
-    phone.get_by_test_id("proof").scroll_into_view_if_needed()
     phone.screenshot(
         path=str(OUTPUT / "screens" / "judge-receipt-verified-zh-CN.png"), full_page=True
     )
@@ -166,7 +165,6 @@ def test_tampered_proof_is_refused(
             f"The checkpoint's signature does not verify with the server's key {key}: "
             "the checkpoint was altered or forged"
         )
-    phone.get_by_test_id("proof").scroll_into_view_if_needed()
     phone.screenshot(
         path=str(OUTPUT / "screens" / f"judge-receipt-tampered-{tampered}-en.png"), full_page=True
     )
