@@ -205,18 +205,21 @@ class _Schema:
             await conn.close()
 
 
-def _across_processes(root: Path, schema: _Schema, sockets: int, rounds: int) -> dict[str, object]:
+def _across_processes(
+    root: Path, schema: _Schema, sockets: int, rounds: int, contestants: int
+) -> dict[str, object]:
     """``PROCESSES`` Leitai processes on one PostgreSQL schema, the sockets split
     evenly between them, each reveal POSTed to the first; beside the ceiling
-    holding all the sockets."""
-    tokens = asyncio.run(competition(schema.url, judges=JUDGES, contestants=2 + rounds))
+    holding all the sockets. ``contestants`` as many as in the one-process case,
+    so that the board is as large."""
+    tokens = asyncio.run(competition(schema.url, judges=JUDGES, contestants=contestants))
     env = {"LEITAI_KEY_FILE": str(root / "signing.key")}  # checkpoints signed at each reveal
     with contextlib.ExitStack() as stack:
         servers = [
             stack.enter_context(leitai(schema.url, root / f"leitai-pg-{i}.out", env=env))
             for i in range(PROCESSES)
         ]
-        _prepare(servers[0].url, tokens, 2 + rounds)
+        _prepare(servers[0].url, tokens, contestants)
         size = _board_bytes(servers[0].url)
         groups, growth = [], 0.0
         for i, server in enumerate(servers):
@@ -281,7 +284,7 @@ def run(options: Options) -> Report:
         if schema is not None:
             try:
                 print(f"fanout: {PROCESSES} processes, {sizes[0]:,} sockets", file=sys.stderr)
-                processes = _across_processes(root, schema, sizes[0], rounds)
+                processes = _across_processes(root, schema, sizes[0], rounds, reveals_needed)
             finally:
                 asyncio.run(schema.execute("DROP SCHEMA {} CASCADE"))
     report = Report(
