@@ -14,7 +14,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import msgspec
 import pytest
 import websockets
 
+from bench.servers import contest as one_panel
 from events.envelope import Envelope
 from events.store import open_store
 from projections.board import board
@@ -35,38 +35,9 @@ _encoder = msgspec.json.Encoder()
 
 
 def show(*, judges: int, contestants: int, stream: str = "h") -> dict[str, Any]:
-    """One group scored by one panel of ``judges``, ``contestants`` to score."""
-    return {
-        "id": stream,
-        "title": {"zh-CN": "加固测试", "en": "Hardening"},
-        "groups": [{"id": "g", "name": {"zh-CN": "组", "en": "Group"}}],
-        "rounds": [{"id": "r1", "name": {"zh-CN": "决赛", "en": "Final"}}],
-        "panels": [{"id": "P", "groups": ["g"]}],
-        "scoresheet": {
-            "places": 1,
-            "criteria": [
-                {
-                    "key": "content",
-                    "label": {"zh-CN": "内容", "en": "Content"},
-                    "maximum": Decimal(60),
-                },
-                {
-                    "key": "delivery",
-                    "label": {"zh-CN": "表达", "en": "Delivery"},
-                    "maximum": Decimal(40),
-                },
-            ],
-        },
-        "rules": {"aggregation": "trimmed_mean", "trim": 1, "quorum": 3},
-        "contestants": [
-            {"id": f"c{i}", "name": f"选手 {i}", "organisation": f"单位 {i}", "group": "g"}
-            for i in range(1, contestants + 1)
-        ],
-        "judges": [
-            {"id": f"j{i}", "name": f"评委 {i}", "organisation": f"评委单位 {i}", "panel": "P"}
-            for i in range(1, judges + 1)
-        ],
-    }
+    """One group scored by one panel of ``judges``, ``contestants`` to score
+    (the benchmarks' competition: one definition of it)."""
+    return one_panel(judges, contestants, stream)
 
 
 def marks(judge: str, contestant: str) -> dict[str, str]:
