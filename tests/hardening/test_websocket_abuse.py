@@ -145,23 +145,7 @@ async def test_a_reader_that_never_reads_costs_bounded_memory(venue: Server) -> 
         await stalled.send(subscribe("board_full", venue.auditor))
         reading = [asyncio.create_task(collect(ws, last)) for ws in readers]
         peak = before
-        for contestant in [f"g1c{i}" for i in range(1, 31)]:
-            await post(http, venue, "/stage", venue.admin, contestant=contestant)
-            await asyncio.gather(
-                *(
-                    post(
-                        http,
-                        venue,
-                        "/scores",
-                        venue.judges[f"B{j}"],
-                        contestant=contestant,
-                        points=points(f"B{j}", contestant),
-                        submission_id=uuid.uuid4().hex,
-                    )
-                    for j in range(1, 11)
-                )
-            )
-            peak = max(peak, rss_kib(pid))
+        peak = await run_show(http, venue, 30, pid, peak)
         received = await asyncio.wait_for(asyncio.gather(*reading), 60)
     for seqs, _ in received:
         assert seqs[-1] == last and seqs == sorted(set(seqs))
@@ -197,23 +181,7 @@ async def test_2000_readers_keep_up_while_one_never_reads(venue: Server) -> None
         reading = [asyncio.create_task(collect(ws, last)) for ws in readers]
         before = rss_kib(pid)
         peak = before
-        for contestant in [f"g1c{i}" for i in range(1, 11)]:
-            await post(http, venue, "/stage", venue.admin, contestant=contestant)
-            await asyncio.gather(
-                *(
-                    post(
-                        http,
-                        venue,
-                        "/scores",
-                        venue.judges[f"B{j}"],
-                        contestant=contestant,
-                        points=points(f"B{j}", contestant),
-                        submission_id=uuid.uuid4().hex,
-                    )
-                    for j in range(1, 11)
-                )
-            )
-            peak = max(peak, rss_kib(pid))
+        peak = await run_show(http, venue, 10, pid, peak)
         committed = time.monotonic()
         received = await asyncio.wait_for(asyncio.gather(*reading), 120)
         lag = time.monotonic() - committed
@@ -229,3 +197,28 @@ async def test_2000_readers_keep_up_while_one_never_reads(venue: Server) -> None
     assert peak - before < 64 * 1024, (before, peak)
     for ws in [*readers, stalled]:
         ws.transport.abort()
+
+
+async def run_show(
+    http: httpx.AsyncClient, venue: Server, contestants: int, pid: int, peak: int
+) -> int:
+    """Call contestants g1c1… in turn, ten judges scoring each at once; the
+    server's peak RSS (KiB) seen along the way."""
+    for contestant in [f"g1c{i}" for i in range(1, contestants + 1)]:
+        await post(http, venue, "/stage", venue.admin, contestant=contestant)
+        await asyncio.gather(
+            *(
+                post(
+                    http,
+                    venue,
+                    "/scores",
+                    venue.judges[f"B{j}"],
+                    contestant=contestant,
+                    points=points(f"B{j}", contestant),
+                    submission_id=uuid.uuid4().hex,
+                )
+                for j in range(1, 11)
+            )
+        )
+        peak = max(peak, rss_kib(pid))
+    return peak
