@@ -319,7 +319,9 @@ class ScoreSubmitted(Event, frozen=True):
     submission by the same judge replaces the earlier one. ``abstain`` means
     the judge declines to score (counted as no score). ``submission_id`` is
     chosen by the judge's device and makes retries idempotent. ``on_behalf``
-    names the admin who keyed in a paper sheet."""
+    names the admin who keyed in a paper sheet (``PaperSheetEntered``): such a
+    sheet is written here only when a second admin, the envelope's actor,
+    confirms it, with the paper sheet's ``sheet`` as its ``submission_id``."""
 
     TYPE: ClassVar[str] = "score_submitted"
     judge: Id
@@ -328,6 +330,29 @@ class ScoreSubmitted(Event, frozen=True):
     submission_id: SubmissionId
     abstain: bool = False
     on_behalf: Id | None = None
+
+
+class PaperSheetEntered(Event, frozen=True):
+    """An admin (the envelope's actor) keyed in a judge's paper sheet, when the
+    judge's phone failed. It does not count: it waits until a different admin
+    confirms it (a ``ScoreSubmitted`` with ``on_behalf`` and this ``sheet`` as
+    its ``submission_id``) or rejects it (``PaperSheetRejected``). A later
+    sheet from the judge's own phone supersedes it."""
+
+    TYPE: ClassVar[str] = "paper_sheet_entered"
+    sheet: SubmissionId
+    judge: Id
+    contestant: Id
+    points: dict[CriterionKey, Decimal]
+    abstain: bool = False
+
+
+class PaperSheetRejected(Event, frozen=True):
+    """An admin (the envelope's actor) refused a keyed-in paper sheet: it never counts."""
+
+    TYPE: ClassVar[str] = "paper_sheet_rejected"
+    sheet: SubmissionId
+    reason: Reason
 
 
 class ScoreAmended(Event, frozen=True):
@@ -373,7 +398,9 @@ class AwardGiven(Value, frozen=True):
 
 class AwardsPublished(Event, frozen=True):
     """The awards of a round, as computed when published; ``final`` marks the
-    results as no longer provisional."""
+    results as no longer provisional. Since ``ResultsFinalised`` exists, the
+    organiser publishes with ``final`` false and finalises as a step of its
+    own; logs written before still read as final when published."""
 
     TYPE: ClassVar[str] = "awards_published"
     round: Id
@@ -389,6 +416,14 @@ class AwardsStepShown(Event, frozen=True):
     TYPE: ClassVar[str] = "awards_step_shown"
     round: Id
     step: Annotated[int, Meta(ge=0, le=1000)]
+
+
+class ResultsFinalised(Event, frozen=True):
+    """The organiser declared the round's results and published awards final:
+    no longer provisional, and no more amendments."""
+
+    TYPE: ClassVar[str] = "results_finalised"
+    round: Id
 
 
 class ContestantsAdvanced(Event, frozen=True):
@@ -425,6 +460,9 @@ AnyEvent = (
     | AwardsPublished
     | ContestantsAdvanced
     | AwardsStepShown
+    | PaperSheetEntered
+    | PaperSheetRejected
+    | ResultsFinalised
 )
 """The union of every event type; ``match`` on it in the folds."""
 

@@ -65,6 +65,8 @@ class BoardView(msgspec.Struct, frozen=True):
     groups: tuple[GroupTable, ...]
     awards_step: int | None = None
     """Awards the organiser has stepped the screens to (None: the screens pace themselves)."""
+    final: bool = False
+    """The organiser finalised the round's results: no longer provisional."""
 
 
 _UNRANKED_ORDER: dict[str, int] = {
@@ -164,6 +166,7 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
             if any(r.contestant.group == group for r in results)
         ),
         awards_step=round_.awards_step,
+        final=round_.final,
     )
 
 

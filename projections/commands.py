@@ -64,6 +64,31 @@ class AmendScore(_Command, frozen=True, tag="amend_score"):
     abstain: bool = False
 
 
+class EnterPaperSheet(_Command, frozen=True, tag="enter_paper_sheet"):
+    """An admin keys in ``judge``'s paper sheet; it counts once a different
+    admin confirms it. ``sheet`` is chosen by the console and stays the same
+    across retries."""
+
+    sheet: SubmissionId
+    judge: Id
+    contestant: Id
+    points: Annotated[dict[CriterionKey, Decimal], Meta(max_length=MAX_CRITERIA)]
+    abstain: bool = False
+
+
+class ConfirmPaperSheet(_Command, frozen=True, tag="confirm_paper_sheet"):
+    """A second admin checked the keyed-in ``sheet`` against the paper: it counts."""
+
+    sheet: SubmissionId
+
+
+class RejectPaperSheet(_Command, frozen=True, tag="reject_paper_sheet"):
+    """The keyed-in ``sheet`` is refused (a typing mistake, the wrong judge …)."""
+
+    sheet: SubmissionId
+    reason: Reason
+
+
 class RecuseJudge(_Command, frozen=True, tag="recuse_judge"):
     """Recuse ``judge`` for ``contestant``, or for everyone when it is None."""
 
@@ -105,6 +130,16 @@ class AdvanceRound(_Command, frozen=True, tag="advance_round"):
 
 
 class PublishAwards(_Command, frozen=True, tag="publish_awards"):
+    """Publish the round's awards, provisional until ``FinaliseResults``
+    (``final``: publish and finalise in one step, as logs before it did)."""
+
+    round: Id
+    final: bool = False
+
+
+class FinaliseResults(_Command, frozen=True, tag="finalise_results"):
+    """Declare the round's published results final: no longer provisional."""
+
     round: Id
 
 
@@ -128,6 +163,9 @@ Command = (
     | CloseScoring
     | Reveal
     | AmendScore
+    | EnterPaperSheet
+    | ConfirmPaperSheet
+    | RejectPaperSheet
     | RecuseJudge
     | WithdrawContestant
     | DisqualifyContestant
@@ -138,5 +176,6 @@ Command = (
     | PublishAwards
     | RecordPriorScore
     | ShowAwardsStep
+    | FinaliseResults
 )
 """Every command; ``msgspec.json.Decoder(Command)`` decodes any of them by ``type``."""

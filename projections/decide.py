@@ -28,8 +28,11 @@ from events.catalog import (
     ContestantsAdvanced,
     ContestantWithdrawn,
     JudgeRecused,
+    PaperSheetEntered,
+    PaperSheetRejected,
     PriorScoreRecorded,
     ResultRevealed,
+    ResultsFinalised,
     RoundClosed,
     RoundOpened,
     RunningOrderDrawn,
@@ -47,13 +50,17 @@ from projections.commands import (
     CloseRound,
     CloseScoring,
     Command,
+    ConfirmPaperSheet,
     DisqualifyContestant,
     DrawOrder,
+    EnterPaperSheet,
+    FinaliseResults,
     OpenRound,
     OpenScoring,
     PublishAwards,
     RecordPriorScore,
     RecuseJudge,
+    RejectPaperSheet,
     Reveal,
     ShowAwardsStep,
     SubmitScore,
@@ -61,7 +68,7 @@ from projections.commands import (
 )
 from projections.draw import draw_order
 from projections.standings import rank_fields, standings
-from projections.state import Competition, Contestant, Entry, Judge, Round
+from projections.state import Competition, Contestant, Entry, Judge, PaperSheet, Round
 
 PRIOR_MAXIMUM = Decimal(1_000_000)
 """The largest prior score accepted (values are 0 … this, at most 4 decimals)."""
@@ -100,6 +107,14 @@ def decide(state: Competition, command: Command, actor: Actor) -> Decision:
             return _reveal(state, command.contestant)
         case AmendScore():
             return _amend(state, command)
+        case EnterPaperSheet():
+            return _enter_paper(state, command, actor.id)
+        case ConfirmPaperSheet():
+            return _confirm_paper(state, command, actor.id)
+        case RejectPaperSheet():
+            return _reject_paper(state, command)
+        case FinaliseResults():
+            return _finalise(state, command)
         case RecuseJudge():
             return _recuse(state, command)
         case WithdrawContestant() | DisqualifyContestant():
@@ -365,6 +380,8 @@ def _amend(state: Competition, command: AmendScore) -> Decision:
             f"选手 {contestant.id!r} 的评分尚未结束",
             409,
         )
+    if state.rounds[entry.round].final:
+        return _results_final(entry.round)
     refused = _eligible(state, judge, contestant)
     if refused is not None:
         return refused
@@ -380,6 +397,174 @@ def _amend(state: Competition, command: AmendScore) -> Decision:
             abstain=command.abstain,
         )
     ]
+
+
+# --- paper sheets keyed in by an admin -----------------------------------------
+
+
+def _pending_paper(state: Competition, contestant: str) -> PaperSheet | None:
+    """A paper sheet for ``contestant`` still waiting for a second admin."""
+    return next(
+        (
+            p
+            for p in state.paper_sheets.values()
+            if p.contestant == contestant and p.status == "pending"
+        ),
+        None,
+    )
+
+
+def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> Decision:
+    known = state.paper_sheets.get(command.sheet)
+    if known is not None:
+        same = (
+            known.entered_by == admin
+            and known.judge == command.judge
+            and known.contestant == command.contestant
+            and known.abstain == command.abstain
+            and known.points == command.points
+        )
+        if same:
+            return Rejection(
+                "duplicate_submission",
+                "this paper sheet was already entered",
+                "该纸质评分表已录入",
+                200,
+                known.seq,
+            )
+        return Rejection(
+            "submission_id_reused",
+            f"paper sheet id {command.sheet!r} was used for a different sheet",
+            f"纸质评分表编号 {command.sheet!r} 已用于另一份评分",
+            409,
+        )
+    judge = state.judges.get(command.judge)
+    if judge is None:
+        return _unknown_judge(command.judge)
+    if command.sheet in state.submissions.get(judge.id, {}):
+        return Rejection(
+            "submission_id_reused",
+            f"id {command.sheet!r} is already one of judge {judge.id!r}'s submissions",
+            f"编号 {command.sheet!r} 已是评委 {judge.id!r} 的提交编号",
+            409,
+        )
+    contestant = _contestant(state, command.contestant)
+    if isinstance(contestant, Rejection):
+        return contestant
+    entry = _scoring_entry(state, contestant)
+    if isinstance(entry, Rejection):
+        if entry.code == "scoring_closed":
+            return Rejection(
+                "scoring_closed",
+                f"scoring is not open for contestant {contestant.id!r}: once it is closed, "
+                "amend the judge's score with a reason instead",
+                f"选手 {contestant.id!r} 的评分未开放：评分结束后请填写理由修改评委评分",
+                409,
+            )
+        return entry
+    refused = _eligible(state, judge, contestant)
+    if refused is not None:
+        return refused
+    waiting = next(
+        (
+            p
+            for p in state.paper_sheets.values()
+            if p.status == "pending" and p.judge == judge.id and p.contestant == contestant.id
+        ),
+        None,
+    )
+    if waiting is not None:
+        return Rejection(
+            "paper_sheet_pending",
+            f"paper sheet {waiting.sheet!r} of judge {judge.id!r} for contestant "
+            f"{contestant.id!r} awaits a second admin: confirm or reject it first",
+            f"评委 {judge.id!r} 对选手 {contestant.id!r} 的纸质评分表 {waiting.sheet!r} "
+            "待另一位管理员确认：请先确认或驳回",
+            409,
+        )
+    points = _points(state, command.points, command.abstain)
+    if isinstance(points, Rejection):
+        return points
+    return [
+        PaperSheetEntered(
+            sheet=command.sheet,
+            judge=judge.id,
+            contestant=contestant.id,
+            points=points,
+            abstain=command.abstain,
+        )
+    ]
+
+
+def _waiting_paper(state: Competition, sheet: str) -> PaperSheet | Rejection:
+    """The paper sheet ``sheet`` if it still waits for a second admin."""
+    paper = state.paper_sheets.get(sheet)
+    if paper is None:
+        return Rejection(
+            "unknown_paper_sheet", f"no paper sheet {sheet!r}", f"没有纸质评分表 {sheet!r}", 404
+        )
+    if paper.status == "superseded":
+        return Rejection(
+            "paper_sheet_superseded",
+            f"judge {paper.judge!r} scored contestant {paper.contestant!r} from their own "
+            f"phone (seq {paper.settled_seq}) after paper sheet {sheet!r} was entered: "
+            "the judge's own sheet counts",
+            f"纸质评分表 {sheet!r} 录入后，评委 {paper.judge!r} 已用手机为选手 "
+            f"{paper.contestant!r} 评分（序号 {paper.settled_seq}），以评委本人提交为准",
+            409,
+        )
+    if paper.status != "pending":
+        return Rejection(
+            "paper_sheet_settled",
+            f"paper sheet {sheet!r} was already {paper.status} by {paper.settled_by!r}",
+            f"纸质评分表 {sheet!r} 已由 {paper.settled_by!r} "
+            + ("确认" if paper.status == "confirmed" else "驳回"),
+            409,
+        )
+    return paper
+
+
+def _confirm_paper(state: Competition, command: ConfirmPaperSheet, admin: str) -> Decision:
+    paper = _waiting_paper(state, command.sheet)
+    if isinstance(paper, Rejection):
+        return paper
+    if paper.entered_by == admin:
+        return Rejection(
+            "same_admin",
+            f"admin {admin!r} keyed in paper sheet {paper.sheet!r}: a different admin "
+            "must confirm it",
+            f"纸质评分表 {paper.sheet!r} 由管理员 {admin!r} 录入，须由另一位管理员确认",
+            403,
+        )
+    judge = state.judges.get(paper.judge)
+    if judge is None:
+        return _unknown_judge(paper.judge)
+    contestant = _contestant(state, paper.contestant)
+    if isinstance(contestant, Rejection):
+        return contestant
+    entry = _scoring_entry(state, contestant)
+    if isinstance(entry, Rejection):
+        return entry
+    refused = _eligible(state, judge, contestant)
+    if refused is not None:
+        return refused
+    return [
+        ScoreSubmitted(
+            judge=paper.judge,
+            contestant=paper.contestant,
+            points=paper.points,
+            submission_id=paper.sheet,
+            abstain=paper.abstain,
+            on_behalf=paper.entered_by,
+        )
+    ]
+
+
+def _reject_paper(state: Competition, command: RejectPaperSheet) -> Decision:
+    paper = _waiting_paper(state, command.sheet)
+    if isinstance(paper, Rejection):
+        return paper
+    return [PaperSheetRejected(sheet=paper.sheet, reason=command.reason)]
 
 
 # --- the run of show -----------------------------------------------------------
@@ -463,6 +648,15 @@ def _close(state: Competition, contestant_id: str) -> Decision:
             "not_open",
             f"scoring is not open for contestant {contestant_id!r}",
             f"选手 {contestant_id!r} 的评分未开放",
+            409,
+        )
+    if (waiting := _pending_paper(state, contestant_id)) is not None:
+        return Rejection(
+            "paper_sheet_pending",
+            f"judge {waiting.judge!r}'s paper sheet for contestant {contestant_id!r} awaits "
+            "a second admin: confirm or reject it first",
+            f"评委 {waiting.judge!r} 对选手 {contestant_id!r} 的纸质评分表待另一位管理员确认："
+            "请先确认或驳回",
             409,
         )
     if not entry.marks:
@@ -633,6 +827,8 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
     round_ = state.rounds.get(command.round)
     if round_ is None:
         return _unknown_round(command.round)
+    if round_.final and not command.final:
+        return _results_final(round_.id)
     if (unfinished := _unfinished(state, round_)) is not None:
         return unfinished
     table = standings(state, round_)
@@ -651,7 +847,46 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
                 if table.awards.get(ident) is tier
                 and (final := table.results[ident].final) is not None
             )
-    return [AwardsPublished(round=round_.id, awards=tuple(given))]
+    return [AwardsPublished(round=round_.id, awards=tuple(given), final=command.final)]
+
+
+def _results_final(round_id: str) -> Rejection:
+    return Rejection(
+        "results_final",
+        f"the results of round {round_id!r} are final: nothing may change them",
+        f"轮次 {round_id!r} 的成绩已确定为最终成绩，不能再更改",
+        409,
+    )
+
+
+def _finalise(state: Competition, command: FinaliseResults) -> Decision:
+    round_ = state.rounds.get(command.round)
+    if round_ is None:
+        return _unknown_round(command.round)
+    if round_.final:
+        return _results_final(round_.id)
+    if round_.awards is None:
+        return Rejection(
+            "awards_not_published",
+            f"publish the awards of round {round_.id!r} first, then finalise",
+            f"请先公布轮次 {round_.id!r} 的奖项，再确定最终成绩",
+            409,
+        )
+    if (unfinished := _unfinished(state, round_)) is not None:
+        return unfinished
+    published = _publish(state, PublishAwards(round=round_.id))
+    if isinstance(published, Rejection):
+        return published
+    assert isinstance(published[0], AwardsPublished)
+    if published[0].awards != round_.awards.awards:
+        return Rejection(
+            "awards_outdated",
+            f"the results of round {round_.id!r} changed since its awards were published: "
+            "publish the awards again, then finalise",
+            f"轮次 {round_.id!r} 的成绩在公布奖项后有变动：请重新公布奖项后再确定最终成绩",
+            409,
+        )
+    return [ResultsFinalised(round=round_.id)]
 
 
 def _awards_step(state: Competition, command: ShowAwardsStep) -> Decision:

@@ -27,7 +27,7 @@ def recheck(state: Competition, event: AnyEvent) -> list[str]:
         decision = decide(state, Reveal(contestant=event.contestant), SYSTEM)
         what = f"the reveal of contestant {event.contestant!r}"
     elif isinstance(event, AwardsPublished):
-        decision = decide(state, PublishAwards(round=event.round), SYSTEM)
+        decision = decide(state, PublishAwards(round=event.round, final=event.final), SYSTEM)
         what = f"the awards of round {event.round!r}"
     else:
         return []

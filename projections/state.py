@@ -33,8 +33,11 @@ from events.catalog import (
     Label,
     Language,
     PanelAssigned,
+    PaperSheetEntered,
+    PaperSheetRejected,
     PriorScoreRecorded,
     ResultRevealed,
+    ResultsFinalised,
     RoundClosed,
     Rounding,
     RoundOpened,
@@ -105,6 +108,25 @@ class Mark(NamedTuple):
 
 
 @dataclass(slots=True)
+class PaperSheet:
+    """A judge's paper sheet keyed in by an admin: it counts only once
+    ``confirmed`` by another admin (see docs/rules.md)."""
+
+    sheet: str
+    seq: int
+    judge: str
+    contestant: str
+    points: dict[str, Decimal]
+    abstain: bool
+    entered_by: str
+    status: Literal["pending", "confirmed", "rejected", "superseded"] = "pending"
+    settled_seq: int | None = None
+    settled_by: str | None = None
+    """The admin who confirmed or rejected it (superseded: the judge)."""
+    reason: str | None = None
+
+
+@dataclass(slots=True)
 class Entry:
     """One contestant in one round: the judges' current marks and the run of show."""
 
@@ -135,6 +157,8 @@ class Round:
     awards: AwardsPublished | None = None
     awards_step: int | None = None
     """How many awards the screens show (``AwardsStepShown``); None: never stepped."""
+    final: bool = False
+    """Results finalised (``ResultsFinalised``, or awards published as final)."""
     advanced_to: str | None = None
 
 
@@ -153,6 +177,7 @@ class Competition:
         "languages",
         "on_stage",
         "panels",
+        "paper_sheets",
         "priors",
         "rounding",
         "rounds",
@@ -184,6 +209,8 @@ class Competition:
         self.active: dict[str, Entry] = {}
         self.priors: dict[str, dict[str, Decimal]] = {}
         self.submissions: dict[str, dict[str, Mark]] = {}
+        self.paper_sheets: dict[str, PaperSheet] = {}
+        """Keyed-in paper sheets by their ``sheet`` id, in log order."""
         self.epoch = 0
         """Bumped by every event that may change any contestant's result."""
 
@@ -284,6 +311,8 @@ class Competition:
                     seen = self.submissions[event.judge] = {}
                 seen.setdefault(event.submission_id, mark)
                 entry.cache = None
+                if self.paper_sheets:
+                    self._settle_paper(envelope, event)
             case ScoreAmended():
                 entry = self._entry(event.contestant)
                 earlier = entry.marks.get(event.judge)
@@ -394,12 +423,46 @@ class Competition:
                 round_.order = event.order
                 round_.seed = event.seed
             case AwardsPublished():
-                self._round(event.round).awards = event
+                round_ = self._round(event.round)
+                round_.awards = event
+                round_.final = round_.final or event.final
+            case ResultsFinalised():
+                self._round(event.round).final = True
+            case PaperSheetEntered():
+                self.paper_sheets[event.sheet] = PaperSheet(
+                    event.sheet,
+                    envelope.seq,
+                    event.judge,
+                    event.contestant,
+                    event.points,
+                    event.abstain,
+                    envelope.actor.id,
+                )
+            case PaperSheetRejected():
+                if (paper := self.paper_sheets.get(event.sheet)) is not None:
+                    paper.status = "rejected"
+                    paper.settled_seq = envelope.seq
+                    paper.settled_by = envelope.actor.id
+                    paper.reason = event.reason
             case AwardsStepShown():
                 self._round(event.round).awards_step = event.step
             case ContestantsAdvanced():
                 self._round(event.from_round).advanced_to = event.to_round
                 self._round(event.to_round).members.update(dict.fromkeys(event.contestants))
+
+    def _settle_paper(self, envelope: Envelope, event: ScoreSubmitted) -> None:
+        """A sheet that counts settles the paper sheets waiting for its judge
+        and contestant: confirms the one it is, supersedes the others."""
+        for paper in self.paper_sheets.values():
+            if (
+                paper.status == "pending"
+                and paper.judge == event.judge
+                and paper.contestant == event.contestant
+            ):
+                confirmed = event.on_behalf is not None and paper.sheet == event.submission_id
+                paper.status = "confirmed" if confirmed else "superseded"
+                paper.settled_seq = envelope.seq
+                paper.settled_by = envelope.actor.id
 
 
 _ENTRY_EVENTS = (
@@ -409,8 +472,11 @@ _ENTRY_EVENTS = (
     ScoringOpened,
     ScoringClosed,
     ResultRevealed,
+    PaperSheetEntered,
+    PaperSheetRejected,
 )
-"""Events that change at most one entry's result (and reset that entry's cache)."""
+"""Events that change at most one entry's result (and reset that entry's cache);
+paper sheets change none until one is confirmed as a ``ScoreSubmitted``."""
 
 
 def apply(state: Competition, envelope: Envelope) -> Competition:

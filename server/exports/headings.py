@@ -17,8 +17,8 @@ ROUND = Label(zh_cn="轮次", en="Round")
 HEAD_SEQ = Label(zh_cn="日志序号", en="Log head seq")
 HEAD_HASH = Label(zh_cn="日志哈希", en="Log head hash")
 STANDING = Label(zh_cn="成绩状态", en="Results")
-PROVISIONAL = Label(zh_cn="暂定成绩（奖项尚未公布）", en="Provisional (awards not yet published)")
-FINAL_RESULTS = Label(zh_cn="正式成绩（奖项已公布）", en="Final (awards published)")
+PROVISIONAL = Label(zh_cn="暂定成绩（尚未确定为最终成绩）", en="Provisional (not yet finalised)")
+FINAL_RESULTS = Label(zh_cn="最终成绩（主办方已确认）", en="Final (finalised by the organiser)")
 LEGEND = Label(
     zh_cn="删除线：未计入的评委分（原因见“未计入”一栏）；见习评委不列出",
     en="Struck through: a judge's total that does not count (see 'Not counted'); "

@@ -1,7 +1,7 @@
 """The results of a round as plain tables, the same for every export format.
 
 ``results_tables`` reads the admin board (every scored result ranked,
-provisional awards until awards are published) and the audit of one round,
+provisional awards until the organiser finalises) and the audit of one round,
 and lays them out as sheets of typed cells in one language. The writers
 (``xlsx``, ``csv``, ``html``) only decide how a cell looks.
 
@@ -151,7 +151,7 @@ def results_tables(
         round_name=round_.name.pick(language) or round_.id,
         seq=state.seq,
         head_hash=state.head_hash,
-        provisional=not view.awards_published,
+        provisional=not view.final,
         decimals=state.decimals,
     )
     components = _shown_components(state.rules.composite)

@@ -6,7 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from events.catalog import AwardTier, Component, Label, RulesSet
-from projections.commands import PublishAwards, RecordPriorScore, WithdrawContestant
+from projections.commands import (
+    FinaliseResults,
+    PublishAwards,
+    RecordPriorScore,
+    WithdrawContestant,
+)
 from projections.state import Competition
 from tests.projections.log import Log, competition, perform
 
@@ -23,7 +28,7 @@ REVIEW = {"c1": "7.125", "c2": "9", "c3": "8.5", "c4": "6"}
 
 def results_log(*, publish: bool = False, decimals: int = 2) -> Log:
     """The round with c1 … c4 scored and c5 still to perform (withdrawn
-    when the awards are published)."""
+    when the awards are published, then finalised)."""
     log = Log("ex")
     competition(
         log,
@@ -63,6 +68,7 @@ def results_log(*, publish: bool = False, decimals: int = 2) -> Log:
     if publish:
         log.ok(WithdrawContestant(contestant="c5", reason="ill"))
         log.ok(PublishAwards(round="r1"))
+        log.ok(FinaliseResults(round="r1"))
     return log
 
 

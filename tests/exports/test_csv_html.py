@@ -42,7 +42,7 @@ def test_html_is_self_contained_and_names_every_contestant_and_the_head(tmp_path
     assert "@page { size: A4 landscape" in page and "@media print" in page
     assert not re.search(r"(src|href)=|@import|url\(|<script|<link", page)
     assert "<s>7.50</s>" in page  # c1's lowest, dropped
-    assert "Provisional (awards not yet published)" in page
+    assert "Provisional (not yet finalised)" in page
     assert page.count("<section>") == 4  # overall, g1, g2, judges
 
 
@@ -50,5 +50,5 @@ def test_html_in_chinese_after_the_awards(tmp_path: Path) -> None:
     competition = state(publish=True)
     page = export_file(tmp_path, competition, "html", "zh-CN").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
-    assert "正式成绩（奖项已公布）" in page and "暂定" not in page
+    assert "最终成绩（主办方已确认）" in page and "暂定" not in page
     assert "<th>名次</th>" in page and "金奖" in page and "退赛" in page

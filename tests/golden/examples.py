@@ -11,6 +11,7 @@ from events.envelope import Actor
 
 ADMIN = Actor(role="admin", id="admin")
 JUDGE = Actor(role="judge", id="j01")
+SECOND_ADMIN = Actor(role="admin", id="admin.wang")
 
 EXAMPLES: list[tuple[Actor, c.AnyEvent]] = [
     (ADMIN, c.CompetitionCreated(title=c.Label(zh_cn="青年理论宣讲大赛", en="Youth Talks"))),
@@ -108,4 +109,26 @@ EXAMPLES: list[tuple[Actor, c.AnyEvent]] = [
     (ADMIN, c.ContestantWithdrawn(contestant="c01", reason="illness")),
     (ADMIN, c.ContestantDisqualified(contestant="c01", reason="over time")),
     (ADMIN, c.AwardsStepShown(round="r1", step=2)),
+    (
+        SECOND_ADMIN,
+        c.PaperSheetEntered(
+            sheet="paper-0001-bbbb",
+            judge="j01",
+            contestant="c01",
+            points={"content": Decimal("30"), "delivery": Decimal("45.5")},
+        ),
+    ),
+    (ADMIN, c.PaperSheetRejected(sheet="paper-0001-bbbb", reason="抄错 / mistyped")),
+    (
+        ADMIN,
+        c.ScoreSubmitted(
+            judge="j01",
+            contestant="c01",
+            points={"content": Decimal("31"), "delivery": Decimal("45.5")},
+            submission_id="paper-0002-cccc",
+            on_behalf="admin.wang",
+        ),
+    ),
+    (ADMIN, c.AwardsPublished(round="r1", awards=(), final=False)),
+    (ADMIN, c.ResultsFinalised(round="r1")),
 ]
