@@ -6,6 +6,11 @@ harsh judge. Consistency is Spearman's rank correlation between the judge's
 totals and the contestants' finals over the ranked contestants they scored.
 A mark is flagged when it is further than ``FLAG_SHARE`` of the sheet's
 maximum total from the median of the contestant's valid marks.
+
+Paper sheets keyed in by an admin are listed with their state (waiting for a
+second admin, confirmed, rejected, superseded by the judge's own sheet); a
+confirmed one is also a version of the judge's sheet, naming who keyed it in
+(``on_behalf``) and who confirmed it (``by``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import msgspec
 
 from projections import rules
 from projections.standings import JudgeScore, Result, sheet_maximum, standings
-from projections.state import Competition, Judge, Mark
+from projections.state import Competition, Judge, Mark, PaperSheet
 
 FLAG_SHARE = Decimal("0.15")
 """A mark more than 15% of the maximum total away from the median is flagged."""
@@ -34,6 +39,29 @@ class SheetVersion(msgspec.Struct, frozen=True):
     abstain: bool
     total: Decimal | None
     by: str
+    """Who wrote it: the judge, the admin who amended it, or the admin who
+    confirmed a paper sheet."""
+    reason: str | None
+    on_behalf: str | None = None
+    """For a confirmed paper sheet: the admin who keyed it in."""
+
+
+class PaperSheetView(msgspec.Struct, frozen=True):
+    """A paper sheet keyed in by an admin, and what became of it."""
+
+    sheet: str
+    seq: int
+    judge: str
+    contestant: str
+    points: dict[str, Decimal]
+    abstain: bool
+    total: Decimal | None
+    entered_by: str
+    status: str
+    """``pending`` (counts only once a different admin confirms it),
+    ``confirmed``, ``rejected`` or ``superseded`` (the judge's own sheet came after)."""
+    settled_seq: int | None
+    settled_by: str | None
     reason: str | None
 
 
@@ -72,13 +100,15 @@ class AuditView(msgspec.Struct, frozen=True):
     round: str | None
     flag_share: Decimal
     judges: tuple[JudgeAudit, ...]
+    paper_sheets: tuple[PaperSheetView, ...] = ()
+    """Every keyed-in paper sheet of the competition, in log order."""
 
 
 def audit(state: Competition, round: str | None = None) -> AuditView:
     """Every judge's record in ``round`` (default: the round being run)."""
     round_ = state.round(round)
     if round_ is None:
-        return AuditView(state.stream, state.seq, None, FLAG_SHARE, ())
+        return AuditView(state.stream, state.seq, None, FLAG_SHARE, (), _papers(state))
     results = standings(state, round_).results
     limit = rules.EXACT.multiply(FLAG_SHARE, sheet_maximum(state))
     per_judge: dict[str, list[AuditedSheet]] = {}
@@ -112,7 +142,41 @@ def audit(state: Competition, round: str | None = None) -> AuditView:
             _judge(state, judge, per_judge.get(judge.id, []), severity, pairs)
             for judge in state.judges.values()
         ),
+        paper_sheets=_papers(state),
     )
+
+
+def _papers(state: Competition) -> tuple[PaperSheetView, ...]:
+    return tuple(_paper(state, p) for p in state.paper_sheets.values())
+
+
+def _paper(state: Competition, paper: PaperSheet) -> PaperSheetView:
+    return PaperSheetView(
+        sheet=paper.sheet,
+        seq=paper.seq,
+        judge=paper.judge,
+        contestant=paper.contestant,
+        points=paper.points,
+        abstain=paper.abstain,
+        total=(
+            None if paper.abstain else rules.judge_total(state.scoresheet.criteria, paper.points)
+        ),
+        entered_by=paper.entered_by,
+        status=paper.status,
+        settled_seq=paper.settled_seq,
+        settled_by=paper.settled_by,
+        reason=paper.reason,
+    )
+
+
+def _on_behalf(state: Competition, mark: Mark) -> str | None:
+    """The admin who keyed in ``mark``, if it is a confirmed paper sheet."""
+    if mark.kind != "submitted" or mark.submission_id is None:
+        return None
+    paper = state.paper_sheets.get(mark.submission_id)
+    if paper is None or paper.settled_seq != mark.seq or paper.status != "confirmed":
+        return None
+    return paper.entered_by
 
 
 def _final(result: Result) -> Decimal:
@@ -142,6 +206,7 @@ def _sheet(
                 total=None if m.abstain else rules.judge_total(state.scoresheet.criteria, m.points),
                 by=m.by,
                 reason=m.reason,
+                on_behalf=_on_behalf(state, m),
             )
             for m in history
         ),

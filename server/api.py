@@ -54,6 +54,13 @@ class Revoked(msgspec.Struct):
     revoked: int
 
 
+class Identity(msgspec.Struct):
+    """Who a token speaks for in this competition (the actor of its commands)."""
+
+    role: str
+    id: str
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """One route: what it takes, what it answers, who may call it."""
@@ -186,6 +193,12 @@ def _judge_view(live: Live, judge: str) -> JudgeView:
     return view
 
 
+async def get_whoami(request: Request, app: AppState) -> Response:
+    live = await competition(request, app)
+    actor = require(await caller(request, app, live), "admin", "auditor", "judge")
+    return json_response(Identity(actor.role, actor.id))
+
+
 async def get_audit(request: Request, app: AppState) -> Response:
     live = await competition(request, app)
     require(await caller(request, app, live), "admin", "auditor")
@@ -285,6 +298,14 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint(
         "GET",
+        f"{C}/whoami",
+        get_whoami,
+        "Who the token speaks for: its role and the actor id its commands are logged under",
+        roles=("admin", "auditor", "judge"),
+        answer=Identity,
+    ),
+    Endpoint(
+        "GET",
         f"{C}/audit",
         get_audit,
         "Every judge's sheet, corrections, severity",
@@ -331,12 +352,24 @@ ADMIN_COMMANDS: list[tuple[str, type, str]] = [
     ("close", cmd.CloseScoring, "Close scoring for a contestant"),
     ("reveal", cmd.Reveal, "Reveal a contestant's result"),
     ("amend", cmd.AmendScore, "Amend a judge's score after closing, with a reason"),
+    (
+        "paper-sheets",
+        cmd.EnterPaperSheet,
+        "Key in a judge's paper sheet; it counts once a different admin confirms it",
+    ),
+    (
+        "paper-sheets/confirm",
+        cmd.ConfirmPaperSheet,
+        "Confirm a paper sheet another admin keyed in: it counts from now",
+    ),
+    ("paper-sheets/reject", cmd.RejectPaperSheet, "Reject a keyed-in paper sheet, with a reason"),
     ("recuse", cmd.RecuseJudge, "Recuse a judge, with a reason"),
     ("withdraw", cmd.WithdrawContestant, "Withdraw a contestant"),
     ("disqualify", cmd.DisqualifyContestant, "Disqualify a contestant"),
     ("draw", cmd.DrawOrder, "Draw the running order of a round from a seed"),
     ("advance", cmd.AdvanceRound, "Advance the best to the next round"),
-    ("awards", cmd.PublishAwards, "Publish the awards of a round"),
+    ("awards", cmd.PublishAwards, "Publish the awards of a round (provisional until finalised)"),
+    ("finalise", cmd.FinaliseResults, "Finalise a round's results: no longer provisional"),
     ("awards/step", cmd.ShowAwardsStep, "Step the screens' awards presentation of a round"),
     ("prior-scores", cmd.RecordPriorScore, "Record a prior score (expert review …)"),
 ]

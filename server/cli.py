@@ -159,6 +159,25 @@ def _setup_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _admin_token(args: argparse.Namespace) -> int:
+    from server.setup import issue_admin_token
+
+    async def issue() -> str:
+        store = await open_store(args.db)
+        credentials = await open_credentials(args.db)
+        try:
+            return await issue_admin_token(store, credentials, args.stream, args.admin)
+        finally:
+            await credentials.close()
+            await store.close()
+
+    token = asyncio.run(issue())
+    base = Settings.from_env(public_url=args.public_url).base_url()
+    print(f"An admin token for {args.admin!r}, shown only now (stored only as a hash):")
+    print(f"  {base}/admin/{args.stream}#token={token}")
+    return 0
+
+
 def _copy(args: argparse.Namespace) -> int:
     for stream, head in asyncio.run(logtools.copy(args.source, args.target, args.stream)):
         print(f"{stream}: copied, head seq {head.seq}, head hash {head.hash}")
@@ -244,6 +263,22 @@ def build_parser() -> argparse.ArgumentParser:
     setup_token.add_argument("--db", "--store", dest="db", default="leitai.db", help=HELP["store"])
     setup_token.add_argument("--public-url", help=HELP["public_url"])
     setup_token.set_defaults(run=_setup_token)
+
+    admin_token = commands.add_parser(
+        "admin-token",
+        help="issue a token for another organiser, under an id of their own",
+        description="Print a new admin token for one competition once. Its commands are "
+        "logged under --admin (the first admin, from `leitai init`, is 'admin'): a paper "
+        "sheet keyed in by one admin counts only once an admin with another id confirms it. "
+        "Another token for an id already given is the same person (a lost link).",
+    )
+    admin_token.add_argument("--db", "--store", dest="db", default="leitai.db", help=HELP["store"])
+    admin_token.add_argument("--stream", required=True, help="the competition id")
+    admin_token.add_argument(
+        "--admin", required=True, help="the organiser's id, e.g. 'wang' (letters, digits, _ . -)"
+    )
+    admin_token.add_argument("--public-url", help=HELP["public_url"])
+    admin_token.set_defaults(run=_admin_token)
 
     copy = commands.add_parser(
         "copy",

@@ -17,6 +17,7 @@ from events.catalog import (
     ScoreSubmitted,
 )
 from events.envelope import Actor
+from projections.audit import audit
 from projections.board import board
 from projections.commands import (
     AmendScore,
@@ -228,3 +229,24 @@ def test_awards_published_as_final_in_one_step_read_as_final() -> None:
     assert published == AwardsPublished(round="r1", awards=published.awards)  # final: the default
     assert board(log.state, public=True).final
     assert recheck(log.state, published) == []
+
+
+def test_the_audit_shows_who_keyed_in_and_who_confirmed() -> None:
+    log = show()
+    log.ok(paper(), LI)
+    waiting = audit(log.state).paper_sheets
+    assert [(p.sheet, p.status, p.entered_by, p.total) for p in waiting] == [
+        ("paper-j3-c1", "pending", "admin.li", D("7"))
+    ]
+    assert all(
+        s.contestant != "c1" for j in audit(log.state).judges if j.judge == "j3" for s in j.sheets
+    )
+    log.ok(ConfirmPaperSheet(sheet="paper-j3-c1"), WANG)
+    view = audit(log.state)
+    (confirmed,) = view.paper_sheets
+    assert (confirmed.status, confirmed.settled_by) == ("confirmed", "admin.wang")
+    (j3,) = [j for j in view.judges if j.judge == "j3"]
+    (version,) = j3.sheets[0].versions
+    assert (version.by, version.on_behalf) == ("admin.wang", "admin.li")
+    (j1,) = [j for j in view.judges if j.judge == "j1"]
+    assert j1.sheets[0].versions[0].on_behalf is None
