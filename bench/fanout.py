@@ -335,7 +335,7 @@ def run(options: Options) -> Report:
 
 
 def _implementations() -> list[str]:
-    found = ["websockets", "websockets-sansio"]
+    found = [WS, "websockets", "websockets-sansio"]
     if importlib.util.find_spec("wsproto") is not None:
         found.append("wsproto")
     return found

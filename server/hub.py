@@ -1,66 +1,147 @@
 """Fan-out of views to WebSocket subscribers.
 
-Each view change is encoded once and the same text goes to every subscriber
-of that view. A socket that is briefly behind keeps a short backlog per view
-and still gets every update; one that falls further behind has its backlog
-collapsed to the latest state, so it catches up at once, memory stays
-bounded, and nobody waits for the slowest reader. The same holds when the
-server itself is behind (more updates a second than it can send to every
-socket): a socket whose oldest pending update is older than ``STALE_SECONDS``
-gets only the latest, so the time from a change to every screen stays
-bounded instead of growing with the backlog. Views are whole states (tagged
-with their seq), so dropping older ones loses nothing.
+Each view change is encoded and framed once, and the same bytes go to every
+subscriber of that view (``server.frames``: straight to each connection's
+transport, where the server offers it). Views are whole states tagged with
+their seq, so a socket never needs an older one: one that cannot take a
+message now (its buffer is full: a slow reader, a phone on bad Wi-Fi) keeps
+only the latest of each view, and gets it when its buffer drains. Memory
+stays bounded, nobody waits for the slowest reader, and a socket that falls
+behind catches up at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable, Coroutine, Hashable
+from typing import Any, Protocol
+
+from server.frames import FrameSink, Written, text_frame
 
 ViewKey = Hashable
-Send = Callable[[str], Awaitable[None]]
-BACKLOG = 16  # pending messages per view before only the latest is kept
-STALE_SECONDS = 0.1  # a backlog whose oldest message waited longer: send the latest only
+Send = Callable[[str], Coroutine[Any, Any, None]]
+HEARTBEAT: ViewKey = "heartbeat"
 
 
-class Subscriber:
-    """One socket's pending messages and the task that sends them."""
+class Message:
+    """A message's text, framed for the wire the first time a socket needs it."""
+
+    __slots__ = ("_frame", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = text_frame(self.text.encode())
+        return self._frame
+
+
+class Outlet(Protocol):
+    """Where a subscriber's messages go."""
+
+    on_writable: Callable[[], None] | None
+
+    def write(self, message: Message) -> Written: ...
+
+
+class FrameOutlet:
+    """Framed bytes written to the connection's transport (``server.frames``)."""
+
+    __slots__ = ("_sink",)
+
+    def __init__(self, sink: FrameSink) -> None:
+        self._sink = sink
+
+    @property
+    def on_writable(self) -> Callable[[], None] | None:
+        return self._sink.on_writable
+
+    @on_writable.setter
+    def on_writable(self, callback: Callable[[], None] | None) -> None:
+        self._sink.on_writable = callback
+
+    def write(self, message: Message) -> Written:
+        return self._sink.write(message.frame)
+
+
+class SendOutlet:
+    """ASGI sends, one at a time, for servers that offer no frame sink."""
+
+    __slots__ = ("_send", "_sending", "closed", "on_writable")
 
     def __init__(self, send: Send) -> None:
         self._send = send
-        self._pending: dict[ViewKey, list[tuple[float, str]]] = {}
-        self._wake = asyncio.Event()
+        self._sending: asyncio.Task[None] | None = None
+        self.closed = False
+        self.on_writable: Callable[[], None] | None = None
+
+    def write(self, message: Message) -> Written:
+        if self.closed:
+            return Written.CLOSED
+        if self._sending is not None:
+            return Written.BUSY
+        self._sending = asyncio.get_running_loop().create_task(self._send(message.text))
+        self._sending.add_done_callback(self._sent)
+        return Written.SENT
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        self._sending = None
+        if task.cancelled() or task.exception() is not None:
+            self.closed = True
+        if self.on_writable is not None:
+            self.on_writable()
+
+    def cancel(self) -> None:
+        self.closed = True
+        if self._sending is not None:
+            self._sending.cancel()
+
+
+class Subscriber:
+    """One socket: the views it watches, and the latest of each it has yet to take."""
+
+    __slots__ = ("_outlet", "_pending", "closed", "keys")
+
+    def __init__(self, outlet: Outlet) -> None:
+        self._outlet = outlet
+        self._pending: dict[ViewKey, Message] = {}
         self.keys: set[ViewKey] = set()
         self.closed = False
+        outlet.on_writable = self._flush
 
-    def offer(self, key: ViewKey, text: str, at: float) -> None:
-        """Queue ``text``, published at ``at`` (loop time)."""
-        backlog = self._pending.setdefault(key, [])
-        if len(backlog) >= BACKLOG:
-            backlog.clear()  # too far behind: the latest state is all it needs
-        backlog.append((at, text))
-        self._wake.set()
+    def offer(self, key: ViewKey, message: Message) -> None:
+        """Write ``message`` now, or keep it as ``key``'s latest until the socket drains."""
+        if self.closed:
+            return
+        if self._pending:  # already waiting: keep the order, and only the latest
+            self._pending[key] = message
+        else:
+            self._write(key, message)
 
-    async def run(self) -> None:
-        """Send pending messages until closed; returns when the socket fails."""
-        loop = asyncio.get_running_loop()
-        while not self.closed:
-            await self._wake.wait()
-            self._wake.clear()
-            while self._pending:
-                key = next(iter(self._pending))
-                backlog = self._pending[key]
-                if len(backlog) > 1 and loop.time() - backlog[0][0] > STALE_SECONDS:
-                    del backlog[:-1]  # the server is behind: the latest state is enough
-                _, text = backlog.pop(0)
-                if not backlog:
-                    del self._pending[key]
-                await self._send(text)
+    def _write(self, key: ViewKey, message: Message) -> bool:
+        written = self._outlet.write(message)
+        if written is Written.SENT:
+            return True
+        if written is Written.BUSY:
+            self._pending[key] = message
+        else:
+            self.close()
+        return False
+
+    def _flush(self) -> None:
+        while self._pending and not self.closed:
+            key = next(iter(self._pending))
+            if not self._write(key, self._pending.pop(key)):
+                return
 
     def close(self) -> None:
         self.closed = True
-        self._wake.set()
+        self._pending.clear()
+        self._outlet.on_writable = None
 
 
 class Hub:
@@ -68,7 +149,7 @@ class Hub:
 
     def __init__(self) -> None:
         self._subscribers: dict[ViewKey, set[Subscriber]] = {}
-        self._last: dict[ViewKey, str] = {}
+        self._last: dict[ViewKey, Message] = {}
 
     def watched(self) -> list[ViewKey]:
         return [key for key, subs in self._subscribers.items() if subs]
@@ -76,8 +157,8 @@ class Hub:
     def subscribe(self, subscriber: Subscriber, key: ViewKey, current: str) -> None:
         self._subscribers.setdefault(key, set()).add(subscriber)
         subscriber.keys.add(key)
-        self._last.setdefault(key, current)
-        subscriber.offer(key, self._last[key], asyncio.get_running_loop().time())
+        last = self._last.setdefault(key, Message(current))
+        subscriber.offer(key, last)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         for key in subscriber.keys:
@@ -92,21 +173,21 @@ class Hub:
 
     def publish(self, key: ViewKey, text: str) -> None:
         """Send ``text`` to the view's subscribers unless it is what they have."""
-        if self._last.get(key) == text:
+        last = self._last.get(key)
+        if last is not None and last.text == text:
             return
-        self._last[key] = text
-        at = asyncio.get_running_loop().time()
+        message = self._last[key] = Message(text)
         for subscriber in self._subscribers.get(key, ()):
-            subscriber.offer(key, text, at)
+            subscriber.offer(key, message)
 
     def broadcast(self, text: str) -> None:
         """Send ``text`` (a heartbeat) to every subscriber once."""
+        message = Message(text)
         seen: set[Subscriber] = set()
-        at = asyncio.get_running_loop().time()
         for subs in self._subscribers.values():
             for subscriber in subs - seen:
                 seen.add(subscriber)
-                subscriber.offer("heartbeat", text, at)
+                subscriber.offer(HEARTBEAT, message)
 
     async def close(self) -> None:
         for subs in list(self._subscribers.values()):

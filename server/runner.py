@@ -35,12 +35,13 @@ def bind(settings: Settings) -> socket.socket:
     return sock
 
 
-# uvicorn's WebSocket implementation; ``python -m bench fanout`` compares them
-# (``LEITAI_WS`` overrides it, for that benchmark). "websockets" reached the
-# last of 1,000 sockets in 57 ms against 71 ms for "websockets-sansio", which
-# uvicorn will make the default; its deprecation notice is silenced rather
-# than printed at every start, and the choice is re-measured on upgrades.
-WS = "websockets"
+# The WebSocket implementation: "leitai" is uvicorn's sans-I/O one with a
+# frame sink (``server.frames``: each view framed once, written to every
+# transport); uvicorn's own ("websockets", "websockets-sansio", "wsproto")
+# work too, through plain ASGI sends. ``LEITAI_WS`` picks one, for
+# ``python -m bench fanout``, which compares them.
+WS = "leitai"
+WS_PROTOCOLS = {"leitai": "server.frames:FrameSockets"}
 warnings.filterwarnings(
     "ignore", message="The `websockets` implementation is deprecated", module="uvicorn"
 )
@@ -52,7 +53,7 @@ def uvicorn_config(settings: Settings, app: object) -> uvicorn.Config:
         lifespan="on",
         log_level=os.environ.get("LEITAI_LOG_LEVEL", "warning"),
         access_log=False,  # judge tokens never reach URLs, but keep logs lean anyway
-        ws=os.environ.get("LEITAI_WS", WS),
+        ws=WS_PROTOCOLS.get(ws := os.environ.get("LEITAI_WS", WS), ws),
         ws_per_message_deflate=False,  # broadcast bytes once; deflate per socket costs more
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,

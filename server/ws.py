@@ -21,12 +21,13 @@ import asyncio
 import contextlib
 
 import msgspec
-from starlette.types import Message
+from starlette.types import Message as AsgiMessage
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.auth import client_address, require
 from server.errors import ApiError, error_body
-from server.hub import Subscriber
+from server.frames import sink_of
+from server.hub import HEARTBEAT, FrameOutlet, Message, SendOutlet, Subscriber
 from server.live import Live
 from server.ratelimit import MessageRate
 from server.state import AppState
@@ -63,16 +64,12 @@ async def endpoint(websocket: WebSocket) -> None:
         return
     settings = app.settings
     rate = MessageRate(settings.ws_messages_per_second, BURST)
-    subscriber = Subscriber(websocket.send_text)
-    sender = asyncio.create_task(subscriber.run())
+    sink = sink_of(websocket.scope)
+    outlet = FrameOutlet(sink) if sink is not None else SendOutlet(websocket.send_text)
+    subscriber = Subscriber(outlet)
     try:
         while True:
-            receiving = asyncio.create_task(websocket.receive())
-            done, _ = await asyncio.wait({receiving, sender}, return_when=asyncio.FIRST_COMPLETED)
-            if sender in done:
-                receiving.cancel()
-                break
-            message = receiving.result()
+            message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 break
             refusal = _refusal(message, rate, settings.ws_max_message_bytes)
@@ -87,12 +84,11 @@ async def endpoint(websocket: WebSocket) -> None:
         pass
     finally:
         live.socket_closed(subscriber)
-        sender.cancel()
-        with contextlib.suppress(BaseException):
-            await sender
+        if isinstance(outlet, SendOutlet):
+            outlet.cancel()
 
 
-def _refusal(message: Message, rate: MessageRate, limit: int) -> tuple[int, str] | None:
+def _refusal(message: AsgiMessage, rate: MessageRate, limit: int) -> tuple[int, str] | None:
     """The close code and reason for a message the socket must not send, if it is one."""
     text = message.get("text")
     if text is None:
@@ -142,7 +138,7 @@ async def _subscribe(
             return
     live.hub.subscribe(subscriber, request.view, live.view_message(request.view))
     if not live.writable:
-        subscriber.offer("heartbeat", live.heartbeat_message(), asyncio.get_running_loop().time())
+        subscriber.offer(HEARTBEAT, Message(live.heartbeat_message()))
 
 
 async def _send_error(websocket: WebSocket, error: ApiError) -> None:

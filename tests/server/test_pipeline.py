@@ -19,7 +19,7 @@ from events.sqlite import SqliteStore
 from events.store import open_store
 from projections.commands import CallContestant, SubmitScore
 from projections.state import Competition, apply
-from server.hub import Subscriber
+from server.hub import SendOutlet, Subscriber
 from server.live import VIEWS, Live
 from tests.server.conftest import contest, make_competition
 
@@ -105,13 +105,11 @@ async def test_subscribers_see_durable_views_in_seq_order(live: Live) -> None:
         if seen[-1] == last:
             done.set()
 
-    subscriber = Subscriber(send)
-    sending = asyncio.create_task(subscriber.run())
+    subscriber = Subscriber(SendOutlet(send))
     live.hub.subscribe(subscriber, "progress", live.view_message("progress"))
     await asyncio.gather(*(score(live, judge, 1) for judge in JUDGES))
     await asyncio.wait_for(done.wait(), 10)
     subscriber.close()
-    await sending
     assert seen == sorted(set(seen)) and seen[-1] == live.state.seq == last
     assert all(shown <= head for shown, head in zip(seen, durable, strict=True))
 
