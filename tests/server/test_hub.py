@@ -1,0 +1,97 @@
+"""The hub: one framing per message, and only the latest view for a socket that is full."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from websockets.frames import Frame, Opcode
+
+from server.frames import Written
+from server.hub import Hub, Message, SendOutlet, Subscriber
+
+
+class FakeSocket:
+    """An outlet that is full while ``full`` is set, recording what it took."""
+
+    def __init__(self) -> None:
+        self.full = False
+        self.closed = False
+        self.taken: list[str] = []
+        self.frames: set[int] = set()
+        self.on_writable: Callable[[], None] | None = None
+
+    def write(self, message: Message) -> Written:
+        if self.closed:
+            return Written.CLOSED
+        if self.full:
+            return Written.BUSY
+        self.taken.append(message.text)
+        self.frames.add(id(message.frame))
+        return Written.SENT
+
+    def drain(self) -> None:
+        self.full = False
+        assert self.on_writable is not None
+        self.on_writable()
+
+
+def test_a_message_is_framed_once_as_a_text_frame() -> None:
+    message = Message('{"seq":1,"text":"擂台"}')
+    assert message.frame is message.frame
+    assert message.frame == Frame(Opcode.TEXT, message.text.encode()).serialize(mask=False)
+
+
+async def test_every_subscriber_gets_the_same_frame() -> None:
+    hub, sockets = Hub(), [FakeSocket() for _ in range(3)]
+    for sock in sockets:
+        hub.subscribe(Subscriber(sock), "board", '{"seq":1}')
+    hub.publish("board", '{"seq":2}')
+    hub.publish("board", '{"seq":2}')  # unchanged: not sent again
+    assert all(s.taken == ['{"seq":1}', '{"seq":2}'] for s in sockets)
+    assert len(set().union(*(s.frames for s in sockets))) == 2
+
+
+async def test_a_full_socket_gets_only_the_latest_of_each_view_in_order() -> None:
+    hub, slow, quick = Hub(), FakeSocket(), FakeSocket()
+    subscriber = Subscriber(slow)
+    hub.subscribe(subscriber, "board", "b1")
+    hub.subscribe(subscriber, "progress", "p1")
+    hub.subscribe(Subscriber(quick), "board", "b1")
+    slow.full = True
+    for n in range(2, 50):
+        hub.publish("progress", f"p{n}")
+        hub.publish("board", f"b{n}")
+    assert quick.taken == [f"b{n}" for n in range(1, 50)]
+    slow.drain()
+    assert slow.taken == ["b1", "p1", "p49", "b49"]
+
+
+async def test_a_closed_socket_is_dropped_and_never_written_again() -> None:
+    hub, sock = Hub(), FakeSocket()
+    subscriber = Subscriber(sock)
+    hub.subscribe(subscriber, "board", "b1")
+    sock.closed = True
+    hub.publish("board", "b2")
+    assert subscriber.closed
+    sock.closed = False
+    hub.publish("board", "b3")
+    assert sock.taken == ["b1"]
+
+
+async def test_asgi_sends_go_one_at_a_time_and_skip_to_the_latest() -> None:
+    sent: list[str] = []
+    release = asyncio.Event()
+
+    async def send(text: str) -> None:
+        await release.wait()
+        sent.append(text)
+
+    hub = Hub()
+    hub.subscribe(Subscriber(SendOutlet(send)), "board", "b1")
+    for n in range(2, 10):
+        hub.publish("board", f"b{n}")
+    release.set()
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert sent == ["b1", "b9"]
