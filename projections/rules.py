@@ -1,10 +1,12 @@
 """The scoring rules as pure functions over exact numbers (docs/rules.md).
 
 Sums and products of entered points are exact ``Decimal`` arithmetic (the
-``EXACT`` context traps anything inexact); a division makes a ``Fraction``,
-so a mean is exact too; only square roots (normalisation, correlation) use
-``ROOT``, a fixed 50-digit context. No function here reads the global
-decimal context, so every machine computes the same figures.
+``EXACT`` context traps anything inexact); a division makes a ``Ratio`` (two
+integers, the quotient never computed) or a ``Fraction``, so a mean is exact
+too and is rounded once, from the exact value; only square roots
+(normalisation, correlation) use ``ROOT``, a fixed 50-digit context. No
+function here reads the global decimal context, so every machine computes
+the same figures.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from decimal import (
     localcontext,
 )
 from fractions import Fraction
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from events.catalog import Aggregation, AwardTier, Criterion, Rounding
 
@@ -77,26 +79,70 @@ def exact_sum(values: Iterable[Decimal]) -> Decimal:
         return sum(values, Decimal(0))
 
 
-def mean(values: Sequence[Decimal]) -> Fraction:
+class Ratio(NamedTuple):
+    """An exact quotient ``numerator / denominator`` (denominator > 0), not
+    reduced: made and rounded with a few integer operations, where a
+    ``Fraction`` would reduce by their gcd at every step."""
+
+    numerator: int
+    denominator: int
+
+    @classmethod
+    def of(cls, value: Decimal) -> Ratio:
+        numerator, denominator = value.as_integer_ratio()
+        return cls(numerator, denominator)
+
+    def fraction(self) -> Fraction:
+        return Fraction(self.numerator, self.denominator)
+
+    def times(self, weight: Decimal) -> Ratio:
+        numerator, denominator = weight.as_integer_ratio()
+        return Ratio(self.numerator * numerator, self.denominator * denominator)
+
+    def plus(self, other: Ratio) -> Ratio:
+        if self.denominator == other.denominator:
+            return Ratio(self.numerator + other.numerator, self.denominator)
+        return Ratio(
+            self.numerator * other.denominator + other.numerator * self.denominator,
+            self.denominator * other.denominator,
+        )
+
+
+def mean_ratio(values: Sequence[Decimal]) -> Ratio:
     """The exact arithmetic mean of at least one value."""
-    return Fraction(exact_sum(values)) / len(values)
+    numerator, denominator = exact_sum(values).as_integer_ratio()
+    return Ratio(numerator, denominator * len(values))
 
 
-def median(values: Sequence[Decimal]) -> Fraction:
+def median_ratio(values: Sequence[Decimal]) -> Ratio:
     """The middle value; for an even count the mean of the two middle ones."""
     ordered = sorted(values)
     middle = len(ordered) // 2
     if len(ordered) % 2:
-        return Fraction(ordered[middle])
-    return (Fraction(ordered[middle - 1]) + Fraction(ordered[middle])) / 2
+        return Ratio.of(ordered[middle])
+    return mean_ratio(ordered[middle - 1 : middle + 1])
+
+
+def mean(values: Sequence[Decimal]) -> Fraction:
+    """The exact arithmetic mean of at least one value."""
+    return mean_ratio(values).fraction()
+
+
+def median(values: Sequence[Decimal]) -> Fraction:
+    """The middle value; for an even count the mean of the two middle ones."""
+    return median_ratio(values).fraction()
 
 
 @dataclass(frozen=True, slots=True)
 class Aggregated:
     """The result of one aggregation: the value and which marks were dropped."""
 
-    value: Fraction
+    ratio: Ratio
     dropped: dict[str, DropReason]
+
+    @property
+    def value(self) -> Fraction:
+        return self.ratio.fraction()
 
 
 def minimum_count(method: Aggregation, trim: int) -> int:
@@ -118,19 +164,19 @@ def aggregate(marks: Mapping[str, Decimal], method: Aggregation, trim: int) -> A
     ordered = sorted(marks.items(), key=lambda item: (item[1], item[0]))
     values = [value for _, value in ordered]
     if method == "mean":
-        return Aggregated(mean(values), {})
+        return Aggregated(mean_ratio(values), {})
     if method == "median":
-        return Aggregated(median(values), {})
+        return Aggregated(median_ratio(values), {})
     if method == "trimmed_mean":
         dropped: dict[str, DropReason] = {}
         if trim:
             dropped.update((judge, "trimmed_low") for judge, _ in ordered[:trim])
             dropped.update((judge, "trimmed_high") for judge, _ in ordered[-trim:])
-        return Aggregated(mean(values[trim : len(values) - trim]), dropped)
+        return Aggregated(mean_ratio(values[trim : len(values) - trim]), dropped)
     best = closest_pair(values)
     kept = {best, best + 1}
     return Aggregated(
-        mean(values[best : best + 2]),
+        mean_ratio(values[best : best + 2]),
         {judge: "not_closest" for index, (judge, _) in enumerate(ordered) if index not in kept},
     )
 
@@ -169,23 +215,31 @@ def normalise(totals: Mapping[Key, Decimal], maximum: Decimal) -> dict[Key, Deci
     }
 
 
-def round_to(value: Fraction, decimals: int, rule: Rounding) -> Decimal:
+def round_to(value: Fraction | Ratio, decimals: int, rule: Rounding) -> Decimal:
     """``value`` rounded to ``decimals`` places: half away from zero
     (``half_up``) or to the even neighbour (``half_even``); fixed-point form."""
-    scaled = value * 10**decimals
-    quotient, remainder = divmod(abs(scaled.numerator), scaled.denominator)
+    numerator, denominator = (
+        (value.numerator, value.denominator) if isinstance(value, Fraction) else value
+    )
+    quotient, remainder = divmod(abs(numerator) * 10**decimals, denominator)
     twice = 2 * remainder
-    if twice > scaled.denominator or (
-        twice == scaled.denominator and (rule == "half_up" or quotient % 2 == 1)
-    ):
+    if twice > denominator or (twice == denominator and (rule == "half_up" or quotient % 2 == 1)):
         quotient += 1
-    sign = 1 if scaled.numerator < 0 and quotient else 0
-    return Decimal((sign, tuple(int(d) for d in str(quotient)), -decimals))
+    sign = "-" if numerator < 0 and quotient else ""
+    return Decimal(f"{sign}{quotient}E-{decimals}")
 
 
 def composite(components: Sequence[tuple[Decimal, Fraction]]) -> Fraction:
     """Σ weight × component, exact."""
     return sum((Fraction(weight) * value for weight, value in components), Fraction(0))
+
+
+def composite_ratio(components: Sequence[tuple[Decimal, Ratio]]) -> Ratio:
+    """Σ weight × component, exact."""
+    total = Ratio(0, 1)
+    for weight, value in components:
+        total = total.plus(value.times(weight))
+    return total
 
 
 def competition_ranks(keys: Sequence[object]) -> list[int]:

@@ -67,7 +67,8 @@ class Result:
     marks: tuple[JudgeScore, ...]
     valid: int
     """Marks that may count (before trimming): compared with the quorum."""
-    exact_aggregate: Fraction | None
+    exact: rules.Ratio | None
+    """The aggregate before rounding."""
     aggregate: Decimal | None
     components: tuple[tuple[Component, Decimal | None], ...]
     final: Decimal | None
@@ -77,6 +78,11 @@ class Result:
     """max − min of the valid marks (a tie-break)."""
     counted: int
     """Marks in the aggregate (after trimming)."""
+
+    @property
+    def exact_aggregate(self) -> Fraction | None:
+        """The aggregate before rounding."""
+        return self.exact.fraction() if self.exact is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,22 +258,22 @@ def _result(
         for m in marks
     ]
     decimals, rounding = state.decimals, state.rounding
-    aggregate = rules.round_to(aggregated.value, decimals, rounding)
+    aggregate = rules.round_to(aggregated.ratio, decimals, rounding)
     priors = state.priors.get(contestant.id, {})
     components: list[tuple[Component, Decimal | None]] = []
-    exact: list[tuple[Decimal, Fraction]] = []
+    exact: list[tuple[Decimal, rules.Ratio]] = []
     for component in settings.composite:
         if component.source == "live":
             components.append((component, aggregate))
-            exact.append((component.weight, aggregated.value))
+            exact.append((component.weight, aggregated.ratio))
         else:
             prior = priors.get(component.source)
             components.append((component, prior))
             if prior is not None:
-                exact.append((component.weight, Fraction(prior)))
+                exact.append((component.weight, rules.Ratio.of(prior)))
     final = None
     if len(exact) == len(settings.composite):
-        final = rules.round_to(rules.composite(exact), decimals, rounding)
+        final = rules.round_to(rules.composite_ratio(exact), decimals, rounding)
     elif status == "scored":
         status = "incomplete"
     values = list(valid.values())
@@ -277,11 +283,11 @@ def _result(
         status,
         tuple(marks),
         len(valid),
-        aggregated.value,
+        aggregated.ratio,
         aggregate,
         tuple(components),
         final,
-        rules.round_to(rules.mean(values), decimals, rounding),
+        rules.round_to(rules.mean_ratio(values), decimals, rounding),
         rules.EXACT.subtract(max(values), min(values)),
         len(valid) - len(aggregated.dropped),
     )
