@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -402,7 +402,9 @@ class PostgresStore:
         async for record in self.read_records(stream, from_seq, to_seq):
             yield open_envelope(record.body, record.hash)
 
-    async def tail(self, stream: str, from_seq: int = 1) -> AsyncIterator[Envelope]:
+    async def tail(
+        self, stream: str, from_seq: int = 1, position: Callable[[], int] | None = None
+    ) -> AsyncIterator[Envelope]:
         """Every envelope from ``from_seq`` on; rides out a lost database connection.
 
         While the database cannot be reached the tail retries with backoff
@@ -412,6 +414,8 @@ class PostgresStore:
         pause = LISTEN_BACKOFF[0]
         while True:
             committed = self._committed  # taken before reading: no missed wake-up
+            if position is not None:
+                next_seq = max(next_seq, position())
             found = False
             try:
                 async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -319,21 +319,59 @@ class SqliteStore:
     async def read(
         self, stream: str, from_seq: int = 1, to_seq: int | None = None
     ) -> AsyncIterator[Envelope]:
-        async for record in self.read_records(stream, from_seq, to_seq):
-            yield open_envelope(record.body, record.hash)
+        async for batch in self.read_batches(stream, from_seq, to_seq):
+            for envelope in batch:
+                yield envelope
 
-    async def tail(self, stream: str, from_seq: int = 1) -> AsyncIterator[Envelope]:
+    async def read_batches(
+        self, stream: str, from_seq: int = 1, to_seq: int | None = None, size: int = READ_CHUNK
+    ) -> AsyncIterator[list[Envelope]]:
+        """As ``read``, in lists of up to ``size`` envelopes: the reader thread
+        fetches the next rows while this one decodes the last (a replay reads
+        a million rows; one await per row would cost more than the decoding)."""
+        self._check_open()
+        last = to_seq if to_seq is not None else 2**62
+        async with self._reader.execute(
+            "SELECT body, hash FROM events WHERE stream = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            (stream, from_seq, last),
+        ) as cursor:
+            ahead = asyncio.ensure_future(cursor.fetchmany(size))
+            try:
+                while rows := await ahead:
+                    ahead = asyncio.ensure_future(cursor.fetchmany(size))
+                    # A body rewritten by hand as TEXT still gets read (and fails).
+                    yield [
+                        open_envelope(body if isinstance(body, bytes) else str(body).encode(), h)
+                        for body, h in rows
+                    ]
+            finally:
+                # Left early: the fetch ahead is not wanted (its error, if any, is dropped).
+                if not ahead.cancel() and not ahead.cancelled():
+                    ahead.exception()
+
+    async def tail(
+        self, stream: str, from_seq: int = 1, position: Callable[[], int] | None = None
+    ) -> AsyncIterator[Envelope]:
         next_seq = from_seq
+        woken = False
         while True:
             committed = self._committed  # taken before reading: no missed wake-up
+            if position is not None:
+                next_seq = max(next_seq, position())
+            # Woken by this process's own commit, which the caller has applied
+            # already: nothing to read (another process's appends are read at
+            # the next poll, or refresh the heads at our next commit).
+            head = self._heads.get(stream)
             found = False
-            async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):
-                found = True
-                next_seq = envelope.seq + 1
-                yield envelope
+            if not (woken and head is not None and head.seq < next_seq):
+                async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):
+                    found = True
+                    next_seq = envelope.seq + 1
+                    yield envelope
             if not found:
+                woken = False
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(committed.wait(), TAIL_POLL_SECONDS)
+                    woken = await asyncio.wait_for(committed.wait(), TAIL_POLL_SECONDS)
                 self._check_open()
 
     async def head(self, stream: str) -> Head:

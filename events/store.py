@@ -74,8 +74,13 @@ class Store(Protocol):
         """As ``read``, but the stored bytes, undecoded (for verify and export)."""
         ...
 
-    def tail(self, stream: str, from_seq: int = 1) -> AsyncIterator[Envelope]:
-        """Every envelope from ``from_seq`` on, waiting for new commits; endless."""
+    def tail(
+        self, stream: str, from_seq: int = 1, position: Callable[[], int] | None = None
+    ) -> AsyncIterator[Envelope]:
+        """Every envelope from ``from_seq`` on, waiting for new commits; endless.
+
+        ``position``, if given, is the next seq the caller still needs: one that
+        applies its own appends as they commit skips reading them back."""
         ...
 
     async def head(self, stream: str) -> Head: ...

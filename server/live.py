@@ -299,7 +299,9 @@ class Live:
         """Apply what other processes commit; ours arrive here too and are skipped."""
         while True:
             try:
-                async for envelope in self.store.tail(self.stream, self.state.seq + 1):
+                async for envelope in self.store.tail(
+                    self.stream, self.state.seq + 1, position=lambda: self.state.seq + 1
+                ):
                     if envelope.seq > self.state.seq:
                         async with self._lock:
                             if envelope.seq == self.state.seq + 1:
