@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO, runtime_checkable
 
 import msgspec
 
 from events.chain import ChainVerifier, Record
 from events.checkpoint_store import open_checkpoints
-from events.envelope import canonical, decode_body, open_envelope, utc_timestamp
+from events.envelope import Envelope, canonical, decode_body, open_envelope, utc_timestamp
 from events.errors import LogFormatError
 from events.ndjson import read_export
 from events.store import Store, open_store
@@ -46,9 +46,27 @@ async def replay_store(store: Store, stream: str, to_seq: int | None = None) -> 
     if to_seq == 0:
         return state
     with _collector_paused():
-        async for envelope in store.read(stream, 1, to_seq):
-            state = apply(state, envelope)
+        if isinstance(store, BatchReader):
+            async for batch in store.read_batches(stream, 1, to_seq, REPLAY_BATCH):
+                for envelope in batch:
+                    state = apply(state, envelope)
+        else:
+            async for envelope in store.read(stream, 1, to_seq):
+                state = apply(state, envelope)
     return state
+
+
+REPLAY_BATCH = 4096
+"""Envelopes per batch a replay reads (one thread hop each)."""
+
+
+@runtime_checkable
+class BatchReader(Protocol):
+    """A store that reads envelopes in batches (the SQLite store does)."""
+
+    def read_batches(
+        self, stream: str, from_seq: int = 1, to_seq: int | None = None, size: int = ...
+    ) -> AsyncIterator[list[Envelope]]: ...
 
 
 @contextlib.contextmanager
