@@ -217,6 +217,7 @@ class Live:
         """Apply and answer the appends the store confirmed, oldest first; on
         the first that failed, stop and resynchronise."""
         flights = self._flights
+        absorbed = False
         while flights and self._resync is None and flights[0].task.done():
             flight = flights[0]
             task = flight.task
@@ -229,8 +230,10 @@ class Live:
                 return
             flights.popleft()
             self._set_writable(True)
-            self.absorb(envelopes)
+            absorbed = self.absorb(envelopes, publish=False) or absorbed
             flight.answer.set_result(Executed(envelopes))
+        if absorbed:  # after the answers: the judges hear back before the fan-out
+            self._publish_soon()
         if not flights and self._resync is None and self._ahead.seq == self.state.seq:
             self._ahead.head_hash = self.state.head_hash  # nothing pending: level again
 
@@ -277,19 +280,21 @@ class Live:
 
     # --- state --------------------------------------------------------------
 
-    def absorb(self, envelopes: Sequence[Envelope]) -> None:
-        """Apply committed envelopes not yet applied, in order, then publish."""
+    def absorb(self, envelopes: Sequence[Envelope], publish: bool = True) -> bool:
+        """Apply committed envelopes not yet applied, in order, then publish
+        (unless the caller will); whether any was applied."""
         changed = False
         for envelope in envelopes:
             if envelope.seq <= self.state.seq:
                 continue  # already applied (our own append, seen again by the follower)
             if envelope.seq != self.state.seq + 1:
                 log.error("%s: gap before seq %d; catching up", self.stream, envelope.seq)
-                return
+                break
             self.state = apply(self.state, envelope)
             changed = True
-        if changed:
+        if changed and publish:
             self._publish_soon()
+        return changed
 
     async def _catch_up(self) -> None:
         batch = [e async for e in self.store.read(self.stream, self.state.seq + 1)]
