@@ -50,6 +50,11 @@ CORRECTIONS = Label(zh_cn="修改次数", en="Corrections")
 FLAGGED = Label(zh_cn="偏离标记", en="Flagged")
 SEVERITY = Label(zh_cn="宽严度", en="Severity")
 CONSISTENCY = Label(zh_cn="一致性", en="Consistency")
+PAPER_SHEETS = Label(zh_cn="代录纸质评分表", en="Paper sheets keyed in")
+PAPER_SHEET = Label(
+    zh_cn="{contestant}：{admin} 代录，{confirmer} 确认",
+    en="{contestant}: keyed in by {admin}, confirmed by {confirmer}",
+)
 AUDIT_NOTE = Label(
     zh_cn="宽严度：评委分与选手评委得分之差的平均（负数偏严）；"
     "一致性：评委分与最终得分的斯皮尔曼等级相关系数",

@@ -271,6 +271,7 @@ def _judges_sheet(about: About, view: AuditView) -> Sheet:
         Column(text(h.FLAGGED), "integer"),
         Column(text(h.SEVERITY), "number"),
         Column(text(h.CONSISTENCY), "number", places=3),
+        Column(text(h.PAPER_SHEETS), "text"),
     )
     rows = tuple(
         (
@@ -284,6 +285,13 @@ def _judges_sheet(about: About, view: AuditView) -> Sheet:
             judge.flagged,
             judge.severity,
             judge.consistency,
+            "; ".join(
+                text(h.PAPER_SHEET).format(
+                    contestant=sheet.contestant, admin=version.on_behalf, confirmer=version.by
+                )
+                for sheet in judge.sheets
+                if (version := sheet.versions[-1]).on_behalf is not None
+            ),
         )
         for judge in view.judges
     )

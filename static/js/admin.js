@@ -11,6 +11,8 @@ let token = tokenFromFragment() ?? (cid ? sessionStorage.getItem(`leitai.admin.$
 let setup = null;
 let board = null;
 let progress = null;
+let audit = null; // the audit view: its paper_sheets are what the console confirms
+let me = null; // {role, id}: whom this token's commands are logged under
 let presence = {}; // judge -> {connected, sockets, last_seen, last_seen_seq}: pages open, from this server process
 let conn = { status: "connecting", since: null };
 const issued = new Map(); // judge -> {link, svg}: links issued in this session (shown once)
@@ -84,6 +86,9 @@ function presenceOf(judge) {
   return h("div", { class: "presence off", "data-testid": `presence-${judge}` }, text);
 }
 
+/** A new id for a paper sheet: kept across retries of one entry, so it is stored once. */
+const paperId = () => `paper-${crypto.getRandomValues(new Uint32Array(2)).reduce((s, n) => s + n.toString(36), "")}`;
+
 // --- rendering -----------------------------------------------------------------------------------
 
 function renderHeader() {
@@ -138,6 +143,30 @@ function maybeAutoClose() {
   if (!autoClose.on || !on?.scoring_open || on.missing.length || !on.expected.length || autoClose.sent === on.contestant) return;
   autoClose.sent = on.contestant;
   command("close", { contestant: on.contestant });
+}
+
+/** Paper sheets keyed in for a judge, waiting for a second admin to confirm or reject them. */
+function renderPaper() {
+  const waiting = (audit?.paper_sheets ?? []).filter((p) => p.status === "pending");
+  const el = $("paper");
+  el.classList.toggle("hidden", !waiting.length);
+  el.replaceChildren(
+    h("h2", {}, t("admin.paper_pending")),
+    me ? h("p", { class: "muted" }, tdata("admin.you_are", { id: me.id })) : null,
+    h("ul", { class: "paper-list" }, waiting.map((p) => {
+      const total = p.total === null ? t("audit.abstain") : formatScore(p.total, setup?.places ?? 1);
+      const what = { judge: judgeName(p.judge), name: nameOf(p.contestant), total };
+      const own = me?.id === p.entered_by;
+      return h("li", { "data-testid": `paper-${p.sheet}` },
+        tdata("admin.paper_line", { ...what, admin: p.entered_by }), " ",
+        h("span", { class: "muted" }, (setup?.criteria ?? []).map((c) => `${label(c.label)} ${p.points[c.key] ?? "—"}`).join(t("list.separator"))),
+        h("div", { class: "row" },
+          h("button", { type: "button", disabled: own, title: own ? t("admin.paper_own") : "", "data-testid": "paper-confirm",
+            onclick: () => command("paper-sheets/confirm", { sheet: p.sheet }, { ask: tdata("admin.ask_paper_confirm", what), confirmLabel: t("admin.paper_confirm") }) }, t("admin.paper_confirm")),
+          h("button", { type: "button", class: "danger", "data-testid": "paper-reject",
+            onclick: () => withReason(tdata("admin.ask_paper_reject", what), t("admin.paper_reject"), (reason) => command("paper-sheets/reject", { sheet: p.sheet, reason })) }, t("admin.paper_reject")),
+          own ? h("span", { class: "muted" }, t("admin.paper_own")) : null));
+    })));
 }
 
 function renderShow() {
@@ -224,6 +253,28 @@ function renderTools() {
         { ask: tdata("admin.ask_amend", { judge: judgeName(amendJudge.value), name: nameOf(amendWho.value) }), confirmLabel: t("admin.amend") });
     } }, t("admin.amend")));
 
+  const paperJudge = select(judges, { "data-testid": "paper-judge" }), paperWho = select(people, { "data-testid": "paper-contestant" });
+  if (progress?.on_stage) paperWho.value = progress.on_stage.contestant;
+  paperWho.addEventListener("change", () => { paperWho.dataset.chosen = "1"; });
+  const paperMarks = (setup.criteria ?? []).map((c) => [c, h("input", { inputmode: "decimal", name: c.key, "data-testid": `paper-${c.key}` })]);
+  let sheet = paperId();
+  // opened: the contestant on stage, unless one was chosen already
+  const paper = h("details", { "data-testid": "paper-form", ontoggle: (e) => { if (e.target.open && !paperWho.dataset.chosen && progress?.on_stage) paperWho.value = progress.on_stage.contestant; } },
+    h("summary", {}, t("admin.paper")),
+    h("p", { class: "muted" }, t("admin.paper_hint")),
+    field(t("admin.judge"), paperJudge), field(t("admin.contestant"), paperWho),
+    paperMarks.map(([c, input]) => field(`${label(c.label)} (${t("admin.max", { max: c.maximum })})`, input)),
+    h("button", { type: "button", "data-testid": "paper-enter", onclick: async () => {
+      const problem = paperMarks.map(([c, input]) => markProblem(input.value, c.maximum, places) && `${label(c.label)}: ${t(markProblem(input.value, c.maximum, places), { max: c.maximum, places })}`).find(Boolean);
+      if (problem) return toast(problem);
+      const points = Object.fromEntries(paperMarks.map(([c, input]) => [c.key, input.value.trim()]));
+      const receipt = await command("paper-sheets", { sheet, judge: paperJudge.value, contestant: paperWho.value, points });
+      if (!receipt) return; // refused or not sent: a retry keeps the same sheet id
+      toast(t("admin.paper_entered", { seq: receipt.seq }), "info");
+      sheet = paperId();
+      for (const [, input] of paperMarks) input.value = "";
+    } }, t("admin.paper_enter")));
+
   const recuseJudge = select(judges), recuseWho = select([["", t("admin.everyone")], ...people]), recuseReason = h("input", {});
   const recuse = h("details", {}, h("summary", {}, t("admin.recuse")),
     field(t("admin.judge"), recuseJudge), field(t("admin.contestant"), recuseWho), field(t("admin.reason"), recuseReason),
@@ -246,12 +297,20 @@ function renderTools() {
         { ask: t("admin.ask_advance", { from: label(current.name), to: label(target.name) }), confirmLabel: t("admin.advance") });
     } }, t("admin.advance")));
 
-  const awards = h("details", {}, h("summary", {}, t("admin.awards")),
-    h("p", { class: "muted" }, board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
-    h("button", { type: "button", class: "danger", disabled: !current, onclick: () =>
-      command("awards", { round: current.round }, { ask: t("admin.ask_awards", { round: label(current.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")));
+  const shown = current ?? rounds.find((r) => r.round === board?.round);
+  const awards = h("details", { "data-testid": "awards-form" }, h("summary", {}, t("admin.awards")),
+    h("p", { class: "muted" }, board?.final ? t("admin.finalised") : board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "danger", disabled: !shown || board?.final, "data-testid": "publish-awards", onclick: () =>
+        command("awards", { round: shown.round }, { ask: t("admin.ask_awards", { round: label(shown.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")),
+      h("button", { type: "button", class: "danger", disabled: !shown || !board?.awards_published || board?.final, "data-testid": "finalise", onclick: () =>
+        command("finalise", { round: shown.round }, { ask: t("admin.ask_finalise", { round: label(shown.name) }), confirmLabel: t("admin.finalise") }) }, t("admin.finalise"))),
+    h("p", { class: "muted" }, t("admin.finalise_hint")));
 
-  $("tools").replaceChildren(h("h2", {}, t("admin.tools")), amend, recuse, advance, awards);
+  // a form left open stays open when the tools are drawn again
+  const opened = new Set([...$("tools").querySelectorAll("details[open] > summary")].map((s) => s.textContent));
+  $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, advance, awards);
+  for (const s of $("tools").querySelectorAll("details > summary")) if (opened.has(s.textContent)) s.parentElement.open = true;
 }
 
 function renderJudges() {
@@ -370,7 +429,7 @@ function renderLogin() {
     return;
   }
   el.classList.remove("hidden");
-  for (const id of ["stage", "show", "tools", "judges", "exports"]) $(id).classList.add("hidden");
+  for (const id of ["stage", "paper", "show", "tools", "judges", "exports"]) $(id).classList.add("hidden");
   const input = h("input", { type: "password", "aria-label": t("admin.token"), autocomplete: "off" });
   const list = h("ul", {});
   api("/api/competitions").then((all) => list.replaceChildren(...all.map((c) =>
@@ -445,6 +504,7 @@ function render() {
   renderLogin();
   if (!cid || !token) return;
   renderStage();
+  renderPaper();
   renderShow();
 }
 
@@ -469,8 +529,15 @@ async function start() {
     onStatus: (status, since) => { conn = { status, since }; renderHeader(); },
     onError: (error) => toast(error.message),
   });
-  socket.subscribe("board_full", (view) => { board = view; render(); }, token);
+  socket.subscribe("board_full", (view) => {
+    const changed = board?.awards_published !== view.awards_published || board?.final !== view.final;
+    board = view;
+    render();
+    if (changed) renderTools(); // publish and finalise follow the board
+  }, token);
   socket.subscribe("presence", (view) => { presence = view; render(); }, token);
+  socket.subscribe("audit", (view) => { audit = view; render(); }, token);
+  api(`/api/competitions/${enc(cid)}/whoami`, { token }).then((who) => { me = who; render(); }).catch((error) => toast(error.message));
   socket.subscribe("progress", (view) => {
     progress = view;
     maybeAutoClose();

@@ -186,9 +186,17 @@ function details(src, env) {
       return h("span", {}, data("span", judgeName(src, d.judge)), " → ", who(src, d.contestant), sep,
         src.before.has(env.seq) ? [t("audit.before"), " ", h("span", { class: "num" }, total(src, before)), sep, t("audit.after"), " "] : [t("audit.total"), " "],
         h("span", { class: "num" }, total(src, d.abstain ? null : d.points)),
-        d.on_behalf ? [sep, tdata("audit.on_behalf", { admin: d.on_behalf })] : null,
+        d.on_behalf ? [sep, tdata("audit.on_behalf", { admin: d.on_behalf, confirmer: env.actor.id })] : null,
         d.reason ? [sep, reason(d.reason)] : null);
     }
+    case "paper_sheet_entered":
+      return h("span", {}, data("span", judgeName(src, d.judge)), " → ", who(src, d.contestant), sep,
+        t("audit.total"), " ", h("span", { class: "num" }, total(src, d.abstain ? null : d.points)), sep,
+        tdata("audit.paper_sheet", { sheet: d.sheet }), sep, t("audit.paper_waiting"));
+    case "paper_sheet_rejected":
+      return h("span", {}, tdata("audit.paper_sheet", { sheet: d.sheet }), sep, reason(d.reason));
+    case "results_finalised":
+      return data("span", d.round);
     case "judge_recused":
       return h("span", {}, data("span", judgeName(src, d.judge)), " → ",
         d.contestant ? who(src, d.contestant) : t("audit.all_contestants"), sep, reason(d.reason));

@@ -37,7 +37,7 @@ function renderBoard() {
     type: "button", role: "tab", "aria-selected": String(x.key === tab), translate: x.key === "overall" ? null : "no",
     onclick: () => { tab = x.key; renderBoard(); },
   }, x.name)));
-  $("provisional").classList.toggle("hidden", board.awards_published);
+  $("provisional").classList.toggle("hidden", Boolean(board.final));
   const table = tables.find((x) => x.key === tab);
   $("list").replaceChildren(...table.rows.map((r) => {
     const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];

@@ -34,7 +34,7 @@ function renderHeader() {
   document.title = `${label(view.setup?.title) || cid} · ${t("screen.page_title")}`;
   $("title").textContent = label(view.setup?.title) || cid;
   $("round").textContent = label(view.board?.round_name);
-  $("provisional").classList.toggle("hidden", Boolean(view.board?.awards_published));
+  $("provisional").classList.toggle("hidden", Boolean(view.board?.final));
   const conn = $("conn");
   conn.className = `conn ${view.status}`;
   conn.textContent = connectionText(view.status, view.since);

@@ -8,8 +8,11 @@ import re
 from pathlib import Path
 
 from projections.board import board
+from projections.commands import ConfirmPaperSheet
+from server.exports.table import results_tables
 from tests.exports.contest import state
 from tests.exports.read import export_file
+from tests.projections.test_paper_sheets import LI, WANG, paper, show
 
 
 def test_csv_is_the_overall_table_with_a_bom_and_a_group_column(tmp_path: Path) -> None:
@@ -52,3 +55,15 @@ def test_html_in_chinese_after_the_awards(tmp_path: Path) -> None:
     assert '<html lang="zh-CN">' in page
     assert "最终成绩（主办方已确认）" in page and "暂定" not in page
     assert "<th>名次</th>" in page and "金奖" in page and "退赛" in page
+
+
+def test_a_paper_sheet_names_who_keyed_it_in_and_who_confirmed_it() -> None:
+    log = show()
+    log.ok(paper(), LI)
+    log.ok(ConfirmPaperSheet(sheet="paper-j3-c1"), WANG)
+    for language, expected in (
+        ("en", "c1: keyed in by admin.li, confirmed by admin.wang"),
+        ("zh-CN", "c1：admin.li 代录，admin.wang 确认"),
+    ):
+        judges = {row[0]: row[-1] for row in results_tables(log.state, None, language).judges.rows}
+        assert judges == {"j1": "", "j2": "", "j3": expected}

@@ -105,7 +105,11 @@ def test_chinese_headings(tmp_path: Path) -> None:
         "状态",
         "未计入",
     ]
-    assert [c.value for c in book["评委"][HEADING_ROW]][-2:] == ["宽严度", "一致性"]
+    assert [c.value for c in book["评委"][HEADING_ROW]][-3:] == [
+        "宽严度",
+        "一致性",
+        "代录纸质评分表",
+    ]
     first = table(book["总排名"])[0]
     assert first["奖项"].value == "金奖" and first["状态"].value == "已评"
     assert book["总排名"]["A6"].value == "成绩状态"
@@ -141,6 +145,7 @@ def test_english_headings(tmp_path: Path) -> None:
         "Flagged",
         "Severity",
         "Consistency",
+        "Paper sheets keyed in",
     ]
 
 
