@@ -1,4 +1,6 @@
-"""The venue screen at 1920×1080 with 100 contestants: nothing overflows or overlaps."""
+"""The venue screen at 1920×1080 and 3840×2160 with 100 contestants: nothing
+overflows or overlaps, and the stage fills the display, large enough to read
+from the back of a hall."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server, start_server
+from tests.pages.conftest import OUTPUT, ROOT, Server, start_server
 
 GROUPS = ("agency", "enterprise", "school")
 PANEL_JUDGES = {
@@ -77,6 +79,7 @@ BOXES = """() => {
       cells: [...el.children].filter(visible).map((c) => ({box: box(c), fits: c.scrollWidth <= c.clientWidth + 1
         || getComputedStyle(c).textOverflow === 'ellipsis'}))})),
     list: box(document.getElementById('rows')),
+    names: pick('#rows .row .name').map((el) => box(el)),
     texts: pick('.top > *, .now-body > *, .board-head > *, .qr > *').map((el) => ({name: el.className, box: box(el),
       fits: el.scrollWidth <= el.clientWidth + 1 || getComputedStyle(el).textOverflow === 'ellipsis'})),
   };
@@ -96,16 +99,26 @@ def overlap(a: list[float], b: list[float]) -> bool:
     return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
 
 
-def test_screen_with_100_contestants_fits(big: Server, browser: Any) -> None:
+SIZES = [(1920, 1080), (3840, 2160)]
+LEGIBLE = 0.03
+"""A board row's name is at least this share of the display's height: about
+3 cm on a 1 m tall projection, which reads from some 20 m."""
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_screen_with_100_contestants_fits(
+    big: Server, browser: Any, width: int, height: int
+) -> None:
     reveal_some(big)
-    page = browser.new_context(**SCREEN).new_page()
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
     page.goto(big.page("screen", lang="zh-CN"))
     expect(page.get_by_test_id("now-name")).to_have_text(f"欧阳思远 Ouyang Siyuan {REVEALED}")
     expect(page.locator("#page")).to_have_text(re.compile(r"^第 1/\d+ 页$"))  # it pages by itself
     boxes = page.evaluate(BOXES)
-    page.screenshot(path=str(OUTPUT / "screen-100-contestants.png"))
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"screen-100-contestants-{width}x{height}.png"))
 
-    screen = [0.0, 0.0, 1920.0, 1080.0]
+    screen = [0.0, 0.0, float(width), float(height)]
     regions = boxes["regions"]
     assert len(regions) == 4
     for region in regions:
@@ -113,9 +126,17 @@ def test_screen_with_100_contestants_fits(big: Server, browser: Any) -> None:
     for i, a in enumerate(regions):
         for b in regions[i + 1 :]:
             assert not overlap(a["box"], b["box"]), (a, b)
+    # the layout uses the display: the regions reach (nearly) every edge
+    left = min(r["box"][0] for r in regions)
+    top = min(r["box"][1] for r in regions)
+    right = max(r["box"][2] for r in regions)
+    bottom = max(r["box"][3] for r in regions)
+    assert right - left >= 0.9 * width and bottom - top >= 0.9 * height, (left, top, right, bottom)
     rows = boxes["rows"]
     assert len(rows) >= 10  # legible from the back of the hall, yet a fair share of the board
     assert page.locator("#page").inner_text() == f"第 1/{math.ceil(100 / len(rows))} 页"
+    for name in boxes["names"]:
+        assert name[3] - name[1] >= LEGIBLE * height, name
     for i, row in enumerate(rows):
         assert inside(row["box"], boxes["list"]), row
         for cell in row["cells"]:
