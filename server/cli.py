@@ -299,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the results of a round (default: the round being run) as an XLSX "
         "announcement (one sheet overall, one per group, one of the judges), a CSV of the "
         "overall table (UTF-8 with BOM) or a printable HTML page. Each names the log's head "
-        "seq and hash; results are marked provisional until awards are published. "
+        "seq and hash; results are marked provisional until the organiser finalises them. "
         "See docs/exports.md.",
     )
     results.add_argument("path", help="database file or store URL")

@@ -83,7 +83,7 @@ async def _prepare(store_url: str, definition: Definition) -> str | None:
 
 async def run_show(live: Live, *, speed: float = 1.0, seed: int = 2026) -> None:
     """Call each contestant of the running order, let the judges score, reveal;
-    then publish the round's awards."""
+    then publish the round's awards, and after a pause finalise them."""
     rng = random.Random(seed)
     definition = sample_definition()
 
@@ -124,3 +124,5 @@ async def run_show(live: Live, *, speed: float = 1.0, seed: int = 2026) -> None:
         await live.execute(cmd.Reveal(contestant=contestant_id), ADMIN)
         await pause(4.0)
     await live.execute(cmd.PublishAwards(round=round_.id), ADMIN)
+    await pause(30.0)  # the hall sees the awards as provisional, then final
+    await live.execute(cmd.FinaliseResults(round=round_.id), ADMIN)
