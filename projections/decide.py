@@ -217,15 +217,26 @@ def places_of(value: Decimal) -> int:
         return 0
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
-    text = "".join(map(str, digits))
-    return max(0, -exponent - (len(text) - len(text.rstrip("0"))))
+    zeros = 0
+    for digit in reversed(digits):
+        if digit:
+            break
+        zeros += 1
+    return max(0, -exponent - zeros)
 
 
 def fixed(value: Decimal) -> Decimal:
-    """``value`` without trailing zeros or exponent, as written into events."""
+    """``value`` without trailing zeros or exponent, as written into events (a
+    value already checked: its digits fit ``rules.EXACT``'s precision)."""
     if value.is_zero():
         return Decimal(0)
-    return value.quantize(Decimal(1).scaleb(-places_of(value)), context=rules.EXACT)
+    normal = value.normalize(rules.EXACT)
+    exponent = normal.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return normal.quantize(_ONE, context=rules.EXACT) if exponent > 0 else normal
+
+
+_ONE = Decimal(1)
 
 
 def _number(value: Decimal, maximum: Decimal, places: int, what: str) -> Decimal | Rejection:

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from events.catalog import Label, RulesSet, RunningOrderDrawn, ScoreSubmitted
 from events.envelope import Actor
@@ -26,7 +28,7 @@ from projections.commands import (
     SubmitScore,
     WithdrawContestant,
 )
-from projections.decide import decide, fixed
+from projections.decide import decide, fixed, places_of
 from projections.draw import draw_order
 from tests.projections.log import Log, competition, judge, sheet
 
@@ -228,6 +230,17 @@ def test_fixed_point_form() -> None:
     assert str(fixed(D("8.50"))) == "8.5"
     assert str(fixed(D("-0.0"))) == "0"
     assert str(fixed(D("0.0001"))) == "0.0001"
+
+
+@given(st.integers(0, 10**20), st.integers(-12, 6))
+def test_fixed_keeps_the_value_in_plain_form_and_counts_its_places(
+    digits: int, exponent: int
+) -> None:
+    value = D(digits).scaleb(exponent)
+    text = str(fixed(value))
+    assert D(text) == value
+    assert "E" not in text and not (("." in text) and text.endswith("0"))
+    assert places_of(value) == (len(text.split(".")[1]) if "." in text else 0)
 
 
 def test_calling_the_contestant_already_on_stage_is_refused() -> None:
