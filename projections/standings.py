@@ -18,6 +18,7 @@ import msgspec
 
 from events.catalog import AwardTier, Component, TieBreak
 from projections import rules
+from projections.ranking import Pair, Ranking
 from projections.state import Competition, Contestant, Entry, Mark, Round
 
 Status = Literal["pending", "withheld", "incomplete", "scored", "withdrawn", "disqualified"]
@@ -112,23 +113,93 @@ def round_results(state: Competition, round_: Round) -> dict[str, Result]:
     if state.rules.normalise:
         normalised = _normalised(state, round_, contestants)
         return {c.id: _result(state, c, round_.entries.get(c.id), normalised) for c in contestants}
-    found: dict[str, Result] = {}
-    for contestant in contestants:
-        entry = round_.entries.get(contestant.id)
-        if entry is not None and entry.cache is not None and entry.cache[0] == state.epoch:
-            found[contestant.id] = entry.cache[1]
+    return {c.id: _cached_result(state, round_, c) for c in contestants}
+
+
+def _cached_result(state: Competition, round_: Round, contestant: Contestant) -> Result:
+    """``contestant``'s result, from its entry's cache while still valid."""
+    entry = round_.entries.get(contestant.id)
+    if entry is not None and entry.cache is not None and entry.cache[0] == state.epoch:
+        return entry.cache[1]
+    result = _result(state, contestant, entry, None)
+    if entry is not None:
+        entry.cache = (state.epoch, result)
+    return result
+
+
+@dataclass(slots=True)
+class RoundTable:
+    """A round's scored results in rank order, overall and per group, kept up
+    to date one changed result at a time (``ranked``)."""
+
+    epoch: int
+    placed: dict[str, tuple[Pair, str]]
+    """Each ranked contestant's (rank key, id) and group."""
+    overall: Ranking
+    groups: dict[str, Ranking]
+
+
+def ranked(state: Competition, round_: Round) -> RoundTable:
+    """``round_``'s rankings, brought up to date: after a changed score,
+    one result is recomputed and moved, in O(log n) comparisons; after any
+    other change (rules, roster, priors: ``state.epoch``) they are rebuilt."""
+    table = round_.table
+    if table is None or table.epoch != state.epoch or state.rules.normalise:
+        round_.changed.clear()
+        table = round_.table = RoundTable(state.epoch, {}, Ranking(), {})
+        scored = [r for r in round_results(state, round_).values() if r.status == "scored"]
+        pairs = [(rank_key(r, state.rules.tie_breaks), r.contestant.id) for r in scored]
+        table.overall = Ranking(pairs)
+        members: dict[str, list[Pair]] = {}
+        for result, pair in zip(scored, pairs, strict=True):
+            table.placed[pair[1]] = (pair, result.contestant.group)
+            members.setdefault(result.contestant.group, []).append(pair)
+        table.groups = {group: Ranking(found) for group, found in members.items()}
+        return table
+    for ident in round_.changed:
+        earlier = table.placed.pop(ident, None)
+        if earlier is not None:
+            table.overall.remove(earlier[0])
+            table.groups[earlier[1]].remove(earlier[0])
+        contestant = state.contestants.get(ident)
+        if contestant is None or ident not in round_.members:
             continue
-        result = _result(state, contestant, entry, None)
-        if entry is not None:
-            entry.cache = (state.epoch, result)
-        found[contestant.id] = result
-    return found
+        result = _cached_result(state, round_, contestant)
+        if result.status == "scored":
+            pair = (rank_key(result, state.rules.tie_breaks), ident)
+            table.placed[ident] = (pair, contestant.group)
+            table.overall.add(pair)
+            table.groups.setdefault(contestant.group, Ranking()).add(pair)
+    round_.changed.clear()
+    return table
+
+
+def _listed(ranking: Ranking) -> list[tuple[str, int]]:
+    """(id, standard competition rank), best first."""
+    listed: list[tuple[str, int]] = []
+    previous: object = None
+    rank = 0
+    for index, (key, ident) in enumerate(ranking, start=1):
+        if key != previous:
+            rank, previous = index, key
+        listed.append((ident, rank))
+    return listed
 
 
 def standings(state: Competition, round_: Round) -> Standings:
     """Results, ranks and awards of every member of ``round_``."""
+    table = ranked(state, round_)
     results = round_results(state, round_)
-    overall, groups = rank_fields(state, results.values())
+    overall = _listed(table.overall)
+    # Groups in definition order, then any other in the order its first
+    # ranked member appears (as ``rank_fields`` lists them).
+    order = [g for g in state.groups if table.groups.get(g)]
+    order += {
+        r.contestant.group: None
+        for r in results.values()
+        if r.contestant.group not in state.groups and r.contestant.id in table.placed
+    }
+    groups = {group: _listed(table.groups[group]) for group in order}
     return Standings(
         round_, results, overall, groups, rules.give_awards(state.rules.awards, overall, groups)
     )

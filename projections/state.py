@@ -54,7 +54,7 @@ from events.envelope import GENESIS, Envelope
 from projections.errors import OutOfSequence
 
 if TYPE_CHECKING:
-    from projections.standings import Result
+    from projections.standings import Result, RoundTable
 
 
 def organisation_key(name: str) -> str:
@@ -160,6 +160,10 @@ class Round:
     final: bool = False
     """Results finalised (``ResultsFinalised``, or awards published as final)."""
     advanced_to: str | None = None
+    changed: set[str] = field(default_factory=set)
+    """Members whose result may have changed since ``table`` was brought up to date."""
+    table: RoundTable | None = None
+    """The round's rankings as ``projections.standings`` last brought them up to date."""
 
 
 class Competition:
@@ -493,7 +497,14 @@ def apply(state: Competition, envelope: Envelope) -> Competition:
             f"{state.stream!r} seq {state.seq} (head {state.head_hash[:16]}…)"
         )
     state._fold(envelope)
-    if not isinstance(envelope.data, _ENTRY_EVENTS):
+    event = envelope.data
+    if isinstance(event, _ENTRY_EVENTS):
+        # The one result it may change is re-ranked when next asked for.
+        contestant: str | None = getattr(event, "contestant", None)
+        entry = state.active.get(contestant) if contestant is not None else None
+        if entry is not None:
+            state.rounds[entry.round].changed.add(entry.contestant)
+    else:
         state.epoch += 1
     state.seq = envelope.seq
     state.head_hash = envelope.hash
