@@ -27,10 +27,11 @@ import msgspec
 
 from bench.clients import in_processes
 from bench.harness import Options, Report, Target, alternate, median, spread
-from bench.servers import competition
-from events.catalog import ScoreSubmitted
-from events.envelope import Actor
+from bench.servers import competition, contest
+from events.catalog import AnyEvent, ContestantCalled, ScoreAmended, ScoreSubmitted, ScoringClosed
+from events.envelope import Actor, Envelope
 from events.store import open_store
+from projections.board import board
 
 JUDGES = 10
 CHUNK = 2000  # the store's largest append
@@ -67,7 +68,6 @@ async def _build(db: Path, stream: str, contestants: int, scores: int) -> None:
 
 def _replay(db: str, stream: str) -> tuple[float, int, int]:
     """Seconds to rebuild the board, events folded, peak RSS (bytes); in a child."""
-    from projections.board import board
     from server.replay import replay_store
 
     async def rebuild() -> tuple[int, int]:
@@ -97,6 +97,63 @@ def _ceiling(db: str, stream: str) -> tuple[float, int, int]:
     conn.close()
     elapsed = time.perf_counter() - began
     return elapsed, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _update_cost(contestants: int, updates: int) -> tuple[float, float]:
+    """µs per score folded into a scored board of ``contestants`` and the
+    board's ranking brought up to date (``apply`` + ``ranked``), and ms per full
+    board view after it; in a child, the state built in memory."""
+    from projections.standings import ranked
+    from projections.state import Competition, apply
+    from server.definition import definition_from_data
+
+    state = Competition.empty("growth")
+
+    def fold(event: AnyEvent, actor: Actor) -> None:
+        nonlocal state
+        seq = state.seq + 1
+        state = apply(
+            state,
+            Envelope(
+                "growth",
+                seq,
+                "",
+                actor,
+                event.TYPE,
+                event.VERSION,
+                event,
+                state.head_hash,
+                f"{seq}",
+            ),
+        )
+
+    admin = Actor(role="admin", id="admin")
+    judges = [Actor(role="judge", id=f"J{j}") for j in range(1, JUDGES + 1)]
+    for event in definition_from_data(contest(JUDGES, contestants, "growth"), name="b").events:
+        fold(event, admin)
+    ids = [f"c{c}" for c in range(1, contestants + 1)]
+
+    def sheet(n: int, contestant: str, judge: Actor) -> ScoreAmended:
+        points = {"content": Decimal(40 + n % 20), "delivery": Decimal(n % 37) / 2 + 10}
+        return ScoreAmended(judge=judge.id, contestant=contestant, points=points, reason="bench")
+
+    for n, contestant in enumerate(ids):
+        fold(ContestantCalled(contestant=contestant), admin)
+        for judge in judges:
+            fold(sheet(n * JUDGES + int(judge.id[1:]), contestant, judge), admin)
+        fold(ScoringClosed(contestant=contestant), admin)
+    round_ = state.round()
+    assert round_ is not None
+    board(state, public=False)  # every result computed and ranked once
+    events = [sheet(n * 7, ids[n * 7919 % contestants], judges[n % JUDGES]) for n in range(updates)]
+    began = time.perf_counter()
+    for event in events:
+        fold(event, admin)
+        ranked(state, round_)
+    per_update = (time.perf_counter() - began) / updates * 1e6
+    began = time.perf_counter()
+    board(state, public=False)
+    return per_update, (time.perf_counter() - began) * 1e3
 
 
 class _Case:
@@ -163,6 +220,15 @@ def run(options: Options) -> Report:
             "ceiling_peak_mb": round(max(ceiling.peaks) / 2**20),
             "us_per_event": round(1e6 / rate, 2),
         }
+    growth: dict[str, dict[str, float]] = {}
+    for size in (100, contestants):
+        update_us, view_ms = in_processes(_update_cost, [(size, 2_000)])[0]  # type: ignore[arg-type]
+        growth[str(size)] = {"update_us": round(update_us, 1), "board_view_ms": round(view_ms, 1)}
+        report.rows.append(
+            (f"one score into a board of {size:,}: µs", "", update_us, "", "", "", "")
+        )
+        report.rows.append((f"full board view of {size:,}: ms", "", view_ms, "", "", "", ""))
+    out["board_update"] = growth
     largest = sizes[-1]
     ours = cases[f"leitai {largest}"]
     rate = median(figures[f"leitai {largest}"])
@@ -177,5 +243,9 @@ def run(options: Options) -> Report:
     )
     report.notes.append(
         "µs per event at both sizes should be the same (a cost growing with the log is a defect)"
+    )
+    report.notes.append(
+        "one score into a board: apply + the round's ranking brought up to date (one result"
+        " recomputed and moved, O(log n)); a full board view lists every row, O(n)"
     )
     return report
