@@ -222,7 +222,7 @@ def run(options: Options) -> Report:
         }
     growth: dict[str, dict[str, float]] = {}
     for size in (100, contestants):
-        update_us, view_ms = in_processes(_update_cost, [(size, 2_000)])[0]  # type: ignore[arg-type]
+        update_us, view_ms = in_processes(_update_cost, [(size, 2_000)])[0]
         growth[str(size)] = {"update_us": round(update_us, 1), "board_view_ms": round(view_ms, 1)}
         report.rows.append(
             (f"one score into a board of {size:,}: µs", "", update_us, "", "", "", "")
