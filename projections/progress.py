@@ -13,6 +13,9 @@ class JudgeProgress(msgspec.Struct, frozen=True):
     panel: str
     scored: bool
     """A sheet (or an abstention) is in: whether, not what."""
+    paper: bool = False
+    """A paper sheet keyed in for the judge waits for a second admin (it does
+    not count yet)."""
 
 
 class ContestantProgress(msgspec.Struct, frozen=True):
@@ -63,7 +66,12 @@ def contestant_progress(state: Competition, contestant: Contestant) -> Contestan
     """Which expected judges have scored ``contestant`` in their current round."""
     entry = state.entry_for(contestant.id)
     judges = state.expected_judges(contestant)
-    expected = tuple(_judge(j, entry) for j in judges if not j.shadow)
+    paper = {
+        sheet.judge
+        for sheet in state.paper_sheets.values()
+        if sheet.status == "pending" and sheet.contestant == contestant.id
+    }
+    expected = tuple(_judge(j, entry, paper) for j in judges if not j.shadow)
     return ContestantProgress(
         contestant=contestant.id,
         name=contestant.name,
@@ -74,13 +82,14 @@ def contestant_progress(state: Competition, contestant: Contestant) -> Contestan
         closed=entry is not None and entry.closed,
         revealed=entry is not None and entry.revealed is not None,
         expected=expected,
-        shadow=tuple(_judge(j, entry) for j in judges if j.shadow),
+        shadow=tuple(_judge(j, entry, paper) for j in judges if j.shadow),
         scored=sum(1 for j in expected if j.scored),
         missing=tuple(j.judge for j in expected if not j.scored),
     )
 
 
-def _judge(judge: Judge, entry: Entry | None) -> JudgeProgress:
+def _judge(judge: Judge, entry: Entry | None, paper: set[str]) -> JudgeProgress:
+    scored = entry is not None and judge.id in entry.marks
     return JudgeProgress(
-        judge.id, judge.name, judge.panel, entry is not None and judge.id in entry.marks
+        judge.id, judge.name, judge.panel, scored, not scored and judge.id in paper
     )

@@ -114,9 +114,9 @@ function renderStage() {
       h("div", { class: "muted" }, data("span", on.organisation), " · ", data("span", groupName(on.group))),
       h("div", { class: "grid", "data-testid": "judge-grid" },
         on.expected.concat(on.shadow ?? []).map((j) =>
-          h("div", { class: `judge-cell ${j.scored ? "scored" : "missing"}` },
+          h("div", { class: `judge-cell ${j.scored ? "scored" : j.paper ? "paper" : "missing"}` },
             data("div", j.name), h("div", { class: "muted" }, t("admin.panel", { panel: j.panel })),
-            h("div", { class: "state" }, j.scored ? t("admin.scored") : t("admin.missing")), presenceOf(j.judge)))),
+            h("div", { class: "state" }, j.scored ? t("admin.scored") : j.paper ? t("admin.paper_waiting") : t("admin.missing")), presenceOf(j.judge)))),
       h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length })),
       h("div", { class: "row" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed, onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),

@@ -122,6 +122,7 @@ export const MESSAGES = {
   "admin.panel_col": { "zh-CN": "评委组", en: "Panel" },
   "admin.scored": { "zh-CN": "已评分", en: "Scored" },
   "admin.missing": { "zh-CN": "未评分", en: "Missing" },
+  "admin.paper_waiting": { "zh-CN": "纸质评分待复核", en: "Paper sheet waiting" },
   "admin.connected": { "zh-CN": "手机在线", en: "Phone connected" },
   "admin.last_seen": { "zh-CN": "最后在线 {time}", en: "Last seen {time}" },
   "admin.never_seen": { "zh-CN": "未连接", en: "Not connected" },

@@ -76,6 +76,7 @@ def test_a_paper_sheet_counts_once_a_second_admin_confirms_it(
     expect(mine).to_contain_text("keyed in by admin")
     expect(second.get_by_text("Signed in as wang")).to_be_visible()
     expect(screen.locator(".dot.on")).to_have_count(2)
+    expect(second.locator(".judge-cell.paper")).to_have_text(re.compile("Paper sheet waiting"))
     board = server.call("GET", f"/api/competitions/{server.cid}/board", token=server.admin)
     row = next(r for r in board["overall"] if r["contestant"] == "101")
     assert {j["judge"] for j in row["judges"]} == {"J7", "J8"}

@@ -30,6 +30,7 @@ from projections.commands import (
     RejectPaperSheet,
     SubmitScore,
 )
+from projections.progress import progress
 from projections.recheck import recheck
 from projections.standings import standings
 from projections.state import Competition, replay
@@ -84,6 +85,7 @@ def test_a_paper_sheet_counts_only_once_a_second_admin_confirms_it() -> None:
     assert (pending.status, pending.entered_by) == ("pending", "admin.li")
     assert aggregate(log.state) == D("8.5")  # j1 and j2 only: the paper sheet waits
     assert "j3" not in log.state.entry_for("c1").marks  # type: ignore[union-attr]
+    assert _grid(log.state) == {"j1": "scored", "j2": "scored", "j3": "paper"}
 
     assert log.refused(ConfirmPaperSheet(sheet="paper-j3-c1"), LI).code == "same_admin"
     (counted,) = log.ok(ConfirmPaperSheet(sheet="paper-j3-c1"), WANG)
@@ -99,6 +101,7 @@ def test_a_paper_sheet_counts_only_once_a_second_admin_confirms_it() -> None:
     assert aggregate(log.state) == D("8")  # (8 + 9 + 7) / 3
     mark = log.state.entry_for("c1").marks["j3"]  # type: ignore[union-attr]
     assert (mark.by, mark.submission_id) == ("admin.wang", "paper-j3-c1")
+    assert _grid(log.state) == {"j1": "scored", "j2": "scored", "j3": "scored"}
     assert log.refused(ConfirmPaperSheet(sheet="paper-j3-c1"), WANG).code == "paper_sheet_settled"
     assert log.refused(RejectPaperSheet(sheet="paper-j3-c1", reason="x"), LI).code == (
         "paper_sheet_settled"
@@ -250,3 +253,13 @@ def test_the_audit_shows_who_keyed_in_and_who_confirmed() -> None:
     assert (version.by, version.on_behalf) == ("admin.wang", "admin.li")
     (j1,) = [j for j in view.judges if j.judge == "j1"]
     assert j1.sheets[0].versions[0].on_behalf is None
+
+
+def _grid(state: Competition) -> dict[str, str]:
+    """The organisers' judges' grid for the contestant on stage, from the progress view."""
+    on_stage = progress(state).on_stage
+    assert on_stage is not None
+    return {
+        j.judge: "scored" if j.scored else "paper" if j.paper else "missing"
+        for j in on_stage.expected
+    }
