@@ -60,10 +60,11 @@ export const MESSAGES = {
   "mark.not_number": { "zh-CN": "请填写数字", en: "Enter a number" },
   "mark.whole": { "zh-CN": "只能填整数", en: "Whole numbers only" },
   "mark.places": { "zh-CN": "最多 {places} 位小数", en: "At most {places} decimal places" },
+  "mark.places_one": { "zh-CN": "最多 {places} 位小数", en: "At most 1 decimal place" },
   "mark.too_high": { "zh-CN": "不能超过 {max} 分", en: "No more than {max}" },
 
   "judge.title": { "zh-CN": "评委评分", en: "Judge" },
-  "judge.panel": { "zh-CN": "{panel} 组评委", en: "panel {panel}" },
+  "judge.panel": { "zh-CN": "{panel} 组评委", en: "Panel {panel}" },
   "judge.no_token": { "zh-CN": "请用主办方发给您的评委链接或二维码打开本页", en: "Open this page from the judge's link or QR code the organisers gave you" },
   "judge.on_stage": { "zh-CN": "当前选手", en: "On stage" },
   "judge.waiting": { "zh-CN": "等待下一位选手上场", en: "Waiting for the next contestant" },
@@ -81,7 +82,8 @@ export const MESSAGES = {
   "judge.confirm_title": { "zh-CN": "请核对后确认提交", en: "Check, then confirm" },
   "judge.send": { "zh-CN": "确认提交", en: "Confirm and send" },
   "judge.back": { "zh-CN": "返回修改", en: "Back" },
-  "judge.outbox": { "zh-CN": "{n} 份评分待发送", en: "{n} sheet(s) waiting to be sent" },
+  "judge.outbox": { "zh-CN": "{n} 份评分待发送", en: "{n} sheets waiting to be sent" },
+  "judge.outbox_one": { "zh-CN": "{n} 份评分待发送", en: "1 sheet waiting to be sent" },
   "judge.outbox_retrying": { "zh-CN": "已保存在本机，正在重试发送，请勿关闭页面", en: "Kept on this phone and being retried" },
   "judge.outbox_offline": { "zh-CN": "网络已断开：评分已保存在本机，恢复后自动发送", en: "No network: kept on this phone, sent when it returns" },
   "judge.retry_now": { "zh-CN": "立即重试", en: "Retry now" },
@@ -140,7 +142,8 @@ export const MESSAGES = {
   "admin.call_next": { "zh-CN": "请下一位：{name}", en: "Call next: {name}" },
   "admin.no_next": { "zh-CN": "没有待上场的选手", en: "Nobody left to call" },
   "admin.ask_reveal": { "zh-CN": "揭晓 {name} 的成绩？揭晓后大屏和观众立即可见。", en: "Reveal {name}'s result? The screen and the audience see it at once." },
-  "admin.ask_close_missing": { "zh-CN": "还有 {n} 位评委未评分（{names}），仍要结束评分？", en: "{n} judge(s) have not scored ({names}). Close scoring anyway?" },
+  "admin.ask_close_missing": { "zh-CN": "还有 {n} 位评委未评分（{names}），仍要结束评分？", en: "{n} judges have not scored ({names}). Close scoring anyway?" },
+  "admin.ask_close_missing_one": { "zh-CN": "还有 {n} 位评委未评分（{names}），仍要结束评分？", en: "1 judge has not scored ({names}). Close scoring anyway?" },
   "admin.run_of_show": { "zh-CN": "出场顺序", en: "Run of show" },
   "admin.seed": { "zh-CN": "抽签种子", en: "Draw seed" },
   "admin.seed_hint": { "zh-CN": "留空则用当前时间", en: "empty: the current time" },
@@ -195,7 +198,8 @@ export const MESSAGES = {
   "admin.you_are": { "zh-CN": "当前管理员：{id}", en: "Signed in as {id}" },
   "admin.judges": { "zh-CN": "评委与评分链接", en: "Judges and their links" },
   "admin.print_sheet": { "zh-CN": "打印评委二维码", en: "Print the judges' QR codes" },
-  "admin.ask_print": { "zh-CN": "将为 {n} 位评委生成新链接，旧链接随即失效。继续？", en: "New links will be issued to {n} judge(s); their old links stop working. Continue?" },
+  "admin.ask_print": { "zh-CN": "将为 {n} 位评委生成新链接，旧链接随即失效。继续？", en: "New links will be issued to {n} judges; their old links stop working. Continue?" },
+  "admin.ask_print_one": { "zh-CN": "将为 {n} 位评委生成新链接，旧链接随即失效。继续？", en: "A new link will be issued to 1 judge; their old link stops working. Continue?" },
   "admin.new_link": { "zh-CN": "重新生成链接", en: "New link" },
   "admin.ask_new_link": { "zh-CN": "为 {name} 生成新链接？旧链接随即失效。", en: "Issue a new link to {name}? The old one stops working." },
   "admin.revoke": { "zh-CN": "作废链接", en: "Revoke" },
@@ -273,8 +277,10 @@ export const MESSAGES = {
   "audit.final_rank": { "zh-CN": "最终得分 {final} · 第 {rank} 名", en: "final {final} · rank {rank}" },
   "audit.withheld": { "zh-CN": "成绩暂缓（评分不足）", en: "withheld (too few scores)" },
   "audit.seed": { "zh-CN": "种子 {seed}", en: "seed {seed}" },
-  "audit.n_awards": { "zh-CN": "{n} 个奖项", en: "{n} award(s)" },
-  "audit.n_advanced": { "zh-CN": "{n} 位选手晋级", en: "{n} contestant(s) advance" },
+  "audit.n_awards": { "zh-CN": "{n} 个奖项", en: "{n} awards" },
+  "audit.n_awards_one": { "zh-CN": "{n} 个奖项", en: "1 award" },
+  "audit.n_advanced": { "zh-CN": "{n} 位选手晋级", en: "{n} contestants advance" },
+  "audit.n_advanced_one": { "zh-CN": "{n} 位选手晋级", en: "1 contestant advances" },
   "audit.n_criteria": { "zh-CN": "{n} 项评分标准", en: "{n} criteria" },
   "audit.corrections": { "zh-CN": "更正、回避与退赛", en: "Amendments, recusals and withdrawals" },
   "audit.no_corrections": { "zh-CN": "日志中没有更正、回避或退赛", en: "The log holds no amendment, recusal or withdrawal" },
@@ -398,9 +404,11 @@ export function onLanguage(fn) {
   listeners.push(fn);
 }
 
-/** The message `key` in the current language, with {name} placeholders filled. */
+/** The message `key` in the current language, with {name} placeholders filled;
+ * a count (`n` or `places`) of exactly 1 takes the `key_one` form where there is one. */
 export function t(key, params = {}) {
-  const entry = MESSAGES[key];
+  const count = params.n ?? params.places;
+  const entry = (Number(count) === 1 && MESSAGES[`${key}_one`]) || MESSAGES[key];
   if (!entry) {
     console.error(`i18n: no message ${key}`);
     return key;

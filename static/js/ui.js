@@ -26,7 +26,8 @@ export function data(tag, text, attrs = {}) {
 /** A message whose {placeholders} hold competition data (names): those parts are marked
  * translate="no", the message's own words are not. */
 export function tdata(key, params = {}) {
-  const text = (MESSAGES[key]?.[currentLanguage()] ?? t(key));
+  const one = Number(params.n) === 1 && MESSAGES[`${key}_one`] ? `${key}_one` : key; // as t() picks
+  const text = (MESSAGES[one]?.[currentLanguage()] ?? t(one));
   const span = h("span", {});
   for (const [i, part] of text.split(/\{(\w+)\}/).entries()) {
     if (i % 2 === 0) span.append(part);

@@ -38,7 +38,7 @@ def test_judge_scores_and_the_screen_follows(server: Server, browser: Any) -> No
     phone.get_by_test_id("mark-content").fill("101")
     expect(phone.get_by_role("alert")).to_have_text("No more than 100")
     phone.get_by_test_id("mark-content").fill("9.55")
-    expect(phone.get_by_role("alert")).to_have_text("At most 1 decimal places")
+    expect(phone.get_by_role("alert")).to_have_text("At most 1 decimal place")
     score_on_phone(phone, {"content": "92.5", "delivery": "88", "presence": "90"})
     expect(screen.locator('.dot[data-judge="J7"].on')).to_be_visible(timeout=1000)
     expect(phone.get_by_test_id("receipt")).to_contain_text("record")
@@ -80,9 +80,9 @@ def test_outbox_survives_reload_offline(server: Server, browser: Any) -> None:
 
     context.set_offline(True)
     score_on_phone(phone, {"content": "80", "delivery": "81.5", "presence": "79"})
-    expect(phone.get_by_test_id("outbox")).to_have_text("1 sheet(s) waiting to be sent")
+    expect(phone.get_by_test_id("outbox")).to_have_text("1 sheet waiting to be sent")
     phone.reload()
-    expect(phone.get_by_test_id("outbox")).to_have_text("1 sheet(s) waiting to be sent")
+    expect(phone.get_by_test_id("outbox")).to_have_text("1 sheet waiting to be sent")
     phone.screenshot(path=str(OUTPUT / "screens" / "judge-offline-en.png"))
 
     context.set_offline(False)
