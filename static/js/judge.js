@@ -212,7 +212,7 @@ function renderConfirm() {
     h("ul", { class: "confirm-list" },
       setup.criteria.map((c) => h("li", {}, data("span", label(c.label)), h("strong", { class: "num" }, confirming.points[c.key]))),
       h("li", {}, h("span", {}, t("judge.total")), h("strong", { class: "num" }, confirming.total))),
-    h("button", { type: "button", class: "wide", "data-testid": "send", onclick: () => { const s = confirming; confirming = null; enqueue(s); } }, t("judge.send")),
+    h("button", { type: "button", class: "wide", "data-testid": "send", onclick: () => { const s = confirming; confirming = null; enqueue(s); scrollTo(0, 0); } }, t("judge.send")),
     h("button", { type: "button", class: "wide secondary", onclick: () => { confirming = null; render(); } }, t("judge.back")),
   );
   el.classList.remove("hidden");
@@ -245,7 +245,10 @@ function renderOutbox() {
 
 function renderReceipt() {
   const el = $("receipt");
-  if (!lastReceipt) {
+  // under the stage card, so a judge sees it without scrolling; gone once someone else is to be scored
+  const of = Object.entries(receipts()).find(([, r]) => r.submission_id === lastReceipt?.submission_id)?.[0];
+  const on = progress?.on_stage;
+  if (!lastReceipt || (on && on.scoring_open && mine(on) && on.contestant !== of)) {
     el.classList.add("hidden");
     return;
   }
