@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncGenerator, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -54,8 +55,11 @@ class ChainVerifier:
         self.deep = deep
         self.seq, self.hash = after
         self._prev_raw = bytes.fromhex(self.hash)
-        self._tail = b',"stream":' + canonical(stream) + b',"type":'
-        self._after_link = 0
+        self._stream_tail = ',"stream":' + canonical(stream).decode() + ',"type":'
+        # What follows the seq in the last good body, up to its end, and where
+        # that link starts counted from the end: bodies of one type share both.
+        self._tail = self._stream_tail
+        self._at = slice(0, 0)
         self.bad_seq: int | None = None
         self.problem: str | None = None
 
@@ -67,33 +71,33 @@ class ChainVerifier:
         """Check the next records in order; False (and ``problem`` set) at the first break.
 
         Every check lives here, in one loop over local variables, because a
-        verifier spends its time in this loop: attribute lookups and a method
-        call per record would cost as much as the hashing.
+        verifier spends its time in this loop: every operation per record
+        costs a sizeable share of the hashing. The link (``"prev":"…","seq":…,
+        "stream":"…","type":`` and the rest of the body) is compared by one
+        slice of the body's end against the bytes expected; only when that
+        fails (a new type, one more digit in seq, or a broken link) is the
+        link searched for.
         """
         if self.problem is not None:
             return False
         deep = self.deep
-        tail = self._tail
+        tail, at = self._tail, self._at
         last_seq, last_hash, last_raw = self.seq, self.hash, self._prev_raw
-        # Where the link ended, counted from the end of the body, last time;
-        # bodies of one type share it, so most links are found without a search.
-        after = self._after_link
         problem: tuple[int, str] | None = None
         for seq, body, hash_ in records:
-            if seq != last_seq + 1:
-                expected = last_seq + 1
-                what = "missing" if seq > expected else "repeated or out of order"
-                problem = (expected if seq > expected else seq, f"seq {expected} is {what}")
-                break
-            # Keys are sorted, so these fields always stand together in this
-            # order, and a JSON string cannot hold an unescaped quote: no false match.
-            link = b'"prev":"%s","seq":%d%s' % (last_hash.encode(), seq, tail)
-            if not body.endswith(link, 0, len(body) - after):
-                at = body.find(link)
-                if at < 0:
+            if body[at] != f'"prev":"{last_hash}","seq":{seq}{tail}'.encode() or (
+                seq != last_seq + 1
+            ):
+                if seq != last_seq + 1:
+                    expected = last_seq + 1
+                    what = "missing" if seq > expected else "repeated or out of order"
+                    problem = (expected if seq > expected else seq, f"seq {expected} is {what}")
+                    break
+                relinked = self._relink(body, last_hash, seq)
+                if relinked is None:
                     problem = (seq, "its prev, seq or stream field does not continue the chain")
                     break
-                after = len(body) - at - len(link)
+                tail, at = relinked
             digest = sha256(last_raw + body).digest()
             if digest.hex() != hash_:
                 problem = (
@@ -105,12 +109,34 @@ class ChainVerifier:
             if deep and (deep_problem := _deep_problem(body)) is not None:
                 problem = (seq, deep_problem)
                 break
-            last_seq, last_hash, last_raw = seq, hash_, digest
+            last_seq = seq
+            last_hash = hash_
+            last_raw = digest
         self.seq, self.hash, self._prev_raw = last_seq, last_hash, last_raw
-        self._after_link = after
+        self._tail, self._at = tail, at
         if problem is not None:
             return self._fail(*problem)
         return True
+
+    def _relink(self, body: bytes, prev: str, seq: int) -> tuple[str, slice] | None:
+        """Where ``body`` links to ``prev`` at ``seq``: the tail (the stream's
+        and what follows up to the end) and the slice the link ends ``body``
+        with; None if it does not link.
+
+        The envelope's members are exactly those of docs/log-format.md, keys
+        sorted: ``prev``, ``seq``, ``stream``, ``type`` and ``v`` end every
+        body, after ``data``. So the link must be followed by the type and
+        the version and nothing else; the same bytes anywhere else (inside
+        ``data``) are not the envelope's.
+        """
+        link = f'"prev":"{prev}","seq":{seq}{self._stream_tail}'.encode()
+        start = body.rfind(link)
+        if start < 0:
+            return None
+        rest = body[start + len(link) :]
+        if _TYPE_AND_VERSION.fullmatch(rest) is None:
+            return None
+        return self._stream_tail + rest.decode(), slice(start - len(body), None)
 
     def _fail(self, seq: int, problem: str) -> bool:
         self.bad_seq = seq
@@ -119,6 +145,10 @@ class ChainVerifier:
 
     def verdict(self) -> Verdict:
         return Verdict(self.stream, self.seq, self.hash, self.bad_seq, self.problem)
+
+
+_TYPE_AND_VERSION = re.compile(rb'"[^"\\\x00-\x1f\x80-\xff]*","v":(?:0|[1-9][0-9]*)}')
+"""What ends a body after its link: ``"<type>","v":<version>}``."""
 
 
 class _DeepBody(msgspec.Struct):
