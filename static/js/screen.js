@@ -43,13 +43,14 @@ function renderHeader() {
 
 function renderNow() {
   const body = $("now-body");
+  $("stage").classList.toggle("revealing", Boolean(reveal)); // the reveal takes the QR code's corner too
   if (reveal) {
     $("now-label").textContent = t("screen.result");
     if (body.dataset.reveal !== reveal.row.contestant) playReveal(body);
     return;
   }
   body.dataset.reveal = "";
-  body.classList.remove("reveal");
+  body.classList.remove("reveal", "compact");
   const on = view.progress?.on_stage;
   $("now-label").textContent = t("screen.on_stage");
   if (!on) {
@@ -96,11 +97,12 @@ function playReveal(body) {
       h("span", { class: "num" }, formatScore(j.total, places)),
     ),
   );
-  const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "");
+  const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "\u00a0"); // its height before the count
   const rankText = [];
   if (groupRow?.rank) rankText.push(t("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
   if (row.rank) rankText.push(t("screen.overall_rank", { rank: row.rank }));
-  const rank = h("div", { class: "reveal-rank", "data-testid": "reveal-rank" }, rankText.join(" · "));
+  // one line each: "Public agencies: rank 12 · Overall rank 34" does not fit one line at this size
+  const rank = h("div", { class: "reveal-rank", "data-testid": "reveal-rank" }, rankText.map((text) => h("span", {}, text)));
   body.replaceChildren(
     data("div", row.name, { class: "now-name" }),
     data("div", row.organisation, { class: "now-org" }),
@@ -109,6 +111,9 @@ function playReveal(body) {
     rank,
   );
   fitName(body);
+  // a panel of more than three judges takes a second row: if the rank would fall off the panel, go compact
+  const now = $("now");
+  body.classList.toggle("compact", now.scrollHeight > now.clientHeight + 1);
   const stepMs = 450;
   judges.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 200 + i * stepMs));
   const start = 300 + judges.length * stepMs;
@@ -171,6 +176,12 @@ function renderBoard() {
       );
     }),
   );
+  // a long name (阿卜杜热合曼·买买提明) gives up its organisation's room, then shrinks a little before it is cut
+  for (const el of list.querySelectorAll(".row .name")) {
+    for (let size = 36; el.scrollWidth > el.clientWidth + 1 && size >= 30; size -= 2) el.style.fontSize = `${size}px`;
+    const org = el.nextElementSibling;
+    if (org && org.scrollWidth > org.clientWidth + 1 && org.clientWidth < 60) org.style.visibility = "hidden"; // a sliver of a character reads as a stray mark
+  }
   // rank changes slide: each row starts where it was and moves to its new place
   for (const el of list.children) {
     const old = before.get(el.dataset.contestant);
@@ -262,8 +273,10 @@ function onBoard(board) {
   const now = new Set(board.overall.filter((r) => r.revealed).map((r) => r.contestant));
   if (revealed !== null) {
     const fresh = board.overall.filter((r) => r.revealed && !revealed.has(r.contestant));
-    if (fresh.length) {
-      const row = fresh[fresh.length - 1];
+    // a reveal whose contestant has already left the stage (the next one's progress came first) is not replayed
+    const onStage = view.progress?.on_stage?.contestant;
+    if (fresh.length && (!onStage || fresh.some((r) => r.contestant === onStage))) {
+      const row = fresh.find((r) => r.contestant === onStage) ?? fresh[fresh.length - 1];
       const groupRow = board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant);
       reveal = { row, groupRow };
     } else if (reveal) {
