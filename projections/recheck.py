@@ -8,12 +8,14 @@ was tampered with, or the rules of this build differ from those that wrote it.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from decimal import Decimal
 
 from events.catalog import AnyEvent, AwardGiven, AwardsPublished, ResultRevealed
 from events.envelope import SYSTEM
 from projections.commands import PublishAwards, Reveal
 from projections.decide import Rejection, decide
+from projections.standings import Missing, member_result, rank_key
 from projections.state import Competition
 
 PUBLISHED = (ResultRevealed, AwardsPublished)
@@ -47,6 +49,116 @@ def recheck(state: Competition, event: AnyEvent) -> list[str]:
     if isinstance(event, AwardsPublished) and isinstance(computed, AwardsPublished):
         return _award_differences(what, event, computed)
     return [f"{what} recomputes as a {computed.TYPE} event"]
+
+
+_Placed = tuple[tuple[Missing, ...], str]
+"""(rank key, contestant id) of a revealed, scored result: sorts best first."""
+
+
+class Rechecker:
+    """``recheck`` for a whole log folded in order, a reveal without rebuilding its round.
+
+    ``decide`` ranks a reveal among every result revealed before it in the
+    round, which it builds anew: O(n) a reveal, O(n²) a log. Here those
+    results stay sorted by rank key and are brought up to date one changed
+    result at a time (O(log n) comparisons), as ``projections.standings.ranked`` keeps the round's
+    table: an event that changes one entry marks its contestant, any other
+    change bumps ``Competition.epoch`` and everything is sorted again. A
+    reveal whose figures differ from these (or that ``decide`` might refuse)
+    is decided again in full, so every difference is reported as ``recheck``
+    words it. Awards (one publication a round) and rules that normalise each
+    judge's marks across the round are always decided in full.
+
+    Call ``check`` with the state just before each event, then ``folded``
+    with the event once it is applied.
+    """
+
+    def __init__(self) -> None:
+        self._epoch = -1
+        self._dirty: set[str] = set()
+        self._shown: dict[str, list[_Placed]] = {}
+        """Per round, its revealed and scored results, best first."""
+        self._placed: dict[tuple[str, str], _Placed] = {}
+        """(round, contestant) → where it stands in ``_shown``."""
+
+    def check(self, state: Competition, event: AnyEvent) -> list[str]:
+        """As ``recheck(state, event)``."""
+        if (
+            isinstance(event, ResultRevealed)
+            and not state.rules.normalise
+            and self._agrees(state, event)
+        ):
+            return []
+        return recheck(state, event)
+
+    def folded(self, event: AnyEvent) -> None:
+        """Note ``event``, now applied: the contestant it names may have a new result."""
+        contestant = getattr(event, "contestant", None)
+        if isinstance(contestant, str):
+            self._dirty.add(contestant)
+
+    def _agrees(self, state: Competition, event: ResultRevealed) -> bool:
+        """Whether ``decide`` would reveal just ``event`` on ``state``."""
+        ident = event.contestant
+        contestant = state.contestants.get(ident)
+        entry = state.entry_for(ident)
+        if (
+            contestant is None
+            or entry is None
+            or entry.revealed is not None
+            or entry.scoring_open
+            or not entry.closed
+        ):
+            return False  # refused: decide says why
+        round_ = state.rounds[entry.round]
+        if ident not in round_.members:
+            return False
+        self._bring_up_to_date(state)
+        result = member_result(state, round_, contestant)
+        rank = None
+        if result.status == "scored":
+            key = rank_key(result, state.rules.tie_breaks)
+            rank = bisect_left(self._shown.get(round_.id, []), (key,)) + 1
+        return all(
+            _text(written) == _text(computed)
+            for written, computed in (
+                (event.aggregate, result.aggregate),
+                (event.final, result.final),
+                (event.rank, rank),
+            )
+        )
+
+    def _bring_up_to_date(self, state: Competition) -> None:
+        if state.epoch != self._epoch:
+            self._epoch = state.epoch
+            self._dirty.clear()
+            self._shown.clear()
+            self._placed.clear()
+            for round_ in state.rounds.values():
+                for ident in round_.reveals:
+                    self._place(state, round_.id, ident)
+            return
+        for ident in self._dirty:
+            entry = state.entry_for(ident)
+            if entry is not None and entry.revealed is not None:
+                self._place(state, entry.round, ident)
+        self._dirty.clear()
+
+    def _place(self, state: Competition, round_id: str, ident: str) -> None:
+        """Put ``ident``'s current result in round ``round_id`` where it ranks."""
+        shown = self._shown.setdefault(round_id, [])
+        earlier = self._placed.pop((round_id, ident), None)
+        if earlier is not None:
+            del shown[bisect_left(shown, earlier)]
+        round_ = state.rounds[round_id]
+        contestant = state.contestants.get(ident)
+        if contestant is None or ident not in round_.members:
+            return
+        result = member_result(state, round_, contestant)
+        if result.status == "scored":
+            placed = (rank_key(result, state.rules.tie_breaks), ident)
+            insort(shown, placed)
+            self._placed[(round_id, ident)] = placed
 
 
 def _text(value: Decimal | int | None) -> str:

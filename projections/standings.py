@@ -116,6 +116,12 @@ def round_results(state: Competition, round_: Round) -> dict[str, Result]:
     return {c.id: _cached_result(state, round_, c) for c in contestants}
 
 
+def member_result(state: Competition, round_: Round, contestant: Contestant) -> Result:
+    """``contestant``'s result in ``round_`` (a member), without the round's
+    others; rules that normalise each judge's marks need the round: ``round_results``."""
+    return _cached_result(state, round_, contestant)
+
+
 def _cached_result(state: Competition, round_: Round, contestant: Contestant) -> Result:
     """``contestant``'s result, from its entry's cache while still valid."""
     entry = round_.entries.get(contestant.id)

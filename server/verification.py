@@ -23,7 +23,7 @@ from events.checkpoint import Checkpoint, CheckpointError, VerifierKey, open_not
 from events.envelope import open_envelope
 from events.errors import LogFormatError
 from events.merkle import MerkleTree, consistent
-from projections.recheck import PUBLISHED, recheck
+from projections.recheck import PUBLISHED, Rechecker
 from projections.state import Competition, apply
 from server.logtools import describe
 from server.replay import LogSource, ProgressBar, log_source
@@ -66,6 +66,7 @@ async def verify_stream(
     tree = MerkleTree()
     report = StreamReport(checker.verdict())
     state = Competition.empty(stream)
+    rechecker = Rechecker()
     async with aclosing(source.records(stream)) as records:
         async for record in records:
             if not checker.feed(*record):
@@ -76,9 +77,10 @@ async def verify_stream(
                 if isinstance(envelope.data, PUBLISHED):
                     report.published += 1
                     report.differences += [
-                        (record.seq, what) for what in recheck(state, envelope.data)
+                        (record.seq, what) for what in rechecker.check(state, envelope.data)
                     ]
                 state = apply(state, envelope)
+                rechecker.folded(envelope.data)
             if progress is not None and record.seq % 1024 == 0:
                 progress.update(record.seq)
     report.verdict = checker.verdict()
