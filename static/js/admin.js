@@ -96,7 +96,7 @@ function renderHeader() {
   document.title = `${label(setup?.title) || t("app.name")} · ${t("admin.title")}`;
   $("round").textContent = label(board?.round_name);
   const c = $("conn");
-  c.className = `conn ${conn.status}`;
+  c.className = `conn ${conn.status}${cid && token ? "" : " hidden"}`; // no competition, no socket: nothing to connect to
   c.textContent = connectionText(conn.status, conn.since);
 }
 
