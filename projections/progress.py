@@ -7,11 +7,14 @@ import msgspec
 from projections.state import Competition, Contestant, Entry, Judge
 
 
-class JudgeProgress(msgspec.Struct, frozen=True):
+class JudgeProgress(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One expected judge. False flags are left out of the JSON: this view goes
+    to every screen and phone at every score, a row per judge."""
+
     judge: str
     name: str
     panel: str
-    scored: bool
+    scored: bool = False
     """A sheet (or an abstention) is in: whether, not what."""
     paper: bool = False
     """A paper sheet keyed in for the judge waits for a second admin (it does
@@ -41,7 +44,8 @@ class ProgressView(msgspec.Struct, frozen=True):
     round: str | None
     on_stage: ContestantProgress | None
     open: tuple[ContestantProgress, ...]
-    """Every contestant whose scoring is open, on stage or not."""
+    """Every other contestant whose scoring is open (the one on stage is not
+    repeated here)."""
 
 
 def progress(state: Competition) -> ProgressView:
@@ -51,7 +55,7 @@ def progress(state: Competition) -> ProgressView:
     open_now = [
         state.contestants[c]
         for c, entry in state.active.items()
-        if entry.scoring_open and c in state.contestants
+        if entry.scoring_open and c in state.contestants and c != state.on_stage
     ]
     return ProgressView(
         stream=state.stream,
