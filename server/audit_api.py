@@ -8,6 +8,7 @@ score event is small enough that its hash should not be public.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import msgspec
 from starlette.requests import Request
@@ -19,11 +20,13 @@ from projections.board import board
 from server.auth import bearer, client_address, require
 from server.errors import ApiError
 from server.live import Live
-from server.replay import replay_store
 from server.state import AppState
+from server.timeline import StateHistory
 from server.transparency import SizeError, Transparency
 
 _encoder = msgspec.json.Encoder()
+_histories: WeakKeyDictionary[Live, StateHistory] = WeakKeyDictionary()
+"""Each competition's earlier states, for ``board_at``; gone with its ``Live``."""
 
 
 class PublicKey(msgspec.Struct):
@@ -164,10 +167,14 @@ async def consistency_proof(request: Request, app: AppState) -> Response:
 
 
 async def board_at(request: Request, app: AppState) -> Response:
-    """The full board as it stood at ``?at=SEQ``, replayed from the store."""
+    """The full board as it stood at ``?at=SEQ``, replayed from the store
+    from the nearest earlier state kept (``server.timeline``)."""
     live = await _live(request, app, "admin", "auditor")
     seq = _whole(request, "at")
     if seq > live.state.seq:
         raise _beyond(f"the log of {live.stream!r} holds {live.state.seq} events, not {seq}")
-    state = await replay_store(live.store, live.stream, seq)
+    history = _histories.get(live)
+    if history is None:
+        history = _histories[live] = StateHistory(live.store, live.stream)
+    state = await history.state_at(seq)
     return _json(board(state, public=False))

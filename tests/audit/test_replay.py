@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import pty
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ from events.store import open_store
 from projections.board import board
 from projections.state import Competition, apply
 from server.replay import log_source, replay_source, replay_store
+from server.timeline import StateHistory
 from tests.audit.conftest import STREAM, Written, cli, export_of
 from tests.projections.log import ADMIN, envelopes
 from tests.server.conftest import ROOT
@@ -139,3 +142,23 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 4096)
     except OSError:  # the terminal's other side is closed and drained
         return b""
+
+
+async def test_the_timeline_history_answers_as_a_full_replay_at_every_seq(show: Written) -> None:
+    """Scrubbed forward, backward and at random, with snapshots every 4 events
+    and a budget that evicts: each answer equals the board of a full replay."""
+    store = await open_store(str(show.db), create=False)
+    try:
+        full = [_boards(await replay_store(store, STREAM, seq)) for seq in range(48)]
+        orders = [list(range(48)), list(range(47, -1, -1)), random.Random(6).sample(range(48), 48)]
+        history = StateHistory(store, STREAM, every=4, budget=1 << 30)
+        last = pickle.dumps(await replay_store(store, STREAM, 47))
+        small = StateHistory(store, STREAM, every=4, budget=len(last) * 5)
+        for order in orders:
+            for seq in order:
+                for kept in (history, small):
+                    assert _boards(await kept.state_at(seq)) == full[seq], seq
+        assert history.replayed < 2 * 47  # forward from the nearest state kept, not from 1
+        assert 0 < len(small) < len(history) // 2  # the budget evicted
+    finally:
+        await store.close()
