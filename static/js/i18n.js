@@ -114,6 +114,10 @@ export const MESSAGES = {
   "receipt.fail_malformed": { "zh-CN": "第 {seq} 号记录的证明格式错误", en: "The proof of record {seq} is malformed" },
   "receipt.fail_other_hash": { "zh-CN": "服务器日志第 {seq} 号记录的哈希为 {hash}，与您的回执不符", en: "The server's log holds another event at record {seq} (hash {hash}) than your receipt" },
   "receipt.fail_root": { "zh-CN": "第 {seq} 号记录的包含证明推不出检查点（{size} 条）的签名根哈希：该评分不在公布结果中，或证明被改动", en: "The inclusion proof of record {seq} does not lead to the signed root of the checkpoint of {size} records: the score is not in the published results, or the proof was altered" },
+  "receipt.key_changed": {
+    "zh-CN": "警告：服务器现在出示的签名公钥（{served}）与本页首次见到的（{pinned}）不同。您的回执仍只按首次见到的公钥核验。公钥改变可能意味着服务器被替换或记录被改写：请告知主办方和审计人员，并保留已保存的证明文件。",
+    en: "Warning: the server now presents another signing key ({served}) than the one this page first saw ({pinned}). Your receipts are still checked against the key first seen, and only against it. A changed key can mean the server was replaced or its records rewritten: tell the organisers and the auditors, and keep the proof files you saved.",
+  },
   "receipt.fail_error": { "zh-CN": "验证出错：{message}", en: "The check failed: {message}" },
 
   "admin.title": { "zh-CN": "赛事控制台", en: "Organiser console" },

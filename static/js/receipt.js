@@ -199,6 +199,27 @@ export class ReceiptProofs {
     this.rechecked = false;
     this.seen = null;
     this.ready = Promise.resolve();
+    // The key the page first saw is pinned: receipts are checked against it
+    // alone, and a server that later presents another key is said to, plainly.
+    this.pinKey = `${storageKey}.public-key`;
+    this.pinned = this.loadPin();
+    this.keyChanged = null;
+  }
+
+  loadPin() {
+    let pinned = null;
+    try {
+      pinned = localStorage.getItem(this.pinKey);
+    } catch { /* private: pinned for this visit only */ }
+    const kept = Object.values(this.results).map((entry) => entry.bundle?.public_key).find(Boolean);
+    return pinned ?? kept ?? null;
+  }
+
+  pin(publicKey) {
+    this.pinned = publicKey;
+    try {
+      localStorage.setItem(this.pinKey, publicKey);
+    } catch { /* full or private: pinned for this visit only */ }
   }
 
   load() {
@@ -292,6 +313,9 @@ export class ReceiptProofs {
       for (const r of pending) this.results[r.seq] = { ...this.results[r.seq], waiting: error.message };
       return true;
     }
+    if (!this.pinned) this.pin(publicKey);
+    this.keyChanged = publicKey === this.pinned ? null : publicKey;
+    const checkWith = this.pinned;
     let waiting = false;
     for (const receipt of pending) {
       const before = this.results[receipt.seq];
@@ -300,7 +324,7 @@ export class ReceiptProofs {
         waiting = true;
         continue;
       }
-      if (before?.bundle?.size === size && before?.bundle?.hash === receipt.hash && before.result) continue; // failed at this size
+      if (before?.bundle?.size === size && before?.bundle?.hash === receipt.hash && before?.bundle?.public_key === checkWith && before.result) continue; // failed at this size
       let proof;
       try {
         proof = await get(`${this.base}/proof/inclusion?seq=${receipt.seq}&size=${size}`, this.token);
@@ -316,11 +340,12 @@ export class ReceiptProofs {
         size: proof.size,
         proof: proof.proof,
         checkpoint: note,
-        public_key: publicKey,
+        public_key: checkWith,
+        ...(this.keyChanged ? { served_public_key: this.keyChanged } : {}),
         served_hash: proof.hash,
         competition: this.cid,
         contestant: receipt.contestant,
-        verify_with: `leitai verify-receipt --receipt FILE --proof FILE --public-key '${publicKey}'`,
+        verify_with: `leitai verify-receipt --receipt FILE --proof FILE --public-key '${checkWith}'`,
       };
       this.results[receipt.seq] = { bundle, result: await verifyBundle(bundle) };
     }
@@ -372,13 +397,21 @@ export class ReceiptProofs {
       return;
     }
     // the page redraws at every event: keep these nodes (and a button being tapped) unless they change
-    const shown = JSON.stringify([currentLanguage(), this.receipts.map((r) => [r.seq, r.name, this.results[r.seq]])]);
+    const shown = JSON.stringify([currentLanguage(), this.keyChanged, this.receipts.map((r) => [r.seq, r.name, this.results[r.seq]])]);
     if (shown === this.shown) return;
     this.shown = shown;
+    const short = (key) => key.split("+").slice(0, 2).join("+");
+    const warning = this.keyChanged
+      ? h("p", { class: "proof-reason key-changed", role: "alert", "data-testid": "key-changed" },
+        h("strong", {}, tdata("receipt.key_changed", { pinned: short(this.pinned), served: short(this.keyChanged) })))
+      : null;
     this.el.replaceChildren(
-      h("h2", {}, t("receipt.title")),
-      h("ul", { class: "proofs" }, this.receipts.map((r) => this.row(r))),
-      h("p", { class: "muted small" }, t("receipt.how")),
+      ...[
+        h("h2", {}, t("receipt.title")),
+        warning,
+        h("ul", { class: "proofs" }, this.receipts.map((r) => this.row(r))),
+        h("p", { class: "muted small" }, t("receipt.how")),
+      ].filter(Boolean),
     );
     this.el.classList.remove("hidden");
   }

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.sync_api import Page, Route, expect
 
+from server.signing import Signer
 from tests.pages.conftest import OUTPUT, PHONE, ROOT, Server
 from tests.pages.test_languages import catalogue, check
 
@@ -173,3 +175,51 @@ def test_tampered_proof_is_refused(
     assert done.returncode == 1, done.stdout + done.stderr
     expected = "NOT IN THE LOG" if tampered == "proof" else "checkpoint refused"
     assert expected in done.stdout, done.stdout
+
+
+def test_a_server_key_other_than_the_one_first_seen_is_warned_of(
+    server: Server, browser: Any
+) -> None:
+    """The page pinned the key it first saw (here: another server's, as if this
+    one had been replaced since); it warns, in both languages, and checks the
+    receipt against the pinned key only, so it is not shown as verified."""
+    first_seen = str(Signer("leitai-before", Ed25519PrivateKey.generate()).key)
+    served = server.call("GET", "/api/public-key")["key"]
+    assert first_seen != served
+    pin = f"leitai.proofs.{server.cid}.{server.judges['J7'][:12]}.public-key"
+    context = browser.new_context(**PHONE)
+    context.add_init_script(
+        f"if (!localStorage.getItem({json.dumps(pin)}))"
+        f" localStorage.setItem({json.dumps(pin)}, {json.dumps(first_seen)});"
+    )
+    phone = context.new_page()
+    phone.goto(server.page("judge", server.judges["J7"], lang="en"))
+    score_and_reveal(server, phone)
+    warning = phone.get_by_test_id("key-changed")
+    expect(warning).to_contain_text("Warning: the server now presents another signing key")
+    expect(warning).to_contain_text(served.rsplit("+", 1)[0])
+    expect(warning).to_contain_text(first_seen.rsplit("+", 1)[0])
+    expect(phone.get_by_test_id("proof-status")).to_have_text("Not verified", timeout=10000)
+    expect(phone.get_by_test_id("proof-reason")).to_contain_text("leitai-before")
+    assert phone.evaluate(f"localStorage.getItem({json.dumps(pin)})") == first_seen
+
+    phone.goto(server.page("judge", server.judges["J7"], lang="zh-CN"))
+    expect(phone.get_by_test_id("key-changed")).to_contain_text(
+        "警告：服务器现在出示的签名公钥", timeout=10000
+    )
+    expect(phone.get_by_test_id("proof-status")).to_have_text("验证未通过")
+    phone.screenshot(path=str(OUTPUT / "screens" / "judge-key-changed-zh-CN.png"), full_page=True)
+    check(phone, "zh-CN", catalogue())
+
+
+def test_the_key_first_seen_is_pinned_and_no_warning_shown(server: Server, browser: Any) -> None:
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J7"], lang="en"))
+    score_and_reveal(server, phone)
+    expect(phone.get_by_test_id("proof-status")).to_have_text(
+        "Your score is in the published results: verified", timeout=10000
+    )
+    pin = f"leitai.proofs.{server.cid}.{server.judges['J7'][:12]}.public-key"
+    served = server.call("GET", "/api/public-key")["key"]
+    assert phone.evaluate(f"localStorage.getItem({json.dumps(pin)})") == served
+    expect(phone.get_by_test_id("key-changed")).to_have_count(0)
