@@ -23,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 import sys
 
 ZERO_HASH = "0" * 64
@@ -55,6 +56,82 @@ def canonical(value: object) -> bytes:
     raise NotCanonical(f"a value of type {type(value).__name__}")
 
 
+# Inside data, a member equal to its default is left out of the canonical bytes
+# (docs/log-format.md, rule 6, whose table this is): path -> default. A path
+# names members with "."; "[]" is each item of an array, "{}" each value of a map.
+DEFAULTS: dict[str, dict[str, object]] = {
+    "awards_published": {"final": True},
+    "competition_created": {
+        "decimals": 2,
+        "rounding": "half_up",
+        "rounds": [],
+        "rounds[].name.en": "",
+        "rounds[].name.zh-CN": "",
+        "title.en": "",
+        "title.zh-CN": "",
+    },
+    "group_defined": {"name.en": "", "name.zh-CN": ""},
+    "judge_recused": {"contestant": None},
+    "judge_registered": {"shadow": False},
+    "paper_sheet_entered": {"abstain": False},
+    "result_revealed": {"aggregate": None, "final": None, "rank": None},
+    "round_opened": {"contestants": [], "name.en": "", "name.zh-CN": ""},
+    "rules_set": {
+        "advancement": None,
+        "advancement.scope": "group",
+        "aggregation": "trimmed_mean",
+        "awards": [],
+        "awards[].count": None,
+        "awards[].eliminates": False,
+        "awards[].from_bottom": False,
+        "awards[].name.en": "",
+        "awards[].name.zh-CN": "",
+        "awards[].scope": "overall",
+        "awards[].share": None,
+        "composite[].label.en": "",
+        "composite[].label.zh-CN": "",
+        "normalise": False,
+        "quorum": 1,
+        "tie_breaks[].source": None,
+        "trim": 1,
+    },
+    "running_order_drawn": {"method": "sha256-fisher-yates"},
+    "score_amended": {"abstain": False},
+    "score_submitted": {"abstain": False, "on_behalf": None},
+    "scoresheet_defined": {"criteria[].label.en": "", "criteria[].label.zh-CN": "", "places": 1},
+    "settings_changed": {
+        "decimals": None,
+        "languages": None,
+        "rounding": None,
+        "title": None,
+        "title.en": "",
+        "title.zh-CN": "",
+    },
+}
+
+
+def _spelled_out_default(event_type: str, data: object) -> str | None:
+    """The path of a member of ``data`` written though equal to its default, or None."""
+    for path, default in DEFAULTS.get(event_type, {}).items():
+        *steps, name = re.findall(r"\[\]|\{\}|[^.\[\]{}]+", path)
+        places = [data]
+        for step in steps:
+            if step == "[]":
+                places = [item for place in places if isinstance(place, list) for item in place]
+            elif step == "{}":
+                places = [v for place in places if isinstance(place, dict) for v in place.values()]
+            else:
+                places = [
+                    place[step] for place in places if isinstance(place, dict) and step in place
+                ]
+        for place in places:
+            if isinstance(place, dict) and name in place:
+                value = place[name]
+                if type(value) is type(default) and value == default:
+                    return path
+    return None
+
+
 def check_chain(envelopes: list[dict]) -> tuple[int, str, str | None]:
     """(last good seq, its hash, the first problem or None) of one stream."""
     seq, prev = 0, ZERO_HASH
@@ -70,6 +147,16 @@ def check_chain(envelopes: list[dict]) -> tuple[int, str, str | None]:
             data = canonical(body)
         except NotCanonical as exc:
             return seq, prev, f"seq {seq + 1} is not canonical: {exc}"
+        spelled_out = _spelled_out_default(str(body.get("type")), body.get("data"))
+        if spelled_out is not None:
+            return (
+                seq,
+                prev,
+                (
+                    f"seq {seq + 1} is not canonical: data member {spelled_out} is written, "
+                    "though equal to its default"
+                ),
+            )
         computed = hashlib.sha256(bytes.fromhex(prev) + data).hexdigest()
         if computed != given:
             return seq, prev, f"bad hash at seq {seq + 1}"

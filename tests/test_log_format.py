@@ -4,13 +4,16 @@ docs/log-format.md by an independent verifier written from that page alone."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 
 import msgspec
+import msgspec.inspect as mi
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -165,3 +168,101 @@ def test_bad_inputs_get_one_line_and_no_traceback(tmp_path: Path) -> None:
         assert result.stdout == ""
         assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def omitted_defaults() -> dict[str, dict[str, object]]:
+    """Per event type, the members left out of the canonical bytes when equal to
+    their default (docs/log-format.md, rule 6): path -> default as JSON. Paths
+    name members with ``.``; ``[]`` is each item of an array, ``{}`` each value
+    of a map. Only defaults that are null, booleans, integers, strings or empty
+    arrays and maps count: msgspec writes a decimal or non-empty default even
+    when equal (``"weight":"1"``), and so must every verifier."""
+
+    def kept(default: object) -> bool:
+        if isinstance(default, tuple | list | dict | frozenset):
+            return len(default) == 0
+        return default is None or isinstance(default, bool | int | str)
+
+    def walk(t: object, path: str, out: dict[str, object]) -> None:
+        if isinstance(t, mi.StructType):
+            for f in t.fields:
+                here = f"{path}.{f.encode_name}" if path else f.encode_name
+                default = f.default
+                if default is msgspec.NODEFAULT and f.default_factory is not msgspec.NODEFAULT:
+                    default = f.default_factory()
+                if default is not msgspec.NODEFAULT and kept(default):
+                    out[here] = msgspec.json.decode(msgspec.json.encode(default))
+                walk(f.type, here, out)
+        elif isinstance(t, mi.ListType | mi.VarTupleType | mi.SetType | mi.FrozenSetType):
+            walk(t.item_type, path + "[]", out)
+        elif isinstance(t, mi.DictType):
+            walk(t.value_type, path + "{}", out)
+        elif isinstance(t, mi.UnionType):
+            for member in t.types:
+                walk(member, path, out)
+        elif isinstance(t, mi.Metadata):
+            walk(t.type, path, out)
+
+    table: dict[str, dict[str, object]] = {}
+    for name, cls in EVENT_TYPES.items():
+        found: dict[str, object] = {}
+        walk(mi.type_info(cls), "", found)
+        if found:
+            table[name] = found
+    return table
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def doc_verifier() -> ModuleType:
+    """docs/verifier.py, loaded as a module (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("doc_verifier", DOCS / "verifier.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_independent_verifier_knows_every_default_that_is_left_out() -> None:
+    assert omitted_defaults() == doc_verifier().DEFAULTS, (
+        "docs/verifier.py's DEFAULTS and the table in docs/log-format.md must list "
+        "tests.test_log_format.omitted_defaults(): a member with a default was added"
+    )
+    rows: dict[str, str] = {}
+    for line in (DOCS / "log-format.md").read_text().splitlines():
+        if line.startswith("| `"):
+            name = line.split("|")[1].strip()
+            rows[name] = rows.get(name, "") + line
+    for event_type, paths in omitted_defaults().items():
+        row = rows.get(f"`{event_type}`", "")
+        for path, default in paths.items():
+            cell = f"`{path}`: `{json.dumps(default, ensure_ascii=False)}`"
+            assert cell in row, f"docs/log-format.md, rule 6's table: {event_type} lacks {cell}"
+
+
+def test_a_member_spelled_out_at_its_default_is_refused_by_both_verifiers(tmp_path: Path) -> None:
+    """The docs say such a member is left out, so bytes holding it are not
+    canonical: both verifiers refuse the event, though its hash is good."""
+    lines = GOLDEN.read_bytes().splitlines()
+    at = next(i for i, line in enumerate(lines) if b'"type":"score_submitted"' in line)
+    envelope = json.loads(lines[at])
+    assert "abstain" not in envelope["data"]
+    envelope["data"]["abstain"] = False
+    del envelope["hash"]
+    body = canonical(envelope)
+    envelope["hash"] = hashlib.sha256(bytes.fromhex(envelope["prev"]) + body).hexdigest()
+    path = tmp_path / "spelled-out.ndjson"
+    path.write_bytes(b"\n".join([*lines[:at], canonical(envelope)]) + b"\n")
+    seq = at + 1
+    result = leitai("verify", "--chain-only", str(path))
+    assert result.returncode == 1 and f"BROKEN at seq {seq}" in result.stdout, result.stdout
+    assert "canonical" in result.stdout
+    independent = subprocess.run(
+        [sys.executable, str(DOCS / "verifier.py"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert independent.returncode == 1, independent.stdout + independent.stderr
+    assert f"seq {seq} is not canonical: data member abstain" in independent.stdout
