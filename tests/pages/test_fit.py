@@ -128,6 +128,9 @@ def test_screen_reveal_keeps_the_rank_on_the_display(
     for lang in LANGS:
         page = browser.new_context(viewport={"width": size[0], "height": size[1]}).new_page()
         page.goto(long.page("screen", lang=lang))
+        # a screen plays the reveals it sees happen: wait until it is following
+        expect(page.locator(".conn.live")).to_be_visible()
+        expect(page.locator("#rows .row").first).to_be_visible()
         pages[lang] = page
     long.admin_post("stage", {"contestant": "101"})
     for k, judge in enumerate(PANEL_C):

@@ -95,6 +95,7 @@ def test_a_paper_sheet_counts_once_a_second_admin_confirms_it(
     expect(second.get_by_test_id("stage-state")).to_have_text("Closed")
     second.get_by_test_id("reveal").click()
     second.get_by_test_id("confirm").get_by_role("button", name="Reveal").click()
+    expect(second.get_by_test_id("stage-state")).to_have_text("Revealed")  # the POST has landed
     board = server.call("GET", f"/api/competitions/{server.cid}/board")
     row = next(r for r in board["overall"] if r["contestant"] == "101")
     assert row["judges_counted"] == 1 and {j["judge"] for j in row["judges"]} == {
