@@ -17,12 +17,20 @@ let presence = {}; // judge -> {connected, sockets, last_seen, last_seen_seq}: p
 let conn = { status: "connecting", since: null };
 const issued = new Map(); // judge -> {link, svg}: links issued in this session (shown once)
 const autoClose = { on: false, sent: null };
+// Commands sent (or being confirmed) and not yet answered. A second click while the first is pending,
+// such as the second half of a double-click, would send the same command again with stale data.
+const pending = new Set();
+const busy = (name) => pending.has(name);
+let awardsAck = null; // {round, step, seq}: the last awards step the server acknowledged
 
 const enc = encodeURIComponent;
 
 async function command(name, body, { ask, confirmLabel } = {}) {
-  if (ask && !(await confirmOnce(ask, confirmLabel))) return null;
+  if (busy(name)) return null;
+  pending.add(name);
+  render(); // its buttons are drawn disabled at once, before a second click can land
   try {
+    if (ask && !(await confirmOnce(ask, confirmLabel))) return null;
     const receipt = await api(`/api/competitions/${enc(cid)}/${name}`, { method: "POST", body, token });
     toast(t("admin.done", { seq: receipt.seq }), "info");
     refreshSetup();
@@ -30,6 +38,9 @@ async function command(name, body, { ask, confirmLabel } = {}) {
   } catch (error) {
     toast(error.message);
     return null;
+  } finally {
+    pending.delete(name);
+    render();
   }
 }
 
@@ -119,16 +130,16 @@ function renderStage() {
             h("div", { class: "state" }, j.scored ? t("admin.scored") : j.paper ? t("admin.paper_waiting") : t("admin.missing")), presenceOf(j.judge)))),
       h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length })),
       h("div", { class: "row" },
-        h("button", { type: "button", disabled: on.scoring_open || on.revealed, onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
-        h("button", { type: "button", disabled: !on.scoring_open, "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
-        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed, "data-testid": "reveal", onclick: () => command("reveal", { contestant: on.contestant }, { ask: tdata("admin.ask_reveal", { name: on.name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")),
+        h("button", { type: "button", disabled: on.scoring_open || on.revealed || busy("open"), onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
+        h("button", { type: "button", disabled: !on.scoring_open || busy("close"), "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
+        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => command("reveal", { contestant: on.contestant }, { ask: tdata("admin.ask_reveal", { name: on.name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")),
         h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
     );
     const r = row(on.contestant);
     if (r?.final) parts.push(h("p", {}, t("admin.final"), ": ", h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
   }
   parts.push(h("div", { class: "row" },
-    h("button", { type: "button", disabled: !next, "data-testid": "call-next", onclick: () => command("stage", { contestant: next }) },
+    h("button", { type: "button", disabled: !next || busy("stage"), "data-testid": "call-next", onclick: () => command("stage", { contestant: next }) },
       next ? tdata("admin.call_next", { name: nameOf(next) }) : t("admin.no_next"))));
   $("stage").replaceChildren(...parts);
 }
@@ -185,12 +196,20 @@ function renderShow() {
   if (board?.awards_published) {
     // the screens' awards presentation, stepped from here (AwardsStepShown in the log)
     const total = new Set([...board.overall, ...board.groups.flatMap((g) => g.rows)].filter((x) => x.award).map((x) => x.award)).size;
-    const step = board.awards_step ?? 0;
-    const go = (n) => command("awards/step", { round: board.round, step: n });
+    // a step is absolute: count from the last one acknowledged, which the board may not show yet
+    const ack = awardsAck?.round === board.round && awardsAck.seq > (board.seq ?? 0) ? awardsAck : null;
+    const step = ack ? ack.step : board.awards_step ?? 0;
+    const stepping = busy("awards/step");
+    const go = async (n) => {
+      const round = board.round;
+      const receipt = await command("awards/step", { round, step: n });
+      if (receipt) awardsAck = { round, step: n, seq: receipt.seq };
+      render();
+    };
     parts.push(h("div", { class: "row" },
       h("span", { "data-testid": "awards-step" }, t("admin.awards_step_of", { n: step, m: total })),
-      h("button", { type: "button", class: "secondary", disabled: step <= 0, "data-testid": "award-previous", onclick: () => go(step - 1) }, t("admin.award_previous")),
-      h("button", { type: "button", disabled: step >= total, "data-testid": "award-next", onclick: () => go(step + 1) }, t("admin.award_next"))));
+      h("button", { type: "button", class: "secondary", disabled: step <= 0 || stepping, "data-testid": "award-previous", onclick: () => go(step - 1) }, t("admin.award_previous")),
+      h("button", { type: "button", disabled: step >= total || stepping, "data-testid": "award-next", onclick: () => go(step + 1) }, t("admin.award_next"))));
   }
   const list = order();
   parts.push(h("table", {},
@@ -206,7 +225,7 @@ function renderShow() {
         h("td", {}, h("span", { class: `badge ${state}` }, t(`admin.state_${state}`))),
         h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : ""),
         h("td", { class: "actions" },
-          h("button", { type: "button", class: "secondary", disabled: state !== "waiting" && state !== "called", onclick: () => command("stage", { contestant: id }) }, t("admin.call")),
+          h("button", { type: "button", class: "secondary", disabled: (state !== "waiting" && state !== "called") || busy("stage"), onclick: () => command("stage", { contestant: id }) }, t("admin.call")),
           h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
   $("show").replaceChildren(...parts);

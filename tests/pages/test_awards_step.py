@@ -4,6 +4,7 @@ screen follows it instead of its own timer."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.error import HTTPError
 
@@ -78,3 +79,69 @@ def test_the_console_steps_the_awards_and_the_screen_follows(server: Server, bro
     console.screenshot(path=str(OUTPUT / "screens" / "admin-awards-step-en.png"), full_page=True)
     log = server.text(f"/api/competitions/{server.cid}/log", server.auditor)
     assert log.count('"awards_step_shown"') == 5
+
+
+def test_a_double_click_or_a_lagging_board_never_repeats_a_step(
+    server: Server, browser: Any
+) -> None:
+    run_the_round(server)
+    server.admin_post("awards", {"round": "prelim"})
+    screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="en"))
+    tiers = screen.locator("#awards .tier")
+
+    console = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    held: list[str | bytes] = []  # board views kept back from the console while holding
+    holding = [False]
+    sockets: list[Any] = []
+
+    def board_lags(ws: Any) -> None:
+        sockets.append(ws)
+        upstream = ws.connect_to_server()
+
+        def down(message: str | bytes) -> None:
+            if holding[0] and isinstance(message, str) and '"board_full"' in message:
+                held.append(message)
+            else:
+                ws.send(message)
+
+        upstream.on_message(down)
+
+    console.route_web_socket("**/ws/competitions/**", board_lags)
+    console.goto(server.page("admin", server.admin, lang="en"))
+    step = console.get_by_test_id("awards-step")
+    expect(step).to_have_text("Awards on the screens: 0 of 3")
+
+    # a POST still in flight keeps both step buttons disabled
+    answers: list[Any] = []
+    console.route("**/awards/step", lambda route: answers.append(route))
+    console.get_by_test_id("award-next").dblclick()
+    expect(console.get_by_test_id("award-next")).to_be_disabled()
+    expect(console.get_by_test_id("award-previous")).to_be_disabled()
+    console.wait_for_timeout(300)  # room for a second POST the double-click must not send
+    assert len(answers) == 1
+    answers[0].continue_()
+    console.unroute("**/awards/step")
+    expect(tiers).to_have_count(1)
+    expect(step).to_have_text("Awards on the screens: 1 of 3")
+
+    # the board has not caught up, the server has answered: the next step follows the answer
+    holding[0] = True
+    console.get_by_test_id("award-next").click()
+    expect(tiers).to_have_count(2)
+    expect(step).to_have_text("Awards on the screens: 2 of 3")
+    expect(console.get_by_test_id("award-next")).to_be_enabled()
+    console.get_by_test_id("award-next").click()
+    expect(tiers).to_have_count(3)
+    expect(console.get_by_test_id("award-next")).to_be_disabled()
+    holding[0] = False
+    for message in held:
+        sockets[-1].send(message)
+    expect(step).to_have_text("Awards on the screens: 3 of 3")
+    log = server.text(f"/api/competitions/{server.cid}/log", server.auditor)
+    steps = [
+        json.loads(line)["data"]["step"]
+        for line in log.splitlines()
+        if '"awards_step_shown"' in line
+    ]
+    assert steps == [1, 2, 3]
