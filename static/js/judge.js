@@ -18,6 +18,7 @@ let me = null;
 let progress = null;
 let target = null; // the contestant the form is for
 let draft = {}; // criterion key -> text typed
+let typed = false; // the judge has typed into the draft: a sheet that arrives later must not overwrite it
 let confirming = null; // the sheet awaiting confirmation
 let lastReceipt = null;
 let failed = null; // {item, message}: a sheet the server refused
@@ -88,6 +89,7 @@ async function flush() {
 function enqueue(sheet) {
   save("outbox", [...outbox(), { ...sheet, submission_id: newSubmissionId(), queued: new Date().toISOString() }]);
   failed = null;
+  typed = false; // sent: the form follows what is recorded from now on
   lastReceipt = null;
   render();
   flush();
@@ -111,9 +113,17 @@ function previousPoints(contestant) {
   const waiting = outbox().filter((x) => x.contestant === contestant).pop();
   if (waiting) return waiting.points;
   const receipt = receipts()[contestant];
-  if (receipt) return receipt.points;
+  // the log may hold a later sheet than this phone sent: one from another device, or a paper sheet
   const sheet = me?.sheets.find((s) => s.contestant === contestant);
+  if (receipt && !(sheet?.points && sheet.seq > receipt.seq)) return receipt.points;
   return sheet?.points ?? null;
+}
+
+/** The form for `contestant`, filled with what is recorded for them, if anything. */
+function startDraft(contestant) {
+  target = contestant;
+  draft = { ...(previousPoints(contestant) ?? {}) };
+  typed = false;
 }
 
 // --- rendering -------------------------------------------------------------------------------
@@ -162,10 +172,8 @@ function renderSheet() {
     if (!confirming) target = null;
     return;
   }
-  if (!target || !choices.some((c) => c.contestant === target)) {
-    target = choices[0].contestant;
-    draft = { ...(previousPoints(target) ?? {}) };
-  }
+  if (!target || !choices.some((c) => c.contestant === target)) startDraft(choices[0].contestant);
+  else if (!typed && previousPoints(target)) draft = { ...previousPoints(target) }; // the judge's sheets came after the form
   const chosen = choices.find((c) => c.contestant === target);
   const places = setup.places ?? 1;
   const active = document.activeElement?.name;
@@ -189,7 +197,7 @@ function renderSheet() {
   form.replaceChildren(
     h("h2", {}, previous ? t("judge.correct_for") : t("judge.sheet_for")),
     choices.length > 1
-      ? h("select", { name: "contestant", "aria-label": t("judge.choose"), onchange: (e) => { target = e.target.value; draft = { ...(previousPoints(target) ?? {}) }; render(); } },
+      ? h("select", { name: "contestant", "aria-label": t("judge.choose"), onchange: (e) => { startDraft(e.target.value); render(); } },
           choices.map((c) => h("option", { value: c.contestant, selected: c.contestant === target, translate: "no" }, c.name)))
       : chosen.contestant !== progress?.on_stage?.contestant ? data("div", chosen.name, { class: "on-name" }) : "",
     ...rows,
@@ -295,6 +303,7 @@ function render() {
 
 function onInput(e) {
   if (!(e.target instanceof HTMLInputElement)) return;
+  typed = true;
   draft[e.target.name] = e.target.value.replace(",", ".").trim();
   const places = setup.places ?? 1;
   const c = setup.criteria.find((x) => x.key === e.target.name);
@@ -401,6 +410,7 @@ function refreshMe() {
     try {
       me = await api(`/api/competitions/${encodeURIComponent(cid)}/me`, { token });
       save("me", me);
+      renderSheet(); // a sheet recorded elsewhere fills the form, unless the judge has started typing
       renderScored();
     } catch { /* offline: the local receipts still show */ }
   }, 300);

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.pages.conftest import OUTPUT, PHONE, SCREEN, Server
+from tests.pages.test_paper_sheet import second_admin
 
 CONTESTANT = "101"  # agency: scored by panel C (J7, J8, J9)
 
@@ -95,3 +97,57 @@ def test_outbox_survives_reload_offline(server: Server, browser: Any) -> None:
     assert [v["points"] for v in sheets[0]["versions"]] == [
         {"content": "80", "delivery": "81.5", "presence": "79"}
     ]
+
+
+def test_a_sheet_recorded_elsewhere_fills_the_judges_form(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    phones = {}
+    for judge in ("J7", "J8", "J9"):
+        phone = browser.new_context(**PHONE).new_page()
+        phone.goto(server.page("judge", server.judges[judge], lang="en"))
+        expect(phone.get_by_test_id("state")).to_have_text("Scoring is open")
+        expect(phone.get_by_test_id("mark-content")).to_have_value("")
+        phones[judge] = phone
+    phones["J8"].get_by_test_id("mark-content").fill("50")  # J8 has started typing
+
+    def from_another_device(judge: str, mark: str) -> None:
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": CONTESTANT,
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"elsewhere-{judge}",
+            },
+            server.judges[judge],
+        )
+
+    from_another_device("J7", "88.5")
+    from_another_device("J8", "60")
+    # J9's phone failed: an organiser keys in the paper sheet, a second confirms it
+    paper = {"content": "77", "delivery": "76", "presence": "75"}
+    server.admin_post(
+        "paper-sheets",
+        {"sheet": "paper-j9", "judge": "J9", "contestant": CONTESTANT, "points": paper},
+    )
+    wang = second_admin(tmp_path / "t.db", server.cid, "wang")
+    server.call(
+        "POST", f"/api/competitions/{server.cid}/paper-sheets/confirm", {"sheet": "paper-j9"}, wang
+    )
+
+    recorded = {"J7": dict.fromkeys(paper, "88.5"), "J9": paper}
+    for judge, points in recorded.items():
+        phone = phones[judge]
+        expect(phone.locator("#sheet h2")).to_have_text(
+            "Correct your sheet (while scoring is open)"
+        )
+        for key, value in points.items():
+            expect(phone.get_by_test_id(f"mark-{key}")).to_have_value(value)
+        expect(phone.get_by_test_id("total")).not_to_have_text("—")
+    # what J8 typed stays: the form is not overwritten under the judge's fingers
+    typing = phones["J8"]
+    expect(typing.locator("#sheet h2")).to_have_text("Correct your sheet (while scoring is open)")
+    expect(typing.get_by_test_id("mark-content")).to_have_value("50")
+    expect(typing.get_by_test_id("mark-delivery")).to_have_value("")
