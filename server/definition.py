@@ -4,12 +4,14 @@
 checks everything a competition needs before its first event exists, and
 returns the ordered events. It appends nothing and holds no secret, so a
 mistake costs nothing: ``DefinitionError`` says in one line which file, which
-field (or spreadsheet row and column), what was found and what was expected.
+field (or spreadsheet row and column), what was found and what was expected,
+in English and in Chinese (``server.mistake``).
 docs/competition-file.md is the reference of the format.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -40,11 +42,12 @@ from events.catalog import (
     ScoresheetDefined,
 )
 from server import limits
-from server.explain import Segment, dotted, explain
-from server.roster import Place, RosterError, SheetRef, read_roster
+from server.explain import Segment, dotted, explain, render
+from server.mistake import Bilingual, Mistake, cannot_read
+from server.roster import Location, Place, RosterError, SheetRef, read_roster
 
 
-class DefinitionError(Exception):
+class DefinitionError(Mistake):
     """A competition file that cannot create a competition; ``str`` is one line."""
 
 
@@ -126,9 +129,15 @@ def load_definition(path: Path) -> Definition:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise DefinitionError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise DefinitionError(str(path), None, cannot_read(exc)) from None
     except UnicodeDecodeError as exc:
-        raise DefinitionError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise DefinitionError(
+            str(path),
+            None,
+            Bilingual(
+                f"not UTF-8 text (byte {exc.start})", f"不是 UTF-8 文本（第 {exc.start} 字节）"
+            ),
+        ) from None
     return _load(text, path.parent, str(path), confine=False)
 
 
@@ -154,8 +163,20 @@ def _load(text: str, base_dir: Path, name: str, *, confine: bool) -> Definition:
     try:
         data = tomllib.loads(text, parse_float=_decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise DefinitionError(f"{name}: not valid TOML: {exc}") from None
+        raise DefinitionError(name, None, _toml_problem(exc)) from None
     return _Checker(data, name, base_dir, confine=confine).definition()
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> Bilingual:
+    """tomllib's message, its line and column said in Chinese; the rest is its English detail."""
+    detail = str(exc)
+    match = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", detail)
+    zh = (
+        f"不是有效的 TOML：第 {match[2]} 行第 {match[3]} 列有语法错误（原文：{match[1]}）"
+        if match
+        else f"不是有效的 TOML：有语法错误（原文：{detail}）"
+    )
+    return Bilingual(f"not valid TOML: {detail}", zh)
 
 
 def _decimal(text: str) -> Decimal:
@@ -167,6 +188,11 @@ def _decimal(text: str) -> Decimal:
 
 
 # --- checking --------------------------------------------------------------
+
+_ID = Bilingual("id", "编号")
+_GROUP = Bilingual("group", "组别")
+_KEY = Bilingual("key", "键名")
+_COMPOSITE_SOURCE = Bilingual("composite source", "综合成绩来源")
 
 T = TypeVar("T")
 R = TypeVar("R", ContestantIn, JudgeIn)
@@ -185,9 +211,10 @@ class _Checker:
         self.base_dir = base_dir
         self.confine = confine
 
-    def fail(self, path: list[Segment] | str, problem: str) -> DefinitionError:
+    def fail(self, path: list[Segment] | str, en: str | Bilingual, zh: str = "") -> DefinitionError:
         where = path if isinstance(path, str) else dotted(path)
-        return DefinitionError(f"{self.name}: {where}: {problem}")
+        problem = en if isinstance(en, Bilingual) else Bilingual(en, zh)
+        return DefinitionError(self.name, Bilingual.same(where), problem)
 
     def definition(self) -> Definition:
         try:
@@ -230,10 +257,10 @@ class _Checker:
                 base_dir=self.base_dir,
                 confine=self.confine,
                 prior_sources=sources if kind is ContestantIn else {},
-                where=f"{self.name}: {key}",
+                where=(self.name, key),
             )
         except RosterError as exc:
-            raise DefinitionError(str(exc)) from None
+            raise DefinitionError(exc.source, exc.where, exc.problem) from None
 
     def check_sizes(self, doc: CompetitionFile, contestants: Contestants, judges: Judges) -> None:
         for key, count, most in (
@@ -242,7 +269,11 @@ class _Checker:
             ("judges", len(judges), limits.MAX_JUDGES),
         ):
             if count > most:
-                raise self.fail(key, f"{count} entries; at most {most} are allowed")
+                raise self.fail(
+                    key,
+                    f"{count} entries; at most {most} are allowed",
+                    f"共 {count} 项；至多 {most} 项",
+                )
 
     # --- the settings -------------------------------------------------
 
@@ -258,8 +289,12 @@ class _Checker:
 
     def check_scoresheet(self, sheet: ScoresheetDefined) -> None:
         if not sheet.criteria:
-            raise self.fail("scoresheet.criteria", "empty; expected at least one criterion")
-        self.unique(["scoresheet", "criteria"], sheet.criteria, lambda c: c.key, what="key")
+            raise self.fail(
+                "scoresheet.criteria",
+                "empty; expected at least one criterion",
+                "是空的；至少要有一个评分项",
+            )
+        self.unique(["scoresheet", "criteria"], sheet.criteria, lambda c: c.key, what=_KEY)
         step = Decimal(1).scaleb(-sheet.places)
         for index, criterion in enumerate(sheet.criteria):
             path: list[Segment] = ["scoresheet", "criteria", index]
@@ -271,77 +306,117 @@ class _Checker:
                     [*path, "maximum"],
                     f"{criterion.maximum} cannot be entered with places = {sheet.places}; "
                     f"expected a multiple of {step}",
+                    f"places = {sheet.places} 时无法录入 {criterion.maximum}；应为 {step} 的倍数",
                 )
 
     def check_rules(self, doc: CompetitionFile) -> None:
         rules = doc.rules
         composite = rules.composite
         if not composite:
-            raise self.fail("rules.composite", 'empty; expected at least { source = "live" }')
-        self.unique(["rules", "composite"], composite, lambda c: c.source, what="source")
+            raise self.fail(
+                "rules.composite",
+                'empty; expected at least { source = "live" }',
+                '是空的；至少要有 { source = "live" }',
+            )
+        self.unique(
+            ["rules", "composite"], composite, lambda c: c.source, what=Bilingual("source", "来源")
+        )
         for index, component in enumerate(composite):
             self.positive(["rules", "composite", index, "weight"], component.weight)
         if all(component.source != "live" for component in composite):
-            raise self.fail("rules.composite", 'no component has source "live" (the judges)')
+            raise self.fail(
+                "rules.composite",
+                'no component has source "live" (the judges)',
+                '没有 source = "live"（现场评委打分）的组成部分',
+            )
         total = sum((component.weight for component in composite), Decimal(0))
         if total != 1:
             terms = " + ".join(f"{c.source} {c.weight}" for c in composite)
-            raise self.fail("rules.composite", f"the weights sum to {total} ({terms}), not 1")
+            terms_zh = " + ".join(f'"{c.source}" {c.weight}' for c in composite)
+            raise self.fail(
+                "rules.composite",
+                f"the weights sum to {total} ({terms}), not 1",
+                f"权重之和为 {total}（{terms_zh}），应为 1",
+            )
         sources = {component.source for component in composite}
         for index, tie_break in enumerate(rules.tie_breaks):
             path: list[Segment] = ["rules", "tie_breaks", index]
             if tie_break.kind == "component":
                 if tie_break.source is None:
-                    raise self.fail([*path, "source"], 'missing; "component" needs a source')
-                self.known([*path, "source"], tie_break.source, sources, "composite source")
+                    raise self.fail(
+                        [*path, "source"],
+                        'missing; "component" needs a source',
+                        '缺少此项；"component" 需要指定 source',
+                    )
+                self.known([*path, "source"], tie_break.source, sources, _COMPOSITE_SOURCE)
             elif tie_break.source is not None:
                 raise self.fail(
-                    [*path, "source"], f'only "component" takes a source, not "{tie_break.kind}"'
+                    [*path, "source"],
+                    f'only "component" takes a source, not "{tie_break.kind}"',
+                    f'只有 "component" 可以指定 source，"{tie_break.kind}" 不可以',
                 )
             if tie_break.kind == "shared" and index != len(rules.tie_breaks) - 1:
-                raise self.fail([*path, "kind"], '"shared" ends the chain; nothing may follow it')
+                raise self.fail(
+                    [*path, "kind"],
+                    '"shared" ends the chain; nothing may follow it',
+                    '"shared" 必须是最后一项，后面不能再有其他规则',
+                )
         self.check_awards(rules)
         if rules.advancement is not None:
             if rules.advancement.count < 1:
                 raise self.fail(
                     "rules.advancement.count",
                     f"expected a whole number >= 1, found {rules.advancement.count}",
+                    f"应为不小于 1 的整数，实际为 {rules.advancement.count}",
                 )
             if len(doc.rounds) < 2:
                 raise self.fail(
                     "rules.advancement",
                     "there is only one round to advance from; add the next one to rounds",
+                    "只有一轮，无法晋级；请在 rounds 中加上下一轮",
                 )
 
     def check_awards(self, rules: RulesSet) -> None:
-        self.unique(["rules", "awards"], rules.awards, lambda tier: tier.key, what="key")
+        self.unique(["rules", "awards"], rules.awards, lambda tier: tier.key, what=_KEY)
         shares: Counter[str] = Counter()
         for index, tier in enumerate(rules.awards):
             path: list[Segment] = ["rules", "awards", index]
             self.label([*path, "name"], tier.name)
             if tier.by == "rank":
                 if tier.count is None or tier.count < 1:
-                    found = "nothing" if tier.count is None else str(tier.count)
+                    found = render(tier.count)
                     raise self.fail(
                         [*path, "count"],
-                        f'expected a whole number >= 1 for by = "rank", found {found}',
+                        f'expected a whole number >= 1 for by = "rank", found {found.en}',
+                        f'by = "rank" 时应为不小于 1 的整数，实际为 {found.zh}',
                     )
                 if tier.share is not None:
-                    raise self.fail([*path, "share"], 'by = "rank" takes a count, not a share')
+                    raise self.fail(
+                        [*path, "share"],
+                        'by = "rank" takes a count, not a share',
+                        'by = "rank" 时应写 count，不能写 share',
+                    )
             else:
                 if tier.share is None:
                     raise self.fail(
-                        [*path, "share"], 'missing; by = "share" needs a share (0.1 is 10%)'
+                        [*path, "share"],
+                        'missing; by = "share" needs a share (0.1 is 10%)',
+                        '缺少此项；by = "share" 时需要 share（0.1 即 10%）',
                     )
                 self.number([*path, "share"], tier.share, above=Decimal(0), most=Decimal(1))
                 if tier.count is not None:
-                    raise self.fail([*path, "count"], 'by = "share" takes a share, not a count')
+                    raise self.fail(
+                        [*path, "count"],
+                        'by = "share" takes a share, not a count',
+                        'by = "share" 时应写 share，不能写 count',
+                    )
                 shares[tier.scope] += tier.share  # type: ignore[assignment]
         for scope, total in shares.items():
             if total > 1:
                 raise self.fail(
                     "rules.awards",
                     f'the shares of the "{scope}" awards sum to {total}, more than 1',
+                    f'"{scope}" 范围内各奖项的 share 之和为 {total}，超过了 1',
                 )
 
     # --- who scores whom ----------------------------------------------
@@ -350,17 +425,16 @@ class _Checker:
         self.unique(["panels"], doc.panels, lambda panel: panel.id)
         groups = {group.id for group in doc.groups}
         for index, panel in enumerate(doc.panels):
-            self.unique(
-                ["panels", index, "groups"], panel.groups, lambda group: group, what="group"
-            )
+            self.unique(["panels", index, "groups"], panel.groups, lambda group: group, what=_GROUP)
             for position, listed in enumerate(panel.groups):
-                self.known(["panels", index, "groups", position], listed, groups, "group")
+                self.known(["panels", index, "groups", position], listed, groups, _GROUP)
         scored = {group for panel in doc.panels for group in panel.groups}
         for index, defined in enumerate(doc.groups):
             if defined.id not in scored:
                 raise self.fail(
                     ["groups", index],
                     f'no panel scores group "{defined.id}"; add it to a panel\'s groups',
+                    f'没有评委组给组别 "{defined.id}" 评分；请把它加进某个评委组的 groups',
                 )
 
     def check_contestants(self, doc: CompetitionFile, contestants: Contestants) -> None:
@@ -370,34 +444,51 @@ class _Checker:
         scale = sum((c.weight * c.maximum for c in doc.scoresheet.criteria), Decimal(0))
         seen: dict[str, Place] = {}
         for record, place in contestants:
-            self.first(seen, record.id, place, "contestant")
-            self.known_at(place.at("group"), record.group, groups, "group")
+            self.first(seen, record.id, place, Bilingual("contestant", "选手"))
+            self.known_at(place.at("group"), record.group, groups, _GROUP)
             if record.round is not None:
-                self.known_at(place.at("round"), record.round, rounds, "round")
+                self.known_at(place.at("round"), record.round, rounds, Bilingual("round", "轮次"))
             for source, value in record.prior.items():
                 where = place.at(f"prior.{source}")
                 if source not in sources:
                     hint = ", ".join(sorted(sources)) or 'none: "live" is the only component'
+                    hint_zh = (
+                        "、".join(f'"{s}"' for s in sorted(sources))
+                        or '无："live" 是唯一的组成部分'
+                    )
                     raise DefinitionError(
-                        f'{where}: "{source}" is not a prior source of rules.composite '
-                        f"(expected one of: {hint})"
+                        *where,
+                        Bilingual(
+                            f'"{source}" is not a prior source of rules.composite '
+                            f"(expected one of: {hint})",
+                            f'"{source}" 不是 rules.composite 中的前期成绩来源（应为：{hint_zh}）',
+                        ),
                     )
                 if not value.is_finite() or not 0 <= value <= scale:
+                    top = f"{scale.normalize():f}"
                     raise DefinitionError(
-                        f"{where}: expected a number from 0 to {scale.normalize():f} "
-                        f"(the scale of the scoresheet), found {value}"
+                        *where,
+                        Bilingual(
+                            f"expected a number from 0 to {top} "
+                            f"(the scale of the scoresheet), found {value}",
+                            f"应为 0 到 {top}（评分表的满分）之间的数，实际为 {value}",
+                        ),
                     )
 
     def check_judges(self, doc: CompetitionFile, judges: Judges) -> None:
         panels = {panel.id for panel in doc.panels}
         seen: dict[str, Place] = {}
         for record, place in judges:
-            self.first(seen, record.id, place, "judge")
-            self.known_at(place.at("panel"), record.panel, panels, "panel")
+            self.first(seen, record.id, place, Bilingual("judge", "评委"))
+            self.known_at(place.at("panel"), record.panel, panels, Bilingual("panel", "评委组"))
         staffed = {record.panel for record, _ in judges}
         for index, panel in enumerate(doc.panels):
             if panel.id not in staffed:
-                raise self.fail(["panels", index], f'no judge sits on panel "{panel.id}"')
+                raise self.fail(
+                    ["panels", index],
+                    f'no judge sits on panel "{panel.id}"',
+                    f'评委组 "{panel.id}" 没有评委',
+                )
 
     def check_scores_possible(
         self, doc: CompetitionFile, contestants: Contestants, judges: Judges
@@ -405,9 +496,12 @@ class _Checker:
         """Every contestant can get enough counted scores for the aggregation
         and the quorum, after judges of the same organisation stand aside."""
         rules = doc.rules
-        need, rule = rules.quorum, f"quorum = {rules.quorum}"
+        need, rule = rules.quorum, Bilingual.same(f"quorum = {rules.quorum}")
         if rules.aggregation == "trimmed_mean" and 2 * rules.trim + 1 > need:
-            need, rule = 2 * rules.trim + 1, f"trimmed_mean with trim = {rules.trim}"
+            need = 2 * rules.trim + 1
+            rule = Bilingual(
+                f"trimmed_mean with trim = {rules.trim}", f"trimmed_mean 且 trim = {rules.trim} 时"
+            )
         counted = [judge for judge, _ in judges if not judge.shadow]
         by_group = {
             group.id: [
@@ -421,59 +515,91 @@ class _Checker:
                 raise self.fail(
                     "rules.aggregation",
                     f'closest_pair needs a panel of 3, but {size} counted judges score group "{group.id}"',
+                    f'closest_pair 需要 3 位评委，但给组别 "{group.id}" 计分的评委有 {size} 位',
                 )
             if size < need:
                 raise self.fail(
                     ["groups", index],
-                    f"{rule} needs {need} counted scores, but only {size} judges "
+                    f"{rule.en} needs {need} counted scores, but only {size} judges "
                     f'(not shadow) score group "{group.id}"',
+                    f"{rule.zh}需要 {need} 个计入的分数，但给组别 "
+                    f'"{group.id}" 评分的（非见习）评委只有 {size} 位',
                 )
         for record, place in contestants:
             able = [j for j in by_group[record.group] if j.organisation != record.organisation]
             if len(able) < need:
                 recused = len(by_group[record.group]) - len(able)
                 raise DefinitionError(
-                    f"{place.at('organisation')}: {rule} needs {need} counted scores, "
-                    f'but only {len(able)} judges can score "{record.id}" ({recused} from '
-                    f'"{record.organisation}" must stand aside)'
+                    *place.at("organisation"),
+                    Bilingual(
+                        f"{rule.en} needs {need} counted scores, "
+                        f'but only {len(able)} judges can score "{record.id}" ({recused} from '
+                        f'"{record.organisation}" must stand aside)',
+                        f'{rule.zh}需要 {need} 个计入的分数，但能给 "{record.id}" 评分的评委'
+                        f'只有 {len(able)} 位（{recused} 位来自 "{record.organisation}"，须回避）',
+                    ),
                 )
 
     # --- small checks ---------------------------------------------------
 
     def unique(
-        self, path: list[Segment], items: Iterable[T], key: Callable[[T], str], what: str = "id"
+        self,
+        path: list[Segment],
+        items: Iterable[T],
+        key: Callable[[T], str],
+        what: Bilingual = _ID,
     ) -> None:
         seen: set[str] = set()
         for index, item in enumerate(items):
             value = key(item)
             if value in seen:
-                raise self.fail([*path, index], f'{what} "{value}" appears twice')
+                raise self.fail(
+                    [*path, index],
+                    f'{what.en} "{value}" appears twice',
+                    f'{what.zh} "{value}" 出现了两次',
+                )
             seen.add(value)
 
-    def first(self, seen: dict[str, Place], id_: str, place: Place, what: str) -> None:
+    def first(self, seen: dict[str, Place], id_: str, place: Place, what: Bilingual) -> None:
         if id_ in seen:
+            earlier = seen[id_].describe()
             raise DefinitionError(
-                f'{place.at("id")}: {what} id "{id_}" is already used by {seen[id_].describe()}'
+                *place.at("id"),
+                Bilingual(
+                    f'{what.en} id "{id_}" is already used by {earlier.en}',
+                    f'{what.zh}编号 "{id_}" 已被 {earlier.zh} 使用',
+                ),
             )
         seen[id_] = place
 
-    def known(self, path: list[Segment], value: str, known: set[str], what: str) -> None:
-        where = f"{self.name}: {dotted(path)}"
-        self.known_at(where, value, known, what)
+    def known(self, path: list[Segment], value: str, known: set[str], what: Bilingual) -> None:
+        self.known_at((self.name, Bilingual.same(dotted(path))), value, known, what)
 
     @staticmethod
-    def known_at(where: str, value: str, known: set[str], what: str) -> None:
+    def known_at(where: Location, value: str, known: set[str], what: Bilingual) -> None:
         if value not in known:
-            options = ", ".join(f'"{k}"' for k in sorted(known))
-            raise DefinitionError(f'{where}: unknown {what} "{value}"; expected one of: {options}')
+            options = [f'"{k}"' for k in sorted(known)]
+            raise DefinitionError(
+                *where,
+                Bilingual(
+                    f'unknown {what.en} "{value}"; expected one of: {", ".join(options)}',
+                    f'没有{what.zh} "{value}"；应为 {"、".join(options)} 之一',
+                ),
+            )
 
     def label(self, path: list[Segment], label: Label) -> None:
         if not (label.zh_cn.strip() or label.en.strip()):
-            raise self.fail(path, 'empty; expected { zh-CN = "…", en = "…" } with at least one')
+            raise self.fail(
+                path,
+                'empty; expected { zh-CN = "…", en = "…" } with at least one',
+                '是空的；应为 { zh-CN = "…", en = "…" }，至少填写一种语言',
+            )
         longest = max(len(label.zh_cn), len(label.en))
         if longest > limits.MAX_LABEL_CHARS:
             raise self.fail(
-                path, f"{longest} characters long; at most {limits.MAX_LABEL_CHARS} are allowed"
+                path,
+                f"{longest} characters long; at most {limits.MAX_LABEL_CHARS} are allowed",
+                f"长 {longest} 个字符；至多 {limits.MAX_LABEL_CHARS} 个字符",
             )
 
     def positive(self, path: list[Segment], value: Decimal) -> None:
@@ -484,7 +610,12 @@ class _Checker:
     ) -> None:
         if not value.is_finite() or value <= above or (most is not None and value > most):
             bound = f"more than {above}" + (f" and at most {most}" if most is not None else "")
-            raise self.fail(path, f"expected a number {bound}, found {value}")
+            bound_zh = f"大于 {above}" + (f" 且不大于 {most}" if most is not None else "")
+            raise self.fail(
+                path,
+                f"expected a number {bound}, found {value}",
+                f"应为{bound_zh} 的数，实际为 {value}",
+            )
 
 
 # --- the events ------------------------------------------------------------

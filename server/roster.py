@@ -16,7 +16,8 @@ import msgspec
 from msgspec import Meta
 
 from events.catalog import Label
-from server.explain import explain
+from server.explain import MISSING, explain
+from server.mistake import Bilingual, Mistake
 from server.spreadsheet import SpreadsheetError, Table, column_letter, read_table
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -59,12 +60,20 @@ class SheetRef(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ignore: list[str] = []
 
 
-class RosterError(Exception):
+class RosterError(Mistake):
     """A mistake in a named file or its reference; ``str`` is the whole one-line message."""
 
 
 class _FileError(Exception):
     """A mistake inside the file; the file's name is put in front of it."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.problem = Bilingual(en, zh)
+
+
+Location = tuple[str | None, Bilingual]
+"""A file's name (``None`` when the place names it) and the place in it."""
 
 
 @dataclass(frozen=True)
@@ -72,22 +81,33 @@ class Place:
     """Where a contestant or judge was written: an entry of the TOML file or a
     spreadsheet row (``columns`` maps each field to its header there)."""
 
-    prefix: str
-    short: str
+    source: str | None
+    """The competition file of an entry; ``None`` for a row (``where`` names its file)."""
+    where: Bilingual
+    short: Bilingual
     columns: Mapping[str, str] | None = field(default=None)
 
     @classmethod
     def inline(cls, name: str, path: str) -> Place:
-        return cls(prefix=f"{name}: {path}", short=path)
+        return cls(source=name, where=Bilingual.same(path), short=Bilingual.same(path))
 
-    def at(self, field_: str) -> str:
+    @classmethod
+    def row(cls, label: Bilingual, number: int, columns: Mapping[str, str]) -> Place:
+        short = Bilingual(f"row {number}", f"第 {number} 行")
+        where = Bilingual(f"{label.en} {short.en}", f"{label.zh} {short.zh}")
+        return cls(source=None, where=where, short=short, columns=columns)
+
+    def at(self, field_: str) -> Location:
         """Where ``field_`` of this record is (``prior.expert`` for a prior score)."""
+        en, zh = self.where
         if self.columns is None:
-            return f"{self.prefix}.{field_}"
+            return self.source, Bilingual(f"{en}.{field_}", f"{zh}.{field_}")
         header = self.columns.get(field_)
-        return f'{self.prefix}, column "{header}"' if header is not None else self.prefix
+        if header is None:
+            return self.source, self.where
+        return self.source, Bilingual(f'{en}, column "{header}"', f'{zh} "{header}" 列')
 
-    def describe(self) -> str:
+    def describe(self) -> Bilingual:
         return self.short
 
 
@@ -101,27 +121,51 @@ def read_roster(
     base_dir: Path | None,
     confine: bool,
     prior_sources: Mapping[str, Label],
-    where: str,
+    where: tuple[str, str],
 ) -> list[tuple[R, Place]]:
     """The records of ``kind`` in the file ``ref`` names, each with its row.
 
-    ``where`` names the TOML field (``contest.toml: contestants``) for
+    ``where`` names the TOML file and field (``contest.toml``, ``contestants``) for
     mistakes in ``ref`` itself; ``confine`` keeps the file inside ``base_dir``.
     """
+    source, key = where
+    file = Bilingual.same(f"{key}.file")
     if base_dir is None:
-        raise RosterError(f"{where}.file: this definition cannot name files")
+        raise RosterError(
+            source, file, Bilingual("this definition cannot name files", "这份定义不能引用其他文件")
+        )
     path = base_dir / ref.file
     if confine and not path.resolve().is_relative_to(base_dir.resolve()):
-        raise RosterError(f'{where}.file: "{ref.file}" is outside the allowed directory')
-    label = ref.file + (f', sheet "{ref.sheet}"' if ref.sheet else "")
+        raise RosterError(
+            source,
+            file,
+            Bilingual(
+                f'"{ref.file}" is outside the allowed directory',
+                f'"{ref.file}" 不在允许的文件夹内',
+            ),
+        )
+    label = Bilingual(
+        ref.file + (f', sheet "{ref.sheet}"' if ref.sheet else ""),
+        ref.file + (f' 工作表 "{ref.sheet}"' if ref.sheet else ""),
+    )
     try:
         table = read_table(path, sheet=ref.sheet, header_row=ref.header_row, encoding=ref.encoding)
         columns = _columns(table, ref, kind, prior_sources)
         return [
             _record(kind, table, row_index, columns, label) for row_index in range(len(table.rows))
         ]
-    except (SpreadsheetError, _FileError) as exc:
-        raise RosterError(f"{label}{'' if str(exc).startswith('row ') else ':'} {exc}") from None
+    except SpreadsheetError as exc:
+        if exc.where is None:
+            raise RosterError(None, label, exc.problem) from None
+        en, zh = exc.where
+        where_ = Bilingual(f"{label.en} {en}", f"{label.zh} {zh}")
+        raise RosterError(None, where_, exc.problem) from None
+    except _FileError as exc:
+        raise RosterError(None, label, exc.problem) from None
+
+
+def _chinese_alias(name: str) -> str:
+    return next(alias for alias in ALIASES[name] if not alias.isascii())
 
 
 def _key(header: str) -> str:
@@ -146,7 +190,9 @@ def _columns(
         if target_name not in names.values():
             raise _FileError(
                 f'columns: "{header}" maps to "{target}", which is not a field '
-                f"({', '.join(f.name for f in fields)}) or a prior source"
+                f"({', '.join(f.name for f in fields)}) or a prior source",
+                f'columns："{header}" 对应的 "{target}" 既不是字段'
+                f"（{'、'.join(f.name for f in fields)}），也不是前期成绩来源",
             )
         names[_key(header)] = target_name
     skipped = {_key(h) for h in (*IGNORED, *ref.ignore)}
@@ -155,33 +201,46 @@ def _columns(
     for index, header in enumerate(table.headers):
         if not header:
             if any(row.cells[index] is not None for row in table.rows):
-                raise _FileError(f"column {column_letter(index)} has values but no header")
+                letter = column_letter(index)
+                raise _FileError(
+                    f"column {letter} has values but no header", f"{letter} 列有值，但没有表头"
+                )
             continue
         if _key(header) in skipped:
             continue
         held_as = names.get(_key(header))
         if held_as is None:
-            known = ", ".join(f"{f.name}/{ALIASES[f.name][1]}" for f in fields)
+            known = [f"{f.name}/{ALIASES[f.name][1]}" for f in fields]
+            known_zh = [f"{f.name}/{_chinese_alias(f.name)}" for f in fields]
+            quoted = "、".join(f'"{source}"' for source in sources)
             raise _FileError(
-                f'column "{header}": unknown column; expected {known}'
+                f'column "{header}": unknown column; expected {", ".join(known)}'
                 + (f", or a prior source ({', '.join(sources)})" if sources else "")
-                + "; name others in ignore = [...]"
+                + "; name others in ignore = [...]",
+                f'"{header}" 列：无法识别的列；应为 {"、".join(known_zh)}'
+                + (f"，或前期成绩来源（{quoted}）" if sources else "")
+                + "；其他列请写进 ignore = [...]",
             )
         if held_as in first:
             raise _FileError(
-                f'column "{header}": a second column for {held_as} (the first is "{first[held_as]}")'
+                f'column "{header}": a second column for {held_as} (the first is "{first[held_as]}")',
+                f'"{header}" 列：{held_as} 已有一列（"{first[held_as]}"），不能再有第二列',
             )
         first[held_as] = header
         held[index] = held_as
     missing = [f.name for f in fields if f.required and f.name not in first]
     if missing:
-        wanted = ", ".join(f'"{name}" ({ALIASES[name][1]})' for name in missing)
-        raise _FileError(f"no column for {wanted}; the headers are: {', '.join(table.headers)}")
+        wanted = [f'"{name}" ({ALIASES[name][1]})' for name in missing]
+        wanted_zh = [f'"{name}"（{_chinese_alias(name)}）' for name in missing]
+        raise _FileError(
+            f"no column for {', '.join(wanted)}; the headers are: {', '.join(table.headers)}",
+            f"缺少 {'、'.join(wanted_zh)} 列；表头是：{'、'.join(table.headers)}",
+        )
     return held
 
 
 def _record(
-    kind: type[R], table: Table, row_index: int, columns: dict[int, str], label: str
+    kind: type[R], table: Table, row_index: int, columns: dict[int, str], label: Bilingual
 ) -> tuple[R, Place]:
     row = table.rows[row_index]
     data: dict[str, object] = {}
@@ -199,15 +258,15 @@ def _record(
     if prior:
         data["prior"] = prior
     headers = {target: table.headers[index] for index, target in columns.items()}
-    place = Place(prefix=f"{label} row {row.number}", short=f"row {row.number}", columns=headers)
+    place = Place.row(label, row.number, headers)
     try:
         return msgspec.convert(data, kind), place
     except msgspec.ValidationError as exc:
         path, problem = explain(exc, data, kind)
         target = ".".join(str(step) for step in path[:2])
-        if problem.startswith("missing"):
-            problem = "empty; a value is required"
-        raise RosterError(f"{place.at(target)}: {problem}") from None
+        if problem == MISSING:
+            problem = Bilingual("empty; a value is required", "是空的；这一项必填")
+        raise RosterError(*place.at(target), problem) from None
 
 
 def _flag(value: object) -> object:

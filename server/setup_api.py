@@ -2,6 +2,9 @@
 
 ``POST /api/competitions/check`` checks a file and says what it would create, or
 the first mistake by field (or spreadsheet row) and problem; it appends nothing.
+Like every message of the API, ``where`` and ``problem`` (and a refused
+create's ``message``) are in Chinese when the request prefers it
+(``Accept-Language: zh…``, ``server.errors``), else in English.
 ``POST /api/competitions`` creates it and answers its links, tokens shown once.
 
 Both need the server-wide setup token: a credential of the reserved stream ``""``
@@ -23,13 +26,14 @@ from events.credentials import Credentials
 from server.auth import bearer, client_address, require
 from server.bodies import read_body
 from server.definition import Definition, DefinitionError, load_definition_text
-from server.errors import ApiError
+from server.errors import ApiError, prefers_chinese
+from server.mistake import Bilingual
 from server.setup import create_competition
 from server.state import AppState
 
 SETUP_STREAM = ""
 """The credentials' stream of server-wide tokens."""
-UPLOAD_NAME = "competition file"
+UPLOAD_NAME = Bilingual("competition file", "比赛文件")
 """How messages call the uploaded text."""
 
 _encoder = msgspec.json.Encoder()
@@ -74,23 +78,23 @@ async def _definition(request: Request, app: AppState) -> Definition:
         ) from None
     # files the text names are looked for in an empty directory: an upload brings none
     with tempfile.TemporaryDirectory() as empty:
-        return load_definition_text(text, Path(empty), name=UPLOAD_NAME)
+        return load_definition_text(text, Path(empty), name=UPLOAD_NAME.en)
 
 
-def _located(error: DefinitionError) -> tuple[str | None, str]:
-    """``competition file: judges[2].panel: unknown panel …`` → (field, problem)."""
-    text = str(error).removeprefix(f"{UPLOAD_NAME}: ")
-    where, separator, problem = text.partition(": ")
-    if not separator or where.startswith("not "):  # "not valid TOML: …" names no field
-        return None, text
-    return where, problem
+def _located(error: DefinitionError, chinese: bool) -> tuple[str | None, str]:
+    """(field or row, problem) in the language asked for; a file other than the
+    upload (a roster it names) is named in front of the field."""
+    where = error.where.pick(chinese) if error.where else None
+    if error.source is not None and error.source != UPLOAD_NAME.en:
+        where = ("：" if chinese else ": ").join(filter(None, [error.source, where]))
+    return where, error.problem.pick(chinese)
 
 
 async def check_competition(request: Request, app: AppState) -> Response:
     try:
         definition = await _definition(request, app)
     except DefinitionError as error:
-        where, problem = _located(error)
+        where, problem = _located(error, prefers_chinese(request))
         return Response(
             _encoder.encode(DefinitionCheck(ok=False, where=where, problem=problem)),
             media_type="application/json",
@@ -105,7 +109,9 @@ async def check_competition(request: Request, app: AppState) -> Response:
                 judges=len(definition.judges),
                 events=len(definition.events),
                 where="id" if exists else None,
-                problem=f"a competition {definition.stream!r} already exists" if exists else None,
+                problem=_exists(definition.stream).pick(prefers_chinese(request))
+                if exists
+                else None,
             )
         ),
         media_type="application/json",
@@ -116,7 +122,12 @@ async def create(request: Request, app: AppState) -> Response:
     try:
         definition = await _definition(request, app)
     except DefinitionError as error:
-        raise ApiError(422, "invalid_definition", str(error), str(error)) from None
+        raise ApiError(
+            422,
+            "invalid_definition",
+            str(error),
+            error.line(chinese=True, source=_upload_zh(error)),
+        ) from None
     created = await create_competition(app.registry.store, app.credentials, definition)
     base = app.base_url()
     return Response(
@@ -133,3 +144,12 @@ async def create(request: Request, app: AppState) -> Response:
         ),
         media_type="application/json",
     )
+
+
+def _exists(stream: str) -> Bilingual:
+    return Bilingual(f"a competition {stream!r} already exists", f"比赛 {stream!r} 已经存在")
+
+
+def _upload_zh(error: DefinitionError) -> str | None:
+    """The upload's name in Chinese (a roster file keeps its own name)."""
+    return UPLOAD_NAME.zh if error.source == UPLOAD_NAME.en else None

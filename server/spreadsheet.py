@@ -16,11 +16,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from server.mistake import Bilingual, Mistake, cannot_read
+
 Cell = str | int | bool | Decimal | None
 
 
-class SpreadsheetError(Exception):
-    """A file that cannot be read as a table; the message is one line."""
+class SpreadsheetError(Mistake):
+    """A file that cannot be read as a table; ``where`` is a row (and column) or ``None``."""
+
+    def __init__(self, en: str, zh: str, where: Bilingual | None = None) -> None:
+        super().__init__(None, where, Bilingual(en, zh))
 
 
 @dataclass(frozen=True)
@@ -51,12 +56,18 @@ def read_table(
     suffix = path.suffix.lower()
     if suffix == ".csv":
         if sheet is not None:
-            raise SpreadsheetError("a CSV file has no sheets; remove `sheet`")
+            raise SpreadsheetError(
+                "a CSV file has no sheets; remove `sheet`", "CSV 文件没有工作表；请删除 sheet"
+            )
         lines = _csv_rows(path, encoding)
     elif suffix in (".xlsx", ".xlsm"):
         lines = _xlsx_rows(path, sheet)
     else:
-        raise SpreadsheetError(f"expected a .csv or .xlsx file, found {path.suffix or 'no suffix'}")
+        raise SpreadsheetError(
+            f"expected a .csv or .xlsx file, found {path.suffix or 'no suffix'}",
+            "应为 .csv 或 .xlsx 文件，"
+            + (f"实际为 {path.suffix}" if path.suffix else "实际没有扩展名"),
+        )
     return _table(lines, header_row)
 
 
@@ -68,14 +79,20 @@ def _csv_rows(path: Path, encoding: str) -> list[tuple[Cell, ...]]:
     except UnicodeDecodeError as exc:
         raise SpreadsheetError(
             f"not {encoding} text (byte {exc.start}); save it as CSV UTF-8, "
-            'or set encoding = "gb18030" for a file saved by Excel on Chinese Windows'
+            'or set encoding = "gb18030" for a file saved by Excel on Chinese Windows',
+            f"不是 {encoding} 编码的文本（第 {exc.start} 字节）；请另存为 CSV UTF-8，"
+            '中文版 Windows 上 Excel 保存的文件请设置 encoding = "gb18030"',
         ) from None
     except LookupError:
-        raise SpreadsheetError(f"unknown encoding {encoding!r}") from None
+        raise SpreadsheetError(
+            f"unknown encoding {encoding!r}", f"未知的编码 {encoding!r}"
+        ) from None
     except csv.Error as exc:
-        raise SpreadsheetError(f"not a readable CSV file: {exc}") from None
+        raise SpreadsheetError(
+            f"not a readable CSV file: {exc}", f"无法按 CSV 文件读取（原因：{exc}）"
+        ) from None
     except OSError as exc:
-        raise SpreadsheetError(f"cannot read: {exc.strerror or exc}") from None
+        raise SpreadsheetError(*cannot_read(exc)) from None
 
 
 def _csv_cell(value: str) -> Cell:
@@ -94,9 +111,11 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[Cell, ...]]:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SpreadsheetError(f"not a readable XLSX workbook: {exc}") from None
+        raise SpreadsheetError(
+            f"not a readable XLSX workbook: {exc}", f"无法按 XLSX 工作簿读取（原因：{exc}）"
+        ) from None
     except OSError as exc:
-        raise SpreadsheetError(f"cannot read: {exc.strerror or exc}") from None
+        raise SpreadsheetError(*cannot_read(exc)) from None
     try:
         if sheet is None:
             worksheet = book.worksheets[0]
@@ -104,7 +123,10 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[Cell, ...]]:
             worksheet = book[sheet]
         else:
             names = ", ".join(f'"{name}"' for name in book.sheetnames)
-            raise SpreadsheetError(f'no sheet "{sheet}"; the workbook has {names}')
+            raise SpreadsheetError(
+                f'no sheet "{sheet}"; the workbook has {names}',
+                f'没有名为 "{sheet}" 的工作表；工作簿中有 {names.replace(", ", "、")}',
+            )
         return [
             tuple(_xlsx_cell(value) for value in line)
             for line in worksheet.iter_rows(values_only=True)
@@ -129,11 +151,16 @@ def _xlsx_cell(value: object) -> Cell:
 
 def _table(lines: list[tuple[Cell, ...]], header_row: int) -> Table:
     if len(lines) < header_row:
-        raise SpreadsheetError(f"no header row (row {header_row} is past the end of the file)")
+        raise SpreadsheetError(
+            f"no header row (row {header_row} is past the end of the file)",
+            f"没有表头行（第 {header_row} 行已超出文件末尾）",
+        )
     header = lines[header_row - 1]
     headers = tuple("" if cell is None else str(cell).strip() for cell in header)
     if not any(headers):
-        raise SpreadsheetError(f"row {header_row}, the header row, is empty")
+        raise SpreadsheetError(
+            f"row {header_row}, the header row, is empty", f"第 {header_row} 行（表头行）是空的"
+        )
     rows: list[Row] = []
     for number, line in enumerate(lines[header_row:], start=header_row + 1):
         if all(cell is None for cell in line):
@@ -141,8 +168,11 @@ def _table(lines: list[tuple[Cell, ...]], header_row: int) -> Table:
         cells = line[: len(headers)] + (None,) * (len(headers) - len(line))
         for index in range(len(headers), len(line)):
             if line[index] is not None:
+                letter = column_letter(index)
                 raise SpreadsheetError(
-                    f"row {number}, column {column_letter(index)}: a value under no header"
+                    "a value under no header",
+                    "有值，但这一列没有表头",
+                    Bilingual(f"row {number}, column {letter}", f"第 {number} 行 {letter} 列"),
                 )
         rows.append(Row(number, cells))
     return Table(headers, tuple(rows))

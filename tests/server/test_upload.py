@@ -78,3 +78,42 @@ async def test_only_the_setup_token_may_upload(served: tuple[str, str]) -> None:
                 f"{url}/api/competitions/check", content=CONTEST, headers=headers
             )
             assert answer.status_code == status, answer.text
+
+
+async def test_a_mistake_is_said_in_the_language_asked_for(served: tuple[str, str]) -> None:
+    url, token = served
+    auth = {"Authorization": f"Bearer {token}"}
+    wrong = CONTEST.replace("weight = 0.6", "weight = -5", 1)
+    async with httpx.AsyncClient(timeout=30) as client:
+        answers = {
+            lang: await client.post(
+                f"{url}/api/competitions/check",
+                content=wrong,
+                headers={**auth, "Accept-Language": lang},
+            )
+            for lang in ("zh-CN", "en")
+        }
+        assert answers["zh-CN"].json() == {
+            "ok": False,
+            "stream": None,
+            "contestants": 0,
+            "judges": 0,
+            "events": 0,
+            "where": "rules.composite[1].weight",
+            "problem": "应为大于 0 的数，实际为 -5",
+        }
+        assert answers["en"].json()["problem"] == "expected a number more than 0, found -5"
+        refused = await client.post(
+            f"{url}/api/competitions", content=wrong, headers={**auth, "Accept-Language": "zh-CN"}
+        )
+        assert refused.status_code == 422
+        assert refused.json() == {
+            "error": {
+                "code": "invalid_definition",
+                "message": "比赛文件：rules.composite[1].weight：应为大于 0 的数，实际为 -5",
+            }
+        }
+        english = await client.post(f"{url}/api/competitions", content=wrong, headers=auth)
+        assert english.json()["error"]["message"] == (
+            "competition file: rules.composite[1].weight: expected a number more than 0, found -5"
+        )
