@@ -33,7 +33,7 @@ from server.state import AppState
 
 SETUP_STREAM = ""
 """The credentials' stream of server-wide tokens."""
-UPLOAD_NAME = Bilingual("competition file", "比赛文件")
+UPLOAD_NAME = Bilingual("competition file", "赛事文件")
 """How messages call the uploaded text."""
 
 _encoder = msgspec.json.Encoder()
@@ -147,7 +147,7 @@ async def create(request: Request, app: AppState) -> Response:
 
 
 def _exists(stream: str) -> Bilingual:
-    return Bilingual(f"a competition {stream!r} already exists", f"比赛 {stream!r} 已经存在")
+    return Bilingual(f"a competition {stream!r} already exists", f"赛事 {stream!r} 已经存在")
 
 
 def _upload_zh(error: DefinitionError) -> str | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.pages.conftest import OUTPUT, SCREEN, Server
+from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server
 
 
 def test_organiser_runs_a_contestant_and_the_screen_follows(server: Server, browser: Any) -> None:
@@ -88,3 +90,34 @@ def test_exports_download_with_the_admin_token(server: Server, browser: Any) -> 
     lines = Path(log_download.value.path()).read_text().splitlines()
     assert log_download.value.suggested_filename == f"{server.cid}.ndjson"
     assert [json.loads(line)["seq"] for line in lines] == list(range(1, len(lines) + 1))
+
+
+def test_a_mistake_in_a_competition_file_is_shown_in_the_pages_language(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "server.cli", "setup-token", "--db", str(tmp_path / "t.db")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    setup_token = printed.strip().rsplit("#token=", 1)[1]
+    text = (ROOT / "examples" / "contest.toml").read_text(encoding="utf-8")
+    wrong = text.replace("weight = 0.6", "weight = -5", 1).encode()
+    for lang, problem in (
+        ("zh-CN", "应为大于 0 的数，实际为 -5"),
+        ("en", "expected a number more than 0, found -5"),
+    ):
+        console = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+        console.goto(f"{server.url}/admin?lang={lang}")
+        console.get_by_test_id("definition-file").set_input_files(
+            {"name": "contest.toml", "mimeType": "text/plain", "buffer": wrong}
+        )
+        console.get_by_test_id("setup-token").fill(setup_token)
+        console.locator(".new-competition button.secondary").click()
+        result = console.get_by_test_id("check-result")
+        expect(result).to_contain_text("rules.composite[1].weight")
+        expect(result).to_contain_text(problem)
+        console.screenshot(path=str(OUTPUT / "screens" / f"admin-file-mistake-{lang}.png"))
+        console.context.close()

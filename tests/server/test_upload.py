@@ -110,7 +110,7 @@ async def test_a_mistake_is_said_in_the_language_asked_for(served: tuple[str, st
         assert refused.json() == {
             "error": {
                 "code": "invalid_definition",
-                "message": "比赛文件：rules.composite[1].weight：应为大于 0 的数，实际为 -5",
+                "message": "赛事文件：rules.composite[1].weight：应为大于 0 的数，实际为 -5",
             }
         }
         english = await client.post(f"{url}/api/competitions", content=wrong, headers=auth)
