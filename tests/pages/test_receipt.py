@@ -197,8 +197,8 @@ def test_a_server_key_other_than_the_one_first_seen_is_warned_of(
     score_and_reveal(server, phone)
     warning = phone.get_by_test_id("key-changed")
     expect(warning).to_contain_text("Warning: the server now presents another signing key")
-    expect(warning).to_contain_text(served.rsplit("+", 1)[0])
-    expect(warning).to_contain_text(first_seen.rsplit("+", 1)[0])
+    expect(warning).to_contain_text(key_name(served))
+    expect(warning).to_contain_text(key_name(first_seen))
     expect(phone.get_by_test_id("proof-status")).to_have_text("Not verified", timeout=10000)
     expect(phone.get_by_test_id("proof-reason")).to_contain_text("leitai-before")
     assert phone.evaluate(f"localStorage.getItem({json.dumps(pin)})") == first_seen
@@ -223,3 +223,8 @@ def test_the_key_first_seen_is_pinned_and_no_warning_shown(server: Server, brows
     served = server.call("GET", "/api/public-key")["key"]
     assert phone.evaluate(f"localStorage.getItem({json.dumps(pin)})") == served
     expect(phone.get_by_test_id("key-changed")).to_have_count(0)
+
+
+def key_name(key: str) -> str:
+    """``name+id`` of a ``name+id+base64`` key: the base64 may hold a ``+`` too."""
+    return "+".join(key.split("+", 2)[:2])
