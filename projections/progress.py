@@ -8,12 +8,11 @@ from projections.state import Competition, Contestant, Entry, Judge
 
 
 class JudgeProgress(msgspec.Struct, frozen=True, omit_defaults=True):
-    """One expected judge. False flags are left out of the JSON: this view goes
-    to every screen and phone at every score, a row per judge."""
+    """One expected judge, by id (names and panels are in the setup view). Kept
+    this small, false flags left out of the JSON, because this view goes to
+    every screen and phone at every score, a row per judge."""
 
     judge: str
-    name: str
-    panel: str
     scored: bool = False
     """A sheet (or an abstention) is in: whether, not what."""
     paper: bool = False
@@ -94,6 +93,4 @@ def contestant_progress(state: Competition, contestant: Contestant) -> Contestan
 
 def _judge(judge: Judge, entry: Entry | None, paper: set[str]) -> JudgeProgress:
     scored = entry is not None and judge.id in entry.marks
-    return JudgeProgress(
-        judge.id, judge.name, judge.panel, scored, not scored and judge.id in paper
-    )
+    return JudgeProgress(judge.id, scored, not scored and judge.id in paper)

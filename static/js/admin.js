@@ -61,6 +61,7 @@ const contestant = (id) => setup?.contestants?.find((c) => c.contestant === id);
 const row = (id) => board?.overall.find((r) => r.contestant === id);
 const groupName = (id) => label(setup?.groups?.find((g) => g.group === id)?.name) || id;
 const judgeName = (id) => setup?.judges?.find((j) => j.judge === id)?.name ?? id;
+const judgePanel = (id) => setup?.judges?.find((j) => j.judge === id)?.panel ?? "";
 
 function order() {
   const r = round();
@@ -126,7 +127,7 @@ function renderStage() {
       h("div", { class: "grid", "data-testid": "judge-grid" },
         on.expected.concat(on.shadow ?? []).map((j) =>
           h("div", { class: `judge-cell ${j.scored ? "scored" : j.paper ? "paper" : "missing"}` },
-            data("div", j.name), h("div", { class: "muted" }, t("admin.panel", { panel: j.panel })),
+            data("div", judgeName(j.judge)), h("div", { class: "muted" }, t("admin.panel", { panel: judgePanel(j.judge) })),
             h("div", { class: "state" }, j.scored ? t("admin.scored") : j.paper ? t("admin.paper_waiting") : t("admin.missing")), presenceOf(j.judge)))),
       h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length })),
       h("div", { class: "row" },
