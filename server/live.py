@@ -64,6 +64,8 @@ class Executed(NamedTuple):
 
 
 MAX_DECIDE_ATTEMPTS = 5
+PUBLISH_INTERVAL = 0.02
+"""Seconds between two publications of the views at the most (50 a second)."""
 
 # The views a subscriber can ask for, and how each is computed from the state.
 VIEWS: dict[str, Callable[[Competition], Any]] = {
@@ -360,8 +362,11 @@ class Live:
         group commit land together, and go out as one message per view. Between
         two publications the loop gets at least as long as the last one took,
         so that under a stream of commits fan-out uses at most half the process
-        and answering the judges keeps the rest (views are whole states: a later
-        one carries everything an earlier one would have)."""
+        and answering the judges keeps the rest; and publications are at least
+        ``PUBLISH_INTERVAL`` apart, so that no screen or phone is sent more
+        views a second than it can show (views are whole states: a later one
+        carries everything an earlier one would have). A change after a quiet
+        spell goes out at once."""
         if self._publishing is not None:
             return
         loop = asyncio.get_running_loop()
@@ -377,7 +382,7 @@ class Live:
         began = loop.time()
         self.publish()
         ended = loop.time()
-        self._quiet_until = ended + (ended - began)
+        self._quiet_until = max(ended + (ended - began), began + PUBLISH_INTERVAL)
 
     def publish(self) -> None:
         """Send every watched view that changed to its subscribers, now."""
