@@ -4,6 +4,7 @@ close code and reason it can read, while the others keep receiving."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -62,7 +63,10 @@ async def test_bad_messages_close_only_their_socket(venue: Server) -> None:
                 for text in message:  # a flood of subscribes: each would send a snapshot
                     await ws.send(text)
             else:
-                await ws.send(message)
+                # The server may close before a large message is sent whole:
+                # the close frame is what is checked.
+                with contextlib.suppress(websockets.ConnectionClosed):
+                    await ws.send(message)
             got = await closed_with(ws)
             assert got[0] == code and reason in got[1], got
     await still_served(venue, watcher, "g1c1")
