@@ -3,16 +3,19 @@
 msgspec checks a string's ``pattern`` with Python's ``re`` on every value it
 decodes, and a score sheet holds five such strings (judge, contestant,
 submission id, criterion keys): two thirds of the cost of decoding one. The
-same few ids come back in a million events, so ``CheckedDecoder`` decodes
-into a twin of the event type without the string constraints, checks each
-constrained string itself, remembering the values that passed, and builds the
-event from the twin. Anything the twin or the checks refuse is decoded again
-by the event type's own decoder, so a malformed event raises exactly the
-error it always did; what is accepted is exactly what that decoder accepts.
+same few ids come back in a million events, so an event type's ``Twin`` is
+decoded instead: the type without its string constraints, completed by
+generated straight-line code that checks each constrained string itself,
+remembering the values that passed (and answering their first instance, so
+the events share their id strings), and builds the event. Anything the twin
+or the checks refuse is decoded again by the event type's own decoder, so a
+malformed event raises exactly the error it always did; what is accepted is
+exactly what that decoder accepts (``CheckedDecoder``; ``events.envelope``
+decodes a stored envelope with its data's twin in one pass).
 
 Only flat event types are twinned (fields of strings, optional strings,
 booleans, integers and decimals without bounds, and dicts of them keyed by
-strings); ``checked_decoder`` returns the plain decoder for the others.
+strings); ``twin_of`` returns None for the others.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import msgspec
 import msgspec.inspect as mi
@@ -28,40 +31,68 @@ import msgspec.inspect as mi
 T = TypeVar("T", bound=msgspec.Struct)
 
 REMEMBERED = 65_536
-"""Distinct values remembered per constraint (then forgotten and learnt again)."""
+"""Distinct values remembered per constraint: the first ones met. Ids repeat
+and stay well below it; values that never repeat (a sheet's submission id)
+fill it once and are then checked without being remembered."""
+
+
+REFUSED: Any = object()
+"""What a check answers for a value its constraint refuses."""
+
+Check = Callable[[Any], Any]
+"""Answers the value to build the event with (the same value, or an equal one
+decoded or remembered before), or ``REFUSED``."""
 
 
 class _StrCheck:
     """One string constraint (``pattern``, ``min_length``, ``max_length``) as
-    msgspec applies it, with the values that passed it."""
+    msgspec applies it, with the values that passed it. It answers the first
+    instance of each value, so the ids of a million events share a few
+    strings (less memory, and dict lookups that compare by identity)."""
 
-    __slots__ = ("_max", "_min", "_passed", "_search")
+    __slots__ = ("_max", "_min", "_search", "known", "passed")
 
     def __init__(self, kind: mi.StrType) -> None:
         self._search = re.compile(kind.pattern).search if kind.pattern is not None else None
         self._min = kind.min_length
         self._max = kind.max_length
-        self._passed: set[str] = set()
+        self.passed: dict[str, str] = {}
+        self.known = self.passed.get
+        """The remembered instance of a value that passed, else None."""
 
-    def __call__(self, value: str) -> bool:
-        if value in self._passed:
-            return True
+    def __call__(self, value: str) -> str:
+        found = self.known(value)
+        return found if found is not None else self.learn(value)
+
+    def learn(self, value: str) -> str:
+        """``value``, not remembered: checked, and remembered if it passes
+        while there is room."""
         if (
             (self._search is not None and self._search(value) is None)
             or (self._min is not None and len(value) < self._min)
             or (self._max is not None and len(value) > self._max)
         ):
-            return False
-        if len(self._passed) >= REMEMBERED:
-            self._passed.clear()
-        self._passed.add(value)
-        return True
+            return REFUSED  # type: ignore[no-any-return]
+        if len(self.passed) < REMEMBERED:
+            self.passed[value] = value
+        return value
 
-    def keys(self, found: dict[str, Any]) -> bool:
-        """Every key of ``found`` passes."""
-        if found.keys() <= self._passed:
-            return True
-        return all(self(key) for key in found)
+
+class _Keys:
+    """A dict's keys, each checked by ``check``."""
+
+    __slots__ = ("check", "known")
+
+    def __init__(self, check: _StrCheck) -> None:
+        self.check = check
+        self.known = check.passed.keys()
+        """The keys that passed (a live view)."""
+
+    def __call__(self, found: dict[str, Any]) -> Any:
+        """``found`` if every key passes, else ``REFUSED``."""
+        if all(self.check(key) is not REFUSED for key in found):
+            return found
+        return REFUSED
 
 
 def _constrained(kind: mi.StrType) -> bool:
@@ -74,98 +105,156 @@ _PLAIN: dict[type[mi.Type], type] = {
     mi.IntType: int,
 }
 
-Check = Callable[[Any], bool]
+
+class _Loose(NamedTuple):
+    """How a field is decoded in the twin, and completed."""
+
+    kind: Any
+    check: Check | None = None
+    optional: bool = False
+    """``None`` is a valid value, never checked."""
 
 
-def _loose(kind: mi.Type) -> tuple[Any, Check | None] | None:
-    """The type to decode ``kind`` as, and the check that completes it
-    (None: nothing to check); None when ``kind`` is not supported."""
+def _loose(kind: mi.Type) -> _Loose | None:
+    """How to decode and complete ``kind``; None when it is not supported."""
     if isinstance(kind, mi.StrType):
-        return str, (_StrCheck(kind) if _constrained(kind) else None)
+        return _Loose(str, _StrCheck(kind) if _constrained(kind) else None)
     if isinstance(kind, mi.IntType):
         bounded = (kind.gt, kind.ge, kind.lt, kind.le, kind.multiple_of)
-        return (int, None) if all(b is None for b in bounded) else None
+        return _Loose(int) if all(b is None for b in bounded) else None
     if type(kind) in _PLAIN:
-        return _PLAIN[type(kind)], None
+        return _Loose(_PLAIN[type(kind)])
     if isinstance(kind, mi.UnionType):
         options = [t for t in kind.types if not isinstance(t, mi.NoneType)]
         if len(options) != 1 or len(kind.types) != 2:
             return None
         inner = _loose(options[0])
-        if inner is None:
+        if inner is None or inner.optional:
             return None
-        loose, check = inner
-        if check is None:
-            return loose | None, None
-        return loose | None, lambda value: value is None or check(value)
+        return _Loose(inner.kind | None, inner.check, optional=True)
     if isinstance(kind, mi.DictType):
         if kind.min_length is not None or kind.max_length is not None:
             return None
         if not isinstance(kind.key_type, mi.StrType):
             return None
         key = _loose(kind.key_type)
+        assert key is not None
+        key_check = key.check
+        assert key_check is None or isinstance(key_check, _StrCheck)
         value = _loose(kind.value_type)
-        if key is None or value is None or value[1] is not None:
+        if value is None or value.check is not None:
             return None
-        key_check = key[1]
-        loose_dict = dict[str, value[0]]  # type: ignore[valid-type]
-        if key_check is None:
-            return loose_dict, None
-        assert isinstance(key_check, _StrCheck)
-        return loose_dict, key_check.keys
+        return _Loose(
+            dict[str, value.kind],  # type: ignore[name-defined]
+            _Keys(key_check) if key_check is not None else None,
+        )
     return None
+
+
+def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any], T | None]:
+    """``complete(loose)``: the event of class ``cls`` that its twin ``loose``
+    stands for, or None if a check refuses a field. Generated as straight-line
+    code (as dataclasses generate ``__init__``): a remembered id costs one dict
+    lookup, where a loop of check calls cost more than the decoding itself."""
+    namespace: dict[str, Any] = {"REFUSED": REFUSED, "cls": cls}
+    lines = ["def complete(loose):"]
+    for index, (name, loose) in enumerate(fields):
+        value = f"v{index}"
+        lines.append(f"    {value} = loose.{name}")
+        if loose.check is None:
+            continue
+        indent = "    "
+        if loose.optional:
+            lines.append(f"    if {value} is not None:")
+            indent += "    "
+        namespace[f"check{index}"] = loose.check
+        if isinstance(loose.check, _Keys):
+            namespace[f"known{index}"] = loose.check.known
+            lines += [
+                f"{indent}if not {value}.keys() <= known{index}:",
+                f"{indent}    if check{index}({value}) is REFUSED:",
+                f"{indent}        return None",
+            ]
+        elif isinstance(loose.check, _StrCheck):
+            namespace[f"known{index}"] = loose.check.known
+            lines += [
+                f"{indent}found = known{index}({value})",
+                f"{indent}if found is None:",
+                f"{indent}    found = check{index}.learn({value})",
+                f"{indent}    if found is REFUSED:",
+                f"{indent}        return None",
+                f"{indent}{value} = found",
+            ]
+        else:
+            lines += [
+                f"{indent}{value} = check{index}({value})",
+                f"{indent}if {value} is REFUSED:",
+                f"{indent}    return None",
+            ]
+    lines.append(f"    return cls({', '.join(f'v{i}' for i in range(len(fields)))})")
+    exec("\n".join(lines), namespace)
+    complete: Callable[[Any], T | None] = namespace["complete"]
+    return complete
+
+
+class Twin(Generic[T]):
+    """``cls`` without its string constraints: the type to decode as, and
+    ``complete``, the way back (None when a check refuses)."""
+
+    __slots__ = ("checks", "cls", "complete", "loose")
+
+    def __init__(self, cls: type[T], loose: type[msgspec.Struct], fields: list[tuple[str, _Loose]]):
+        self.cls = cls
+        self.loose = loose
+        self.checks = {name: f.check for name, f in fields if f.check is not None}
+        """Each checked field's check, by name."""
+        self.complete = _completer(cls, fields)
 
 
 class CheckedDecoder(Generic[T]):
     """Decodes ``cls`` from JSON as ``msgspec.json.Decoder(cls)`` does."""
 
-    def __init__(self, cls: type[T], twin: type[msgspec.Struct], checks: list[tuple[int, Check]]):
-        self._strict = msgspec.json.Decoder(cls)
-        self._twin = msgspec.json.Decoder(twin)
-        self._cls = cls
-        self._checks = checks
+    def __init__(self, twin: Twin[T]):
+        self._strict = msgspec.json.Decoder(twin.cls)
+        self._loose = msgspec.json.Decoder(twin.loose)
+        self._twin = twin
 
     def decode(self, data: bytes | msgspec.Raw) -> T:
         try:
-            loose = self._twin.decode(data)
+            loose = self._loose.decode(data)
         except (msgspec.ValidationError, msgspec.DecodeError):
             return self._strict.decode(data)
-        values = msgspec.structs.astuple(loose)
-        for index, check in self._checks:
-            if not check(values[index]):
-                return self._strict.decode(data)
-        return self._cls(*values)
+        event = self._twin.complete(loose)
+        return event if event is not None else self._strict.decode(data)
 
 
-def checked_decoder(cls: type[T]) -> CheckedDecoder[T] | msgspec.json.Decoder[T]:
-    """The faster decoder of ``cls`` when its shape allows, else its plain decoder."""
+def twin_of(cls: type[T]) -> Twin[T] | None:
+    """The twin of ``cls`` when its shape allows (see the module's docstring)."""
     info = mi.type_info(cls)
     assert isinstance(info, mi.StructType)
     if info.array_like or info.tag_field is not None:
-        return msgspec.json.Decoder(cls)
-    fields: list[tuple[str, Any, Any]] = []
-    checks: list[tuple[int, Check]] = []
-    for index, field in enumerate(info.fields):
+        return None
+    fields: list[tuple[str, _Loose]] = []
+    spec: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+    for field in info.fields:
         loose = _loose(field.type)
         if (
             loose is None
             or field.encode_name != field.name
             or field.default_factory is not msgspec.NODEFAULT
         ):
-            return msgspec.json.Decoder(cls)
-        kind, check = loose
-        if field.required:
-            fields.append((field.name, kind, msgspec.NODEFAULT))
-        else:
-            fields.append((field.name, kind, field.default))
-        if check is not None:
-            checks.append((index, check))
-    twin = msgspec.defstruct(
-        f"{cls.__name__}Twin",
-        [
-            (name, kind) if default is msgspec.NODEFAULT else (name, kind, default)
-            for name, kind, default in fields
-        ],
-        forbid_unknown_fields=info.forbid_unknown_fields,
+            return None
+        fields.append((field.name, loose))
+        spec.append(
+            (field.name, loose.kind) if field.required else (field.name, loose.kind, field.default)
+        )
+    loose_cls = msgspec.defstruct(
+        f"{cls.__name__}Twin", spec, forbid_unknown_fields=info.forbid_unknown_fields, gc=False
     )
-    return CheckedDecoder(cls, twin, checks)
+    return Twin(cls, loose_cls, fields)
+
+
+def checked_decoder(cls: type[T]) -> CheckedDecoder[T] | msgspec.json.Decoder[T]:
+    """The faster decoder of ``cls`` when its shape allows, else its plain decoder."""
+    twin = twin_of(cls)
+    return CheckedDecoder(twin) if twin is not None else msgspec.json.Decoder(cls)

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import msgspec
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from events.catalog import EVENT_TYPES, ScoreAmended, ScoreSubmitted
-from events.decoding import CheckedDecoder, checked_decoder
-from events.envelope import SYSTEM, Actor, encode_data, open_envelope, seal
+from events.decoding import REFUSED, CheckedDecoder, checked_decoder, twin_of
+from events.envelope import (
+    SYSTEM,
+    Actor,
+    _open_slowly,
+    _openers,
+    encode_data,
+    open_envelope,
+    seal,
+)
 from events.errors import LogFormatError
 
 # Strings near the patterns' edges: valid ids, bad first characters, a
@@ -103,3 +111,116 @@ def test_an_envelope_with_a_bad_actor_is_refused_as_before() -> None:
         )
         with pytest.raises(LogFormatError, match=r"malformed envelope: .*\$\.actor"):
             open_envelope(bad, hash_)
+
+
+# --- the one-pass opener of stored envelopes -----------------------------------
+
+
+def golden_bodies() -> list[tuple[bytes, str]]:
+    from events.ndjson import read_export
+    from tests.test_log_format import GOLDEN
+
+    return [(r.body, r.hash) for _, r in read_export(GOLDEN.read_bytes().splitlines())]
+
+
+def opened(body: bytes, hash_: str, open_: object) -> tuple[str, object]:
+    try:
+        return "ok", open_(body, hash_)  # type: ignore[operator]
+    except LogFormatError as exc:
+        return "LogFormatError", str(exc)
+
+
+def test_every_golden_event_opens_in_one_pass_as_in_three() -> None:
+    bodies = golden_bodies()
+    assert {b[b.rfind(b'"type":"') :] for b, _ in bodies} <= {
+        f'"type":"{name}","v":{cls.VERSION}}}'.encode() for name, cls in EVENT_TYPES.items()
+    }
+    for body, hash_ in bodies:
+        assert opened(body, hash_, open_envelope) == opened(body, hash_, _open_slowly)
+        # …and the one pass is what opened it (no detour through the reference).
+        assert _openers[body[body.rfind(b'"type":"') + 8 :]].open(body, hash_) is not None
+
+
+# Whole bodies: a score sheet's data (valid or not) in an envelope whose
+# members may be missing, mistyped, reordered or contradict the tail read first.
+good_ids = st.sampled_from(["J1", "c999", "A-b_c.d", "x" * 64])
+
+
+@st.composite
+def good_score_data(draw: st.DrawFn) -> bytes:
+    return encode_data(
+        ScoreSubmitted(
+            judge=draw(good_ids),
+            contestant=draw(good_ids),
+            points=draw(
+                st.dictionaries(
+                    st.sampled_from(["content", "delivery", "a"]),
+                    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+                    max_size=3,
+                )
+            ),
+            submission_id=draw(st.sampled_from(["sheet-00000001", "s" * 64, "abc_DEF-123"])),
+            abstain=draw(st.booleans()),
+            on_behalf=draw(st.one_of(st.none(), good_ids)),
+        )
+    )
+
+
+tails = st.sampled_from(
+    [
+        '"type":"score_submitted","v":1',
+        '"type":"score_submitted","v":1',
+        '"type":"score_submitted","v":1',
+        '"type":"score_submitted","v":2',
+        '"type":"score_amended","v":1',
+        '"type":"no_such_type","v":1',
+        '"v":1,"type":"score_submitted"',
+        '"type":"score_submitted","v":"1"',
+        '"type":"score_submitted"',
+    ]
+)
+actors = st.sampled_from(
+    [
+        '{"id":"J1","role":"judge"}',
+        '{"id":"J1","role":"judge"}',
+        '{"id":"admin","role":"admin"}',
+        '{"id":"-J1","role":"judge"}',
+        '{"id":"J1","role":"nobody"}',
+        '{"id":"J1"}',
+        '{"id":"J1","role":"judge","x":1}',
+        '"J1"',
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(
+    data=st.one_of(good_score_data(), score_data()),
+    tail=tails,
+    actor=actors,
+    seq=st.sampled_from(["7", "7", '"7"', "-1", "7.0"]),
+)
+def test_one_pass_gives_the_three_pass_verdict(
+    data: bytes, tail: str, actor: str, seq: str
+) -> None:
+    body = (
+        f'{{"actor":{actor},"at":"2026-11-22T08:00:01.000000Z","data":{data.decode()},'
+        f'"prev":"{"0" * 64}","seq":{seq},"stream":"s",{tail}}}'
+    ).encode()
+    # Twice: the second time the checks answer from the values they remember.
+    for _ in range(2):
+        assert opened(body, "h", open_envelope) == opened(body, "h", _open_slowly)
+    event(opened(body, "h", _open_slowly)[0])
+
+
+def test_values_that_never_repeat_are_not_remembered_without_bound() -> None:
+    from events.decoding import REMEMBERED, _StrCheck
+
+    twin = twin_of(ScoreSubmitted)
+    assert twin is not None
+    submission_id = twin.checks["submission_id"]
+    assert isinstance(submission_id, _StrCheck)
+    for n in range(REMEMBERED + 100):
+        assert submission_id(f"sheet-{n:08d}") == f"sheet-{n:08d}"
+    assert len(submission_id.passed) == REMEMBERED
+    assert submission_id("sheet 0001") is REFUSED
