@@ -21,9 +21,9 @@ from decimal import (
     Inexact,
     InvalidOperation,
     Overflow,
-    localcontext,
 )
 from fractions import Fraction
+from functools import reduce
 from typing import Literal, NamedTuple, TypeVar
 
 from events.catalog import Aggregation, AwardTier, Criterion, Rounding
@@ -53,30 +53,35 @@ DropReason = Literal["trimmed_low", "trimmed_high", "not_closest"]
 Key = TypeVar("Key")
 
 
+_ZERO = Decimal(0)
+# EXACT's own methods, rather than ``localcontext(EXACT)``: switching the
+# thread's context costs more than a board's additions.
+_add = EXACT.add
+_multiply = EXACT.multiply
+
+
 def judge_total(criteria: Sequence[Criterion], points: Mapping[str, Decimal]) -> Decimal:
     """Σ weight × points over the scoresheet's criteria (exact)."""
-    with localcontext(EXACT):
-        return sum((c.weight * points[c.key] for c in criteria), Decimal(0))
+    return reduce(_add, [_multiply(c.weight, points[c.key]) for c in criteria], _ZERO)
 
 
 def judge_totals(
     criteria: Sequence[Criterion], sheets: Iterable[Mapping[str, Decimal]]
 ) -> list[Decimal]:
-    """``judge_total`` of many sheets, in one local context."""
+    """``judge_total`` of many sheets."""
     weighted = [(c.key, c.weight) for c in criteria]
-    with localcontext(EXACT):
-        if all(weight == 1 for _, weight in weighted):
-            keys = [key for key, _ in weighted]
-            return [sum([points[key] for key in keys], Decimal(0)) for points in sheets]
-        return [
-            sum([weight * points[key] for key, weight in weighted], Decimal(0)) for points in sheets
-        ]
+    if all(weight == 1 for _, weight in weighted):
+        keys = [key for key, _ in weighted]
+        return [reduce(_add, [points[key] for key in keys], _ZERO) for points in sheets]
+    return [
+        reduce(_add, [_multiply(weight, points[key]) for key, weight in weighted], _ZERO)
+        for points in sheets
+    ]
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
     """The exact sum of ``values``."""
-    with localcontext(EXACT):
-        return sum(values, Decimal(0))
+    return reduce(_add, values, _ZERO)
 
 
 class Ratio(NamedTuple):
@@ -161,7 +166,7 @@ def aggregate(marks: Mapping[str, Decimal], method: Aggregation, trim: int) -> A
     is dropped does not depend on arrival order. The caller checks
     ``minimum_count`` and the quorum first.
     """
-    ordered = sorted(marks.items(), key=lambda item: (item[1], item[0]))
+    ordered = [(judge, value) for value, judge in sorted((v, j) for j, v in marks.items())]
     values = [value for _, value in ordered]
     if method == "mean":
         return Aggregated(mean_ratio(values), {})
