@@ -33,10 +33,12 @@ Rounding = Literal["half_up", "half_even"]
 Decimals = Annotated[int, Meta(ge=0, le=4)]
 
 
-class Value(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class Value(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """Base of the values inside events. Members equal to their default are
     not written, so adding a member with a default leaves the canonical
-    bytes of every existing event unchanged."""
+    bytes of every existing event unchanged. Values and events are left out
+    of the cyclic GC (``gc=False``): they hold only values, never anything
+    that refers back to them, and a replay makes millions of them."""
 
 
 class Label(Value, frozen=True, rename={"zh_cn": "zh-CN"}):
@@ -52,7 +54,7 @@ class Label(Value, frozen=True, rename={"zh_cn": "zh-CN"}):
         return self.zh_cn or self.en
 
 
-class Event(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class Event(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """Base of every event; ``TYPE`` and ``VERSION`` name it in the envelope.
     As with ``Value``, members equal to their default are not written."""
 

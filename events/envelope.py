@@ -34,8 +34,9 @@ class Actor(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 SYSTEM = Actor(role="system", id="leitai")
 
 
-class Envelope(msgspec.Struct, frozen=True):
-    """One committed event with its place in the stream and its hash."""
+class Envelope(msgspec.Struct, frozen=True, gc=False):
+    """One committed event with its place in the stream and its hash (outside
+    the cyclic GC, as events are: it refers to values only)."""
 
     stream: str
     seq: int
