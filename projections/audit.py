@@ -30,7 +30,7 @@ FLAG_SHARE = Decimal("0.15")
 _VALID = (None, "trimmed_low", "trimmed_high", "not_closest")
 
 
-class SheetVersion(msgspec.Struct, frozen=True):
+class SheetVersion(msgspec.Struct, frozen=True, gc=False):
     """One submission or amendment of a sheet, as logged."""
 
     seq: int
@@ -46,7 +46,7 @@ class SheetVersion(msgspec.Struct, frozen=True):
     """For a confirmed paper sheet: the admin who keyed it in."""
 
 
-class PaperSheetView(msgspec.Struct, frozen=True):
+class PaperSheetView(msgspec.Struct, frozen=True, gc=False):
     """A paper sheet keyed in by an admin, and what became of it."""
 
     sheet: str
@@ -65,7 +65,7 @@ class PaperSheetView(msgspec.Struct, frozen=True):
     reason: str | None
 
 
-class AuditedSheet(msgspec.Struct, frozen=True):
+class AuditedSheet(msgspec.Struct, frozen=True, gc=False):
     contestant: str
     versions: tuple[SheetVersion, ...]
     """Oldest first; the last is the sheet in force."""
@@ -80,7 +80,7 @@ class AuditedSheet(msgspec.Struct, frozen=True):
     flagged: bool
 
 
-class JudgeAudit(msgspec.Struct, frozen=True):
+class JudgeAudit(msgspec.Struct, frozen=True, gc=False):
     judge: str
     name: str
     organisation: str
@@ -94,7 +94,7 @@ class JudgeAudit(msgspec.Struct, frozen=True):
     flagged: int
 
 
-class AuditView(msgspec.Struct, frozen=True):
+class AuditView(msgspec.Struct, frozen=True, gc=False):
     stream: str
     seq: int
     round: str | None

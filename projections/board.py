@@ -18,7 +18,7 @@ from projections.standings import JudgeScore, Result, Status, rank_fields, stand
 from projections.state import Competition, Round
 
 
-class ComponentScore(msgspec.Struct, frozen=True):
+class ComponentScore(msgspec.Struct, frozen=True, gc=False):
     """One term of the composite: ``weight × value`` (``value`` None: missing)."""
 
     source: str
@@ -27,7 +27,7 @@ class ComponentScore(msgspec.Struct, frozen=True):
     value: Decimal | None
 
 
-class BoardRow(msgspec.Struct, frozen=True):
+class BoardRow(msgspec.Struct, frozen=True, gc=False):
     contestant: str
     name: str
     organisation: str
@@ -46,13 +46,13 @@ class BoardRow(msgspec.Struct, frozen=True):
     award_name: Label | None
 
 
-class GroupTable(msgspec.Struct, frozen=True):
+class GroupTable(msgspec.Struct, frozen=True, gc=False):
     group: str
     name: Label
     rows: tuple[BoardRow, ...]
 
 
-class BoardView(msgspec.Struct, frozen=True):
+class BoardView(msgspec.Struct, frozen=True, gc=False):
     stream: str
     seq: int
     round: str | None

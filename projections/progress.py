@@ -7,7 +7,7 @@ import msgspec
 from projections.state import Competition, Contestant, Entry, Judge
 
 
-class JudgeProgress(msgspec.Struct, frozen=True, omit_defaults=True):
+class JudgeProgress(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """One expected judge, by id (names and panels are in the setup view). Kept
     this small, false flags left out of the JSON, because this view goes to
     every screen and phone at every score, a row per judge."""
@@ -20,7 +20,7 @@ class JudgeProgress(msgspec.Struct, frozen=True, omit_defaults=True):
     not count yet)."""
 
 
-class ContestantProgress(msgspec.Struct, frozen=True):
+class ContestantProgress(msgspec.Struct, frozen=True, gc=False):
     contestant: str
     name: str
     organisation: str
@@ -37,7 +37,7 @@ class ContestantProgress(msgspec.Struct, frozen=True):
     missing: tuple[str, ...]
 
 
-class ProgressView(msgspec.Struct, frozen=True):
+class ProgressView(msgspec.Struct, frozen=True, gc=False):
     stream: str
     seq: int
     round: str | None

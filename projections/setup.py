@@ -10,19 +10,19 @@ from events.catalog import Label
 from projections.state import Competition
 
 
-class CriterionView(msgspec.Struct, frozen=True):
+class CriterionView(msgspec.Struct, frozen=True, gc=False):
     key: str
     label: Label
     maximum: Decimal
     weight: Decimal
 
 
-class GroupView(msgspec.Struct, frozen=True):
+class GroupView(msgspec.Struct, frozen=True, gc=False):
     group: str
     name: Label
 
 
-class RoundView(msgspec.Struct, frozen=True):
+class RoundView(msgspec.Struct, frozen=True, gc=False):
     round: str
     name: Label
     opened: bool
@@ -32,7 +32,7 @@ class RoundView(msgspec.Struct, frozen=True):
     members: tuple[str, ...]
 
 
-class ContestantView(msgspec.Struct, frozen=True):
+class ContestantView(msgspec.Struct, frozen=True, gc=False):
     contestant: str
     name: str
     organisation: str
@@ -42,14 +42,14 @@ class ContestantView(msgspec.Struct, frozen=True):
     disqualified: bool
 
 
-class JudgeEntry(msgspec.Struct, frozen=True):
+class JudgeEntry(msgspec.Struct, frozen=True, gc=False):
     judge: str
     name: str
     panel: str
     shadow: bool
 
 
-class SetupView(msgspec.Struct, frozen=True):
+class SetupView(msgspec.Struct, frozen=True, gc=False):
     """The competition as set up: public, nothing about scores."""
 
     stream: str
@@ -66,7 +66,7 @@ class SetupView(msgspec.Struct, frozen=True):
     judges: tuple[JudgeEntry, ...]
 
 
-class SheetView(msgspec.Struct, frozen=True):
+class SheetView(msgspec.Struct, frozen=True, gc=False):
     """One of the judge's own sheets as the log holds it now."""
 
     contestant: str
@@ -78,7 +78,7 @@ class SheetView(msgspec.Struct, frozen=True):
     points: dict[str, Decimal]
 
 
-class JudgeView(msgspec.Struct, frozen=True):
+class JudgeView(msgspec.Struct, frozen=True, gc=False):
     """What a judge may see of their own part: who they score and what they gave."""
 
     stream: str

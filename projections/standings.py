@@ -38,7 +38,7 @@ NotCounted = Literal[
 ]
 
 
-class JudgeScore(msgspec.Struct, frozen=True):
+class JudgeScore(msgspec.Struct, frozen=True, gc=False):
     """One judge's current total for a contestant; ``dropped`` says why it
     does not count. Made once per result and shown as is on the board."""
 
