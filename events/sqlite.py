@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
@@ -39,9 +40,13 @@ from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnava
 from events.group_commit import Append, GroupCommit, Outcome, Pipeline
 from events.store import EMPTY_HEAD, Clock, Head
 
+S = TypeVar("S")
+
 APPLICATION_ID = 0x4C544149  # "LTAI": marks the file as a Leitai database
 SCHEMA_VERSION = 1
 READ_CHUNK = 1000
+FOLD_CHUNK = 4096
+"""Rows ``fold`` fetches at a time."""
 TAIL_POLL_SECONDS = 0.5  # appends by other processes are seen within this
 
 SCHEMA = f"""
@@ -327,8 +332,8 @@ class SqliteStore:
         self, stream: str, from_seq: int = 1, to_seq: int | None = None, size: int = READ_CHUNK
     ) -> AsyncIterator[list[Envelope]]:
         """As ``read``, in lists of up to ``size`` envelopes: the reader thread
-        fetches the next rows while this one decodes the last (a replay reads
-        a million rows; one await per row would cost more than the decoding)."""
+        fetches the next rows while this one decodes the last (one await per
+        row would cost more than the decoding; a whole replay uses ``fold``)."""
         self._check_open()
         last = to_seq if to_seq is not None else 2**62
         async with self._reader.execute(
@@ -348,6 +353,42 @@ class SqliteStore:
                 # Left early: the fetch ahead is not wanted (its error, if any, is dropped).
                 if not ahead.cancel() and not ahead.cancelled():
                     ahead.exception()
+
+    async def fold(
+        self, stream: str, state: S, step: Callable[[S, Envelope], S], to_seq: int | None = None
+    ) -> S:
+        """``state`` after ``step`` (a pure fold) of every envelope of ``stream``
+        up to ``to_seq``: read, decoded and folded in one thread of its own.
+
+        A replay reads a million rows. Fetched in the reader's thread and
+        decoded and folded in the event loop's, the two threads took turns at
+        the interpreter for every row and a fifth of the replay went waiting
+        (measured); here nothing waits, and the loop stays free meanwhile.
+        The caller must not touch ``state`` until this returns."""
+        self._check_open()
+        return await asyncio.to_thread(self._fold, stream, state, step, to_seq)
+
+    def _fold(
+        self, stream: str, state: S, step: Callable[[S, Envelope], S], to_seq: int | None
+    ) -> S:
+        try:
+            conn = sqlite3.connect(self.path)
+            try:
+                cursor = conn.execute(
+                    "SELECT body, hash FROM events WHERE stream = ? AND seq <= ? ORDER BY seq",
+                    (stream, to_seq if to_seq is not None else 2**62),
+                )
+                while rows := cursor.fetchmany(FOLD_CHUNK):
+                    self._check_open()  # a store closed meanwhile stops the fold
+                    for body, hash_ in rows:
+                        # A body rewritten by hand as TEXT still gets read (and fails).
+                        body = body if isinstance(body, bytes) else str(body).encode()
+                        state = step(state, open_envelope(body, hash_))
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"{self.path}: cannot read: {exc}") from None
+        return state
 
     async def tail(
         self, stream: str, from_seq: int = 1, position: Callable[[], int] | None = None

@@ -14,7 +14,7 @@ import gc
 import sys
 import time
 import unicodedata
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,27 +46,24 @@ async def replay_store(store: Store, stream: str, to_seq: int | None = None) -> 
     if to_seq == 0:
         return state
     with _collector_paused():
-        if isinstance(store, BatchReader):
-            async for batch in store.read_batches(stream, 1, to_seq, REPLAY_BATCH):
-                for envelope in batch:
-                    state = apply(state, envelope)
-        else:
-            async for envelope in store.read(stream, 1, to_seq):
-                state = apply(state, envelope)
+        if isinstance(store, Folder):
+            return await store.fold(stream, state, apply, to_seq)
+        async for envelope in store.read(stream, 1, to_seq):
+            state = apply(state, envelope)
     return state
 
 
-REPLAY_BATCH = 4096
-"""Envelopes per batch a replay reads (one thread hop each)."""
-
-
 @runtime_checkable
-class BatchReader(Protocol):
-    """A store that reads envelopes in batches (the SQLite store does)."""
+class Folder(Protocol):
+    """A store that folds a stream itself, off the event loop (the SQLite store does)."""
 
-    def read_batches(
-        self, stream: str, from_seq: int = 1, to_seq: int | None = None, size: int = ...
-    ) -> AsyncIterator[list[Envelope]]: ...
+    async def fold(
+        self,
+        stream: str,
+        state: Competition,
+        step: Callable[[Competition, Envelope], Competition],
+        to_seq: int | None = None,
+    ) -> Competition: ...
 
 
 @contextlib.contextmanager

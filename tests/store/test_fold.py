@@ -1,0 +1,81 @@
+"""The SQLite store folds a stream itself, in a thread of its own: what a
+replay does on start. It must see exactly what ``read`` sees."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from events.catalog import ContestantCalled
+from events.envelope import SYSTEM, Envelope
+from events.errors import LogFormatError, StoreClosed
+from events.sqlite import FOLD_CHUNK, SqliteStore
+
+
+def collect(seen: list[Envelope], envelope: Envelope) -> list[Envelope]:
+    seen.append(envelope)
+    return seen
+
+
+async def filled(path: Path, count: int) -> SqliteStore:
+    store = await SqliteStore.open(path)
+    events = [ContestantCalled(contestant=f"c{i}") for i in range(1, count + 1)]
+    for first in range(0, count, 1000):
+        await store.append("comp", events[first : first + 1000], actor=SYSTEM, expected_seq=first)
+    await store.append("other", events[:3], actor=SYSTEM, expected_seq=0)
+    return store
+
+
+async def test_a_fold_sees_what_read_sees_across_chunks(tmp_path: Path) -> None:
+    count = FOLD_CHUNK + 5
+    store = await filled(tmp_path / "leitai.db", count)
+    try:
+        read = [e async for e in store.read("comp")]
+        assert len(read) == count
+        assert await store.fold("comp", [], collect) == read
+        assert await store.fold("comp", [], collect, to_seq=7) == read[:7]
+        assert await store.fold("comp", [], collect, to_seq=0) == []
+        assert await store.fold("nothing", [], collect) == []
+    finally:
+        await store.close()
+
+
+async def test_the_fold_runs_off_the_event_loop(tmp_path: Path) -> None:
+    store = await filled(tmp_path / "leitai.db", 3)
+    threads: set[int] = set()
+
+    def step(count: int, envelope: Envelope) -> int:
+        threads.add(threading.get_ident())
+        return count + 1
+
+    try:
+        assert await store.fold("comp", 0, step) == 3
+        assert threads and threading.get_ident() not in threads
+    finally:
+        await store.close()
+
+
+async def test_a_malformed_row_stops_the_fold_with_its_error(tmp_path: Path) -> None:
+    path = tmp_path / "leitai.db"
+    store = await filled(path, 5)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("DROP TRIGGER events_no_update")
+    raw.execute("UPDATE events SET body = ? WHERE stream = 'comp' AND seq = 4", (b'{"x":1}',))
+    raw.close()
+    seen: list[Envelope] = []
+    try:
+        with pytest.raises(LogFormatError, match="malformed envelope"):
+            await store.fold("comp", seen, collect)
+        assert [e.seq for e in seen] == [1, 2, 3]
+    finally:
+        await store.close()
+
+
+async def test_a_closed_store_does_not_fold(tmp_path: Path) -> None:
+    store = await filled(tmp_path / "leitai.db", 3)
+    await store.close()
+    with pytest.raises(StoreClosed):
+        await store.fold("comp", [], collect)
