@@ -27,7 +27,11 @@ CriterionKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 Reason = Annotated[str, Meta(min_length=1, max_length=1000)]
-SubmissionId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+SubmissionId = Annotated[
+    str, Meta(pattern=r"^[A-Za-z0-9_-]{8,64}$"), Meta(extra={"remember": False})
+]
+"""Chosen by a judge's device for each sheet: new in every event, so the
+decoder of stored events checks it without remembering it (``events.decoding``)."""
 Language = Literal["zh-CN", "en"]
 Rounding = Literal["half_up", "half_even"]
 Decimals = Annotated[int, Meta(ge=0, le=4)]

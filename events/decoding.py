@@ -50,12 +50,15 @@ class _StrCheck:
     instance of each value, so the ids of a million events share a few
     strings (less memory, and dict lookups that compare by identity)."""
 
-    __slots__ = ("_max", "_min", "_search", "known", "passed")
+    __slots__ = ("_max", "_min", "_search", "known", "passed", "remember")
 
-    def __init__(self, kind: mi.StrType) -> None:
+    def __init__(self, kind: mi.StrType, remember: bool = True) -> None:
         self._search = re.compile(kind.pattern).search if kind.pattern is not None else None
         self._min = kind.min_length
         self._max = kind.max_length
+        self.remember = remember
+        """False for values that never repeat (``Meta(extra={"remember": False})``):
+        each is checked, none is remembered, none is looked up."""
         self.passed: dict[str, str] = {}
         self.known = self.passed.get
         """The remembered instance of a value that passed, else None."""
@@ -73,7 +76,7 @@ class _StrCheck:
             or (self._max is not None and len(value) > self._max)
         ):
             return REFUSED  # type: ignore[no-any-return]
-        if len(self.passed) < REMEMBERED:
+        if self.remember and len(self.passed) < REMEMBERED:
             self.passed[value] = value
         return value
 
@@ -117,8 +120,12 @@ class _Loose(NamedTuple):
 
 def _loose(kind: mi.Type) -> _Loose | None:
     """How to decode and complete ``kind``; None when it is not supported."""
+    remember = True
+    if isinstance(kind, mi.Metadata):
+        remember = (kind.extra or {}).get("remember", True)
+        kind = kind.type
     if isinstance(kind, mi.StrType):
-        return _Loose(str, _StrCheck(kind) if _constrained(kind) else None)
+        return _Loose(str, _StrCheck(kind, remember) if _constrained(kind) else None)
     if isinstance(kind, mi.IntType):
         bounded = (kind.gt, kind.ge, kind.lt, kind.le, kind.multiple_of)
         return _Loose(int) if all(b is None for b in bounded) else None
@@ -174,6 +181,12 @@ def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any]
                 f"{indent}if not {value}.keys() <= known{index}:",
                 f"{indent}    if check{index}({value}) is REFUSED:",
                 f"{indent}        return None",
+            ]
+        elif isinstance(loose.check, _StrCheck) and not loose.check.remember:
+            lines += [
+                f"{indent}{value} = check{index}.learn({value})",
+                f"{indent}if {value} is REFUSED:",
+                f"{indent}    return None",
             ]
         elif isinstance(loose.check, _StrCheck):
             namespace[f"known{index}"] = loose.check.known

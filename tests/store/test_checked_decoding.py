@@ -213,14 +213,19 @@ def test_one_pass_gives_the_three_pass_verdict(
     event(opened(body, "h", _open_slowly)[0])
 
 
-def test_values_that_never_repeat_are_not_remembered_without_bound() -> None:
+def test_ids_are_remembered_to_a_bound_and_submission_ids_not_at_all() -> None:
     from events.decoding import REMEMBERED, _StrCheck
 
     twin = twin_of(ScoreSubmitted)
     assert twin is not None
-    submission_id = twin.checks["submission_id"]
-    assert isinstance(submission_id, _StrCheck)
+    judge, submission_id = twin.checks["judge"], twin.checks["submission_id"]
+    assert isinstance(judge, _StrCheck) and isinstance(submission_id, _StrCheck)
+    first = "".join(["J", "1"])  # not the interned literal
+    assert judge(first) is first and judge("J1") is first  # the first instance answers
     for n in range(REMEMBERED + 100):
+        assert judge(f"J{n}") == f"J{n}"
         assert submission_id(f"sheet-{n:08d}") == f"sheet-{n:08d}"
-    assert len(submission_id.passed) == REMEMBERED
+    assert len(judge.passed) == REMEMBERED  # the first ones met, no more
+    assert not submission_id.passed  # a sheet's id never comes back: never remembered
     assert submission_id("sheet 0001") is REFUSED
+    assert judge("-J1") is REFUSED
