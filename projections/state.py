@@ -174,6 +174,7 @@ class Competition:
     """Everything the log says about one competition, as of ``seq``."""
 
     __slots__ = (
+        "_submissions",
         "active",
         "contestants",
         "current_round",
@@ -193,7 +194,6 @@ class Competition:
         "scoresheet",
         "seq",
         "stream",
-        "submissions",
         "title",
     )
 
@@ -216,7 +216,8 @@ class Competition:
         self.on_stage: str | None = None
         self.active: dict[str, Entry] = {}
         self.priors: dict[str, dict[str, Decimal]] = {}
-        self.submissions: dict[str, dict[str, Mark]] = {}
+        self._submissions: dict[str, dict[str, Mark]] | None = None
+        """Built from the marks when first asked for (``submissions``), then kept."""
         self.paper_sheets: dict[str, PaperSheet] = {}
         """Keyed-in paper sheets by their ``sheet`` id, in log order."""
         self.epoch = 0
@@ -254,6 +255,27 @@ class Competition:
     def expected_judges(self, contestant: Contestant) -> list[Judge]:
         """Every judge (shadow ones included) expected to score ``contestant``."""
         return [j for j in self.judges.values() if self.judge_expected(j, contestant)]
+
+    @property
+    def submissions(self) -> dict[str, dict[str, Mark]]:
+        """Each judge's sheets by submission id (the first with each id): what
+        ``decide`` asks to answer a retried sheet. Built from the marks on
+        first use, then kept up to date by the fold: a replay of a million
+        sheets inserting each id as it came missed the cache at every sheet,
+        for a question only a live server asks."""
+        if self._submissions is None:
+            found: dict[str, dict[str, Mark]] = {}
+            for round_ in self.rounds.values():
+                for entry in round_.entries.values():
+                    for mark in (*entry.superseded, *entry.marks.values()):
+                        if mark.submission_id is None:
+                            continue
+                        seen = found.setdefault(mark.judge, {})
+                        first = seen.get(mark.submission_id)
+                        if first is None or mark.seq < first.seq:
+                            seen[mark.submission_id] = mark
+            self._submissions = found
+        return self._submissions
 
     def entry_for(self, contestant: str) -> Entry | None:
         """The contestant's entry in the round they were last called in."""
@@ -457,10 +479,11 @@ class Competition:
         if earlier is not None:
             entry.superseded.append(earlier)
         marks[judge] = mark
-        seen = self.submissions.get(judge)
-        if seen is None:
-            seen = self.submissions[judge] = {}
-        seen.setdefault(event.submission_id, mark)
+        if self._submissions is not None:
+            seen = self._submissions.get(judge)
+            if seen is None:
+                seen = self._submissions[judge] = {}
+            seen.setdefault(event.submission_id, mark)
         entry.cache = None
         self.rounds[entry.round].changed.add(contestant)
         if self.paper_sheets:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from random import Random
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -238,3 +239,45 @@ def test_an_envelope_that_does_not_continue_the_stream_is_refused() -> None:
     other = envelopes([(ADMIN, ScoringOpened(contestant="c1"))], stream="other")
     with pytest.raises(OutOfSequence):
         apply(Competition.empty("test"), other[0])
+
+
+def index(state: Competition) -> dict[str, dict[str, int]]:
+    return {
+        judge: {sid: mark.seq for sid, mark in sheets.items()}
+        for judge, sheets in state.submissions.items()
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(shows(), st.data())
+def test_the_submission_index_built_late_equals_the_one_kept_up(
+    show: Show, data: st.DataObject
+) -> None:
+    """``decide`` finds a retried sheet by judge and submission id: the index
+    built from the marks on first use equals the one the fold keeps up from
+    then on, whenever it is first asked for (sheets resubmitted, amended, and
+    an id used twice: the first sheet with it counts)."""
+    pool = [f"sheet-{n:04d}" for n in range(4)]
+    again = data.draw(st.lists(st.sampled_from(show.scores), max_size=8)) if show.scores else []
+    resubmitted = [
+        (actor, msgspec.structs.replace(sheet, submission_id=data.draw(st.sampled_from(pool))))
+        for actor, sheet in again
+    ]
+    events = [*show.setup, *show.opens]
+    sheets = [*show.scores, *resubmitted]
+    log = Log()
+    for event in events:
+        log.add(event)
+    asked_at = data.draw(st.integers(0, len(sheets)))
+    for n, (actor, sheet) in enumerate(sheets):
+        if n == asked_at:
+            index(log.state)  # from here on the fold keeps it up
+        log.add(sheet, actor=actor)
+    for event in show.amendments:
+        log.add(event)
+    assert index(log.state) == index(replay(envelopes(log.events)))
+    first: dict[tuple[str, str], int] = {}
+    for envelope in envelopes(log.events):
+        if isinstance(envelope.data, ScoreSubmitted):
+            first.setdefault((envelope.data.judge, envelope.data.submission_id), envelope.seq)
+    assert {(j, s): seq for j, sids in index(log.state).items() for s, seq in sids.items()} == first
