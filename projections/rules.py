@@ -166,7 +166,9 @@ def aggregate(marks: Mapping[str, Decimal], method: Aggregation, trim: int) -> A
     is dropped does not depend on arrival order. The caller checks
     ``minimum_count`` and the quorum first.
     """
-    ordered = [(judge, value) for value, judge in sorted((v, j) for j, v in marks.items())]
+    judges = sorted(marks)
+    judges.sort(key=marks.__getitem__)  # stable: equal values stay in judge order
+    ordered = [(judge, marks[judge]) for judge in judges]
     values = [value for _, value in ordered]
     if method == "mean":
         return Aggregated(mean_ratio(values), {})
