@@ -33,6 +33,7 @@ from events.envelope import (
     Envelope,
     decode_body,
     open_envelope,
+    open_stored,
     seal,
     utc_timestamp,
 )
@@ -375,15 +376,16 @@ class SqliteStore:
             conn = sqlite3.connect(self.path)
             try:
                 cursor = conn.execute(
-                    "SELECT body, hash FROM events WHERE stream = ? AND seq <= ? ORDER BY seq",
+                    "SELECT type, body, hash FROM events WHERE stream = ? AND seq <= ?"
+                    " ORDER BY seq",
                     (stream, to_seq if to_seq is not None else 2**62),
                 )
                 while rows := cursor.fetchmany(FOLD_CHUNK):
                     self._check_open()  # a store closed meanwhile stops the fold
-                    for body, hash_ in rows:
+                    for type_, body, hash_ in rows:
                         # A body rewritten by hand as TEXT still gets read (and fails).
                         body = body if isinstance(body, bytes) else str(body).encode()
-                        state = step(state, open_envelope(body, hash_))
+                        state = step(state, open_stored(type_, body, hash_))
             finally:
                 conn.close()
         except sqlite3.Error as exc:
