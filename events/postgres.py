@@ -604,18 +604,25 @@ async def _heads_and_earlier(
 
 
 async def _prepare(conn: Any, target: _Target, create: bool) -> None:
-    """Check that the schema holds a Leitai log, creating it if allowed."""
-    marker = await _marker(conn)
-    if marker == MARKER:
-        return
-    if marker is not None:
-        raise LogFormatError(f"{target.where}: not a Leitai database (leitai_meta says {marker!r})")
-    if await conn.fetchval("SELECT to_regclass('leitai_events')") is not None:
-        raise LogFormatError(f"{target.where}: not a Leitai database (no leitai_meta marker)")
-    if not create:
-        raise LogFormatError(f"{target.where}: no Leitai database here")
+    """Check that the schema holds a Leitai log, creating it if allowed.
+
+    Under the schema lock, as several processes may open a new schema at
+    once: checked piecemeal outside it, one could see no marker, then the
+    tables another process had created meanwhile, and call them another
+    program's."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+        marker = await _marker(conn)
+        if marker == MARKER:
+            return
+        if marker is not None:
+            raise LogFormatError(
+                f"{target.where}: not a Leitai database (leitai_meta says {marker!r})"
+            )
+        if await conn.fetchval("SELECT to_regclass('leitai_events')") is not None:
+            raise LogFormatError(f"{target.where}: not a Leitai database (no leitai_meta marker)")
+        if not create:
+            raise LogFormatError(f"{target.where}: no Leitai database here")
         if target.schema is not None:
             await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(target.schema)}")
         await conn.execute(SCHEMA)

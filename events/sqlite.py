@@ -46,6 +46,8 @@ S = TypeVar("S")
 APPLICATION_ID = 0x4C544149  # "LTAI": marks the file as a Leitai database
 SCHEMA_VERSION = 1
 READ_CHUNK = 1000
+WAL_ATTEMPTS = 100
+"""Tries at switching a new file into WAL mode, 50 ms apart."""
 FOLD_CHUNK = 4096
 """Rows ``fold`` fetches at a time."""
 TAIL_POLL_SECONDS = 0.5  # appends by other processes are seen within this
@@ -492,16 +494,19 @@ def _earlier_appends(
 
 
 async def _prepare(conn: aiosqlite.Connection, path: Path, create: bool) -> None:
-    """Check that ``path`` is a Leitai database, creating the schema if allowed."""
+    """Check that ``path`` is a Leitai database, creating the schema if allowed.
+
+    Several processes may open a new file at once (``leitai serve --workers``):
+    the file's mark and its tables are read in one statement, so one snapshot,
+    and the schema is created in one transaction (every statement of it is
+    idempotent), so no process sees it half made."""
     try:
-        async with conn.execute("PRAGMA application_id") as cursor:
-            row = await cursor.fetchone()
-        app_id = row[0] if row else 0
         async with conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            "SELECT (SELECT application_id FROM pragma_application_id),"
+            " (SELECT count(*) FROM sqlite_master WHERE type = 'table')"
         ) as cursor:
             row = await cursor.fetchone()
-        tables = row[0] if row else 0
+        app_id, tables = row if row else (0, 0)
     except sqlite3.DatabaseError as exc:
         raise LogFormatError(f"{path}: not a Leitai database ({exc})") from None
     if app_id == APPLICATION_ID:
@@ -510,6 +515,20 @@ async def _prepare(conn: aiosqlite.Connection, path: Path, create: bool) -> None
         raise LogFormatError(f"{path}: not a Leitai database (an SQLite file of another program)")
     if not create:
         raise LogFormatError(f"{path}: not a Leitai database (an empty SQLite file)")
-    await conn.execute("PRAGMA journal_mode = WAL")
-    await conn.executescript(SCHEMA)
-    await conn.commit()
+    await _into_wal(conn)
+    await conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
+
+
+async def _into_wal(conn: aiosqlite.Connection) -> None:
+    """Put a new file in WAL mode. Switching needs the file to itself, and
+    SQLite refuses at once (no busy wait) while another process switches it
+    too; once it is in WAL mode, asking again changes nothing and succeeds."""
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+                await cursor.fetchall()  # finished, so a transaction after it can commit
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or attempt == WAL_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.05)

@@ -7,6 +7,7 @@ import itertools
 import os
 import signal
 import sys
+from pathlib import Path
 
 from events.catalog import ContestantCalled
 from events.chain import averify_records
@@ -36,7 +37,9 @@ async def go(*processes: asyncio.subprocess.Process) -> None:
     """Wait until every appender has opened the store, then let them all start."""
     for process in processes:
         assert process.stdout is not None and process.stdin is not None
-        assert await process.stdout.readline() == b"ready\n"
+        if await process.stdout.readline() != b"ready\n":
+            _, stderr = await process.communicate()
+            raise AssertionError(f"an appender did not open the store:\n{stderr.decode()}")
     for process in processes:
         assert process.stdin is not None
         process.stdin.write(b"go\n")
@@ -110,3 +113,22 @@ async def test_three_processes_append_to_one_stream(store_url: str) -> None:
         assert verdict.ok and verdict.head_seq == len(names) * count, verdict.problem
     finally:
         await store.close()
+
+
+async def test_processes_creating_one_new_file_at_once_all_open_it(tmp_path: Path) -> None:
+    """``leitai serve --workers N`` on a new file: every process creates the
+    schema if it finds none. None may take the half-made file for another
+    program's, or use it before its tables exist."""
+    for attempt in range(3):
+        url = f"sqlite://{tmp_path / f'new-{attempt}.db'}"
+        processes = await asyncio.gather(*(start_appender(url, f"p{n}", 1) for n in range(8)))
+        async with asyncio.timeout(120):
+            outcomes = await asyncio.gather(*(p.communicate(b"go\n") for p in processes))
+        for process, (stdout, stderr) in zip(processes, outcomes, strict=True):
+            assert process.returncode == 0, stderr.decode()
+            assert stdout.startswith(b"ready\n")
+        store = await open_store(url, create=False)
+        try:
+            assert (await store.head("comp")).seq == 8
+        finally:
+            await store.close()
