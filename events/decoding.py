@@ -31,17 +31,12 @@ import msgspec.inspect as mi
 T = TypeVar("T", bound=msgspec.Struct)
 
 REMEMBERED = 65_536
-"""Distinct values remembered per constraint: the first ones met. Ids repeat
-and stay well below it; values that never repeat (a sheet's submission id)
-fill it once and are then checked without being remembered."""
-
+"""Distinct values remembered per constraint: the first ones met (ids repeat
+and stay well below it). A type marked ``Meta(extra={"remember": False})``,
+whose values never repeat (a sheet's submission id), is not remembered at all."""
 
 REFUSED: Any = object()
 """What a check answers for a value its constraint refuses."""
-
-Check = Callable[[Any], Any]
-"""Answers the value to build the event with (the same value, or an equal one
-decoded or remembered before), or ``REFUSED``."""
 
 
 class _StrCheck:
@@ -113,7 +108,7 @@ class _Loose(NamedTuple):
     """How a field is decoded in the twin, and completed."""
 
     kind: Any
-    check: Check | None = None
+    check: _StrCheck | _Keys | None = None
     optional: bool = False
     """``None`` is a valid value, never checked."""
 
@@ -182,13 +177,13 @@ def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any]
                 f"{indent}    if check{index}({value}) is REFUSED:",
                 f"{indent}        return None",
             ]
-        elif isinstance(loose.check, _StrCheck) and not loose.check.remember:
+        elif not loose.check.remember:
             lines += [
                 f"{indent}{value} = check{index}.learn({value})",
                 f"{indent}if {value} is REFUSED:",
                 f"{indent}    return None",
             ]
-        elif isinstance(loose.check, _StrCheck):
+        else:
             namespace[f"known{index}"] = loose.check.known
             lines += [
                 f"{indent}found = known{index}({value})",
@@ -197,12 +192,6 @@ def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any]
                 f"{indent}    if found is REFUSED:",
                 f"{indent}        return None",
                 f"{indent}{value} = found",
-            ]
-        else:
-            lines += [
-                f"{indent}{value} = check{index}({value})",
-                f"{indent}if {value} is REFUSED:",
-                f"{indent}    return None",
             ]
     lines.append(f"    return cls({', '.join(f'v{i}' for i in range(len(fields)))})")
     exec("\n".join(lines), namespace)
