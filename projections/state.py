@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
@@ -93,6 +93,9 @@ class Judge:
     recused_all: str | None = None
     recused: dict[str, str] = field(default_factory=dict)
 
+    def copy(self) -> Judge:
+        return replace(self, recused=dict(self.recused))
+
 
 class Mark(msgspec.Struct, frozen=True, gc=False):
     """One version of a judge's sheet for a contestant. A million of them
@@ -146,6 +149,11 @@ class Entry:
     cache: tuple[int, Result] | None = None
     """The result computed for ``Competition.epoch``, if still valid."""
 
+    def copy(self) -> Entry:
+        """A copy to change apart (marks are immutable and shared; the cached
+        result, which refers to this entry, is left to be computed again)."""
+        return replace(self, marks=dict(self.marks), superseded=list(self.superseded), cache=None)
+
 
 @dataclass(slots=True)
 class Round:
@@ -168,6 +176,17 @@ class Round:
     """Members whose result may have changed since ``table`` was brought up to date."""
     table: RoundTable | None = None
     """The round's rankings as ``projections.standings`` last brought them up to date."""
+
+    def copy(self) -> Round:
+        """A copy to change apart; its rankings are ranked again when asked for."""
+        return replace(
+            self,
+            members=dict(self.members),
+            entries={c: entry.copy() for c, entry in self.entries.items()},
+            reveals=list(self.reveals),
+            changed=set(),
+            table=None,
+        )
 
 
 class Competition:
@@ -227,6 +246,45 @@ class Competition:
     def empty(cls, stream: str) -> Competition:
         """The state before the stream's first event."""
         return cls(stream)
+
+    def copy(self) -> Competition:
+        """A copy to change apart from this one (``apply`` changes a state in
+        place): every mutable part is copied, what never changes (marks,
+        events, labels, numbers, strings) is shared, and derived caches are
+        left to be computed again. A million marks are not copied: pickling a
+        replayed state took 16 s and doubled its memory; this takes a fraction
+        of a second. A mutable field added to the state must be copied here
+        (tests/projections/test_copy.py finds one that is not)."""
+        new = Competition.__new__(Competition)
+        for name in (
+            "stream",
+            "seq",
+            "head_hash",
+            "title",
+            "languages",
+            "decimals",
+            "rounding",
+            "scoresheet",
+            "rules",
+            "current_round",
+            "on_stage",
+            "epoch",
+        ):
+            setattr(new, name, getattr(self, name))
+        new.groups = dict(self.groups)
+        new.contestants = {c: replace(contestant) for c, contestant in self.contestants.items()}
+        new.judges = {j: judge.copy() for j, judge in self.judges.items()}
+        new.panels = dict(self.panels)
+        new.rounds = {r: round_.copy() for r, round_ in self.rounds.items()}
+        new.active = {c: new.rounds[e.round].entries[c] for c, e in self.active.items()}
+        new.priors = {c: dict(sources) for c, sources in self.priors.items()}
+        new._submissions = (
+            None
+            if self._submissions is None
+            else {j: dict(sheets) for j, sheets in self._submissions.items()}
+        )
+        new.paper_sheets = {s: replace(sheet) for s, sheet in self.paper_sheets.items()}
+        return new
 
     # --- questions the views and decide ask --------------------------------
 
