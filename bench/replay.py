@@ -1,9 +1,9 @@
 """``python -m bench replay``: rebuild the board from the SQLite store.
 
-Leitai: what the server does on start (``Live.load``): read the stream
-through the store (``store.read``: typed envelopes), fold every event
-(``projections.state.apply``), then draw the full board of 10,000
-contestants. Ceiling: read the same rows (raw ``sqlite3``, the ``body``
+Leitai: what the server does on start (``Live.load``): fold the stream
+from the store (``SqliteStore.fold``: read, decode and ``apply`` every event
+in one thread), copy the state that commands are decided on, then draw the
+full board of 10,000 contestants. Ceiling: read the same rows (raw ``sqlite3``, the ``body``
 column) and ``msgspec.json.decode`` each, no projection. Each run is a fresh
 process, so its peak memory (``ru_maxrss``) is its own.
 
@@ -68,14 +68,17 @@ async def _build(db: Path, stream: str, contestants: int, scores: int) -> None:
 
 def _replay(db: str, stream: str) -> tuple[float, int, int]:
     """Seconds to rebuild the board, events folded, peak RSS (bytes); in a child."""
-    from server.replay import replay_store
+    from server.live import Live
 
     async def rebuild() -> tuple[int, int]:
         store = await open_store(db, create=False)
         try:
-            state = await replay_store(store, stream)  # what Live.load does
-            view = board(state, public=False)
-            return state.seq, len(msgspec.json.encode(view))
+            live = await Live.load(store, stream)  # the replay, and the copy decided on
+            try:
+                view = board(live.state, public=False)
+                return live.state.seq, len(msgspec.json.encode(view))
+            finally:
+                await live.close()
         finally:
             await store.close()
 
@@ -197,7 +200,7 @@ def run(options: Options) -> Report:
             median(figures[f"ceiling {scores}"]),
         )
         for name, case, value in (
-            ("leitai: store.read + apply + board", ours, rate),
+            ("leitai: Live.load (fold + copy) + board", ours, rate),
             ("ceiling: sqlite3 + msgspec decode", ceiling, ceiling_rate),
         ):
             report.rows.append(
