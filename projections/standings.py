@@ -19,7 +19,7 @@ import msgspec
 from events.catalog import AwardTier, Component, TieBreak
 from projections import rules
 from projections.ranking import Pair, Ranking
-from projections.state import Competition, Contestant, Entry, Mark, Round
+from projections.state import Competition, Contestant, Entry, Judge, Mark, Round
 
 Status = Literal["pending", "withheld", "incomplete", "scored", "withdrawn", "disqualified"]
 """``pending``: scoring not closed; ``withheld``: closed below quorum;
@@ -58,9 +58,9 @@ class JudgeScore(msgspec.Struct, frozen=True, gc=False):
         return self.normalised if self.normalised is not None else self.total
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """One contestant's result in one round."""
+class Result(msgspec.Struct, frozen=True):
+    """One contestant's result in one round (a struct: made in C, once per
+    contestant of every board, ten thousand at a time)."""
 
     contestant: Contestant
     entry: Entry | None
@@ -283,10 +283,10 @@ def _result(
         value = total
         if normalised is not None and total is not None:
             value = normalised.get((mark.judge, contestant.id), total)
-        reason = _not_counted(state, panels, mark.judge, contestant, mark)
+        judge = state.judges.get(mark.judge)
+        reason = _not_counted(judge, panels, contestant, mark)
         if reason is None and value is not None:
             valid[mark.judge] = value
-        judge = state.judges.get(mark.judge)
         marks.append(
             JudgeScore(
                 mark.judge,
@@ -376,11 +376,10 @@ def _panels_of(state: Competition, group: str) -> set[str]:
 
 
 def _not_counted(
-    state: Competition, panels: set[str], judge_id: str, contestant: Contestant, mark: Mark
+    judge: Judge | None, panels: set[str], contestant: Contestant, mark: Mark
 ) -> NotCounted | None:
-    """Why the mark cannot count (before any trimming), or None; ``panels``
-    are those scoring the contestant's group."""
-    judge = state.judges.get(judge_id)
+    """Why ``judge``'s mark cannot count (before any trimming), or None;
+    ``panels`` are those scoring the contestant's group."""
     if judge is None:
         return "unknown_judge"
     if judge.shadow:
@@ -408,7 +407,7 @@ def _normalised(
             continue
         panels = _panels_of(state, contestant.group)
         for judge_id, mark in entry.marks.items():
-            if _not_counted(state, panels, judge_id, contestant, mark) is None:
+            if _not_counted(state.judges.get(judge_id), panels, contestant, mark) is None:
                 total = rules.judge_total(state.scoresheet.criteria, mark.points)
                 per_judge.setdefault(judge_id, {})[contestant.id] = total
     maximum = sheet_maximum(state)
