@@ -24,6 +24,7 @@ from decimal import (
 )
 from fractions import Fraction
 from functools import reduce
+from operator import itemgetter
 from typing import Literal, NamedTuple, TypeVar
 
 from events.catalog import Aggregation, AwardTier, Criterion, Rounding
@@ -69,14 +70,14 @@ def judge_totals(
     criteria: Sequence[Criterion], sheets: Iterable[Mapping[str, Decimal]]
 ) -> list[Decimal]:
     """``judge_total`` of many sheets."""
-    weighted = [(c.key, c.weight) for c in criteria]
-    if all(weight == 1 for _, weight in weighted):
-        keys = [key for key, _ in weighted]
-        return [reduce(_add, [points[key] for key in keys], _ZERO) for points in sheets]
-    return [
-        reduce(_add, [_multiply(weight, points[key]) for key, weight in weighted], _ZERO)
-        for points in sheets
-    ]
+    keys = [c.key for c in criteria]
+    weights = [c.weight for c in criteria]
+    if len(keys) < 2:
+        return [judge_total(criteria, points) for points in sheets]
+    pick = itemgetter(*keys)  # a tuple of the points, in the scoresheet's order
+    if all(weight == 1 for weight in weights):
+        return [reduce(_add, pick(points), _ZERO) for points in sheets]
+    return [reduce(_add, map(_multiply, weights, pick(points)), _ZERO) for points in sheets]
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
@@ -159,6 +160,9 @@ def minimum_count(method: Aggregation, trim: int) -> int:
     return 1
 
 
+_value = itemgetter(1)
+
+
 def aggregate(marks: Mapping[str, Decimal], method: Aggregation, trim: int) -> Aggregated:
     """Aggregate the counted ``marks`` (judge → total) with ``method``.
 
@@ -166,9 +170,8 @@ def aggregate(marks: Mapping[str, Decimal], method: Aggregation, trim: int) -> A
     is dropped does not depend on arrival order. The caller checks
     ``minimum_count`` and the quorum first.
     """
-    judges = sorted(marks)
-    judges.sort(key=marks.__getitem__)  # stable: equal values stay in judge order
-    ordered = [(judge, marks[judge]) for judge in judges]
+    ordered = sorted(marks.items())
+    ordered.sort(key=_value)  # stable: equal values stay in judge order
     values = [value for _, value in ordered]
     if method == "mean":
         return Aggregated(mean_ratio(values), {})
@@ -243,10 +246,18 @@ def composite(components: Sequence[tuple[Decimal, Fraction]]) -> Fraction:
 
 def composite_ratio(components: Sequence[tuple[Decimal, Ratio]]) -> Ratio:
     """Σ weight × component, exact."""
-    total = Ratio(0, 1)
-    for weight, value in components:
-        total = total.plus(value.times(weight))
-    return total
+    numerator, denominator = 0, 1
+    for weight, (value_numerator, value_denominator) in components:
+        # Ratio.times, then Ratio.plus, on plain integers (one result each)
+        weight_numerator, weight_denominator = weight.as_integer_ratio()
+        term_numerator = value_numerator * weight_numerator
+        term_denominator = value_denominator * weight_denominator
+        if term_denominator == denominator:
+            numerator += term_numerator
+        else:
+            numerator = numerator * term_denominator + term_numerator * denominator
+            denominator *= term_denominator
+    return Ratio(numerator, denominator)
 
 
 def competition_ranks(keys: Sequence[object]) -> list[int]:

@@ -328,12 +328,13 @@ def _result(
             0,
         )
     aggregated = rules.aggregate(valid, settings.aggregation, settings.trim)
-    marks = [
-        msgspec.structs.replace(m, counted=False, dropped=aggregated.dropped[m.judge])
-        if m.counted and m.judge in aggregated.dropped
-        else m
-        for m in marks
-    ]
+    if aggregated.dropped:
+        marks = [
+            msgspec.structs.replace(m, counted=False, dropped=aggregated.dropped[m.judge])
+            if m.counted and m.judge in aggregated.dropped
+            else m
+            for m in marks
+        ]
     decimals, rounding = state.decimals, state.rounding
     aggregate = rules.round_to(aggregated.ratio, decimals, rounding)
     priors = state.priors.get(contestant.id, {})
