@@ -32,6 +32,8 @@ from server.transparency import Transparency
 
 log = logging.getLogger("leitai.server")
 PAGES = ("screen", "judge", "admin", "live", "audit")
+HOT = ("POST", "/api/competitions/{cid}/scores")
+"""The route tried first: every judge's every score."""
 
 
 def static_dir() -> Path:
@@ -126,8 +128,11 @@ def create_app(settings: Settings) -> Starlette:
             await credentials.close()
             await store.close()
 
+    # Starlette tries routes in order: the judges' POST /scores, the hottest
+    # by far, goes first (paths are distinct, so the order changes no match).
+    endpoints = sorted(ENDPOINTS, key=lambda e: (e.method, e.path) != HOT)
     routes: list[BaseRoute] = [
-        Route(e.path, _route(e.handler), methods=[e.method]) for e in ENDPOINTS
+        Route(e.path, _route(e.handler), methods=[e.method]) for e in endpoints
     ]
     routes += [
         Route("/api/openapi.json", _openapi),

@@ -6,11 +6,14 @@ import asyncio
 import json
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from starlette.routing import Route
 
+from server.api import ENDPOINTS
 from tests.server.conftest import Server
 
 
@@ -327,3 +330,14 @@ async def test_setup_is_public_and_me_is_the_judges_own(
 async def test_reissued_links_name_the_real_port(server: Server, client: httpx.AsyncClient) -> None:
     answer = await client.post(server.api("/judges/A1/token"), headers=server.bearer(server.admin))
     assert answer.json()["link"].startswith(f"{server.url}/judge/{server.stream}#token=")
+
+
+def test_the_judges_scores_route_is_tried_first(tmp_path: Path) -> None:
+    from server.app import HOT, create_app
+    from server.settings import Settings
+
+    app = create_app(Settings(store=str(tmp_path / "leitai.db")))
+    first = app.routes[0]
+    assert isinstance(first, Route)
+    assert (next(iter(first.methods or ())), first.path) == HOT
+    assert any(e.path == HOT[1] and e.method == HOT[0] for e in ENDPOINTS)
