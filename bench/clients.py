@@ -29,12 +29,15 @@ import uvloop
 
 @dataclass
 class Exchange:
-    """One request: when it was sent, answered, its status and the ``seq`` answered."""
+    """One request: when it was sent, answered, its status and the ``seq``
+    answered; ``due``: when it was scheduled (``sent`` if unscheduled), later
+    than ``sent`` only if the connection's previous answer came late."""
 
     sent: float
     answered: float
     status: int
     seq: int
+    due: float
 
 
 class _HttpConnection(asyncio.Protocol):
@@ -47,6 +50,7 @@ class _HttpConnection(asyncio.Protocol):
         self.index = 0
         self.buffer = b""
         self.sent = 0.0
+        self.due = 0.0
         self.exchanges: list[Exchange] = []
         self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.transport: asyncio.Transport | None = None
@@ -72,6 +76,7 @@ class _HttpConnection(asyncio.Protocol):
     def _send(self) -> None:
         assert self.transport is not None
         self.sent = time.monotonic()
+        self.due = self.at[self.index] if self.at is not None else self.sent
         self.transport.write(self.requests[self.index])
 
     def data_received(self, data: bytes) -> None:
@@ -90,7 +95,7 @@ class _HttpConnection(asyncio.Protocol):
             at = body.find(b'"seq":')
             seq = int(body[at + 6 : body.find(b",", at)]) if at >= 0 else 0
             now = time.monotonic()
-            self.exchanges.append(Exchange(self.sent, now, int(self.buffer[9:12]), seq))
+            self.exchanges.append(Exchange(self.sent, now, int(self.buffer[9:12]), seq, self.due))
             self.buffer = self.buffer[total:]
             self.index += 1
             self._next()
