@@ -165,6 +165,8 @@ class _Arrivals:
 
     seqs: list[int] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
+    size: int = 0
+    """Bytes of the view messages (whole or patches), frames' payloads."""
 
 
 class _Socket(asyncio.Protocol):
@@ -235,15 +237,25 @@ class _Socket(asyncio.Protocol):
             if len(buffer) < start + length:
                 break
             if opcode == 1 and buffer.startswith(b'{"type":"view"', start):
-                at = buffer.find(b'"seq":', start) + 6
-                self.arrivals.seqs.append(int(buffer[at : buffer.find(b",", at)]))
-                self.arrivals.times.append(now)
-                if not self.ready.done():
-                    self.ready.set_result(None)
+                self._arrived(buffer, start, length, now)
+            elif opcode == 1 and buffer.startswith(b'{"type":"patch"', start):
+                # A patch counts only if it changes the view this socket holds.
+                at = buffer.find(b'"base":', start) + 7
+                base = int(buffer[at : buffer.find(b",", at)])
+                if self.arrivals.seqs and self.arrivals.seqs[-1] == base:
+                    self._arrived(buffer, start, length, now)
             elif opcode == 9:
                 self.send(buffer[start : start + length], opcode=10)
             offset = start + length
         self.buffer = buffer[offset:]
+
+    def _arrived(self, buffer: bytes, start: int, length: int, now: float) -> None:
+        self.arrivals.size += length
+        at = buffer.find(b'"seq":', start) + 6
+        self.arrivals.seqs.append(int(buffer[at : buffer.find(b",", at)]))
+        self.arrivals.times.append(now)
+        if not self.ready.done():
+            self.ready.set_result(None)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.open = False
@@ -293,6 +305,8 @@ async def _watch(pipe: Connection, port: int, path: str, count: int, greeting: s
             pipe.send("sent")
         elif command == "arrivals":
             pipe.send([(s.arrivals.seqs, s.arrivals.times) for s in sockets])
+        elif command == "size":
+            pipe.send(sum(s.arrivals.size for s in sockets))
         elif command == "close":
             for sock in sockets:
                 if sock.transport is not None:
@@ -362,6 +376,10 @@ class Watchers:
 
     def arrivals(self) -> list[tuple[list[int], list[float]]]:
         return [a for answer in self.ask("arrivals") for a in answer]
+
+    def received_bytes(self) -> int:
+        """Bytes of view messages received by every socket since ``arm``."""
+        return sum(self.ask("size"))
 
     def close(self) -> None:
         try:

@@ -1,12 +1,13 @@
 """``python -m bench latency``: from a judge's POST to a screen socket showing it.
 
 ``leitai serve`` over a competition of 200 judges with c1 on stage; 1,000
-WebSocket clients watch the progress view (two processes); 200 judges (two
+WebSocket clients watch the progress view, taking changes as patches as the
+pages do (two processes); 200 judges (two
 other processes, one kept-alive connection each) each POST one sheet a
 second, spread evenly over the second. For every score and every socket, the
 latency is the time from sending the POST to that socket's first progress
-view at the score's seq or later (a view carries the whole state, so a later
-one shows it too). Times come from one clock (``time.monotonic``) shared by
+view at the score's seq or later (whole or a patch of the view the socket
+holds: a later one shows it too). The bytes of those messages are counted. Times come from one clock (``time.monotonic``) shared by
 the processes. No ceiling: the targets are absolute, p50 ≤ 10 ms, p99 ≤ 50 ms.
 """
 
@@ -27,7 +28,7 @@ from bench.submit import PATH, _open_scoring, percentile
 
 JUDGES = 200
 CLIENT_PROCESSES = 2
-SUBSCRIBE = '{"type":"subscribe","view":"progress","since":0}'
+SUBSCRIBE = '{"type":"subscribe","view":"progress","since":0,"patches":true}'
 
 
 def _one_run(
@@ -61,8 +62,9 @@ def _one_run(
     time.sleep(0.5)  # the last views on their way
     seqs = [e.seq for e in exchanges]
     latencies: list[float] = []
-    missing = 0
+    missing = messages = 0
     for arrived_seqs, arrived_times in watchers.arrivals():
+        messages += len(arrived_seqs)
         for seq, sent in zip(seqs, (e.sent for e in exchanges), strict=True):
             at = bisect.bisect_left(arrived_seqs, seq)
             if at == len(arrived_seqs):
@@ -70,6 +72,8 @@ def _one_run(
             else:
                 latencies.append((arrived_times[at] - sent) * 1000)
     posts = [(e.answered - e.sent) * 1000 for e in exchanges]
+    received = watchers.received_bytes()
+    span = max(e.answered for e in exchanges) - min(e.sent for e in exchanges)
     return {
         "scores": len(exchanges),
         "deliveries": len(latencies),
@@ -79,6 +83,8 @@ def _one_run(
         "max": max(latencies),
         "post_p50": statistics.median(posts),
         "post_p99": percentile(posts, 0.99),
+        "bytes_per_message": received / max(1, messages),
+        "mbit_per_s": received * 8 / span / 1e6,
     }
 
 
@@ -117,6 +123,8 @@ def run(options: Options) -> Report:
         ("scores per run", int(figure["scores"]), f"{JUDGES} judges × {seconds} s"),
         ("deliveries measured per run", int(figure["deliveries"]), f"scores × {sockets:,} sockets"),
         ("deliveries missing", int(figure["missing"]), "0"),
+        ("bytes per view message to a socket", int(figure["bytes_per_message"]), ""),
+        ("to all sockets, Mbit/s", figure["mbit_per_s"], ""),
     ]
     report.results = {
         "judges": JUDGES,

@@ -8,6 +8,12 @@ message now (its buffer is full: a slow reader, a phone on bad Wi-Fi) keeps
 only the latest of each view, and gets it when its buffer drains. Memory
 stays bounded, nobody waits for the slowest reader, and a socket that falls
 behind catches up at once.
+
+A message may come with a patch from the view's previous message
+(``server.patches``). A subscriber that asked for patches is sent the patch
+when the previous message is the last it was sent of that view, and the
+whole view otherwise (its first, or after it fell behind): the patch is
+framed once too, and the chain is one link long, so nothing accumulates.
 """
 
 from __future__ import annotations
@@ -25,12 +31,18 @@ HEARTBEAT: ViewKey = "heartbeat"
 
 
 class Message:
-    """A message's text, framed for the wire the first time a socket needs it."""
+    """A message's text, framed for the wire the first time a socket needs it;
+    for a view, its seq and data as decoded JSON (what the next one's patch is
+    computed from), and a patch from ``base``, the view's previous message."""
 
-    __slots__ = ("_frame", "text")
+    __slots__ = ("_frame", "base", "doc", "patch", "seq", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, seq: int | None = None, doc: Any = None) -> None:
         self.text = text
+        self.seq = seq
+        self.doc = doc
+        self.base: Message | None = None
+        self.patch: Message | None = None
         self._frame: bytes | None = None
 
     @property
@@ -101,6 +113,10 @@ class SendOutlet:
             self._sending.cancel()
 
 
+WHOLE = Message("")
+"""What ``Subscriber.keys`` holds for a view whose patches it does not take."""
+
+
 class Subscriber:
     """One socket: the views it watches, and the latest of each it has yet to take."""
 
@@ -109,7 +125,9 @@ class Subscriber:
     def __init__(self, outlet: Outlet) -> None:
         self._outlet = outlet
         self._pending: dict[ViewKey, Message] = {}
-        self.keys: set[ViewKey] = set()
+        self.keys: dict[ViewKey, Message | None] = {}
+        """Per view: the last message written, for a view taken as patches
+        (None before the first); ``WHOLE`` for one taken whole."""
         self.closed = False
         outlet.on_writable = self._flush
 
@@ -123,8 +141,12 @@ class Subscriber:
             self._write(key, message)
 
     def _write(self, key: ViewKey, message: Message) -> bool:
-        written = self._outlet.write(message)
+        sent = self.keys.get(key, WHOLE)
+        patch = message.patch if sent is message.base and sent is not None else None
+        written = self._outlet.write(patch or message)
         if written is Written.SENT:
+            if sent is not WHOLE:
+                self.keys[key] = message
             return True
         if written is Written.BUSY:
             self._pending[key] = message
@@ -154,9 +176,17 @@ class Hub:
     def watched(self) -> list[ViewKey]:
         return [key for key, subs in self._subscribers.items() if subs]
 
-    def subscribe(self, subscriber: Subscriber, key: ViewKey, current: str) -> None:
+    def last(self, key: ViewKey) -> Message | None:
+        """The message newcomers to ``key`` get, and the base of its next patch."""
+        return self._last.get(key)
+
+    def subscribe(
+        self, subscriber: Subscriber, key: ViewKey, current: str, patches: bool = False
+    ) -> None:
+        """Add ``subscriber`` to ``key`` and send it the view whole; later
+        changes come as patches if it takes them (``patches``)."""
         self._subscribers.setdefault(key, set()).add(subscriber)
-        subscriber.keys.add(key)
+        subscriber.keys[key] = None if patches else WHOLE
         last = self._last.setdefault(key, Message(current))
         subscriber.offer(key, last)
 
@@ -171,12 +201,19 @@ class Hub:
         subscriber.keys.clear()
         subscriber.close()
 
-    def publish(self, key: ViewKey, text: str) -> None:
-        """Send ``text`` to the view's subscribers unless it is what they have."""
+    def publish(self, key: ViewKey, message: Message | str, patch: str | None = None) -> None:
+        """Send ``message`` to the view's subscribers unless it is what they
+        have; ``patch`` turns the view's last message into it."""
+        if isinstance(message, str):
+            message = Message(message)
         last = self._last.get(key)
-        if last is not None and last.text == text:
-            return
-        message = self._last[key] = Message(text)
+        if last is not None:
+            if last.text == message.text:
+                return
+            if patch is not None:
+                message.base, message.patch = last, Message(patch)
+            last.base = last.patch = last.doc = None
+        self._last[key] = message
         for subscriber in self._subscribers.get(key, ()):
             subscriber.offer(key, message)
 

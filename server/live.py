@@ -45,7 +45,8 @@ from projections.progress import progress
 from projections.setup import setup
 from projections.state import Competition, apply
 from server.errors import ApiError
-from server.hub import Hub, Subscriber
+from server.hub import Hub, Message, Subscriber
+from server.patches import diff
 from server.presence import Presence
 from server.replay import replay_store
 
@@ -78,6 +79,13 @@ PRESENCE = "presence"
 """The admins' view of which judges have a page open (``server.presence``)."""
 ViewKey = Hashable
 AfterCommit = Callable[[str, Sequence[Envelope]], Awaitable[None]]
+
+
+class _ViewData(msgspec.Struct):
+    data: Any
+
+
+_decode_view = msgspec.json.Decoder(_ViewData).decode
 
 
 class _Flight:
@@ -387,7 +395,34 @@ class Live:
         """Send every watched view that changed to its subscribers, now."""
         for key in self.hub.watched():
             if isinstance(key, str) and key in VIEWS:
-                self.hub.publish(key, self.view_message(key))
+                self._publish_view(key)
+
+    def _publish_view(self, name: str) -> None:
+        """Publish view ``name`` whole, with a patch from its last publication
+        when that is less than half the size (``server.patches``): at a score,
+        one judge's dot instead of the whole progress view, 0.27 KB instead of
+        4.9 KB with 200 judges, to every screen and phone in the hall."""
+        text = self.view_message(name)
+        last = self.hub.last(name)
+        if last is not None and last.text == text:
+            return
+        doc = _decode_view(text).data
+        patch = None
+        if last is not None and last.doc is not None:
+            ops = diff(last.doc, doc)
+            if not ops or ops[0].path:  # not one replacing the whole view
+                patch = self._encoder.encode(
+                    {
+                        "type": "patch",
+                        "view": name,
+                        "seq": self.state.seq,
+                        "base": last.seq,
+                        "ops": ops,
+                    }
+                ).decode()
+                if 2 * len(patch) >= len(text):
+                    patch = None
+        self.hub.publish(name, Message(text, self.state.seq, doc), patch)
 
     def heartbeat_message(self) -> str:
         return self._encoder.encode(

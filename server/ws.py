@@ -1,10 +1,16 @@
 """``/ws/competitions/{cid}``: views pushed as they change.
 
-Client → server: ``{"type": "subscribe", "view": "board", "since": 12, "token": "…"}``
-(``token`` only for views that need one). ``judge`` (a judge's token) marks
-the judge's page as open for the organisers' ``presence`` view (admin). Server → client: ``{"type": "view",
-"view", "seq", "data"}`` with the whole view at ``seq`` — first at once (the
-snapshot), then at every change; ``{"type": "heartbeat", "seq", "writable"}``
+Client → server: ``{"type": "subscribe", "view": "board", "since": 12, "token": "…",
+"patches": true}`` (``token`` only for views that need one). ``judge`` (a
+judge's token) marks the judge's page as open for the organisers' ``presence``
+view (admin). Server → client: ``{"type": "view", "view", "seq", "data"}``
+with the whole view at ``seq`` — first at once (the snapshot), then at every
+change. A client that subscribed with ``"patches": true`` may be sent a change
+as ``{"type": "patch", "view", "seq", "base", "ops"}`` instead: the JSON Patch
+(RFC 6902) ``ops`` turn the view at ``base`` — always the last message of that
+view sent on this socket — into the view at ``seq`` (``server.patches``); whole
+views still come when a patch would not be smaller, and after the socket fell
+behind. ``{"type": "heartbeat", "seq", "writable"}``
 every few seconds, and at once when ``writable`` changes (False: the log
 refuses appends, so what the page shows may be out of date; a subscriber gets
 one at once while it is False); ``{"type": "error", "error": {"code", "message"}}``. A client that
@@ -48,6 +54,8 @@ class Subscribe(msgspec.Struct, forbid_unknown_fields=True, tag="subscribe", tag
     view: str
     since: int = 0
     token: str | None = None
+    patches: bool = False
+    """Changes may come as patches of the last view sent (smaller, sooner)."""
 
 
 _decoder = msgspec.json.Decoder(Subscribe)
@@ -136,7 +144,9 @@ async def _subscribe(
         if request.view == "judge":
             live.judge_joined(actor.id, subscriber)
             return
-    live.hub.subscribe(subscriber, request.view, live.view_message(request.view))
+    live.hub.subscribe(
+        subscriber, request.view, live.view_message(request.view), patches=request.patches
+    )
     if not live.writable:
         subscriber.offer(HEARTBEAT, Message(live.heartbeat_message()))
 

@@ -1,7 +1,10 @@
 // One reconnecting WebSocket per page, carrying any number of views.
 //
-// Protocol (server/ws.py): we send {"type":"subscribe","view","since","token"};
-// the server sends {"type":"view","view","seq","data"} (whole views),
+// Protocol (server/ws.py): we send {"type":"subscribe","view","since","token",
+// "patches":true}; the server sends {"type":"view","view","seq","data"} (whole
+// views) and {"type":"patch","view","seq","base","ops"} (the changes since the
+// view at base, the last one it sent us; a patch that does not fit what we hold
+// makes us subscribe again for the whole view),
 // {"type":"heartbeat","seq"} every 5 s, {"type":"error","error":{code,message}}.
 // After a drop we reconnect with backoff and subscribe again with our last seq.
 // Three missed heartbeats mark the page stale and force a reconnect.
@@ -11,6 +14,8 @@
 const HEARTBEAT_MS = 5000;
 const MISSED_BEATS = 3;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 10000];
+
+import { applyPatch } from "./patch.js";
 
 export class LiveSocket {
   /**
@@ -22,7 +27,7 @@ export class LiveSocket {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     this.url = `${scheme}//${location.host}/ws/competitions/${encodeURIComponent(cid)}`;
     this.hooks = hooks;
-    this.views = new Map(); // view -> {token, seq, handler}
+    this.views = new Map(); // view -> {token, seq, data, handler}
     this.attempt = 0;
     this.ws = null;
     this.lastMessage = 0;
@@ -36,7 +41,7 @@ export class LiveSocket {
 
   /** Follow `view`; `handler(data, seq)` gets every whole view. */
   subscribe(view, handler, token = null) {
-    this.views.set(view, { token, seq: 0, handler });
+    this.views.set(view, { token, seq: 0, data: undefined, handler });
     this.send(view);
   }
 
@@ -50,7 +55,7 @@ export class LiveSocket {
   send(view) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     const v = this.views.get(view);
-    const msg = { type: "subscribe", view, since: v.seq };
+    const msg = { type: "subscribe", view, since: v.seq, patches: true };
     if (v.token) msg.token = v.token;
     this.ws.send(JSON.stringify(msg));
   }
@@ -87,9 +92,15 @@ export class LiveSocket {
     if (msg.type === "view") {
       const v = this.views.get(msg.view);
       if (!v || msg.seq < v.seq) return; // an older view than we hold: ignore
-      v.seq = msg.seq;
-      this.setStatus("live");
-      v.handler(msg.data, msg.seq);
+      this.show(v, msg.data, msg.seq);
+    } else if (msg.type === "patch") {
+      const v = this.views.get(msg.view);
+      if (!v) return;
+      if (v.data === undefined || msg.base !== v.seq) {
+        this.send(msg.view); // not the view we hold: ask for it whole
+        return;
+      }
+      this.show(v, applyPatch(v.data, msg.ops), msg.seq);
     } else if (msg.type === "heartbeat") {
       if (this.status !== "live" && this.views.size === 0) this.setStatus("live");
       if (typeof msg.writable === "boolean") this.setWritable(msg.writable);
@@ -97,6 +108,13 @@ export class LiveSocket {
     } else if (msg.type === "error") {
       this.hooks.onError?.(msg.error);
     }
+  }
+
+  show(v, data, seq) {
+    v.seq = seq;
+    v.data = data;
+    this.setStatus("live");
+    v.handler(data, seq);
   }
 
   /** A heartbeat ahead of our views twice running means we missed one: ask again. */

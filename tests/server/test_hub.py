@@ -95,3 +95,47 @@ async def test_asgi_sends_go_one_at_a_time_and_skip_to_the_latest() -> None:
     for _ in range(10):
         await asyncio.sleep(0)
     assert sent == ["b1", "b9"]
+
+
+async def test_a_subscriber_taking_patches_gets_each_change_as_a_patch_of_what_it_has() -> None:
+    hub, patched, whole = Hub(), FakeSocket(), FakeSocket()
+    hub.subscribe(Subscriber(patched), "board", "b1", patches=True)
+    hub.subscribe(Subscriber(whole), "board", "b1")
+    hub.publish("board", "b2")  # no patch offered: whole
+    for n in range(3, 6):
+        hub.publish("board", f"b{n}", f"patch b{n - 1}→b{n}")
+    assert patched.taken == ["b1", "b2", "patch b2→b3", "patch b3→b4", "patch b4→b5"]
+    assert whole.taken == ["b1", "b2", "b3", "b4", "b5"]
+
+
+async def test_a_socket_that_fell_behind_gets_the_view_whole_then_patches_again() -> None:
+    hub, sock = Hub(), FakeSocket()
+    subscriber = Subscriber(sock)
+    hub.subscribe(subscriber, "board", "b1", patches=True)
+    sock.full = True
+    hub.publish("board", "b2", "patch b1→b2")
+    hub.publish("board", "b3", "patch b2→b3")  # its base, b2, never reached the socket
+    sock.drain()
+    hub.publish("board", "b4", "patch b3→b4")
+    assert sock.taken == ["b1", "b3", "patch b3→b4"]
+
+
+async def test_subscribing_again_sends_the_view_whole() -> None:
+    """A page that asks again (it saw a gap) must get what it can start from."""
+    hub, sock = Hub(), FakeSocket()
+    subscriber = Subscriber(sock)
+    hub.subscribe(subscriber, "board", "b1", patches=True)
+    hub.publish("board", "b2", "patch b1→b2")
+    hub.subscribe(subscriber, "board", "b2", patches=True)
+    hub.publish("board", "b3", "patch b2→b3")
+    assert sock.taken == ["b1", "patch b1→b2", "b2", "patch b2→b3"]
+
+
+async def test_only_the_newest_message_keeps_its_base() -> None:
+    hub = Hub()
+    hub.subscribe(Subscriber(FakeSocket()), "board", "b1", patches=True)
+    first = Message("b2", 2, {"n": 2})
+    hub.publish("board", first, "patch b1→b2")
+    assert first.base is not None and first.patch is not None
+    hub.publish("board", "b3", "patch b2→b3")
+    assert first.base is None and first.patch is None and first.doc is None
