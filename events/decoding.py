@@ -13,6 +13,14 @@ malformed event raises exactly the error it always did; what is accepted is
 exactly what that decoder accepts (``CheckedDecoder``; ``events.envelope``
 decodes a stored envelope with its data's twin in one pass).
 
+Decimals in a dict (a sheet's points) are decoded as strings and each
+distinct string is converted once: a million sheets hold a few hundred
+distinct marks, so they share their ``Decimal`` objects instead of holding
+two or more new ones each (a third of a large replay's memory, measured).
+The first conversion of each string is msgspec's own, so the value, and the
+verdict on a string it refuses, are its; a point written as a JSON number
+is refused by the twin and decoded the old way.
+
 Only flat event types are twinned (fields of strings, optional strings,
 booleans, integers and decimals without bounds, and dicts of them keyed by
 strings); ``twin_of`` returns None for the others.
@@ -76,6 +84,33 @@ class _StrCheck:
         return value
 
 
+class _Decimals:
+    """Decimal values decoded as strings: each string converted once, by
+    msgspec, and the same ``Decimal`` answered for it from then on."""
+
+    __slots__ = ("converted", "known")
+
+    def __init__(self) -> None:
+        self.converted: dict[str, Decimal] = {}
+        self.known = self.converted.get
+        """The ``Decimal`` of a string converted before, else None."""
+
+    def convert(self, text: str) -> Decimal:
+        """``text``'s ``Decimal`` as msgspec decodes it from a JSON string,
+        remembered while there is room; ``REFUSED`` if msgspec refuses it."""
+        try:
+            value = _decode_decimal(_encode_json(text))
+        except msgspec.ValidationError:
+            return REFUSED  # type: ignore[no-any-return]
+        if len(self.converted) < REMEMBERED:
+            self.converted[text] = value
+        return value
+
+
+_decode_decimal = msgspec.json.Decoder(Decimal).decode
+_encode_json = msgspec.json.encode
+
+
 class _Keys:
     """A dict's keys, each checked by ``check``."""
 
@@ -111,6 +146,8 @@ class _Loose(NamedTuple):
     check: _StrCheck | _Keys | None = None
     optional: bool = False
     """``None`` is a valid value, never checked."""
+    values: _Decimals | None = None
+    """A dict's values, decimals decoded as strings, converted by this."""
 
 
 def _loose(kind: mi.Type) -> _Loose | None:
@@ -146,10 +183,10 @@ def _loose(kind: mi.Type) -> _Loose | None:
         value = _loose(kind.value_type)
         if value is None or value.check is not None:
             return None
-        return _Loose(
-            dict[str, value.kind],  # type: ignore[name-defined]
-            _Keys(key_check) if key_check is not None else None,
-        )
+        keys = _Keys(key_check) if key_check is not None else None
+        if value.kind is Decimal:
+            return _Loose(dict[str, str], keys, values=_Decimals())
+        return _Loose(dict[str, value.kind], keys)  # type: ignore[name-defined]
     return None
 
 
@@ -163,12 +200,28 @@ def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any]
     for index, (name, loose) in enumerate(fields):
         value = f"v{index}"
         lines.append(f"    {value} = loose.{name}")
-        if loose.check is None:
+        if loose.check is None and loose.values is None:
             continue
         indent = "    "
         if loose.optional:
             lines.append(f"    if {value} is not None:")
             indent += "    "
+        if loose.values is not None:
+            namespace[f"decimal{index}"] = loose.values.known
+            namespace[f"convert{index}"] = loose.values.convert
+            lines += [
+                f"{indent}converted = {{}}",
+                f"{indent}for key, text in {value}.items():",
+                f"{indent}    number = decimal{index}(text)",
+                f"{indent}    if number is None:",
+                f"{indent}        number = convert{index}(text)",
+                f"{indent}        if number is REFUSED:",
+                f"{indent}            return None",
+                f"{indent}    converted[key] = number",
+                f"{indent}{value} = converted",
+            ]
+        if loose.check is None:
+            continue
         namespace[f"check{index}"] = loose.check
         if isinstance(loose.check, _Keys):
             namespace[f"known{index}"] = loose.check.known

@@ -36,8 +36,12 @@ submission_ids = st.one_of(
     st.sampled_from(["sheet-00000001", "short", "s" * 64, "s" * 65, "sheet 0001"]),
     st.text(alphabet="sh-_0 \n", min_size=6, max_size=66),
 )
+# Equal values written differently must stay different ("12.50" is not
+# "12.5"), as must -0 and 0; and what Decimal() accepts besides (spaces,
+# underscores, NaN) is accepted or refused as msgspec does.
 points = st.one_of(
-    st.sampled_from(['"12.5"', '"44"', "12.5", '"x"', "null", '"1E+2"']),
+    st.sampled_from(['"12.5"', '"44"', "12.5", '"x"', "null", '"1E+2"', '"12.50"', '"100"']),
+    st.sampled_from(['"-0"', '"0"', '"0.0"', '" 1.5"', '"1_0"', '"NaN"', '"-Infinity"', '""']),
     st.decimals(allow_nan=False, allow_infinity=False, places=2).map(lambda d: f'"{d}"'),
 )
 
@@ -67,8 +71,9 @@ def score_data(draw: st.DrawFn) -> bytes:
 
 
 def verdict(decode: object, data: bytes) -> tuple[str, object]:
+    """The event as JSON (decimals as written, so "12.50" is not "12.5"), or the error."""
     try:
-        return "ok", decode(data)  # type: ignore[operator]
+        return "ok", msgspec.json.encode(decode(data))  # type: ignore[operator]
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         return type(exc).__name__, str(exc)
 
@@ -83,6 +88,21 @@ def test_same_verdict_as_the_strict_decoder(cls: type[msgspec.Struct], data: byt
     # Twice: the second time the checks answer from the values they remember.
     for _ in range(2):
         assert verdict(checked.decode, data) == verdict(strict.decode, data)
+
+
+def test_a_mark_written_again_is_the_same_decimal() -> None:
+    """A million sheets share a few hundred marks' objects."""
+    checked = checked_decoder(ScoreSubmitted)
+    sheets = [
+        checked.decode(
+            b'{"judge":"J1","contestant":"c1","points":{"content":"%s"},"submission_id":"sheet-%04d"}'
+            % (mark, n)
+        )
+        for n, mark in enumerate([b"12.50", b"12.50", b"12.5"])
+    ]
+    first, again, shorter = (sheet.points["content"] for sheet in sheets)
+    assert first is again
+    assert str(first) == "12.50" and str(shorter) == "12.5"
 
 
 def test_score_events_and_most_types_are_checked_faster() -> None:
