@@ -53,12 +53,12 @@ class _StrCheck:
     instance of each value, so the ids of a million events share a few
     strings (less memory, and dict lookups that compare by identity)."""
 
-    __slots__ = ("_max", "_min", "_search", "known", "passed", "remember")
+    __slots__ = ("known", "max_length", "min_length", "passed", "remember", "search")
 
     def __init__(self, kind: mi.StrType, remember: bool = True) -> None:
-        self._search = re.compile(kind.pattern).search if kind.pattern is not None else None
-        self._min = kind.min_length
-        self._max = kind.max_length
+        self.search = re.compile(kind.pattern).search if kind.pattern is not None else None
+        self.min_length = kind.min_length
+        self.max_length = kind.max_length
         self.remember = remember
         """False for values that never repeat (``Meta(extra={"remember": False})``):
         each is checked, none is remembered, none is looked up."""
@@ -74,9 +74,9 @@ class _StrCheck:
         """``value``, not remembered: checked, and remembered if it passes
         while there is room."""
         if (
-            (self._search is not None and self._search(value) is None)
-            or (self._min is not None and len(value) < self._min)
-            or (self._max is not None and len(value) > self._max)
+            (self.search is not None and self.search(value) is None)
+            or (self.min_length is not None and len(value) < self.min_length)
+            or (self.max_length is not None and len(value) > self.max_length)
         ):
             return REFUSED  # type: ignore[no-any-return]
         if self.remember and len(self.passed) < REMEMBERED:
@@ -231,11 +231,9 @@ def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any]
                 f"{indent}        return None",
             ]
         elif not loose.check.remember:
-            lines += [
-                f"{indent}{value} = check{index}.learn({value})",
-                f"{indent}if {value} is REFUSED:",
-                f"{indent}    return None",
-            ]
+            # Never remembered (a sheet's id, new in every event): its
+            # constraints inline, without a call (~0.1 µs an event).
+            lines += _inline_checks(loose.check, value, index, indent, namespace)
         else:
             namespace[f"known{index}"] = loose.check.known
             lines += [
@@ -250,6 +248,23 @@ def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any]
     exec("\n".join(lines), namespace)
     complete: Callable[[Any], T | None] = namespace["complete"]
     return complete
+
+
+def _inline_checks(
+    check: _StrCheck, value: str, index: int, indent: str, namespace: dict[str, Any]
+) -> list[str]:
+    """Lines refusing ``value`` (return None) as ``check.learn`` would."""
+    refusals = []
+    if check.search is not None:
+        namespace[f"search{index}"] = check.search
+        refusals.append(f"search{index}({value}) is None")
+    if check.min_length is not None:
+        refusals.append(f"len({value}) < {check.min_length}")
+    if check.max_length is not None:
+        refusals.append(f"len({value}) > {check.max_length}")
+    if not refusals:
+        return []
+    return [f"{indent}if {' or '.join(refusals)}:", f"{indent}    return None"]
 
 
 class Twin(Generic[T]):

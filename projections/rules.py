@@ -228,8 +228,10 @@ def normalise(totals: Mapping[Key, Decimal], maximum: Decimal) -> dict[Key, Deci
 def round_to(value: Fraction | Ratio, decimals: int, rule: Rounding) -> Decimal:
     """``value`` rounded to ``decimals`` places: half away from zero
     (``half_up``) or to the even neighbour (``half_even``); fixed-point form."""
+    # A Ratio is a tuple; asking whether it is a Fraction goes through the
+    # numbers ABCs' instance check, dearer than the rounding itself.
     numerator, denominator = (
-        (value.numerator, value.denominator) if isinstance(value, Fraction) else value
+        value if isinstance(value, tuple) else (value.numerator, value.denominator)
     )
     quotient, remainder = divmod(abs(numerator) * 10**decimals, denominator)
     twice = 2 * remainder
