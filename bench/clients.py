@@ -178,6 +178,8 @@ class _Socket(asyncio.Protocol):
         self.open = False
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.arrivals = _Arrivals()
+        self.held: int | None = None
+        """The seq of the view this socket holds (kept when ``arrivals`` are reset)."""
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -242,7 +244,7 @@ class _Socket(asyncio.Protocol):
                 # A patch counts only if it changes the view this socket holds.
                 at = buffer.find(b'"base":', start) + 7
                 base = int(buffer[at : buffer.find(b",", at)])
-                if self.arrivals.seqs and self.arrivals.seqs[-1] == base:
+                if self.held == base:
                     self._arrived(buffer, start, length, now)
             elif opcode == 9:
                 self.send(buffer[start : start + length], opcode=10)
@@ -252,7 +254,8 @@ class _Socket(asyncio.Protocol):
     def _arrived(self, buffer: bytes, start: int, length: int, now: float) -> None:
         self.arrivals.size += length
         at = buffer.find(b'"seq":', start) + 6
-        self.arrivals.seqs.append(int(buffer[at : buffer.find(b",", at)]))
+        self.held = int(buffer[at : buffer.find(b",", at)])
+        self.arrivals.seqs.append(self.held)
         self.arrivals.times.append(now)
         if not self.ready.done():
             self.ready.set_result(None)
