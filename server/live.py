@@ -67,6 +67,12 @@ MAX_DECIDE_ATTEMPTS = 5
 PUBLISH_INTERVAL = 0.02
 """Seconds between two publications of the views at the most (50 a second)."""
 
+PATCHED_VIEW_BYTES = 1_000_000
+"""Views larger than this go whole, never as patches: a patch needs the last
+view decoded, and decoding costs ~24 ms a MB here (the full board of 10,000
+contestants, 28.8 MB, took 0.7 s, more than drawing it). A real contest's
+views are tens to hundreds of KB."""
+
 # The views a subscriber can ask for, and how each is computed from the state.
 VIEWS: dict[str, Callable[[Competition], Any]] = {
     "board": lambda state: board(state, public=True),
@@ -399,16 +405,17 @@ class Live:
 
     def _publish_view(self, name: str) -> None:
         """Publish view ``name`` whole, with a patch from its last publication
-        when that is less than half the size (``server.patches``): at a score,
+        when that is less than half the size (``server.patches``) and the view
+        is not over ``PATCHED_VIEW_BYTES``: at a score,
         one judge's dot instead of the whole progress view, 0.27 KB instead of
         4.9 KB with 200 judges, to every screen and phone in the hall."""
         text = self.view_message(name)
         last = self.hub.last(name)
         if last is not None and last.text == text:
             return
-        doc = _decode_view(text).data
+        doc = _decode_view(text).data if len(text) <= PATCHED_VIEW_BYTES else None
         patch = None
-        if last is not None and last.doc is not None:
+        if doc is not None and last is not None and last.doc is not None:
             ops = diff(last.doc, doc)
             if not ops or ops[0].path:  # not one replacing the whole view
                 patch = self._encoder.encode(

@@ -149,3 +149,26 @@ async def test_a_failed_append_leaves_the_state_a_replay_of_the_log(
     ids = [e.data.submission_id for e in committed if isinstance(e.data, ScoreSubmitted)]
     assert len(ids) == len(set(ids)) == 1 + len(JUDGES)  # every sheet exactly once
     assert sorted(e.envelopes[-1].seq for e in executed) == [e.seq for e in committed[1:]]
+
+
+@pytest.mark.parametrize("limit", [1_000_000, 500])
+async def test_views_over_the_size_limit_go_whole_never_as_patches(
+    live: Live, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    """A patch needs the last view decoded: views too big for that go whole."""
+    monkeypatch.setattr("server.live.PATCHED_VIEW_BYTES", limit)
+    kinds: list[str] = []
+
+    async def send(text: str) -> None:
+        kinds.append(msgspec.json.decode(text)["type"])
+
+    subscriber = Subscriber(SendOutlet(send))
+    live.hub.subscribe(subscriber, "progress", live.view_message("progress"), patches=True)
+    assert 500 < len(live.view_message("progress")) < 1_000_000
+    for judge in JUDGES[:5]:
+        await score(live, judge, 1)
+        live.publish()
+        await asyncio.sleep(0)  # the send outlet's task writes it
+    subscriber.close()
+    expected = "patch" if limit == 1_000_000 else "view"
+    assert kinds[0] == "view" and set(kinds[2:]) == {expected}, kinds
