@@ -135,6 +135,18 @@ class PostgresBackend(Backend):
             await conn.close()
         return killed
 
+    async def store_sessions(self) -> int:
+        """How many server sessions the stores on this schema hold now."""
+        conn = await asyncpg.connect(PG_URL)
+        try:
+            count: int = await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+                f"leitai {self.schema}",
+            )
+        finally:
+            await conn.close()
+        return count
+
     async def drop(self) -> None:
         conn = await asyncpg.connect(PG_URL)
         try:

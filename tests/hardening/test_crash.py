@@ -59,9 +59,11 @@ async def show_under_faults(
     moments: list[int],
     *,
     reconnects: bool,
+    retried: bool = True,
 ) -> None:
     """Run the show; at each number of acknowledged scores in ``moments``,
-    inject ``fault``; then check everything against the log."""
+    inject ``fault``; then check everything against the log. ``retried``:
+    some phone must have had to send again (the fault hit a request)."""
     phones = Phones(server, http)
     done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     screens = [
@@ -82,7 +84,8 @@ async def show_under_faults(
 
     assert len(phones.acks) == JUDGES * CONTESTANTS  # every outbox delivered
     check_acks(phones.acks, log)
-    assert phones.retries > 0, "the fault hit no request: the test proved nothing"
+    if retried:
+        assert phones.retries > 0, "the fault hit no request: the test proved nothing"
     print(
         f"{len(phones.acks)} scores, {phones.retries} retries, "
         f"{sum(a.duplicate for a in phones.acks)} answered as duplicates, "
@@ -162,7 +165,13 @@ async def test_database_sessions_terminated_while_100_judges_score(
         killed.append(await postgres.terminate_store_connections())
 
     try:
-        await show_under_faults(server, http, terminate, moments, reconnects=False)
+        # A session killed while the server is between appends may be noticed
+        # by the driver and replaced before the next one, so that no request
+        # fails (it depends on timing): what proves the recovery is that every
+        # session was killed, scores were still acknowledged after each kill
+        # (and checked against the log), and the server has sessions again.
+        await show_under_faults(server, http, terminate, moments, reconnects=False, retried=False)
+        assert await postgres.store_sessions() > 0, "the server never reconnected"
     finally:
         stop_server(server.process)
     assert all(n > 0 for n in killed), killed
