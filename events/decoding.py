@@ -212,11 +212,7 @@ def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any]
             lines += [
                 f"{indent}converted = {{}}",
                 f"{indent}for key, text in {value}.items():",
-                f"{indent}    number = decimal{index}(text)",
-                f"{indent}    if number is None:",
-                f"{indent}        number = convert{index}(text)",
-                f"{indent}        if number is REFUSED:",
-                f"{indent}            return None",
+                *_recall(f"decimal{index}", f"convert{index}", "text", "number", indent + "    "),
                 f"{indent}    converted[key] = number",
                 f"{indent}{value} = converted",
             ]
@@ -236,18 +232,27 @@ def _completer(cls: type[T], fields: list[tuple[str, _Loose]]) -> Callable[[Any]
             lines += _inline_checks(loose.check, value, index, indent, namespace)
         else:
             namespace[f"known{index}"] = loose.check.known
+            namespace[f"learn{index}"] = loose.check.learn
             lines += [
-                f"{indent}found = known{index}({value})",
-                f"{indent}if found is None:",
-                f"{indent}    found = check{index}.learn({value})",
-                f"{indent}    if found is REFUSED:",
-                f"{indent}        return None",
+                *_recall(f"known{index}", f"learn{index}", value, "found", indent),
                 f"{indent}{value} = found",
             ]
     lines.append(f"    return cls({', '.join(f'v{i}' for i in range(len(fields)))})")
     exec("\n".join(lines), namespace)
     complete: Callable[[Any], T | None] = namespace["complete"]
     return complete
+
+
+def _recall(known: str, learn: str, source: str, target: str, indent: str) -> list[str]:
+    """Lines setting ``target`` to what ``known`` remembers of ``source``, else
+    to what ``learn`` makes of it, and returning None if that is refused."""
+    return [
+        f"{indent}{target} = {known}({source})",
+        f"{indent}if {target} is None:",
+        f"{indent}    {target} = {learn}({source})",
+        f"{indent}    if {target} is REFUSED:",
+        f"{indent}        return None",
+    ]
 
 
 def _inline_checks(

@@ -405,9 +405,9 @@ class Live:
 
     def _publish_view(self, name: str) -> None:
         """Publish view ``name`` whole, with a patch from its last publication
-        when that is less than half the size (``server.patches``) and the view
-        is not over ``PATCHED_VIEW_BYTES``: at a score,
-        one judge's dot instead of the whole progress view, 0.27 KB instead of
+        (``server.patches``) when the patch is under half the view's size and
+        the view is not over ``PATCHED_VIEW_BYTES``. At a score that is one
+        judge's dot instead of the whole progress view: 0.27 KB instead of
         4.9 KB with 200 judges, to every screen and phone in the hall."""
         text = self.view_message(name)
         last = self.hub.last(name)

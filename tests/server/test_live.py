@@ -118,6 +118,7 @@ async def test_subscriptions_are_checked(server: Server) -> None:
         ({"type": "subscribe", "view": "audit", "token": server.judges["A1"]}, "forbidden"),
         ({"type": "subscribe", "view": "nothing"}, "unknown_view"),
         ({"type": "subscribe", "view": "board", "extra": 1}, "invalid_message"),
+        ({"type": "subscribe", "view": "board", "patches": "yes"}, "invalid_message"),
     ):
         await ws.send(json.dumps(message))
         answer = json.loads(await ws.recv())
