@@ -79,3 +79,25 @@ async def test_a_closed_store_does_not_fold(tmp_path: Path) -> None:
     await store.close()
     with pytest.raises(StoreClosed):
         await store.fold("comp", [], collect)
+
+
+async def test_a_body_rewritten_as_text_is_read_as_its_bytes(tmp_path: Path) -> None:
+    """SQLite keeps a value's type: a body written back by hand as TEXT is
+    still read (as bytes), so the chain check, not a crash, gives the verdict."""
+    path = tmp_path / "leitai.db"
+    store = await filled(path, 5)
+    try:
+        before = [e async for e in store.read("comp")]
+        records = [r async for r in store.read_records("comp")]
+        raw = sqlite3.connect(path, isolation_level=None)
+        raw.execute("DROP TRIGGER events_no_update")
+        raw.execute("UPDATE events SET body = CAST(body AS TEXT) WHERE stream = 'comp'")
+        assert raw.execute(
+            "SELECT DISTINCT typeof(body) FROM events WHERE stream = 'comp'"
+        ).fetchall() == [("text",)]
+        raw.close()
+        assert [e async for e in store.read("comp")] == before
+        assert await store.fold("comp", [], collect) == before
+        assert [r async for r in store.read_records("comp")] == records
+    finally:
+        await store.close()
