@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import socket
 import warnings
@@ -17,11 +18,22 @@ from server.settings import Settings
 
 # uvicorn picks uvloop only for a loop it creates itself; ``leitai serve`` and
 # ``demo`` run the server inside ``asyncio.run``, so the loop is chosen here,
-# when the web stack loads (only the commands that serve import this module).
+# when the web stack loads (only the commands that serve import this module),
+# and so is the collector's pace.
 with contextlib.suppress(ImportError):
     import uvloop
 
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+GC_YOUNG_THRESHOLD = 10_000
+"""Allocations between two collections of the cyclic GC's youngest generation
+in a serving process (CPython's default: 700). Each request allocates
+hundreds of tracked objects (coroutines, futures, dicts) that reference
+counting frees anyway; at 700 the collector ran every few requests and took
+a tenth of the main thread under 200 judges' scores (``bench submit`` closed
+loop: 5,900-6,600 req/s at 700, 6,100-7,900 at 10,000, the same with the
+collector off). Cycles still get collected, a little later."""
+gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def bind(settings: Settings) -> socket.socket:
