@@ -172,9 +172,15 @@ class Hub:
     def __init__(self) -> None:
         self._subscribers: dict[ViewKey, set[Subscriber]] = {}
         self._last: dict[ViewKey, Message] = {}
+        self._patching: dict[ViewKey, int] = {}
+        """Per view, how many of its subscribers take patches."""
 
     def watched(self) -> list[ViewKey]:
         return [key for key, subs in self._subscribers.items() if subs]
+
+    def takes_patches(self, key: ViewKey) -> bool:
+        """Whether any subscriber of ``key`` takes patches (else none need computing)."""
+        return self._patching.get(key, 0) > 0
 
     def last(self, key: ViewKey) -> Message | None:
         """The message newcomers to ``key`` get, and the base of its next patch."""
@@ -186,12 +192,16 @@ class Hub:
         """Add ``subscriber`` to ``key`` and send it the view whole; later
         changes come as patches if it takes them (``patches``)."""
         self._subscribers.setdefault(key, set()).add(subscriber)
+        took = subscriber.keys.get(key, WHOLE) is not WHOLE
         subscriber.keys[key] = None if patches else WHOLE
+        self._count_patching(key, patches - took)
         last = self._last.setdefault(key, Message(current))
         subscriber.offer(key, last)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        for key in subscriber.keys:
+        for key, sent in subscriber.keys.items():
+            if sent is not WHOLE:
+                self._count_patching(key, -1)
             subs = self._subscribers.get(key)
             if subs is not None:
                 subs.discard(subscriber)
@@ -200,6 +210,13 @@ class Hub:
                     self._last.pop(key, None)
         subscriber.keys.clear()
         subscriber.close()
+
+    def _count_patching(self, key: ViewKey, change: int) -> None:
+        count = self._patching.get(key, 0) + change
+        if count:
+            self._patching[key] = count
+        else:
+            self._patching.pop(key, None)
 
     def publish(self, key: ViewKey, message: Message | str, patch: str | None = None) -> None:
         """Send ``message`` to the view's subscribers unless it is what they

@@ -139,3 +139,17 @@ async def test_only_the_newest_message_keeps_its_base() -> None:
     assert first.base is not None and first.patch is not None
     hub.publish("board", "b3", "patch b2→b3")
     assert first.base is None and first.patch is None and first.doc is None
+
+
+async def test_the_hub_knows_whether_any_subscriber_of_a_view_takes_patches() -> None:
+    hub, first, second = Hub(), Subscriber(FakeSocket()), Subscriber(FakeSocket())
+    hub.subscribe(first, "board", "b1")
+    assert not hub.takes_patches("board")
+    hub.subscribe(second, "board", "b1", patches=True)
+    hub.subscribe(second, "board", "b1", patches=True)  # again: still one
+    hub.subscribe(first, "progress", "p1", patches=True)
+    assert hub.takes_patches("board") and hub.takes_patches("progress")
+    hub.subscribe(second, "board", "b1")  # asks again for whole views only
+    assert not hub.takes_patches("board")
+    hub.unsubscribe(first)
+    assert not hub.takes_patches("progress")

@@ -172,3 +172,20 @@ async def test_views_over_the_size_limit_go_whole_never_as_patches(
     subscriber.close()
     expected = "patch" if limit == 1_000_000 else "view"
     assert kinds[0] == "view" and set(kinds[2:]) == {expected}, kinds
+
+
+async def test_no_view_is_decoded_for_patches_when_no_subscriber_takes_them(live: Live) -> None:
+    """Patches cost a decode and a comparison per publication: only when wanted."""
+    sent: list[str] = []
+
+    async def send(text: str) -> None:
+        sent.append(text)
+
+    subscriber = Subscriber(SendOutlet(send))
+    live.hub.subscribe(subscriber, "progress", live.view_message("progress"))
+    for judge in JUDGES[:3]:
+        await score(live, judge, 1)
+        live.publish()
+        last = live.hub.last("progress")
+        assert last is not None and last.doc is None
+    subscriber.close()
