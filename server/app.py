@@ -10,6 +10,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -19,7 +20,7 @@ from events.credentials import open_credentials
 from events.errors import LogError
 from events.store import open_store
 from server import ws
-from server.api import ENDPOINTS, Handler
+from server.api import ENDPOINTS, SCORES, AsgiRoute, Handler, submit_score
 from server.auth import Authenticator
 from server.errors import ApiError, error_response
 from server.openapi import openapi_document
@@ -27,13 +28,12 @@ from server.qr import qr_endpoint
 from server.ratelimit import BadTokens
 from server.registry import Registry
 from server.settings import Settings
+from server.shortcut import Shortcut
 from server.state import AppState
 from server.transparency import Transparency
 
 log = logging.getLogger("leitai.server")
 PAGES = ("screen", "judge", "admin", "live", "audit")
-HOT = ("POST", "/api/competitions/{cid}/scores")
-"""The route tried first: every judge's every score."""
 
 
 def static_dir() -> Path:
@@ -128,11 +128,13 @@ def create_app(settings: Settings) -> Starlette:
             await credentials.close()
             await store.close()
 
-    # Starlette tries routes in order: the judges' POST /scores, the hottest
-    # by far, goes first (paths are distinct, so the order changes no match).
-    endpoints = sorted(ENDPOINTS, key=lambda e: (e.method, e.path) != HOT)
     routes: list[BaseRoute] = [
-        Route(e.path, _route(e.handler), methods=[e.method]) for e in endpoints
+        Route(
+            e.path,
+            e.handler if isinstance(e.handler, AsgiRoute) else _route(e.handler),
+            methods=[e.method],
+        )
+        for e in ENDPOINTS
     ]
     routes += [
         Route("/api/openapi.json", _openapi),
@@ -153,6 +155,9 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static", StaticFiles(directory=static_dir()), name="static"),
     ]
     return Starlette(
+        middleware=[
+            Middleware(Shortcut, method=SCORES.method, path=SCORES.path, handler=submit_score)
+        ],
         routes=routes,
         lifespan=lifespan,
         exception_handlers={

@@ -22,6 +22,7 @@ import asyncio
 import time
 
 from starlette.requests import HTTPConnection
+from starlette.types import Scope
 
 from events.credentials import Credential, Credentials, token_hash
 from events.envelope import Actor
@@ -97,7 +98,13 @@ class Authenticator:
 
 def client_address(conn: HTTPConnection) -> str:
     """The client's address, the key of its bad-token count."""
-    return conn.client.host if conn.client is not None else ""
+    return peer_address(conn.scope)
+
+
+def peer_address(scope: Scope) -> str:
+    """``client_address`` of an ASGI scope."""
+    client = scope.get("client")
+    return client[0] if client else ""
 
 
 def bearer(header: str | None) -> str | None:

@@ -11,9 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.routing import Route
 
-from server.api import ENDPOINTS
 from tests.server.conftest import Server
 
 
@@ -332,12 +330,36 @@ async def test_reissued_links_name_the_real_port(server: Server, client: httpx.A
     assert answer.json()["link"].startswith(f"{server.url}/judge/{server.stream}#token=")
 
 
-def test_the_judges_scores_route_is_tried_first(tmp_path: Path) -> None:
-    from server.app import HOT, create_app
+async def test_scores_answer_the_same_through_the_router(tmp_path: Path) -> None:
+    """The shortcut only skips the router: a request it does not match (here,
+    under a root path) is routed to the same handler; other methods are 405."""
+    from server.app import create_app
     from server.settings import Settings
+    from tests.server.conftest import contest, make_competition
 
-    app = create_app(Settings(store=str(tmp_path / "leitai.db")))
-    first = app.routes[0]
-    assert isinstance(first, Route)
-    assert (next(iter(first.methods or ())), first.path) == HOT
-    assert any(e.path == HOT[1] and e.method == HOT[0] for e in ENDPOINTS)
+    db = tmp_path / "leitai.db"
+    data = contest()
+    admin_token, _, judges = await make_competition(db, data)
+    app = create_app(Settings(store=str(db)))
+    transport = httpx.ASGITransport(app=app, root_path="/venue")  # type: ignore[arg-type]
+    api = f"/venue/api/competitions/{data['id']}"
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://venue.test") as routed,
+    ):
+        staged = await routed.post(
+            f"{api}/stage", json={"contestant": "g1c1"}, headers=Server.bearer(admin_token)
+        )
+        assert staged.status_code == 200, staged.text
+        sheet = {"contestant": "g1c1", "points": {"content": "50", "delivery": "30"}}
+        answer = await routed.post(
+            f"{api}/scores",
+            json={**sheet, "submission_id": sid()},
+            headers=Server.bearer(judges["B1"]),
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["events"] == ["score_submitted"]
+        refused = await routed.post(f"{api}/scores", json={**sheet, "submission_id": sid()})
+        assert (refused.status_code, refused.json()["error"]["code"]) == (401, "token_required")
+        wrong = await routed.get(f"{api}/scores", headers=Server.bearer(judges["B1"]))
+        assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "method_not_allowed")
