@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 
 from events.store import Store
 from server.errors import ApiError
@@ -40,10 +39,6 @@ class Registry:
                 )
             live = self._live[stream] = await Live.load(self.store, stream)
             live.after_commit = self.after_commit
-            # A loaded state lives as long as the process: leave it out of the
-            # cyclic collector's full passes, which otherwise scan all of it
-            # (a pause of every request, growing with the competition).
-            gc.freeze()
             return live
         finally:
             del self._loading[stream]

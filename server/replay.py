@@ -45,7 +45,7 @@ async def replay_store(store: Store, stream: str, to_seq: int | None = None) -> 
     state = Competition.empty(stream)
     if to_seq == 0:
         return state
-    with _collector_paused():
+    with collector_paused():
         if isinstance(store, Folder):
             return await store.fold(stream, state, apply, to_seq)
         async for envelope in store.read(stream, 1, to_seq):
@@ -67,7 +67,8 @@ class Folder(Protocol):
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile (as it was, after)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
