@@ -73,8 +73,8 @@ REST_AFTER_PUBLISHING = 0.5
 """After a publication, the loop gets at least this share of the time it
 took before the next one: under a stream of commits fan-out uses at most two
 thirds of the process, and judges are answered in the rest. (At 1 in place
-of 0.5, half and half, a score took longer to reach 1,000 screens: p50 18-22
-against 16-17 ms, p99 41-58 against 32-39 ms, in alternated quick runs.)"""
+of 0.5, half and half, a score took longer to reach 1,000 screens: p50 20-23
+against 17-21 ms, p99 47-58 against 35-52 ms, in quick runs with a 20 ms floor.)"""
 
 PATCHED_VIEW_BYTES = 1_000_000
 """Views larger than this go whole, never as patches: a patch needs the last

@@ -42,6 +42,31 @@ async def test_body_over_the_limit_is_413(venue: Server) -> None:
         assert await seq_of(http, venue) == before
 
 
+async def test_a_judge_s_streamed_body_over_the_limit_is_413(venue: Server) -> None:
+    """The judges' route reads its body below starlette's request object: a
+    body without Content-Length is counted as it comes, refused in the
+    judge's language, and appends nothing."""
+    limit = Settings().max_body_bytes
+    big = b'{"contestant": "g1c1", "x": "' + b"a" * limit + b'"}'
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(big), 4096):
+            yield big[start : start + 4096]
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        before = await seq_of(http, venue)
+        answer = await http.post(
+            venue.api("/scores"),
+            content=chunks(),
+            headers={**Server.bearer(venue.judges["B1"]), "Accept-Language": "zh-CN"},
+        )
+        assert answer.status_code == 413
+        error = answer.json()["error"]
+        assert error["code"] == "body_too_large"
+        assert error["message"] == f"请求内容超过 {limit} 字节上限"
+        assert await seq_of(http, venue) == before
+
+
 def sheets() -> Iterator[tuple[str, dict[str, Any], str]]:
     """Bodies over a field's limit, and the field the error must name."""
     ok = {"contestant": "g1c1", "points": {"content": "1"}, "submission_id": uuid.uuid4().hex}

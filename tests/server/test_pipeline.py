@@ -4,6 +4,7 @@ the live state equal to a replay of the log; nothing is shown before durable."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -189,3 +190,20 @@ async def test_no_view_is_decoded_for_patches_when_no_subscriber_takes_them(live
         last = live.hub.last("progress")
         assert last is not None and last.doc is None
     subscriber.close()
+
+
+async def test_a_loaded_state_is_frozen_out_of_the_collector(tmp_path: Path) -> None:
+    """The replayed state and the copy decided on live as long as the process:
+    ``Live.load`` leaves them out of the cyclic collector's passes."""
+    db = tmp_path / "leitai.db"
+    await make_competition(db, contest())
+    store = await open_store(str(db))
+    gc.unfreeze()
+    try:
+        live = await Live.load(store, "t")
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+        await live.close()
+    finally:
+        gc.unfreeze()
+        await store.close()
