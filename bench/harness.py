@@ -12,6 +12,7 @@ import statistics
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,19 @@ def alternate(
                     flush=True,
                 )
     return figures
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory, in bytes (Linux: ``VmHWM``).
+
+    Not ``ru_maxrss``: Linux carries that across ``execve``, so a spawned
+    child starts with the peak of the process that forked it (under ``bench
+    all``, every replay run reported the parent's 4.2 GB, its own and the
+    ceiling's alike)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def median(values: list[float]) -> float:

@@ -5,7 +5,7 @@ from the store (``SqliteStore.fold``: read, decode and ``apply`` every event
 in one thread), copy the state that commands are decided on, then draw the
 full board of 10,000 contestants. Ceiling: read the same rows (raw ``sqlite3``, the ``body``
 column) and ``msgspec.json.decode`` each, no projection. Each run is a fresh
-process, so its peak memory (``ru_maxrss``) is its own.
+process, so its peak memory (``harness.peak_rss``) is its own.
 
 Sizes: 10,000 contestants with 1,000,000 score events (and 100,000, for the
 growth); ``--quick``: 1,000 contestants, 20,000 events (and 2,000).
@@ -15,7 +15,6 @@ Targets: ≥ 0.3× the ceiling's events/s; 1,000,000 events in under 10 s.
 from __future__ import annotations
 
 import asyncio
-import resource
 import sqlite3
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 import msgspec
 
 from bench.clients import in_processes
-from bench.harness import Options, Report, Target, alternate, median, spread
+from bench.harness import Options, Report, Target, alternate, median, peak_rss, spread
 from bench.servers import competition, contest
 from events.catalog import AnyEvent, ContestantCalled, ScoreAmended, ScoreSubmitted, ScoringClosed
 from events.envelope import Actor, Envelope
@@ -85,7 +84,7 @@ def _replay(db: str, stream: str) -> tuple[float, int, int]:
     began = time.perf_counter()
     events, _ = asyncio.run(rebuild())
     elapsed = time.perf_counter() - began
-    return elapsed, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return elapsed, events, peak_rss()
 
 
 def _ceiling(db: str, stream: str) -> tuple[float, int, int]:
@@ -99,7 +98,7 @@ def _ceiling(db: str, stream: str) -> tuple[float, int, int]:
         events += 1
     conn.close()
     elapsed = time.perf_counter() - began
-    return elapsed, events, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return elapsed, events, peak_rss()
 
 
 def _update_cost(contestants: int, updates: int) -> tuple[float, float]:
