@@ -27,6 +27,8 @@ import re
 import sys
 
 ZERO_HASH = "0" * 64
+ENVELOPE_MEMBERS = {"actor", "at", "data", "prev", "seq", "stream", "type", "v"}
+"""An envelope's members, its hash aside (docs/log-format.md, "The envelope")."""
 
 
 # --- canonical bytes and the chain (docs/log-format.md, "Canonical bytes") --------
@@ -143,6 +145,13 @@ def check_chain(envelopes: list[dict]) -> tuple[int, str, str | None]:
             return seq, prev, f"seq {seq + 1} is missing or out of order"
         if body.get("stream") != stream or body.get("prev") != prev:
             return seq, prev, f"seq {seq + 1} does not continue the chain"
+        if set(body) != ENVELOPE_MEMBERS:
+            odd = sorted(set(body) ^ ENVELOPE_MEMBERS)
+            return (
+                seq,
+                prev,
+                f"seq {seq + 1} is not canonical: members {odd} are unknown or missing",
+            )
         try:
             data = canonical(body)
         except NotCanonical as exc:

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import NamedTuple
 
-import msgspec
-
-from events.envelope import GENESIS, canonical, decode_event
+from events.envelope import GENESIS, Envelope, canonical, canonical_body, open_envelope
 from events.errors import LogFormatError
 
 
@@ -68,7 +66,24 @@ class ChainVerifier:
         return self.feed_all(((seq, body, hash_),))
 
     def feed_all(self, records: Iterable[tuple[int, bytes, str]]) -> bool:
-        """Check the next records in order; False (and ``problem`` set) at the first break.
+        """Check the next records in order; False (and ``problem`` set) at the first break."""
+        return self._check(records, None)
+
+    def open_all(self, records: Iterable[tuple[int, bytes, str]]) -> list[Envelope]:
+        """As ``feed_all`` for a ``deep`` verifier, which opens every body to
+        check it: the envelopes of the records that passed, in order (all of
+        them unless ``problem`` is set), so that a caller folding them need
+        not decode them again."""
+        if not self.deep:
+            raise ValueError("only a deep verifier opens the records it checks")
+        opened: list[Envelope] = []
+        self._check(records, opened)
+        return opened
+
+    def _check(
+        self, records: Iterable[tuple[int, bytes, str]], opened: list[Envelope] | None
+    ) -> bool:
+        """``feed_all``, keeping each good record's envelope in ``opened`` if given.
 
         Every check lives here, in one loop over local variables, because a
         verifier spends its time in this loop: every operation per record
@@ -106,9 +121,13 @@ class ChainVerifier:
                     f"{digest.hex()[:16]}…): the event was altered",
                 )
                 break
-            if deep and (deep_problem := _deep_problem(body)) is not None:
-                problem = (seq, deep_problem)
-                break
+            if deep:
+                envelope = open_canonical(body, hash_)
+                if isinstance(envelope, str):
+                    problem = (seq, envelope)
+                    break
+                if opened is not None:
+                    opened.append(envelope)
             last_seq = seq
             last_hash = hash_
             last_raw = digest
@@ -151,27 +170,21 @@ _TYPE_AND_VERSION = re.compile(rb'"[^"\\\x00-\x1f\x80-\xff]*","v":(?:0|[1-9][0-9
 """What ends a body after its link: ``"<type>","v":<version>}``."""
 
 
-class _DeepBody(msgspec.Struct):
-    type: str
-    v: int
-    data: msgspec.Raw
+def open_canonical(body: bytes, hash_: str) -> Envelope | str:
+    """The envelope stored as ``body`` (with ``hash_``) if it is a known event
+    in exactly the bytes Leitai writes for it; else why not.
 
-
-_deep_decoder = msgspec.json.Decoder(_DeepBody)
-
-
-def _deep_problem(body: bytes) -> str | None:
-    """Why ``body`` is not a canonical, known event, or None."""
+    One typed decoding pass (``open_envelope``), then the envelope encoded
+    again must give ``body`` back byte for byte (``canonical_body``): that
+    refuses unknown members, members spelled out at their default, other
+    forms of a number or a string, other key orders and white space alike."""
     try:
-        head = _deep_decoder.decode(body)
-        event = decode_event(head.type, head.v, head.data)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        return f"malformed envelope: {exc}"
+        envelope = open_envelope(body, hash_)
     except LogFormatError as exc:
         return str(exc)
-    if canonical(event) != bytes(head.data) or canonical(msgspec.json.decode(body)) != body:
+    if canonical_body(envelope) != body:
         return "the event is not in canonical form"
-    return None
+    return envelope
 
 
 def verify_records(stream: str, records: Iterable[Record], *, deep: bool = False) -> Verdict:

@@ -130,7 +130,29 @@ def seal(
     *, stream: str, seq: int, at: str, actor: Actor, event: Event, data: bytes, prev: str
 ) -> tuple[bytes, str]:
     """The canonical body of a new envelope and its hash."""
-    body = _encoder.encode(
+    body = _encode_body(stream, seq, at, actor, event.TYPE, event.VERSION, data, prev)
+    return body, chain_hash(prev, body)
+
+
+def canonical_body(envelope: Envelope) -> bytes:
+    """The canonical bytes of ``envelope`` without its hash: what ``seal``
+    writes for it, and what its hash is computed over."""
+    return _encode_body(
+        envelope.stream,
+        envelope.seq,
+        envelope.at,
+        envelope.actor,
+        envelope.type,
+        envelope.v,
+        encode_data(envelope.data),
+        envelope.prev,
+    )
+
+
+def _encode_body(
+    stream: str, seq: int, at: str, actor: Actor, type_: str, v: int, data: bytes, prev: str
+) -> bytes:
+    return _encoder.encode(
         Body(
             actor=actor,
             at=at,
@@ -138,11 +160,10 @@ def seal(
             prev=prev,
             seq=seq,
             stream=stream,
-            type=event.TYPE,
-            v=event.VERSION,
+            type=type_,
+            v=v,
         )
     )
-    return body, chain_hash(prev, body)
 
 
 def decode_body(body: bytes) -> Body:

@@ -38,6 +38,8 @@ def doc_verify(lines: list[bytes]) -> tuple[int, str] | str:
             return f"bad seq {expected_seq}"
         if envelope["stream"] != stream or envelope["prev"] != expected_prev:
             return f"bad link at {expected_seq}"
+        if set(envelope) != {"actor", "at", "data", "prev", "seq", "stream", "type", "v"}:
+            return f"bad members at {expected_seq}"
         body = json.dumps(envelope, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         digest = hashlib.sha256(bytes.fromhex(expected_prev) + body.encode()).hexdigest()
         if digest != given_hash:

@@ -16,8 +16,14 @@ from decimal import Decimal
 import pytest
 
 from events.catalog import AnyEvent, ContestantCalled, ScoreSubmitted, ScoringClosed, ScoringOpened
-from events.chain import ChainVerifier, Record, continuation_problem, verify_records
-from events.envelope import GENESIS, Actor, chain_hash, encode_data, seal
+from events.chain import (
+    ChainVerifier,
+    Record,
+    continuation_problem,
+    open_canonical,
+    verify_records,
+)
+from events.envelope import GENESIS, Actor, chain_hash, encode_data, open_envelope, seal
 
 STREAM = "final-2026"
 AT = "2026-11-22T09:30:00.000000Z"
@@ -170,3 +176,70 @@ def test_a_continuation_is_checked_from_the_head_given() -> None:
     assert problem is not None and "seq 20 is missing" in problem
     wrong = continuation_problem(STREAM, (20, records[18].hash), records[20:])
     assert wrong is not None and "does not continue the chain" in wrong
+
+
+def _respelled(body: bytes, change: str) -> bytes:
+    """``body`` with the same content written otherwise."""
+    value = json.loads(body)
+    if change == "an unknown member":
+        value["note"] = "x"
+    elif change == "a default spelled out":
+        value["data"]["abstain"] = False
+    elif change == "a number for a decimal string":
+        value["data"]["points"]["content"] = float(value["data"]["points"]["content"])
+    elif change == "an actor's unknown member":
+        value["actor"]["name"] = "x"
+    if change == "keys out of order":
+        return json.dumps(dict(reversed(value.items())), separators=(",", ":")).encode()
+    if change == "white space":
+        return json.dumps(value, sort_keys=True).encode()
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "an unknown member",
+        "a default spelled out",
+        "a number for a decimal string",
+        "an actor's unknown member",
+        "keys out of order",
+        "white space",
+    ],
+)
+def test_a_deep_verifier_refuses_an_event_not_written_canonically(change: str) -> None:
+    """Resealed (its hash good), an event written otherwise than Leitai writes
+    it is refused: by the deep check where the link is intact (the shallow
+    check lets it through), by the link where the change moves it."""
+    records = sealed(mixed_events(12))
+    at = next(i for i, r in enumerate(records) if b'"score_submitted"' in r.body)
+    original = records[at]
+    assert open_canonical(original.body, original.hash) == open_envelope(
+        original.body, original.hash
+    )
+    body = _respelled(original.body, change)
+    assert body != original.body
+    problem = open_canonical(body, original.hash)
+    assert isinstance(problem, str), change
+    log = resealed(records, at, body)
+    verdict = verify_records(STREAM, log, deep=True)
+    assert (verdict.head_seq, verdict.bad_seq) == (at, at + 1), change
+    if change in ("keys out of order", "white space"):
+        assert verdict.problem == "its prev, seq or stream field does not continue the chain"
+    else:
+        assert verdict.problem == problem
+        assert verify_records(STREAM, log).ok
+
+
+def test_open_all_gives_the_envelopes_of_the_records_that_pass() -> None:
+    records = sealed(mixed_events(40))
+    checker = ChainVerifier(STREAM, deep=True)
+    first = checker.open_all(records[:25])
+    assert first == [open_envelope(r.body, r.hash) for r in records[:25]]
+    broken = resealed(records, 30, records[30].body.replace(b'"c', b'"d', 1))
+    rest = checker.open_all(broken[25:])
+    assert rest == [open_envelope(r.body, r.hash) for r in broken[25:30]]
+    assert (checker.seq, checker.bad_seq) == (30, 31)
+    assert checker.open_all(records[40:]) == []
+    with pytest.raises(ValueError, match="deep"):
+        ChainVerifier(STREAM).open_all(records)

@@ -265,6 +265,8 @@ async def test_both_verifiers_agree_on_every_kind_of_damage(show: Written, tmp_p
     wrong_prev[14]["prev"] = envelopes[12]["hash"]
     other_stream = _envelopes(await export_of(show.db))
     other_stream[4]["stream"] = "u"
+    extra_member = _envelopes(await export_of(show.db))
+    extra_member[7]["note"] = "x"  # sorts before the link: only the members' list tells
     variants = {
         "intact": (envelopes, None),
         "changed score": (changed, _index(changed, "score_submitted", 2)),
@@ -273,6 +275,7 @@ async def test_both_verifiers_agree_on_every_kind_of_damage(show: Written, tmp_p
         "swapped": ([*envelopes[:9], envelopes[10], envelopes[9], *envelopes[11:]], 9),
         "wrong prev": (wrong_prev, 14),
         "rewritten and resealed": (_resealed(changed), None),
+        "an unknown member, resealed": (_resealed(extra_member), 7),
     }
     kept = show.checkpoint_file(-1, tmp_path)
     for name, (content, intact) in variants.items():
