@@ -296,36 +296,21 @@ def run(options: Options) -> Report:
     )
     single = medians["store_1"]
     if not postgres:
-        report.rows.append(
-            (
-                "ceiling: sqlite3, 100 rows/commit, 1 stream",
-                1,
-                medians["ceiling"],
-                spread(figures["ceiling"]),
-                "",
-                1.0,
+        for name, label in (
+            ("ceiling", "ceiling: sqlite3, 100 rows/commit, 1 stream"),
+            ("ceiling_pipelined_keys", "ceiling: same, the pipelined run's keys"),
+            ("ceiling_same_keys", "ceiling: same, 1 row in each of 100 streams"),
+        ):
+            report.rows.append(
+                (
+                    label,
+                    1,
+                    medians[name],
+                    spread(figures[name]),
+                    "",
+                    medians[name] / medians["ceiling"],
+                )
             )
-        )
-        report.rows.append(
-            (
-                "ceiling: same, the pipelined run's keys",
-                1,
-                medians["ceiling_pipelined_keys"],
-                spread(figures["ceiling_pipelined_keys"]),
-                "",
-                medians["ceiling_pipelined_keys"] / medians["ceiling"],
-            )
-        )
-        report.rows.append(
-            (
-                "ceiling: same, 1 row in each of 100 streams",
-                1,
-                medians["ceiling_same_keys"],
-                spread(figures["ceiling_same_keys"]),
-                "",
-                medians["ceiling_same_keys"] / medians["ceiling"],
-            )
-        )
     for n in (1, 10, 100):
         if postgres:
             report.rows.append(
