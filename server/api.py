@@ -13,12 +13,12 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from events.chain import Record
 from events.ndjson import export_lines
 from projections import commands as cmd
 from projections.setup import JudgeView, SetupView, judge_view
 from server import audit_api, setup_api
 from server.auth import bearer, client_address, peer_address, require
+from server.batches import batched
 from server.bodies import read_body, receive_body
 from server.errors import ApiError, error_response
 from server.exports import FORMATS
@@ -262,13 +262,7 @@ async def get_log(request: Request, app: AppState) -> Response:
     upto = live.state.seq  # a consistent snapshot: what was committed when asked
 
     async def lines() -> AsyncIterator[bytes]:
-        batch: list[Record] = []
-        async for record in live.store.read_records(live.stream, int(raw), upto):
-            batch.append(record)
-            if len(batch) == 500:
-                yield b"".join(export_lines(batch))
-                batch.clear()
-        if batch:
+        async for batch in batched(live.store.read_records(live.stream, int(raw), upto), 500):
             yield b"".join(export_lines(batch))
 
     return StreamingResponse(lines(), media_type="application/x-ndjson")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from events.chain import Record, Verdict
+from events.chain import Verdict
 from events.credentials import open_credentials
 from events.errors import LogFormatError
 from events.ndjson import export_lines
 from events.store import Head, Store, open_store
+from server.batches import batched
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -93,13 +94,7 @@ async def _copy_stream(src: Store, dst: Store, stream: str) -> Head:
                 f"{stream}: the target's seq {head.seq} is not the source's; "
                 "refusing to copy onto a different log"
             )
-    batch: list[Record] = []
-    async for record in src.read_records(stream, head.seq + 1):
-        batch.append(record)
-        if len(batch) == COPY_CHUNK:
-            head = await dst.import_records(stream, batch, expected_seq=head.seq)
-            batch = []
-    if batch:
+    async for batch in batched(src.read_records(stream, head.seq + 1), COPY_CHUNK):
         head = await dst.import_records(stream, batch, expected_seq=head.seq)
     return head
 

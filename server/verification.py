@@ -14,17 +14,17 @@ import argparse
 import asyncio
 import itertools
 import sys
-from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from events.chain import ChainVerifier, Record, Verdict
+from events.chain import ChainVerifier, Verdict
 from events.checkpoint import Checkpoint, CheckpointError, VerifierKey, open_note
 from events.errors import LogFormatError
 from events.merkle import MerkleTree, consistent
 from projections.recheck import PUBLISHED, Rechecker
 from projections.state import Competition, apply
+from server.batches import batched
 from server.logtools import describe
 from server.replay import LogSource, ProgressBar, log_source
 from server.signing import read_public_key
@@ -71,7 +71,7 @@ async def verify_stream(
     state = Competition.empty(stream)
     rechecker = Rechecker()
     async with aclosing(source.records(stream)) as records:
-        async for chunk in _chunks(records, CHUNK):
+        async for chunk in batched(records, CHUNK):
             # The deep check opens every body; the good ones are folded as opened.
             for record, envelope in zip(chunk, checker.open_all(chunk), strict=False):
                 tree.append(bytes.fromhex(record.hash))
@@ -89,18 +89,6 @@ async def verify_stream(
                 progress.update(checker.seq)
     report.verdict = checker.verdict()
     return report, tree
-
-
-async def _chunks(records: AsyncIterator[Record], size: int) -> AsyncIterator[list[Record]]:
-    """``records`` in lists of ``size`` (the last one shorter)."""
-    chunk: list[Record] = []
-    async for record in records:
-        chunk.append(record)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def check_checkpoints(
