@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from pathlib import Path
 from typing import Literal, NamedTuple, Protocol
 
@@ -19,6 +20,9 @@ from events.errors import StoreUnavailable
 from events.postgres import SideTable
 
 TokenRole = Literal["admin", "judge", "auditor"]
+
+LOOKUP_CHUNK = 500
+"""Digests per SQLite query (each is a bound parameter)."""
 
 SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS credentials (
@@ -72,8 +76,9 @@ class Credentials(Protocol):
         """Revoke every token of ``subject``; how many were live."""
         ...
 
-    async def lookup(self, token: str) -> Credential | None:
-        """The live credential of ``token``, or None."""
+    async def lookup(self, digests: Collection[str]) -> dict[str, Credential]:
+        """The live credentials of the token digests ``digests`` (``token_hash``),
+        by digest, in one query; a digest unknown or revoked is absent."""
         ...
 
     async def of_stream(self, stream: str) -> list[Credential]:
@@ -120,14 +125,21 @@ class SqliteCredentials:
         )
         return cursor.rowcount
 
-    async def lookup(self, token: str) -> Credential | None:
-        async with self._conn.execute(
-            "SELECT stream, token_hash, role, subject, revoked FROM credentials"
-            " WHERE token_hash = ? AND revoked = 0",
-            (token_hash(token),),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return Credential(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+    async def lookup(self, digests: Collection[str]) -> dict[str, Credential]:
+        found: dict[str, Credential] = {}
+        wanted = list(digests)
+        try:
+            for first in range(0, len(wanted), LOOKUP_CHUNK):
+                chunk = wanted[first : first + LOOKUP_CHUNK]
+                rows = await self._conn.execute_fetchall(
+                    "SELECT stream, token_hash, role, subject FROM credentials"
+                    f" WHERE token_hash IN ({', '.join('?' * len(chunk))}) AND revoked = 0",
+                    chunk,
+                )
+                found.update((r[1], Credential(r[0], r[1], r[2], r[3])) for r in rows)
+        except aiosqlite.Error as exc:
+            raise StoreUnavailable(f"could not look tokens up: {exc}") from None
+        return found
 
     async def of_stream(self, stream: str) -> list[Credential]:
         async with self._conn.execute(
@@ -181,14 +193,14 @@ class PostgresCredentials:
         )
         return int(status.rsplit(" ", 1)[-1])
 
-    async def lookup(self, token: str) -> Credential | None:
-        row = await self._table.run(
-            "fetchrow",
-            "SELECT stream, token_hash, role, subject, revoked FROM leitai_credentials"
-            " WHERE token_hash = $1 AND NOT revoked",
-            token_hash(token),
+    async def lookup(self, digests: Collection[str]) -> dict[str, Credential]:
+        rows = await self._table.run(
+            "fetch",
+            "SELECT stream, token_hash, role, subject FROM leitai_credentials"
+            " WHERE token_hash = ANY($1::text[]) AND NOT revoked",
+            list(digests),
         )
-        return Credential(row[0], row[1], row[2], row[3], row[4]) if row else None
+        return {r[1]: Credential(r[0], r[1], r[2], r[3]) for r in rows}
 
     async def of_stream(self, stream: str) -> list[Credential]:
         rows = await self._table.run(

@@ -1,8 +1,8 @@
 """Who is asking: bearer tokens checked against their stored digests.
 
 Comparison in constant time: a token is never compared with a stored secret.
-It is hashed (SHA-256) and the digest is looked up (in the cache here, then in
-the credentials table's index). How long a lookup takes depends only on the
+It is hashed (SHA-256) and the digest is looked up (in the cache,
+``server.token_cache``, then in the credentials table's index). How long a lookup takes depends only on the
 digest of what the client sent, and the client cannot choose digest bytes
 without breaking SHA-256's preimage resistance, so timing tells it nothing
 about any stored token: it cannot learn a valid token's prefix one byte at a
@@ -19,7 +19,6 @@ one stale link is refused.
 from __future__ import annotations
 
 import asyncio
-import time
 
 from starlette.requests import HTTPConnection
 from starlette.types import Scope
@@ -28,6 +27,7 @@ from events.credentials import Credential, Credentials, token_hash
 from events.envelope import Actor
 from server.errors import ApiError
 from server.ratelimit import BadTokens
+from server.token_cache import UNKNOWN, TokenCache
 
 Role = str  # "admin", "judge", "auditor", or "public" without a token
 
@@ -39,10 +39,8 @@ class Authenticator:
     def __init__(
         self, credentials: Credentials, cache_seconds: float, bad_tokens: BadTokens
     ) -> None:
-        self.credentials = credentials
         self.bad_tokens = bad_tokens
-        self._cache_seconds = cache_seconds
-        self._cache: dict[str, tuple[float, Credential | None]] = {}
+        self._tokens = TokenCache(credentials, cache_seconds)
 
     async def identify(
         self, token: str | None, stream: str, address: str = ""
@@ -66,16 +64,10 @@ class Authenticator:
         if not token:
             return None
         digest = token_hash(token)
-        now = time.monotonic()
-        cached = self._cache.get(digest)
-        if cached is not None and now - cached[0] < self._cache_seconds:
-            credential = cached[1]
-        else:
+        credential = self._tokens.known(digest)
+        if credential is UNKNOWN:
             self.bad_tokens.check(address)
-            credential = await self.credentials.lookup(token)
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[digest] = (now, credential)
+            credential = await self._tokens.fetch(digest)
         if credential is None:
             await self._refuse(address)
         return credential
@@ -93,7 +85,7 @@ class Authenticator:
 
     def forget(self) -> None:
         """Drop cached answers (after this process revoked a token)."""
-        self._cache.clear()
+        self._tokens.forget()
 
 
 def client_address(conn: HTTPConnection) -> str:
