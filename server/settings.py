@@ -13,7 +13,10 @@ HELP = {
     "public_url": "the URL people reach the server at, for printed links and QR codes",
     "max_body_bytes": "largest request body accepted",
     "heartbeat_seconds": "interval of WebSocket heartbeats; a page is stale after 3 missed",
-    "token_cache_seconds": "how long a checked token is trusted before it is looked up again",
+    "token_cache_seconds": (
+        "how long a checked token is trusted (a token in use is looked up again,"
+        " in the background, from half of it on)"
+    ),
     "bad_tokens_before_delay": "invalid tokens from one client address (within a minute) "
     "before each further refusal is answered late (0.05 s, doubling up to 2 s)",
     "bad_tokens_before_block": "invalid tokens from one client address (within a minute) "
