@@ -12,6 +12,7 @@ its events are durable, and concurrent callers share one fsync.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ class Pipeline:
         self.broken = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Append:
     """One caller's append, waiting for its batch."""
 
@@ -83,9 +84,12 @@ class GroupCommit:
         self._commit = commit
         self._failure = failure
         self._committed = committed
-        self._queue: asyncio.Queue[Append | None] = asyncio.Queue()
+        self._queue: deque[Append] = deque()
+        self._waiting: asyncio.Future[None] | None = None
+        """Set while the queue is empty: resolved by the next append (or close)."""
         self._closed = False
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._run())
 
     async def append(
         self,
@@ -104,28 +108,32 @@ class GroupCommit:
         if len(events) > MAX_BATCH_EVENTS:
             raise ValueError(f"append takes at most {MAX_BATCH_EVENTS} events at once")
         items = [(event, encode_data(event)) for event in events]
-        future: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[list[Envelope]] = self._loop.create_future()
         # Queued before the first await: appends are batched in call order, so a
         # caller may pipeline (expect the seq its previous append will reach).
-        self._queue.put_nowait(
+        self._queue.append(
             Append(stream, items, actor, expected_seq, idempotency_key, future, pipeline)
         )
+        self._wake()
         return await future
 
+    def _wake(self) -> None:
+        if self._waiting is not None and not self._waiting.done():
+            self._waiting.set_result(None)
+
     async def _run(self) -> None:
-        while True:
-            first = await self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            size = len(first.items)
-            while size < MAX_BATCH_EVENTS and not self._queue.empty():
-                nxt = self._queue.get_nowait()
-                if nxt is None:
-                    self._queue.put_nowait(None)  # finish this batch, then stop
-                    break
-                batch.append(nxt)
-                size += len(nxt.items)
+        """Commit what is queued, a batch at a time; once closed, what is left."""
+        queue = self._queue
+        while queue or not self._closed:
+            if not queue:
+                self._waiting = self._loop.create_future()
+                await self._waiting
+                continue
+            batch = [queue.popleft()]
+            size = len(batch[0].items)
+            while queue and size < MAX_BATCH_EVENTS:
+                batch.append(queue.popleft())
+                size += len(batch[-1].items)
             await self._settle(batch)
 
     async def _settle(self, batch: list[Append]) -> None:
@@ -151,5 +159,5 @@ class GroupCommit:
         """Commit what is queued, then stop."""
         if not self._closed:
             self._closed = True
-            self._queue.put_nowait(None)
+            self._wake()
         await self._task
