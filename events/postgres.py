@@ -190,8 +190,12 @@ class SideTable:
             pool = await asyncpg.create_pool(
                 target.dsn, min_size=1, max_size=2, server_settings=target.settings
             )
+        except DRIVER_ERRORS as exc:
+            raise StoreUnavailable(f"{target.where}: {what} unavailable: {exc}") from None
+        try:
             await pool.execute(schema)
         except DRIVER_ERRORS as exc:
+            await pool.close()  # its connections would be left open
             raise StoreUnavailable(f"{target.where}: {what} unavailable: {exc}") from None
         return cls(pool, target.where, what)
 

@@ -12,6 +12,7 @@ import pytest
 
 from events.catalog import ContestantCalled
 from events.chain import averify_records
+from events.credentials import open_credentials
 from events.envelope import SYSTEM, Envelope
 from events.errors import StoreUnavailable
 from events.store import open_store
@@ -105,3 +106,13 @@ async def test_an_unreachable_server_is_store_unavailable() -> None:
     with pytest.raises(StoreUnavailable, match="cannot connect") as caught:
         await open_store("postgresql://postgres@127.0.0.1:1/test")
     assert "\n" not in str(caught.value)
+
+
+async def test_a_side_table_that_cannot_be_made_is_unavailable_and_holds_no_connection(
+    pg: PostgresBackend,
+) -> None:
+    # the schema does not exist until the log is opened; the pool's
+    # connections are closed, not left to the collector (a ResourceWarning,
+    # an error here)
+    with pytest.raises(StoreUnavailable, match="credentials unavailable"):
+        await open_credentials(pg.url)
