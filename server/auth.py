@@ -2,8 +2,9 @@
 
 Comparison in constant time: a token is never compared with a stored secret.
 It is hashed (SHA-256) and the digest is looked up (in the cache,
-``server.token_cache``, then in the credentials table's index). How long a lookup takes depends only on the
-digest of what the client sent, and the client cannot choose digest bytes
+``server.token_cache``, then in the credentials table's index). How long a
+lookup takes depends only on the digest of what the client sent (and on the
+other lookups of the moment), and the client cannot choose digest bytes
 without breaking SHA-256's preimage resistance, so timing tells it nothing
 about any stored token: it cannot learn a valid token's prefix one byte at a
 time, as it could against ``==`` on the tokens themselves.
