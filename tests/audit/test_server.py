@@ -155,5 +155,7 @@ def test_init_makes_the_signing_key_and_prints_its_public_half(tmp_path: Path) -
     public = next(line for line in made.stdout.splitlines() if "public key:" in line)
     assert public.split("public key: ")[1].startswith("leitai+")
     export = cli("export", str(db), "--stream", "jiangcheng-speech-2025")
-    secret = key_file.read_text().strip().rsplit("+", 1)[1]
+    # PRIVATE+KEY+<name>+<key id>+<base64 seed>: the base64 may hold "+" too
+    secret = key_file.read_text().strip().removeprefix("PRIVATE+KEY+").split("+", 2)[2]
+    assert len(secret) == 44  # base64 of 0x01 and the 32-byte seed
     assert export.returncode == 0 and secret not in export.stdout
