@@ -109,7 +109,6 @@ class TokenCache:
                 try:
                     found = await self._credentials.lookup(digests)
                 except Exception as exc:  # each waiting request gets the store's error
-                    self._asked -= ahead
                     for future in _pending(waiting):
                         future.set_exception(exc)
                     continue
@@ -117,7 +116,8 @@ class TokenCache:
                     for future in _pending(waiting):
                         future.cancel()
                     raise
-                self._asked -= ahead
+                finally:
+                    self._asked -= ahead
                 if generation == self._generation:
                     if len(self._answers) + len(digests) > MAX_ANSWERS:
                         self._answers.clear()
