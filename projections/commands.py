@@ -19,7 +19,9 @@ from events.catalog import CriterionKey, Id, Label, Reason, SubmissionId
 
 MAX_CRITERIA = 32
 """Criteria of one scoresheet: a judge's sheet carries at most this many points."""
-Points = Annotated[dict[CriterionKey, Decimal], Meta(min_length=1, max_length=MAX_CRITERIA)]
+Points = Annotated[dict[CriterionKey, Decimal], Meta(max_length=MAX_CRITERIA)]
+"""A sheet's points by criterion: empty for an abstention (``abstain``); which
+keys a sheet must carry is the competition's, checked by ``decide``."""
 Seed = Annotated[str, Meta(min_length=1, max_length=128)]
 
 
@@ -32,8 +34,8 @@ class SubmitScore(_Command, frozen=True, tag="submit_score"):
     device and stays the same across retries."""
 
     contestant: Id
-    points: Points
     submission_id: SubmissionId
+    points: Points = {}
     abstain: bool = False
 
 
@@ -59,8 +61,8 @@ class AmendScore(_Command, frozen=True, tag="amend_score"):
 
     judge: Id
     contestant: Id
-    points: Points
     reason: Reason
+    points: Points = {}
     abstain: bool = False
 
 
@@ -72,7 +74,7 @@ class EnterPaperSheet(_Command, frozen=True, tag="enter_paper_sheet"):
     sheet: SubmissionId
     judge: Id
     contestant: Id
-    points: Annotated[dict[CriterionKey, Decimal], Meta(max_length=MAX_CRITERIA)]
+    points: Points = {}
     abstain: bool = False
 
 

@@ -263,11 +263,9 @@ async def test_openapi_describes_every_route(server: Server, client: httpx.Async
     schema_name = scores["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit(
         "/", 1
     )[-1]
-    assert set(document["components"]["schemas"][schema_name]["required"]) >= {
-        "contestant",
-        "points",
-        "submission_id",
-    }
+    schema = document["components"]["schemas"][schema_name]
+    assert set(schema["required"]) >= {"contestant", "submission_id"}
+    assert {"points", "abstain"} <= set(schema["properties"])  # no points: an abstention
     for path in (
         "/stage",
         "/close",
@@ -323,6 +321,55 @@ async def test_setup_is_public_and_me_is_the_judges_own(
     assert (
         await client.get(f"{server.url}/api/me", headers=server.bearer("nonsense"))
     ).status_code == 401
+
+
+async def test_an_abstention_is_a_sheet_without_points(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    """Over HTTP as in ``decide``: an abstention carries no points, and a
+    sheet that is not one carries every criterion."""
+    judge = server.bearer(server.judges["B1"])
+    await admin(client, server, "stage", contestant="g1c1")
+    abstained = await client.post(
+        server.api("/scores"),
+        json={"contestant": "g1c1", "abstain": True, "submission_id": sid()},
+        headers=judge,
+    )
+    assert abstained.status_code == 200, abstained.text
+    me = (await client.get(server.api("/me"), headers=judge)).json()
+    assert [(s["abstain"], s["points"]) for s in me["sheets"]] == [(True, {})]
+    refusals = (
+        (
+            {"abstain": True, "points": {"content": "50", "delivery": "30"}},
+            "points_with_abstention",
+        ),
+        ({}, "missing_criterion"),
+        ({"points": {}}, "missing_criterion"),
+    )
+    for body, code in refusals:
+        answer = await client.post(
+            server.api("/scores"),
+            json={"contestant": "g1c1", "submission_id": sid(), **body},
+            headers=judge,
+        )
+        assert (answer.status_code, answer.json()["error"]["code"]) == (422, code)
+    await admin(client, server, "close", contestant="g1c1")
+    amended = await admin(
+        client, server, "amend", judge="B2", contestant="g1c1", abstain=True, reason="ill"
+    )
+    assert amended.status_code == 200, amended.text
+    audit = (await client.get(server.api("/audit"), headers=server.bearer(server.auditor))).json()
+    versions = [v for v in _dicts(audit) if v.get("reason") == "ill"]
+    assert [(v["abstain"], v["points"], v["total"]) for v in versions] == [(True, {}, None)]
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """Every JSON object in ``value``, at any depth."""
+    if isinstance(value, list):
+        return [d for item in value for d in _dicts(item)]
+    if isinstance(value, dict):
+        return [value, *(d for item in value.values() for d in _dicts(item))]
+    return []
 
 
 async def test_reissued_links_name_the_real_port(server: Server, client: httpx.AsyncClient) -> None:
