@@ -91,6 +91,39 @@ class GroupCommit:
         self._loop = asyncio.get_running_loop()
         self._task = self._loop.create_task(self._run())
 
+    def enqueue(
+        self,
+        stream: str,
+        events: Sequence[AnyEvent],
+        *,
+        actor: Actor,
+        expected_seq: int,
+        idempotency_key: str | None,
+        pipeline: Pipeline | None = None,
+    ) -> asyncio.Future[list[Envelope]]:
+        """Queue an append now, in call order; its outcome once durable.
+
+        What ``append`` awaits, for a caller that pipelines: queued at the
+        call, with no task or coroutine of its own to start. The server
+        wrapped each judge's append in a task to queue it in order; without
+        it, the event loop's CPU per score (driven in-process, 200 judges)
+        fell from ~53 to ~45 µs."""
+        if self._closed:
+            raise StoreClosed("the store is closed")
+        if not events:
+            raise ValueError("append needs at least one event")
+        if len(events) > MAX_BATCH_EVENTS:
+            raise ValueError(f"append takes at most {MAX_BATCH_EVENTS} events at once")
+        items = [(event, encode_data(event)) for event in events]
+        future: asyncio.Future[list[Envelope]] = self._loop.create_future()
+        # Queued at the call: appends are batched in call order, so a caller
+        # may pipeline (expect the seq its previous append will reach).
+        self._queue.append(
+            Append(stream, items, actor, expected_seq, idempotency_key, future, pipeline)
+        )
+        self._wake()
+        return future
+
     async def append(
         self,
         stream: str,
@@ -101,21 +134,14 @@ class GroupCommit:
         idempotency_key: str | None,
         pipeline: Pipeline | None = None,
     ) -> list[Envelope]:
-        if self._closed:
-            raise StoreClosed("the store is closed")
-        if not events:
-            raise ValueError("append needs at least one event")
-        if len(events) > MAX_BATCH_EVENTS:
-            raise ValueError(f"append takes at most {MAX_BATCH_EVENTS} events at once")
-        items = [(event, encode_data(event)) for event in events]
-        future: asyncio.Future[list[Envelope]] = self._loop.create_future()
-        # Queued before the first await: appends are batched in call order, so a
-        # caller may pipeline (expect the seq its previous append will reach).
-        self._queue.append(
-            Append(stream, items, actor, expected_seq, idempotency_key, future, pipeline)
+        return await self.enqueue(
+            stream,
+            events,
+            actor=actor,
+            expected_seq=expected_seq,
+            idempotency_key=idempotency_key,
+            pipeline=pipeline,
         )
-        self._wake()
-        return await future
 
     def _wake(self) -> None:
         if self._waiting is not None and not self._waiting.done():

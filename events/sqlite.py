@@ -161,8 +161,27 @@ class SqliteStore:
         idempotency_key: str | None = None,
         pipeline: Pipeline | None = None,
     ) -> list[Envelope]:
+        return await self.enqueue(
+            stream,
+            events,
+            actor=actor,
+            expected_seq=expected_seq,
+            idempotency_key=idempotency_key,
+            pipeline=pipeline,
+        )
+
+    def enqueue(
+        self,
+        stream: str,
+        events: Sequence[AnyEvent],
+        *,
+        actor: Actor,
+        expected_seq: int,
+        idempotency_key: str | None = None,
+        pipeline: Pipeline | None = None,
+    ) -> asyncio.Future[list[Envelope]]:
         self._check_open()
-        return await self._group.append(
+        return self._group.enqueue(
             stream,
             events,
             actor=actor,

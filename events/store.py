@@ -7,6 +7,7 @@ scale-out, PostgreSQL (``postgresql://…``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from datetime import datetime
 from typing import NamedTuple, Protocol
@@ -50,6 +51,20 @@ class Store(Protocol):
         without waiting for the earlier ones share a ``pipeline``: once one
         fails, the later ones raise ``PipelineBroken`` (see ``Pipeline``).
         """
+        ...
+
+    def enqueue(
+        self,
+        stream: str,
+        events: Sequence[AnyEvent],
+        *,
+        actor: Actor,
+        expected_seq: int,
+        idempotency_key: str | None = None,
+        pipeline: Pipeline | None = None,
+    ) -> asyncio.Future[list[Envelope]]:
+        """``append``, queued at the call: the future of its outcome. Appends
+        are committed in the order they are queued."""
         ...
 
     async def import_records(

@@ -107,12 +107,13 @@ class _Flight:
     """A decided command whose append the store has not answered yet; ``answer``
     is its caller's outcome (``None``: it appended nothing, decide again)."""
 
-    __slots__ = ("answer", "first", "last", "task")
+    __slots__ = ("answer", "appended", "first", "last")
 
-    def __init__(self, first: int, last: int, task: asyncio.Task[list[Envelope]]) -> None:
+    def __init__(self, first: int, last: int, appended: asyncio.Future[list[Envelope]]) -> None:
         self.first = first
         self.last = last
-        self.task = task
+        self.appended = appended
+        """The store's outcome of the append."""
         self.answer: asyncio.Future[Executed | None] = asyncio.get_running_loop().create_future()
 
 
@@ -230,10 +231,9 @@ class Live:
                 ),
             )
         self._ahead = ahead
-        # Tasks start in the order they are created, so appends reach the
-        # store's queue in seq order.
-        task = asyncio.get_running_loop().create_task(
-            self.store.append(
+        # Queued at once, so appends reach the store in seq order.
+        try:
+            appended = self.store.enqueue(
                 self.stream,
                 events,
                 actor=actor,
@@ -241,10 +241,12 @@ class Live:
                 idempotency_key=key,
                 pipeline=self._pipeline,
             )
-        )
-        flight = _Flight(expected + 1, ahead.seq, task)
+        except Exception as error:  # a closed store: the flight fails as its append
+            appended = asyncio.get_running_loop().create_future()
+            appended.set_exception(error)
+        flight = _Flight(expected + 1, ahead.seq, appended)
         self._flights.append(flight)
-        task.add_done_callback(self._landed)
+        appended.add_done_callback(self._landed)
         return flight
 
     def _landed(self, _: object) -> None:
@@ -252,11 +254,11 @@ class Live:
         the first that failed, stop and resynchronise."""
         flights = self._flights
         absorbed = False
-        while flights and self._resync is None and flights[0].task.done():
+        while flights and self._resync is None and flights[0].appended.done():
             flight = flights[0]
-            task = flight.task
-            error = None if task.cancelled() else task.exception()
-            envelopes = None if task.cancelled() or error else task.result()
+            appended = flight.appended
+            error = None if appended.cancelled() else appended.exception()
+            envelopes = None if appended.cancelled() or error else appended.result()
             if isinstance(error, StoreUnavailable):
                 self._set_writable(False)
             if envelopes is None or envelopes[0].seq != flight.first:
@@ -276,7 +278,7 @@ class Live:
         ``state`` up with the store, rebuild ``ahead`` and answer the callers."""
         async with self._lock:
             flights = list(self._flights)
-            await asyncio.wait([f.task for f in flights])
+            await asyncio.wait([f.appended for f in flights])
             while True:
                 try:
                     await self._catch_up()
@@ -476,10 +478,10 @@ def _answer(flight: _Flight) -> None:
     """Answer a flight after a resynchronisation. Appends after a failed one
     were refused by the store (the pipeline broke), so each either committed
     as decided, or appended nothing and is decided again."""
-    task = flight.task
-    error = task.exception() if not task.cancelled() else asyncio.CancelledError()
+    appended = flight.appended
+    error = appended.exception() if not appended.cancelled() else asyncio.CancelledError()
     if error is None:
-        envelopes = task.result()
+        envelopes = appended.result()
         flight.answer.set_result(Executed(envelopes, duplicate=envelopes[-1].seq < flight.first))
     elif isinstance(error, ConflictError):
         flight.answer.set_result(None)  # it appended nothing: decide again

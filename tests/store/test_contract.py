@@ -9,7 +9,7 @@ import pytest
 from events.catalog import ContestantCalled
 from events.chain import averify_records
 from events.envelope import GENESIS, SYSTEM, Actor, Envelope
-from events.errors import ConflictError, PipelineBroken
+from events.errors import ConflictError, PipelineBroken, StoreClosed
 from events.group_commit import Pipeline
 from events.store import EMPTY_HEAD, Store, open_store
 from tests.store.appender import append_retrying
@@ -202,3 +202,34 @@ async def test_a_broken_pipeline_refuses_what_was_decided_on_it(store: Store) ->
         "p", [ContestantCalled(contestant="b")], actor=SYSTEM, expected_seq=1, pipeline=Pipeline()
     )
     assert fresh[0].seq == 2
+
+
+async def test_enqueued_appends_commit_in_the_order_queued(store_url: str) -> None:
+    """``enqueue`` queues at the call, with nothing to await first: appends
+    expecting the seqs their predecessors will reach all commit, in order."""
+    store = await open_store(store_url)
+    try:
+        pipeline = Pipeline()
+        futures = [
+            store.enqueue(
+                "q",
+                called(f"c{n}"),
+                actor=ADMIN,
+                expected_seq=n,
+                idempotency_key=f"k{n}",
+                pipeline=pipeline,
+            )
+            for n in range(50)
+        ]
+        outcomes = await asyncio.gather(*futures)
+        assert [envelopes[0].seq for envelopes in outcomes] == list(range(1, 51))
+        assert [e.data for e in await read_all(store, "q")] == called(*(f"c{n}" for n in range(50)))
+        again = await store.enqueue(
+            "q", called("c0"), actor=ADMIN, expected_seq=50, idempotency_key="k0"
+        )
+        assert again == outcomes[0]  # the first append's envelopes: nothing appended
+        await assert_chain_valid(store, "q", 50)
+    finally:
+        await store.close()
+    with pytest.raises(StoreClosed):  # refused at the call, not in a future
+        store.enqueue("q", called("late"), actor=ADMIN, expected_seq=50)
