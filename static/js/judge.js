@@ -62,10 +62,12 @@ async function flush() {
         const receipt = await api(`/api/competitions/${encodeURIComponent(cid)}/scores`, {
           method: "POST",
           token,
-          body: { contestant: item.contestant, points: item.points, submission_id: item.submission_id },
+          body: item.abstain
+            ? { contestant: item.contestant, abstain: true, submission_id: item.submission_id }
+            : { contestant: item.contestant, points: item.points, submission_id: item.submission_id },
         });
         const all = receipts();
-        all[item.contestant] = { ...receipt, submission_id: item.submission_id, points: item.points, total: item.total, name: item.name };
+        all[item.contestant] = { ...receipt, submission_id: item.submission_id, points: item.points, total: item.total, abstain: !!item.abstain, name: item.name };
         save("receipts", all);
         lastReceipt = all[item.contestant];
         retry.attempt = 0;
@@ -203,6 +205,7 @@ function renderSheet() {
     ...rows,
     h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, total ? trimText(total) : "—")),
     h("button", { type: "submit", class: "wide", "data-testid": "review" }, previous ? t("judge.review_correction") : t("judge.review")),
+    h("button", { type: "button", class: "wide secondary", "data-testid": "abstain", onclick: onAbstain }, t("judge.abstain")),
   );
   form.classList.remove("hidden");
   if (active) form.querySelector(`input[name="${active}"]`)?.focus();
@@ -217,9 +220,11 @@ function renderConfirm() {
   el.replaceChildren(
     h("h2", {}, t("judge.confirm_title")),
     data("div", confirming.name, { class: "on-name" }),
-    h("ul", { class: "confirm-list" },
-      setup.criteria.map((c) => h("li", {}, data("span", label(c.label)), h("strong", { class: "num" }, confirming.points[c.key]))),
-      h("li", {}, h("span", {}, t("judge.total")), h("strong", { class: "num" }, confirming.total))),
+    confirming.abstain
+      ? h("p", { "data-testid": "abstain-note" }, t("judge.abstain_note"))
+      : h("ul", { class: "confirm-list" },
+          setup.criteria.map((c) => h("li", {}, data("span", label(c.label)), h("strong", { class: "num" }, confirming.points[c.key]))),
+          h("li", {}, h("span", {}, t("judge.total")), h("strong", { class: "num" }, confirming.total))),
     h("button", { type: "button", class: "wide", "data-testid": "send", onclick: () => { const s = confirming; confirming = null; enqueue(s); scrollTo(0, 0); } }, t("judge.send")),
     h("button", { type: "button", class: "wide secondary", onclick: () => { confirming = null; render(); } }, t("judge.back")),
   );
@@ -265,7 +270,9 @@ function renderReceipt() {
     data("div", lastReceipt.name, { class: "on-name" }),
     h("p", { "data-testid": "receipt" }, t("judge.receipt", { seq: lastReceipt.seq }), " ", h("code", { translate: "no" }, lastReceipt.hash.slice(0, 12)),
       lastReceipt.duplicate ? ` · ${t("judge.duplicate")}` : ""),
-    h("p", { class: "muted" }, t("judge.total"), ": ", h("span", { class: "num" }, lastReceipt.total)),
+    lastReceipt.abstain
+      ? h("p", { class: "muted" }, t("judge.abstained"))
+      : h("p", { class: "muted" }, t("judge.total"), ": ", h("span", { class: "num" }, lastReceipt.total)),
   );
   el.classList.remove("hidden");
 }
@@ -331,6 +338,13 @@ function onReview(e) {
   const points = Object.fromEntries(setup.criteria.map((c) => [c.key, draft[c.key]]));
   const chosen = scorable().find((c) => c.contestant === target);
   confirming = { contestant: target, name: chosen?.name ?? target, points, total: formatScore(trimText(weightedTotal(setup.criteria, points)), places + 2).replace(/\.?0+$/, "") };
+  render();
+}
+
+/** An abstention: a sheet without points, confirmed like any other; it does not count. */
+function onAbstain() {
+  const chosen = scorable().find((c) => c.contestant === target);
+  confirming = { contestant: target, name: chosen?.name ?? target, abstain: true, points: {}, total: null };
   render();
 }
 

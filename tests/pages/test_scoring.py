@@ -151,3 +151,33 @@ def test_a_sheet_recorded_elsewhere_fills_the_judges_form(
     expect(typing.locator("#sheet h2")).to_have_text("Correct your sheet (while scoring is open)")
     expect(typing.get_by_test_id("mark-content")).to_have_value("50")
     expect(typing.get_by_test_id("mark-delivery")).to_have_value("")
+
+
+def test_a_judge_abstains_then_scores_after_all(server: Server, browser: Any) -> None:
+    """Abstaining is a confirmed sheet without points: recorded, the dot filled,
+    no mark counted; a later sheet while scoring is open replaces it."""
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J7"], lang="zh-CN"))
+    expect(phone.get_by_test_id("state")).to_have_text("评分进行中")
+    phone.get_by_test_id("abstain").click()
+    expect(phone.get_by_test_id("abstain-note")).to_contain_text("不计入其得分")
+    phone.screenshot(path=str(OUTPUT / "screens" / "judge-abstain-zh-CN.png"))
+    phone.get_by_test_id("send").click()
+    expect(phone.get_by_test_id("receipt")).to_contain_text("回执")
+    expect(phone.locator("#receipt")).to_contain_text("已弃权")
+    progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
+    assert "J7" not in progress["on_stage"]["missing"]
+
+    def versions() -> list[tuple[bool, dict[str, str]]]:
+        audit = server.call("GET", f"/api/competitions/{server.cid}/audit", token=server.admin)
+        j7 = next(j for j in audit["judges"] if j["judge"] == "J7")
+        [sheet] = [s for s in j7["sheets"] if s["contestant"] == CONTESTANT]
+        return [(v["abstain"], v["points"]) for v in sheet["versions"]]
+
+    assert versions() == [(True, {})]
+    expect(phone.locator("#sheet h2")).to_have_text("修改评分（评分开放期间可改）")
+    score_on_phone(phone, {"content": "90", "delivery": "91", "presence": "92"})
+    expect(phone.locator("#receipt")).to_contain_text("总分")
+    marks = {"content": "90", "delivery": "91", "presence": "92"}
+    assert versions() == [(True, {}), (False, marks)]
