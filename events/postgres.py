@@ -33,10 +33,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from events.catalog import AnyEvent
 from events.chain import Record, continuation_problem
 from events.envelope import (
-    Actor,
     Envelope,
     decode_body,
     open_envelope,
@@ -44,7 +42,7 @@ from events.envelope import (
     utc_timestamp,
 )
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
-from events.group_commit import Append, GroupCommit, Outcome, Pipeline
+from events.group_commit import Append, GroupCommit, Outcome, QueuedAppends
 from events.store import EMPTY_HEAD, Clock, Head
 
 MARKER = "leitai-event-log"
@@ -250,7 +248,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
-class PostgresStore:
+class PostgresStore(QueuedAppends):
     """The PostgreSQL implementation of ``events.store.Store``."""
 
     def __init__(self, target: _Target, pool: Any, clock: Clock) -> None:
@@ -286,45 +284,6 @@ class PostgresStore:
         return cls(target, pool, clock or _now)
 
     # --- the writer ---------------------------------------------------------
-
-    async def append(
-        self,
-        stream: str,
-        events: Sequence[AnyEvent],
-        *,
-        actor: Actor,
-        expected_seq: int,
-        idempotency_key: str | None = None,
-        pipeline: Pipeline | None = None,
-    ) -> list[Envelope]:
-        return await self.enqueue(
-            stream,
-            events,
-            actor=actor,
-            expected_seq=expected_seq,
-            idempotency_key=idempotency_key,
-            pipeline=pipeline,
-        )
-
-    def enqueue(
-        self,
-        stream: str,
-        events: Sequence[AnyEvent],
-        *,
-        actor: Actor,
-        expected_seq: int,
-        idempotency_key: str | None = None,
-        pipeline: Pipeline | None = None,
-    ) -> asyncio.Future[list[Envelope]]:
-        self._check_open()
-        return self._group.enqueue(
-            stream,
-            events,
-            actor=actor,
-            expected_seq=expected_seq,
-            idempotency_key=idempotency_key,
-            pipeline=pipeline,
-        )
 
     async def _commit(self, batch: list[Append]) -> list[Outcome]:
         try:

@@ -26,10 +26,8 @@ from typing import TypeVar
 
 import aiosqlite
 
-from events.catalog import AnyEvent
 from events.chain import Record, continuation_problem
 from events.envelope import (
-    Actor,
     Envelope,
     decode_body,
     open_envelope,
@@ -38,7 +36,7 @@ from events.envelope import (
     utc_timestamp,
 )
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
-from events.group_commit import Append, GroupCommit, Outcome, Pipeline
+from events.group_commit import Append, GroupCommit, Outcome, QueuedAppends
 from events.store import EMPTY_HEAD, Clock, Head
 
 S = TypeVar("S")
@@ -94,7 +92,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqliteStore:
+class SqliteStore(QueuedAppends):
     """The SQLite implementation of ``events.store.Store``."""
 
     def __init__(self, path: Path, reader: aiosqlite.Connection, clock: Clock) -> None:
@@ -150,45 +148,6 @@ class SqliteStore:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         self._writer = conn
-
-    async def append(
-        self,
-        stream: str,
-        events: Sequence[AnyEvent],
-        *,
-        actor: Actor,
-        expected_seq: int,
-        idempotency_key: str | None = None,
-        pipeline: Pipeline | None = None,
-    ) -> list[Envelope]:
-        return await self.enqueue(
-            stream,
-            events,
-            actor=actor,
-            expected_seq=expected_seq,
-            idempotency_key=idempotency_key,
-            pipeline=pipeline,
-        )
-
-    def enqueue(
-        self,
-        stream: str,
-        events: Sequence[AnyEvent],
-        *,
-        actor: Actor,
-        expected_seq: int,
-        idempotency_key: str | None = None,
-        pipeline: Pipeline | None = None,
-    ) -> asyncio.Future[list[Envelope]]:
-        self._check_open()
-        return self._group.enqueue(
-            stream,
-            events,
-            actor=actor,
-            expected_seq=expected_seq,
-            idempotency_key=idempotency_key,
-            pipeline=pipeline,
-        )
 
     async def import_records(
         self, stream: str, records: Sequence[Record], *, expected_seq: int
