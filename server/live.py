@@ -241,7 +241,7 @@ class Live:
                 idempotency_key=key,
                 pipeline=self._pipeline,
             )
-        except Exception as error:  # a closed store: the flight fails as its append
+        except Exception as error:  # refused at the call (a closed store): fails as an append
             appended = asyncio.get_running_loop().create_future()
             appended.set_exception(error)
         flight = _Flight(expected + 1, ahead.seq, appended)
