@@ -410,3 +410,51 @@ async def test_scores_answer_the_same_through_the_router(tmp_path: Path) -> None
         assert (refused.status_code, refused.json()["error"]["code"]) == (401, "token_required")
         wrong = await routed.get(f"{api}/scores", headers=Server.bearer(judges["B1"]))
         assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "method_not_allowed")
+
+
+async def test_prior_scores_disqualification_and_rejected_paper_sheets_over_http(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    """The organiser's commands no other test sends over HTTP: each accepted
+    with a receipt, and refused with the rules' own codes."""
+
+    async def code(command: str, **body: Any) -> tuple[int, str]:
+        answer = await admin(client, server, command, **body)
+        return answer.status_code, answer.json()["error"]["code"] if answer.is_error else ""
+
+    assert await code("prior-scores", contestant="g1c1", source="expert", value="88.25") == (
+        200,
+        "",
+    )
+    assert await code("prior-scores", contestant="g1c1", source="expert", value="1.00001") == (
+        422,
+        "too_many_decimals",
+    )
+    assert await code("prior-scores", contestant="g1c1", source="live", value="1") == (
+        422,
+        "invalid_source",
+    )
+    assert await code("disqualify", contestant="g2c2", reason="违规") == (200, "")
+    assert await code("stage", contestant="g2c2") == (409, "contestant_disqualified")
+
+    await admin(client, server, "stage", contestant="g1c1")
+    sheet = {"sheet": "paper-b1-0001", "judge": "B1", "contestant": "g1c1"}
+    points = {"content": "50", "delivery": "30"}
+    assert await code("paper-sheets", **sheet, points=points) == (200, "")
+    assert await code("paper-sheets/reject", sheet=sheet["sheet"], reason="wrong judge") == (
+        200,
+        "",
+    )
+    assert await code("paper-sheets/reject", sheet=sheet["sheet"], reason="again") == (
+        409,
+        "paper_sheet_settled",
+    )
+    audit = (await client.get(server.api("/audit"), headers=server.bearer(server.auditor))).json()
+    [paper] = [d for d in _dicts(audit) if d.get("sheet") == sheet["sheet"]]
+    assert (paper["status"], paper["reason"]) == ("rejected", "wrong judge")
+    full = (await client.get(server.api("/board"), headers=server.bearer(server.auditor))).json()
+    rows = {r["contestant"]: r for r in full["overall"]}
+    assert rows["g2c2"]["status"] == "disqualified"
+    log = (await client.get(server.api("/log"), headers=server.bearer(server.auditor))).text
+    [prior] = [e for e in map(json.loads, log.splitlines()) if e["type"] == "prior_score_recorded"]
+    assert prior["data"] == {"contestant": "g1c1", "source": "expert", "value": "88.25"}
