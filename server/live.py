@@ -104,17 +104,37 @@ _decode_view = msgspec.json.Decoder(_ViewData).decode
 
 
 class _Flight:
-    """A decided command whose append the store has not answered yet; ``answer``
-    is its caller's outcome (``None``: it appended nothing, decide again)."""
+    """A decided command whose append the store has not answered yet, and the
+    callers waiting for its outcome (``None``: it appended nothing, decide
+    again): the one that decided it, and any repeating its submission."""
 
-    __slots__ = ("answer", "appended", "first", "last")
+    __slots__ = ("appended", "first", "last", "waiting")
 
     def __init__(self, first: int, last: int, appended: asyncio.Future[list[Envelope]]) -> None:
         self.first = first
         self.last = last
         self.appended = appended
         """The store's outcome of the append."""
-        self.answer: asyncio.Future[Executed | None] = asyncio.get_running_loop().create_future()
+        self.waiting: list[asyncio.Future[Executed | None]] = []
+
+    def outcome(self) -> asyncio.Future[Executed | None]:
+        """A future of the outcome for one caller, while the flight is in
+        ``Live._flights`` (it is settled as it leaves): a caller that goes away
+        cancels its own and no one else's (``asyncio.shield`` did this at the
+        cost of a second future and a callback more for every score)."""
+        future: asyncio.Future[Executed | None] = asyncio.get_running_loop().create_future()
+        self.waiting.append(future)
+        return future
+
+    def settle(self, executed: Executed | None) -> None:
+        for future in self.waiting:
+            if not future.done():
+                future.set_result(executed)
+
+    def fail(self, error: BaseException) -> None:
+        for future in self.waiting:
+            if not future.done():
+                future.set_exception(error)
 
 
 class Live:
@@ -178,7 +198,7 @@ class Live:
         or for a repeated submission the envelope of the first one."""
         for _ in range(MAX_DECIDE_ATTEMPTS):
             resync: asyncio.Task[None] | None = None
-            flight: _Flight | None = None
+            answer: asyncio.Future[Executed | None] | None = None
             first_seq: int | None = None
             async with self._lock:
                 if self._resync is not None:
@@ -190,16 +210,15 @@ class Live:
                             raise rejection_error(outcome)
                         first_seq = outcome.seq
                     else:
-                        flight = self._launch(outcome, actor, idempotency_key)
+                        answer = self._launch(outcome, actor, idempotency_key).outcome()
             if resync is not None:
                 await asyncio.shield(resync)
             elif first_seq is not None:
                 if await self._durable(first_seq):
                     return Executed([await self.receipt_of(first_seq)], duplicate=True)
             else:
-                assert flight is not None
-                # Shielded: a caller that goes away does not cancel the outcome.
-                executed = await asyncio.shield(flight.answer)
+                assert answer is not None
+                executed = await answer
                 if executed is not None:
                     if self.after_commit is not None:
                         await self.after_commit(self.stream, executed.envelopes)
@@ -267,7 +286,7 @@ class Live:
             flights.popleft()
             self._set_writable(True)
             absorbed = self.absorb(envelopes, publish=False) or absorbed
-            flight.answer.set_result(Executed(envelopes))
+            flight.settle(Executed(envelopes))
         if absorbed:  # after the answers: the judges hear back before the fan-out
             self._publish_soon()
         if not flights and self._resync is None and self._ahead.seq == self.state.seq:
@@ -298,7 +317,7 @@ class Live:
         for flight in list(self._flights):
             if flight.first <= seq <= flight.last:
                 try:
-                    return await asyncio.shield(flight.answer) is not None
+                    return await flight.outcome() is not None
                 except ApiError:
                     return False
         if self._resync is not None:
@@ -482,11 +501,11 @@ def _answer(flight: _Flight) -> None:
     error = appended.exception() if not appended.cancelled() else asyncio.CancelledError()
     if error is None:
         envelopes = appended.result()
-        flight.answer.set_result(Executed(envelopes, duplicate=envelopes[-1].seq < flight.first))
+        flight.settle(Executed(envelopes, duplicate=envelopes[-1].seq < flight.first))
     elif isinstance(error, ConflictError):
-        flight.answer.set_result(None)  # it appended nothing: decide again
+        flight.settle(None)  # it appended nothing: decide again
     elif isinstance(error, StoreUnavailable):
-        flight.answer.set_exception(
+        flight.fail(
             ApiError(
                 503,
                 "store_unavailable",
@@ -495,7 +514,7 @@ def _answer(flight: _Flight) -> None:
             )
         )
     else:
-        flight.answer.set_exception(error)
+        flight.fail(error)
 
 
 def _clone(state: Competition) -> Competition:

@@ -94,6 +94,32 @@ async def test_concurrent_scores_share_fsyncs(live: Live, monkeypatch: pytest.Mo
     assert views(live._ahead) == views(live.state)
 
 
+async def test_a_caller_that_goes_away_leaves_its_score_and_the_others_answers(
+    live: Live,
+) -> None:
+    """A request cancelled while its append is in flight (the judge's
+    connection dropped) cancels only its own wait: the score still commits,
+    and a repeat of the same submission, waiting on the same append, gets the
+    first receipt."""
+    before = live.state.seq
+    command = sheet(1)
+    key = f"score:B1:{command.submission_id}"
+    judge = Actor(role="judge", id="B1")
+    gone = asyncio.create_task(live.execute(command, judge, idempotency_key=key))
+    await asyncio.sleep(0)  # decided and queued, not yet durable
+    repeat = asyncio.create_task(live.execute(command, judge, idempotency_key=key))
+    others = [asyncio.create_task(score(live, j, 2)) for j in JUDGES[1:]]
+    await asyncio.sleep(0)
+    gone.cancel()
+    executed = await repeat
+    assert executed.duplicate and executed.envelopes[0].seq == before + 1
+    assert all(not e.duplicate for e in await asyncio.gather(*others))
+    with pytest.raises(asyncio.CancelledError):
+        await gone
+    assert live.state.seq == before + len(JUDGES)
+    assert views(live.state) == views(await replayed(live))
+
+
 async def test_subscribers_see_durable_views_in_seq_order(live: Live) -> None:
     seen: list[int] = []
     durable: list[int] = []
