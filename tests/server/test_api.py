@@ -346,6 +346,7 @@ async def test_an_abstention_is_a_sheet_without_points(
         ({}, "missing_criterion"),
         ({"points": {}}, "missing_criterion"),
     )
+    seq = await head(client, server)
     for body, code in refusals:
         answer = await client.post(
             server.api("/scores"),
@@ -353,6 +354,7 @@ async def test_an_abstention_is_a_sheet_without_points(
             headers=judge,
         )
         assert (answer.status_code, answer.json()["error"]["code"]) == (422, code)
+    assert await head(client, server) == seq  # refused: nothing appended
     await admin(client, server, "close", contestant="g1c1")
     amended = await admin(
         client, server, "amend", judge="B2", contestant="g1c1", abstain=True, reason="ill"
@@ -419,8 +421,12 @@ async def test_prior_scores_disqualification_and_rejected_paper_sheets_over_http
     with a receipt, and refused with the rules' own codes."""
 
     async def code(command: str, **body: Any) -> tuple[int, str]:
+        before = await head(client, server)
         answer = await admin(client, server, command, **body)
-        return answer.status_code, answer.json()["error"]["code"] if answer.is_error else ""
+        if not answer.is_error:
+            return answer.status_code, ""
+        assert await head(client, server) == before  # refused: nothing appended
+        return answer.status_code, answer.json()["error"]["code"]
 
     assert await code("prior-scores", contestant="g1c1", source="expert", value="88.25") == (
         200,
