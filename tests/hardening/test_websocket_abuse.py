@@ -20,6 +20,11 @@ from tests.server.conftest import Server
 from tests.server.test_live import points, post, until
 from tests.server.test_slow_reader import collect, tiny_buffer_socket
 
+KEEPALIVE = httpx.Limits(keepalive_expiry=2.0)
+"""Idle connections dropped by the client before uvicorn's own 5 s: at equal
+timeouts, under this load, the server closed a pooled connection just as the
+client reused it for a score (httpx.ReadError, seen once in six full runs)."""
+
 
 def subscribe(view: str, token: str | None = None) -> str:
     return json.dumps({"type": "subscribe", "view": view, "token": token})
@@ -37,7 +42,7 @@ async def closed_with(ws: ClientConnection) -> tuple[int, str]:
 
 async def still_served(venue: Server, watcher: ClientConnection, contestant: str) -> None:
     """An update reaches ``watcher`` and a new socket gets its snapshot."""
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with httpx.AsyncClient(timeout=30, limits=KEEPALIVE) as http:
         receipt = await post(http, venue, "/stage", venue.admin, contestant=contestant)
     await asyncio.wait_for(until(watcher, "progress", receipt["seq"]), 10)
     async with websockets.connect(venue.ws()) as fresh:
@@ -141,7 +146,7 @@ async def test_a_reader_that_never_reads_costs_bounded_memory(venue: Server) -> 
         venue.ws(), compression=None, max_queue=1, sock=tiny_buffer_socket(venue.url)
     )
     before = rss_kib(pid)
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with httpx.AsyncClient(timeout=30, limits=KEEPALIVE) as http:
         first = (await http.get(venue.api("/progress"))).json()["seq"]
         last = first + 30 * 12
         for ws in readers:
@@ -178,7 +183,7 @@ async def test_2000_readers_keep_up_while_one_never_reads(venue: Server) -> None
         venue.ws(), compression=None, max_queue=1, sock=tiny_buffer_socket(venue.url)
     )
     await stalled.send(subscribe("board_full", venue.auditor))
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with httpx.AsyncClient(timeout=30, limits=KEEPALIVE) as http:
         first = (await http.get(venue.api("/progress"))).json()["seq"]
         last = first + 10 * 12  # ten contestants: a call (two events) and ten scores each
         await asyncio.gather(*(ws.send(subscribe("progress")) for ws in readers))
