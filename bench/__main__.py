@@ -15,6 +15,7 @@ import time
 import traceback
 
 from bench.harness import Options, Report, print_report
+from bench.machine import CpuTimes
 
 # Name -> module; each module has ``run(options) -> Report``.
 BENCHMARKS = {
@@ -29,7 +30,11 @@ BENCHMARKS = {
 
 def _run(name: str, options: Options) -> Report:
     module = importlib.import_module(BENCHMARKS[name])
+    before = CpuTimes.now()
     report: Report = module.run(options)
+    after = CpuTimes.now()
+    if before is not None and after is not None:
+        report.machine = after.since(before)
     print_report(report)
     return report
 

@@ -46,11 +46,14 @@ class Report:
     results: dict[str, object] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    machine: dict[str, float] = field(default_factory=dict)
+    """How busy the machine was meanwhile (``bench.machine``), if known."""
 
     def as_json(self) -> dict[str, object]:
         return {
             "bench": self.bench,
             "results": self.results,
+            **({"machine": self.machine} if self.machine else {}),
             "targets": {
                 name: {"value": round(t.value, 3), "target": t.target, "met": t.met}
                 for name, t in self.targets.items()
@@ -116,6 +119,11 @@ def print_report(report: Report) -> None:
         print(f"target {name}: {t.what}: {t.value:.2f} (target ≥ {t.target:g}) — {verdict}")
     for note in report.notes:
         print(f"note: {note}")
+    if report.machine:
+        print(
+            "machine, while it ran: {busy_percent}% busy, {iowait_percent}% waiting on the "
+            "disk, {steal_percent}% taken by the host (steal)".format(**report.machine)
+        )
     print(json.dumps(report.as_json(), separators=(",", ":")), flush=True)
 
 
