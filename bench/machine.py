@@ -9,17 +9,16 @@ tell such a run apart (``python -m bench`` adds it to every report).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 STAT = Path("/proc/stat")
-# The fields of /proc/stat's "cpu" line, in jiffies, in this order (proc(5)).
-FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
 
 
 @dataclass(frozen=True)
 class CpuTimes:
-    """The machine's CPU time so far, summed over its cores, by kind."""
+    """The machine's CPU time so far, summed over its cores, by kind: the
+    first fields of /proc/stat's "cpu" line, in jiffies, in its order (proc(5))."""
 
     user: int = 0
     nice: int = 0
@@ -37,14 +36,16 @@ class CpuTimes:
             line = STAT.read_text().splitlines()[0]
         except OSError:
             return None
-        values = [int(v) for v in line.split()[1 : 1 + len(FIELDS)]]
-        return cls(*values)
+        return cls(*(int(v) for v in line.split()[1 : 1 + len(fields(cls))]))
 
     def since(self, before: CpuTimes) -> dict[str, float]:
         """Percent of the machine's CPU time between ``before`` and this:
         busy (user, system, interrupts), waiting on the disk, and stolen by the
         host; the rest was idle."""
-        delta = {f: getattr(self, f) - getattr(before, f) for f in FIELDS}
+        delta = {
+            f.name: now - then
+            for f, now, then in zip(fields(self), astuple(self), astuple(before), strict=True)
+        }
         total = sum(delta.values()) or 1
         busy = total - delta["idle"] - delta["iowait"] - delta["steal"]
         return {
