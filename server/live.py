@@ -365,16 +365,27 @@ class Live:
                     if envelope.seq > self.state.seq:
                         async with self._lock:
                             if envelope.seq == self.state.seq + 1:
-                                self.absorb([envelope])
+                                self._absorb_followed(envelope)
                             elif envelope.seq > self.state.seq + 1:
                                 await self._catch_up()
-                            self._level()
+                                self._level()
                 return
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("%s: following the log failed; retrying", self.stream)
                 await asyncio.sleep(1.0)
+
+    def _absorb_followed(self, envelope: Envelope) -> None:
+        """Apply the next commit of another process. With nothing in flight
+        ``ahead`` is level with ``state``, and the same event keeps it level:
+        one event's work, where a copy of the whole state grew with the
+        competition (0.2 ms an event at 100 contestants, 3.8 ms at 1,000), so
+        that a process following busy others fell behind them."""
+        level = not self._flights and self._resync is None and self._ahead.seq == self.state.seq
+        if self.absorb([envelope]) and level:
+            self._ahead = apply(self._ahead, envelope)
+        self._level()
 
     def _level(self) -> None:
         """With nothing in flight, ``ahead`` is ``state``: bring it level after

@@ -233,3 +233,40 @@ async def test_a_loaded_state_is_frozen_out_of_the_collector(tmp_path: Path) -> 
     finally:
         gc.unfreeze()
         await store.close()
+
+
+async def test_a_process_following_another_keeps_its_decisions_level_without_copying(
+    live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second process on the same log (a screens process, or another
+    server) applies each commit it follows to the state it decides on too,
+    instead of copying the whole state an event; and decides right on it."""
+    monkeypatch.setattr("events.sqlite.TAIL_POLL_SECONDS", 0.01)
+    store = await open_store(str(tmp_path / "leitai.db"))
+    other = await Live.load(store, "t")
+    copies = 0
+    copy = Competition.copy
+
+    def counting(state: Competition) -> Competition:
+        nonlocal copies
+        copies += 1
+        return copy(state)
+
+    monkeypatch.setattr(Competition, "copy", counting)
+    try:
+        for n, judge in enumerate(JUDGES[:10]):  # one at a time: each followed alone
+            await score(live, judge, n)
+            seq = live.state.seq
+            for _ in range(200):  # bounded: the tail polls every 10 ms
+                if other.state.seq == seq:
+                    break
+                await asyncio.sleep(0.01)
+            assert other.state.seq == other._ahead.seq == seq
+        assert copies == 0
+        assert views(other._ahead) == views(other.state) == views(live.state)
+        executed = await score(other, JUDGES[10], 1)  # decided on the levelled copy
+        assert executed.envelopes[-1].seq == live.state.seq + 1
+        assert views(other.state) == views(await replayed(other))
+    finally:
+        await other.close()
+        await store.close()
