@@ -44,6 +44,7 @@ from events.envelope import (
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
 from events.group_commit import Append, GroupCommit, Outcome, QueuedAppends
 from events.store import EMPTY_HEAD, Clock, Head
+from events.waits import wait_at_most
 
 MARKER = "leitai-event-log"
 SCHEMA_VERSION = 1
@@ -409,8 +410,7 @@ class PostgresStore(QueuedAppends):
             except StoreUnavailable:
                 wait, pause = pause, min(pause * 2, LISTEN_BACKOFF[1])
             if not found:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(committed.wait(), wait)
+                await wait_at_most(committed, wait)
                 self._check_open()
 
     async def import_records(
@@ -492,8 +492,7 @@ class PostgresStore(QueuedAppends):
         await conn.add_listener(self._target.channel, self._on_notify)
         self._wake()  # commits made while no one listened
         while not conn.is_closed():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lost.wait(), LISTEN_BACKOFF[1])
+            await wait_at_most(lost, LISTEN_BACKOFF[1])
 
     # --- life cycle ---------------------------------------------------------
 

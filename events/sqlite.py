@@ -15,7 +15,6 @@ for every client of the file, not only for this code.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ from events.envelope import (
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
 from events.group_commit import Append, GroupCommit, Outcome, QueuedAppends
 from events.store import EMPTY_HEAD, Clock, Head
+from events.waits import wait_at_most
 
 S = TypeVar("S")
 
@@ -52,7 +52,13 @@ TEXT (or a number, or null) is read as such bytes, and verified (and fails),
 with no check per row in Python."""
 FOLD_CHUNK = 4096
 """Rows ``fold`` fetches at a time."""
-TAIL_POLL_SECONDS = 0.5  # appends by other processes are seen within this
+TAIL_POLL_SECONDS = 0.5
+"""The longest a tailer waits before looking again, woken or not."""
+WATCH_SECONDS = 0.002
+"""How often, while some tailer waits, ``PRAGMA data_version`` is asked whether
+another connection (another process's server, a CLI) committed: its appends
+reach this process's screens within this. A question costs a few microseconds
+on the loop's thread, and is asked only while a tailer waits."""
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -107,6 +113,11 @@ class SqliteStore(QueuedAppends):
         self._heads: dict[str, Head] = {}
         self._data_version = -1
         self._committed = asyncio.Event()
+        self._watch: sqlite3.Connection | None = None
+        """Asks ``data_version`` for the tailers, on the loop's thread."""
+        self._watching: asyncio.TimerHandle | None = None
+        self._watched_version = -1
+        self._tailers = 0
         self._closed = False
         self._group = GroupCommit(self._commit, _failure, self._wake)
 
@@ -131,6 +142,7 @@ class SqliteStore(QueuedAppends):
         store = cls(path, reader, clock or _now)
         try:
             await store._run(store._connect_writer)
+            store._watch = await store._run(_connect_watch, path)  # type: ignore[assignment]
         except BaseException:
             await store.close()
             raise
@@ -377,26 +389,61 @@ class SqliteStore(QueuedAppends):
         self, stream: str, from_seq: int = 1, position: Callable[[], int] | None = None
     ) -> AsyncIterator[Envelope]:
         next_seq = from_seq
-        woken = False
-        while True:
-            committed = self._committed  # taken before reading: no missed wake-up
-            if position is not None:
-                next_seq = max(next_seq, position())
-            # Woken by this process's own commit, which the caller has applied
-            # already: nothing to read (another process's appends are read at
-            # the next poll, or refresh the heads at our next commit).
-            head = self._heads.get(stream)
-            found = False
-            if not (woken and head is not None and head.seq < next_seq):
-                async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):
-                    found = True
-                    next_seq = envelope.seq + 1
-                    yield envelope
-            if not found:
-                woken = False
-                with contextlib.suppress(TimeoutError):
-                    woken = await asyncio.wait_for(committed.wait(), TAIL_POLL_SECONDS)
+        self._tailers += 1
+        self._watch_soon()
+        try:
+            while True:
+                changed = self._committed  # taken before looking: no missed wake-up
+                if position is not None:
+                    next_seq = max(next_seq, position())
+                # Our own commits, which the caller has usually applied by
+                # now, wake us too: the head, asked on this thread, says
+                # whether there is anything to read before a read's thread hop.
+                if self._last_seq(stream) >= next_seq:
+                    found = False
+                    async for envelope in self.read(stream, next_seq, next_seq + READ_CHUNK - 1):
+                        found = True
+                        next_seq = envelope.seq + 1
+                        yield envelope
+                    if found:
+                        continue
+                await wait_at_most(changed, TAIL_POLL_SECONDS)
                 self._check_open()
+        finally:
+            self._tailers -= 1
+
+    def _last_seq(self, stream: str) -> int:
+        """The stream's last committed seq, or more when it cannot be asked (so
+        that the tailer reads, and meets the error there)."""
+        try:
+            assert self._watch is not None
+            row = self._watch.execute(
+                "SELECT max(seq) FROM events WHERE stream = ?", (stream,)
+            ).fetchone()
+        except sqlite3.Error:
+            return 2**62
+        return row[0] or 0
+
+    def _watch_soon(self) -> None:
+        if self._watching is None and not self._closed:
+            loop = asyncio.get_running_loop()
+            self._watching = loop.call_later(WATCH_SECONDS, self._watch_commits)
+
+    def _watch_commits(self) -> None:
+        """Wake the tailers when another connection has committed (the writer's
+        commits wake them at once); while any tailer waits, ask again soon."""
+        self._watching = None
+        if self._closed or not self._tailers:
+            return
+        try:
+            assert self._watch is not None
+            version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            version = None  # the tailers read, and meet the error there
+        if version != self._watched_version:
+            self._watched_version = version
+            self._wake()
+        self._watch_soon()
 
     async def head(self, stream: str) -> Head:
         self._check_open()
@@ -426,7 +473,19 @@ class SqliteStore(QueuedAppends):
             await self._run(self._writer.close)
         self._executor.shutdown(wait=True)
         await self._reader.close()
+        if self._watching is not None:
+            self._watching.cancel()
+        if self._watch is not None:
+            self._watch.close()
         self._committed.set()  # wake tailers so they see the store closed
+
+
+def _connect_watch(path: Path) -> sqlite3.Connection:
+    """A connection used on the loop's thread, for questions answered from the
+    WAL's shared index and cached pages, never for a write."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
 
 
 def _failure(exc: Exception) -> Exception:

@@ -147,6 +147,8 @@ async def test_a_failed_append_leaves_the_state_a_replay_of_the_log(
     # Another process appends a score that this one has not seen yet: the
     # first pipelined append conflicts, the state ahead is wrong, and the
     # live state must be rebuilt from the log and the callers decided again.
+    # (The follower would see it within milliseconds: it is kept blind.)
+    monkeypatch.setattr(SqliteStore, "_last_seq", lambda self, stream: 0)
     other = await open_store(str(tmp_path / "leitai.db"))
     try:
         head = await other.head("t")

@@ -122,7 +122,13 @@ async def test_read_streams_in_seq_order_within_bounds(store: Store) -> None:
     assert [e.seq async for e in store.read("nothing")] == []
 
 
-async def test_tail_yields_existing_then_new_events(store_url: str, store: Store) -> None:
+async def test_tail_yields_existing_then_new_events(
+    store_url: str, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the store's own signal of another's commit can wake the tail in
+    # time (PostgreSQL's NOTIFY, SQLite's data_version), not its slow poll.
+    for module in ("events.sqlite", "events.postgres"):
+        monkeypatch.setattr(f"{module}.TAIL_POLL_SECONDS", 60.0)
     await store.append("comp", called("a", "b", "c"), actor=ADMIN, expected_seq=0)
     tail = store.tail("comp", from_seq=2)
     try:
