@@ -7,6 +7,9 @@ thread hop, one fsync), so each caller waits for durability but concurrent
 callers share the cost (group commit). aiosqlite's public API makes every
 statement its own thread hop, which would cost more than the fsync it saves,
 so the writer uses ``sqlite3`` on its own thread and readers use aiosqlite.
+A third connection, on the loop's thread, only asks whether another
+connection has committed (``PRAGMA data_version``) and a stream's last seq,
+for the tails: questions answered in microseconds, not worth a thread hop.
 
 Triggers reject UPDATE and DELETE on the events table: the log is append-only
 for every client of the file, not only for this code.
