@@ -114,7 +114,6 @@ def _rounds(
 
 def run(options: Options) -> Report:
     seconds = 3 if options.quick else 10
-    sockets = SOCKETS
     rounds = 1 if options.quick else 3
     with tempfile.TemporaryDirectory(prefix="leitai-bench-latency-") as tmp:
         root = Path(tmp)
@@ -138,7 +137,7 @@ def run(options: Options) -> Report:
         ("POST answered (durable), p50 ms", figure["post_p50"], ""),
         ("POST answered (durable), p99 ms", figure["post_p99"], ""),
         ("scores per run", int(figure["scores"]), f"{JUDGES} judges × {seconds} s"),
-        ("deliveries measured per run", int(figure["deliveries"]), f"scores × {sockets:,} sockets"),
+        ("deliveries measured per run", int(figure["deliveries"]), f"scores × {SOCKETS:,} sockets"),
         ("deliveries missing", int(figure["missing"]), "0"),
         ("bytes per view message to a socket", int(figure["bytes_per_message"]), ""),
         ("to all sockets, Mbit/s", figure["mbit_per_s"], ""),
@@ -148,7 +147,7 @@ def run(options: Options) -> Report:
     ]
     report.results = {
         "judges": JUDGES,
-        "sockets": sockets,
+        "sockets": SOCKETS,
         "seconds": seconds,
         "rounds": rounds,
         **{key: round(value, 2) for key, value in figure.items()},

@@ -420,12 +420,9 @@ class SqliteStore(QueuedAppends):
         that the tailer reads, and meets the error there)."""
         try:
             assert self._watch is not None
-            row = self._watch.execute(
-                "SELECT max(seq) FROM events WHERE stream = ?", (stream,)
-            ).fetchone()
+            return _head(self._watch, stream).seq
         except sqlite3.Error:
             return 2**62
-        return row[0] or 0
 
     def _watch_soon(self) -> None:
         if self._watching is None and not self._closed:

@@ -243,7 +243,6 @@ async def test_a_process_following_another_keeps_its_decisions_level_without_cop
     """A second process on the same log (a screens process, or another
     server) applies each commit it follows to the state it decides on too,
     instead of copying the whole state an event; and decides right on it."""
-    monkeypatch.setattr("events.sqlite.TAIL_POLL_SECONDS", 0.01)
     store = await open_store(str(tmp_path / "leitai.db"))
     other = await Live.load(store, "t")
     copies = 0
@@ -259,7 +258,7 @@ async def test_a_process_following_another_keeps_its_decisions_level_without_cop
         for n, judge in enumerate(JUDGES[:10]):  # one at a time: each followed alone
             await score(live, judge, n)
             seq = live.state.seq
-            for _ in range(200):  # bounded: the tail polls every 10 ms
+            for _ in range(200):  # bounded: the follow asks every 2 ms
                 if other.state.seq == seq:
                     break
                 await asyncio.sleep(0.01)
