@@ -105,6 +105,49 @@ async def test_idempotency_key_appended_from_two_connections(store_url: str, sto
     assert await read_all(store, "comp") == results[0]
 
 
+async def test_a_key_another_connection_used_after_this_one_appended_is_known(
+    store_url: str, store: Store
+) -> None:
+    """The first connection has appended to the stream (and so read what it
+    holds) before the second uses a key there: a retry of that key through the
+    first still returns the second's events."""
+    mine = await store.append(
+        "comp", called("a"), actor=ADMIN, expected_seq=0, idempotency_key="k1"
+    )
+    second = await open_store(store_url)
+    try:
+        theirs = await second.append(
+            "comp", called("b", "c"), actor=ADMIN, expected_seq=1, idempotency_key="k2"
+        )
+    finally:
+        await second.close()
+    again = await store.append(
+        "comp", called("x"), actor=ADMIN, expected_seq=1, idempotency_key="k2"
+    )
+    assert again == theirs
+    assert [e.seq for e in theirs] == [2, 3]
+    assert await read_all(store, "comp") == mine + theirs
+
+
+async def test_idempotency_keys_outlive_the_store_that_appended(
+    store_url: str, store: Store
+) -> None:
+    first = await store.append(
+        "comp", called("a", "b"), actor=ADMIN, expected_seq=0, idempotency_key="k"
+    )
+    await store.append("comp", called("c"), actor=ADMIN, expected_seq=2)
+    await store.close()
+    reopened = await open_store(store_url)
+    try:
+        again = await reopened.append(
+            "comp", called("x"), actor=ADMIN, expected_seq=3, idempotency_key="k"
+        )
+        assert again == first
+        assert [e.seq for e in await read_all(reopened, "comp")] == [1, 2, 3]
+    finally:
+        await reopened.close()
+
+
 async def test_read_streams_in_seq_order_within_bounds(store: Store) -> None:
     expected = 0
     for size in (1000, 999, 2):  # more than one page of every store's reader
