@@ -114,15 +114,6 @@ class DrawOrder(_Command, frozen=True, tag="draw_order"):
     seed: Seed
 
 
-class OpenRound(_Command, frozen=True, tag="open_round"):
-    round: Id
-    name: Label
-
-
-class CloseRound(_Command, frozen=True, tag="close_round"):
-    round: Id
-
-
 class AdvanceRound(_Command, frozen=True, tag="advance_round"):
     """Close ``from_round`` and open ``to_round`` with those who advance."""
 
@@ -172,8 +163,6 @@ Command = (
     | WithdrawContestant
     | DisqualifyContestant
     | DrawOrder
-    | OpenRound
-    | CloseRound
     | AdvanceRound
     | PublishAwards
     | RecordPriorScore

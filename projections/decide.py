@@ -47,7 +47,6 @@ from projections.commands import (
     AdvanceRound,
     AmendScore,
     CallContestant,
-    CloseRound,
     CloseScoring,
     Command,
     ConfirmPaperSheet,
@@ -55,7 +54,6 @@ from projections.commands import (
     DrawOrder,
     EnterPaperSheet,
     FinaliseResults,
-    OpenRound,
     OpenScoring,
     PublishAwards,
     RecordPriorScore,
@@ -121,10 +119,6 @@ def decide(state: Competition, command: Command, actor: Actor) -> Decision:
             return _remove(state, command)
         case DrawOrder():
             return _draw(state, command)
-        case OpenRound():
-            return _open_round(state, command)
-        case CloseRound():
-            return _close_round(state, command)
         case AdvanceRound():
             return _advance(state, command)
         case PublishAwards():
@@ -784,39 +778,6 @@ def _draw(state: Competition, command: DrawOrder) -> Decision:
             round=round_.id, seed=command.seed, order=draw_order(command.seed, members)
         )
     ]
-
-
-def _open_round(state: Competition, command: OpenRound) -> Decision:
-    existing = state.rounds.get(command.round)
-    if existing is not None and existing.opened:
-        return Rejection(
-            "round_exists",
-            f"round {command.round!r} was already opened",
-            f"轮次 {command.round!r} 已开始过",
-            409,
-        )
-    if state.current_round is not None:
-        return Rejection(
-            "round_open",
-            f"round {state.current_round!r} is still open",
-            f"轮次 {state.current_round!r} 尚未结束",
-            409,
-        )
-    return [RoundOpened(round=command.round, name=command.name)]
-
-
-def _close_round(state: Competition, command: CloseRound) -> Decision:
-    round_ = state.rounds.get(command.round)
-    if round_ is None:
-        return _unknown_round(command.round)
-    if not round_.opened or round_.closed:
-        return Rejection(
-            "round_not_open",
-            f"round {round_.id!r} is not open",
-            f"轮次 {round_.id!r} 未在进行",
-            409,
-        )
-    return [RoundClosed(round=round_.id)]
 
 
 def _unfinished(state: Competition, round_: Round) -> Rejection | None:

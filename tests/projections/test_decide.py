@@ -19,7 +19,6 @@ from projections.commands import (
     CloseScoring,
     Command,
     DrawOrder,
-    OpenRound,
     OpenScoring,
     PublishAwards,
     RecordPriorScore,
@@ -149,7 +148,6 @@ def test_run_of_show_order() -> None:
     assert log.refused(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="x"))).code == (
         "no_advancement"
     )
-    assert log.refused(OpenRound(round="r2", name=Label(en="Semi"))).code == "round_open"
     log.ok(WithdrawContestant(contestant="c3", reason="ill"))
     assert log.refused(CallContestant(contestant="c3")).code == "contestant_withdrawn"
     assert log.refused(RecordPriorScore(contestant="c1", source="live", value=D(1))).code == (
