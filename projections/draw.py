@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-METHOD = "sha256-fisher-yates"
-
 
 def draw_order(seed: str, contestants: Iterable[str]) -> tuple[str, ...]:
     """The running order ``seed`` gives for ``contestants``."""

@@ -105,14 +105,6 @@ class Ratio(NamedTuple):
         numerator, denominator = weight.as_integer_ratio()
         return Ratio(self.numerator * numerator, self.denominator * denominator)
 
-    def plus(self, other: Ratio) -> Ratio:
-        if self.denominator == other.denominator:
-            return Ratio(self.numerator + other.numerator, self.denominator)
-        return Ratio(
-            self.numerator * other.denominator + other.numerator * self.denominator,
-            self.denominator * other.denominator,
-        )
-
 
 def mean_ratio(values: Sequence[Decimal]) -> Ratio:
     """The exact arithmetic mean of at least one value."""
@@ -127,11 +119,6 @@ def median_ratio(values: Sequence[Decimal]) -> Ratio:
     if len(ordered) % 2:
         return Ratio.of(ordered[middle])
     return mean_ratio(ordered[middle - 1 : middle + 1])
-
-
-def mean(values: Sequence[Decimal]) -> Fraction:
-    """The exact arithmetic mean of at least one value."""
-    return mean_ratio(values).fraction()
 
 
 def median(values: Sequence[Decimal]) -> Fraction:

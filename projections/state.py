@@ -160,7 +160,6 @@ class Entry:
     called: bool = False
     closed: bool = False
     revealed: ResultRevealed | None = None
-    reveal_seq: int | None = None
     cache: tuple[int, Result] | None = None
     """The result computed for ``Competition.epoch``, if still valid."""
 
@@ -190,7 +189,6 @@ class Round:
     """How many awards the screens show (``AwardsStepShown``); None: never stepped."""
     final: bool = False
     """Results finalised (``ResultsFinalised``, or awards published as final)."""
-    advanced_to: str | None = None
     changed: set[str] = field(default_factory=set)
     """Members whose result may have changed since ``table`` was brought up to date."""
     table: RoundTable | None = None
@@ -443,7 +441,6 @@ class Competition:
             case ResultRevealed():
                 entry = self._entry(event.contestant)
                 entry.revealed = event
-                entry.reveal_seq = envelope.seq
                 self._round(entry.round).reveals.append(event.contestant)
             case CompetitionCreated():
                 self.title = event.title
@@ -538,7 +535,6 @@ class Competition:
             case AwardsStepShown():
                 self._round(event.round).awards_step = event.step
             case ContestantsAdvanced():
-                self._round(event.from_round).advanced_to = event.to_round
                 self._round(event.to_round).members.update(dict.fromkeys(event.contestants))
 
     def _submitted(self, envelope: Envelope, event: ScoreSubmitted) -> None:
