@@ -15,7 +15,9 @@ from events.store import open_store
 from tests.conftest import ROOT, leitai
 
 
-async def start_appender(url: str, name: str, count: int) -> asyncio.subprocess.Process:
+async def start_appender(
+    url: str, name: str, count: int, *, keyed: bool = False
+) -> asyncio.subprocess.Process:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -25,6 +27,7 @@ async def start_appender(url: str, name: str, count: int) -> asyncio.subprocess.
         "comp",
         name,
         str(count),
+        *(["keyed"] if keyed else []),
         cwd=ROOT,
         env=env,
         stdin=asyncio.subprocess.PIPE,
@@ -111,6 +114,31 @@ async def test_three_processes_append_to_one_stream(store_url: str) -> None:
         }
         verdict = await averify_records("comp", store.read_records("comp"), deep=True)
         assert verdict.ok and verdict.head_seq == len(names) * count, verdict.problem
+    finally:
+        await store.close()
+
+
+async def test_processes_retrying_each_others_keys_append_each_once(store_url: str) -> None:
+    """Three processes append the same 60 keyed events, each in order: each
+    key is appended by whichever comes first and answered to the others
+    with that append, though each process's store learned the stream's keys
+    before the others wrote theirs."""
+    count = 60
+    processes = [await start_appender(store_url, "k", count, keyed=True) for _ in range(3)]
+    async with asyncio.timeout(120):
+        await go(*processes)
+        outputs = await asyncio.gather(*(acknowledged(p, None) for p in processes))
+        for process in processes:
+            _, stderr = await process.communicate()
+            assert process.returncode == 0, stderr.decode()
+
+    assert outputs == [list(range(1, count + 1))] * 3
+    store = await open_store(store_url, create=False)
+    try:
+        stored = [e async for e in store.read("comp")]
+        assert [e.data for e in stored] == [
+            ContestantCalled(contestant=f"k-{i}") for i in range(count)
+        ]
     finally:
         await store.close()
 
