@@ -358,8 +358,8 @@ def run(options: Options) -> Report:
         "runs": {name: [round(v) for v in values] for name, values in figures.items()},
     }
     # The targets' case: 100 appenders on one stream (a competition's judges),
-    # beside the ceiling writing 100 rows of one stream per commit with
-    # sequential keys (PERFORMANCE.md's); the like-for-like ceilings follow.
+    # beside the ceiling writing 100 rows of one stream per commit
+    # (PERFORMANCE.md's); the own-streams case beside its like-for-like ceiling.
     report.targets["x10_single"] = Target(
         medians["pipelined_100"] / single, 10, "100 appenders on one stream ÷ 1 appender"
     )

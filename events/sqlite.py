@@ -18,8 +18,9 @@ An append's idempotency key is stored on its first row, with no index: the
 writer remembers each stream's keys (``_StreamKeys``) and checks them under
 SQLite's write lock, after reading the keyed rows any other connection
 committed since. A unique index on keys chosen by judges' devices put every
-row of a commit on a leaf page of its own, and halved the group commit's rate
-(``bench append``); files made before keep that index, which stays true.
+row of a commit on a leaf page of its own, and cost the group commit a third
+of its rate (``bench append``); files made before keep that index, which
+stays true.
 """
 
 from __future__ import annotations
