@@ -61,6 +61,17 @@ async def acknowledged(process: asyncio.subprocess.Process, at_least: int | None
     return seqs
 
 
+async def run_to_the_end(processes: list[asyncio.subprocess.Process]) -> list[list[int]]:
+    """Start the appenders together; each one's acknowledged seqs once all exited cleanly."""
+    async with asyncio.timeout(120):
+        await go(*processes)
+        outputs = await asyncio.gather(*(acknowledged(p, None) for p in processes))
+        for process in processes:
+            _, stderr = await process.communicate()
+            assert process.returncode == 0, stderr.decode()
+    return list(outputs)
+
+
 async def test_acknowledged_appends_survive_sigkill(store_url: str) -> None:
     process = await start_appender(store_url, "p", 0)
     try:
@@ -94,12 +105,7 @@ async def test_three_processes_append_to_one_stream(store_url: str) -> None:
     # No store exists yet: the three processes also race to create it.
     names, count = ["p1", "p2", "p3"], 60
     processes = [await start_appender(store_url, name, count) for name in names]
-    async with asyncio.timeout(120):
-        await go(*processes)
-        outputs = await asyncio.gather(*(acknowledged(p, None) for p in processes))
-        for process in processes:
-            _, stderr = await process.communicate()
-            assert process.returncode == 0, stderr.decode()
+    outputs = await run_to_the_end(processes)
 
     acked = sorted(seq for seqs in outputs for seq in seqs)
     assert acked == list(range(1, len(names) * count + 1))
@@ -125,12 +131,7 @@ async def test_processes_retrying_each_others_keys_append_each_once(store_url: s
     before the others wrote theirs."""
     count = 60
     processes = [await start_appender(store_url, "k", count, keyed=True) for _ in range(3)]
-    async with asyncio.timeout(120):
-        await go(*processes)
-        outputs = await asyncio.gather(*(acknowledged(p, None) for p in processes))
-        for process in processes:
-            _, stderr = await process.communicate()
-            assert process.returncode == 0, stderr.decode()
+    outputs = await run_to_the_end(processes)
 
     assert outputs == [list(range(1, count + 1))] * 3
     store = await open_store(store_url, create=False)
