@@ -88,6 +88,8 @@ class GroupCommit:
         self._waiting: asyncio.Future[None] | None = None
         """Set while the queue is empty: resolved by the next append (or close)."""
         self._closed = False
+        self.committing = False
+        """True from a batch's start until its callers are answered."""
         self._loop = asyncio.get_running_loop()
         self._task = self._loop.create_task(self._run())
 
@@ -142,6 +144,7 @@ class GroupCommit:
             await self._settle(batch)
 
     async def _settle(self, batch: list[Append]) -> None:
+        self.committing = True
         try:
             outcomes = await self._commit(batch)
         except Exception as exc:
@@ -151,14 +154,17 @@ class GroupCommit:
                 if not request.future.done():
                     request.future.set_exception(error)
             return
-        for request, outcome in zip(batch, outcomes, strict=True):
-            if request.future.done():  # the caller was cancelled
-                continue
-            if isinstance(outcome, ConflictError):
-                request.future.set_exception(outcome)
-            else:
-                request.future.set_result(outcome)
-        self._committed()
+        else:
+            for request, outcome in zip(batch, outcomes, strict=True):
+                if request.future.done():  # the caller was cancelled
+                    continue
+                if isinstance(outcome, ConflictError):
+                    request.future.set_exception(outcome)
+                else:
+                    request.future.set_result(outcome)
+            self._committed()
+        finally:
+            self.committing = False
 
     async def close(self) -> None:
         """Commit what is queued, then stop."""

@@ -138,10 +138,10 @@ class SqliteStore(QueuedAppends):
         self._watch: sqlite3.Connection | None = None
         """Asks ``data_version`` for the tailers, on the loop's thread."""
         self._watching: asyncio.TimerHandle | None = None
-        self._watched_version = -1
+        self._watched_version: int | None = -1
         self._tailers = 0
         self._closed = False
-        self._group = GroupCommit(self._commit, _failure, self._wake)
+        self._group = GroupCommit(self._commit, _failure, self._settled)
 
     @classmethod
     async def open(
@@ -230,6 +230,15 @@ class SqliteStore(QueuedAppends):
     def _wake(self) -> None:
         committed, self._committed = self._committed, asyncio.Event()
         committed.set()
+
+    def _settled(self) -> None:
+        """After a batch of ours is answered: wake the tailers, which run after
+        the answers' callbacks (so their callers have applied what we wrote),
+        and take the file's version as seen, so that the watch does not wake
+        them again for our own commit."""
+        if self._tailers:
+            self._watched_version = self._file_version()
+        self._wake()
 
     def _commit_batch(self, batch: list[Append]) -> list[_Outcome]:
         """Run in the writer thread: decide each request's fate and commit once."""
@@ -496,15 +505,24 @@ class SqliteStore(QueuedAppends):
         self._watching = None
         if self._closed or not self._tailers:
             return
+        # While a batch of ours commits, the version moves for it, and the
+        # tailers would read our rows before we answer (and apply) them:
+        # ``_settled`` wakes them after, and looks at the version then.
+        if not self._group.committing:
+            version = self._file_version()
+            if version != self._watched_version:
+                self._watched_version = version
+                self._wake()
+        self._watch_soon()
+
+    def _file_version(self) -> int | None:
+        """``PRAGMA data_version`` of the watch connection: it moves whenever
+        another connection (our own writer too) commits."""
         try:
             assert self._watch is not None
-            version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
         except sqlite3.Error:
-            version = None  # the tailers read, and meet the error there
-        if version != self._watched_version:
-            self._watched_version = version
-            self._wake()
-        self._watch_soon()
+            return None  # the tailers read, and meet the error there
 
     async def head(self, stream: str) -> Head:
         self._check_open()
