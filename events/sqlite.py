@@ -469,8 +469,8 @@ class SqliteStore(QueuedAppends):
                 changed = self._committed  # taken before looking: no missed wake-up
                 if position is not None:
                     next_seq = max(next_seq, position())
-                # Our own commits, which the caller has usually applied by
-                # now, wake us too: the head, asked on this thread, says
+                # Our own commits wake us too, once their callers have applied
+                # them (``_settled``): the head, asked on this thread, says
                 # whether there is anything to read before a read's thread hop.
                 if self._last_seq(stream) >= next_seq:
                     found = False
@@ -500,8 +500,9 @@ class SqliteStore(QueuedAppends):
             self._watching = loop.call_later(WATCH_SECONDS, self._watch_commits)
 
     def _watch_commits(self) -> None:
-        """Wake the tailers when another connection has committed (the writer's
-        commits wake them at once); while any tailer waits, ask again soon."""
+        """Wake the tailers when another connection has committed (our writer's
+        commits wake them once answered: ``_settled``); while any tailer
+        waits, ask again soon."""
         self._watching = None
         if self._closed or not self._tailers:
             return
