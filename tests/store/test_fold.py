@@ -101,3 +101,74 @@ async def test_a_body_rewritten_as_text_is_read_as_its_bytes(tmp_path: Path) -> 
         assert [r async for r in store.read_records("comp")] == records
     finally:
         await store.close()
+
+
+def reader_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("leitai-read-")]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("type", "ContestantCalled\x1e"),
+        ("hash", "ab\x1ecd"),
+        ("type", b"ContestantCalled"),
+    ],
+)
+async def test_a_chunk_that_cannot_be_joined_is_read_row_by_row(
+    tmp_path: Path, column: str, value: str | bytes
+) -> None:
+    """The reader joins a chunk's rows with a separator; a row edited by hand
+    to hold it (or to hold another kind of value) makes that chunk be read as
+    ``read`` reads it, and the fold sees the same rows."""
+    path = tmp_path / "leitai.db"
+    store = await filled(path, FOLD_CHUNK + 5)
+    try:
+        raw = sqlite3.connect(path, isolation_level=None)
+        raw.execute("DROP TRIGGER events_no_update")
+        raw.execute(f"UPDATE events SET {column} = ? WHERE stream = 'comp' AND seq = 3", (value,))
+        raw.close()
+        read = [e async for e in store.read("comp")]
+        assert await store.fold("comp", [], collect) == read
+    finally:
+        await store.close()
+
+
+async def test_a_separator_inside_a_body_gets_the_error_read_gives(tmp_path: Path) -> None:
+    path = tmp_path / "leitai.db"
+    store = await filled(path, 5)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("DROP TRIGGER events_no_update")
+    (body,) = raw.execute("SELECT body FROM events WHERE stream = 'comp' AND seq = 3").fetchone()
+    raw.execute(
+        "UPDATE events SET body = ? WHERE stream = 'comp' AND seq = 3",
+        (body.replace(b'"c3"', b'"c\x1e3"'),),
+    )
+    raw.close()
+    seen: list[Envelope] = []
+    try:
+        with pytest.raises(LogFormatError) as by_read:
+            _ = [e async for e in store.read("comp")]
+        with pytest.raises(LogFormatError) as by_fold:
+            await store.fold("comp", seen, collect)
+        assert str(by_fold.value) == str(by_read.value)
+        assert [e.seq for e in seen] == [1, 2]
+        assert reader_threads() == []
+    finally:
+        await store.close()
+
+
+async def test_a_fold_stopped_by_its_step_stops_its_reader(tmp_path: Path) -> None:
+    store = await filled(tmp_path / "leitai.db", 3 * FOLD_CHUNK)
+
+    def step(count: int, envelope: Envelope) -> int:
+        if envelope.seq == FOLD_CHUNK // 2:
+            raise RuntimeError("the step failed")
+        return count + 1
+
+    try:
+        with pytest.raises(RuntimeError, match="the step failed"):
+            await store.fold("comp", 0, step)
+        assert reader_threads() == []
+    finally:
+        await store.close()
