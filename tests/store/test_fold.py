@@ -1,5 +1,6 @@
-"""The SQLite store folds a stream itself, in a thread of its own: what a
-replay does on start. It must see exactly what ``read`` sees."""
+"""The SQLite store folds a stream itself, in a thread of its own, its rows
+read a chunk ahead by another: what a replay does on start. It must see
+exactly what ``read`` sees."""
 
 from __future__ import annotations
 
