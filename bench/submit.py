@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.clients import Exchange, http_load, in_processes, request
+from bench.clients import Exchange, LoadProcesses, http_load, request
 from bench.harness import Options, Report, Target, alternate, median, spread
 from bench.servers import STREAM, Process, ceiling_http, competition, leitai, score_body
 
@@ -49,8 +49,14 @@ class _Load:
     spaced, the connections staggered)."""
 
     def __init__(
-        self, server: Process, tokens: list[str], per_connection: int, rate: int | None = None
+        self,
+        clients: LoadProcesses,
+        server: Process,
+        tokens: list[str],
+        per_connection: int,
+        rate: int | None = None,
     ) -> None:
+        self.clients = clients
         self.server = server
         self.tokens = tokens
         self.per_connection = per_connection
@@ -72,7 +78,7 @@ class _Load:
             for j, token in enumerate(self.tokens)
         ]
         share = len(connections) // CLIENT_PROCESSES
-        start = time.monotonic() + 1.5  # after the client processes have started
+        start = time.monotonic() + self.clients.LEAD
         schedules: list[list[float]] | None = None
         if self.rate is not None:
             count = len(connections)
@@ -80,7 +86,7 @@ class _Load:
                 [start + (n * count + j) / self.rate for n in range(self.per_connection)]
                 for j in range(count)
             ]
-        results: list[list[Exchange]] = in_processes(
+        results: list[list[Exchange]] = self.clients.run(
             http_load,
             [
                 (
@@ -121,19 +127,23 @@ def run(options: Options) -> Report:
         db = root / "leitai.db"
         tokens = asyncio.run(competition(db, judges=JUDGES, contestants=20))
         print(f"submit: {JUDGES} connections, {per_connection} scores each", file=sys.stderr)
-        with leitai(db, root / "leitai.out") as server, ceiling_http(root / "ceiling.out") as bare:
+        with (
+            leitai(db, root / "leitai.out") as server,
+            ceiling_http(root / "ceiling.out") as bare,
+            LoadProcesses(CLIENT_PROCESSES) as clients,
+        ):
             _open_scoring(server.url, tokens.admin)
             judges = list(tokens.judges.values())
             cases = {
-                "leitai": _Load(server, judges, per_connection),
-                "ceiling": _Load(bare, judges, per_connection),
+                "leitai": _Load(clients, server, judges, per_connection),
+                "ceiling": _Load(clients, bare, judges, per_connection),
             }
             for per_s in OPEN_RATES:
                 sheets = per_s * open_seconds // JUDGES
-                cases[f"leitai {per_s}/s"] = _Load(server, judges, sheets, per_s)
-                cases[f"ceiling {per_s}/s"] = _Load(bare, judges, sheets, per_s)
+                cases[f"leitai {per_s}/s"] = _Load(clients, server, judges, sheets, per_s)
+                cases[f"ceiling {per_s}/s"] = _Load(clients, bare, judges, sheets, per_s)
             for name in ("leitai", "ceiling"):  # warm up: imports, caches, the first fsyncs
-                _Load(cases[name].server, judges, 2)()
+                _Load(clients, cases[name].server, judges, 2)()
             figures = alternate(cases, rounds)
     report = Report(
         "submit",
