@@ -30,6 +30,14 @@ async def filled(path: Path, count: int) -> SqliteStore:
     return store
 
 
+def edit_by_hand(path: Path, column: str, seq: int, value: object) -> None:
+    """Set ``column`` of stream ``comp``'s row ``seq``, past the append-only trigger."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("DROP TRIGGER IF EXISTS events_no_update")
+    raw.execute(f"UPDATE events SET {column} = ? WHERE stream = 'comp' AND seq = ?", (value, seq))
+    raw.close()
+
+
 async def test_a_fold_sees_what_read_sees_across_chunks(tmp_path: Path) -> None:
     count = FOLD_CHUNK + 5
     store = await filled(tmp_path / "leitai.db", count)
@@ -62,10 +70,7 @@ async def test_the_fold_runs_off_the_event_loop(tmp_path: Path) -> None:
 async def test_a_malformed_row_stops_the_fold_with_its_error(tmp_path: Path) -> None:
     path = tmp_path / "leitai.db"
     store = await filled(path, 5)
-    raw = sqlite3.connect(path, isolation_level=None)
-    raw.execute("DROP TRIGGER events_no_update")
-    raw.execute("UPDATE events SET body = ? WHERE stream = 'comp' AND seq = 4", (b'{"x":1}',))
-    raw.close()
+    edit_by_hand(path, "body", 4, b'{"x":1}')
     seen: list[Envelope] = []
     try:
         with pytest.raises(LogFormatError, match="malformed envelope"):
@@ -125,10 +130,7 @@ async def test_a_chunk_that_cannot_be_joined_is_read_row_by_row(
     path = tmp_path / "leitai.db"
     store = await filled(path, FOLD_CHUNK + 5)
     try:
-        raw = sqlite3.connect(path, isolation_level=None)
-        raw.execute("DROP TRIGGER events_no_update")
-        raw.execute(f"UPDATE events SET {column} = ? WHERE stream = 'comp' AND seq = 3", (value,))
-        raw.close()
+        edit_by_hand(path, column, 3, value)
         read = [e async for e in store.read("comp")]
         assert await store.fold("comp", [], collect) == read
     finally:
@@ -138,14 +140,10 @@ async def test_a_chunk_that_cannot_be_joined_is_read_row_by_row(
 async def test_a_separator_inside_a_body_gets_the_error_read_gives(tmp_path: Path) -> None:
     path = tmp_path / "leitai.db"
     store = await filled(path, 5)
-    raw = sqlite3.connect(path, isolation_level=None)
-    raw.execute("DROP TRIGGER events_no_update")
+    raw = sqlite3.connect(path)
     (body,) = raw.execute("SELECT body FROM events WHERE stream = 'comp' AND seq = 3").fetchone()
-    raw.execute(
-        "UPDATE events SET body = ? WHERE stream = 'comp' AND seq = 3",
-        (body.replace(b'"c3"', b'"c\x1e3"'),),
-    )
     raw.close()
+    edit_by_hand(path, "body", 3, body.replace(b'"c3"', b'"c\x1e3"'))
     seen: list[Envelope] = []
     try:
         with pytest.raises(LogFormatError) as by_read:
