@@ -61,7 +61,7 @@ READ_CHUNK = 1000
 WAL_ATTEMPTS = 100
 """Tries at switching a new file into WAL mode, 50 ms apart."""
 FOLD_CHUNK = 4096
-"""Rows ``fold`` fetches at a time."""
+"""Rows ``fold`` reads at a time (a chunk of ``read_ahead``)."""
 TAIL_POLL_SECONDS = 0.5
 """The longest a tailer waits before looking again, woken or not."""
 WATCH_SECONDS = 0.002
