@@ -48,7 +48,8 @@ from events.envelope import (
 )
 from events.errors import ConflictError, LogFormatError, StoreClosed, StoreUnavailable
 from events.group_commit import Append, GroupCommit, Outcome, QueuedAppends
-from events.sqlite_chunks import BODY, read_ahead
+from events.sqlite_chunks import read_ahead
+from events.sqlite_queries import BODY, stream_head
 from events.store import EMPTY_HEAD, Clock, Head
 from events.waits import wait_at_most
 
@@ -196,7 +197,7 @@ class SqliteStore(QueuedAppends):
         conn.execute("BEGIN IMMEDIATE")
         try:
             self._heads.pop(stream, None)
-            head = _head(conn, stream)
+            head = stream_head(conn, stream)
             if head.seq != expected_seq:
                 raise ConflictError(stream, expected_seq, head.seq)
             problem = continuation_problem(stream, head, records)
@@ -259,7 +260,7 @@ class SqliteStore(QueuedAppends):
                 stream = request.stream
                 start = committed.get(stream)
                 if start is None:
-                    start = committed[stream] = _head(conn, stream)
+                    start = committed[stream] = stream_head(conn, stream)
                 if request.key is not None:
                     seen = batch_keys.get((stream, request.key))
                     if seen is None:
@@ -483,7 +484,7 @@ class SqliteStore(QueuedAppends):
         that the tailer reads, and meets the error there)."""
         try:
             assert self._watch is not None
-            return _head(self._watch, stream).seq
+            return stream_head(self._watch, stream).seq
         except sqlite3.Error:
             return 2**62
 
@@ -571,13 +572,6 @@ def _failure(exc: Exception) -> Exception:
 def _at_and_type(body: bytes) -> tuple[str, str]:
     envelope = decode_body(body)
     return envelope.at, envelope.type
-
-
-def _head(conn: sqlite3.Connection, stream: str) -> Head:
-    row = conn.execute(
-        "SELECT seq, hash FROM events WHERE stream = ? ORDER BY seq DESC LIMIT 1", (stream,)
-    ).fetchone()
-    return Head(row[0], row[1]) if row else EMPTY_HEAD
 
 
 async def _prepare(conn: aiosqlite.Connection, path: Path, create: bool) -> None:

@@ -29,15 +29,13 @@ from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Final
 
+from events.sqlite_queries import BODY, stream_head
+
 SEPARATOR: Final = "\x1e"
 """Between the joined values: the ASCII record separator."""
 AHEAD: Final = 2
 """Chunks read ahead of the fold, at most."""
 
-BODY: Final = "CAST(ifnull(body, x'') AS BLOB)"
-"""The body column as bytes whatever it holds: a body rewritten by hand as
-TEXT (or a number, or null) is read as such bytes, and verified (and fails),
-with no check per row in Python."""
 _JOINED: Final = f"""
 SELECT count(*),
        group_concat(type, char(30)),
@@ -98,10 +96,7 @@ def read_ahead(
             try:
                 conn = sqlite3.connect(path)
                 try:
-                    (head,) = conn.execute(
-                        "SELECT ifnull(max(seq), 0) FROM events WHERE stream = ?", (stream,)
-                    ).fetchone()
-                    last = min(head, to_seq)
+                    last = min(stream_head(conn, stream).seq, to_seq)
                     for first in range(1, last + 1, size):
                         hand(_chunk(conn, stream, first, min(last, first + size - 1)))
                 finally:
