@@ -131,3 +131,27 @@ def test_catalogue_is_complete() -> None:
     for key, message in messages.items():
         assert message["zh-CN"] and message["en"], key
         assert not CJK.search(message["en"]) or key.startswith("lang."), key
+
+
+QUOTE_WIDTH = """() => {
+  const probe = document.createElement("span");
+  probe.textContent = "\\u201c";
+  document.body.append(probe);
+  const width = probe.getBoundingClientRect().width / parseFloat(getComputedStyle(probe).fontSize);
+  probe.remove();
+  return width;
+}"""
+
+
+@pytest.mark.parametrize(("lang", "low", "high"), [("zh-CN", 0.9, 1.1), ("en", 0.2, 0.6)])
+def test_quotation_marks_are_full_width_only_in_chinese(
+    server: Server, browser: Any, lang: str, low: float, high: float
+) -> None:
+    """The CJK font's “ is one em wide, as Chinese sets it; English text (a
+    title such as 5th “Voice of Youth” Contest) takes the proportional form."""
+    page = browser.new_context(**SCREEN).new_page()
+    page.goto(server.page("screen", lang=lang))
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    width = page.evaluate(QUOTE_WIDTH)
+    assert low <= width <= high, f"“ is {width:.2f} em wide on a {lang} page"
+    page.context.close()
