@@ -147,11 +147,18 @@ def http_load(
     return uvloop.run(_http_load(port, connections, schedules, start))
 
 
+def _each(
+    pool: ProcessPoolExecutor, fn: Callable[..., Any], jobs: list[tuple[Any, ...]]
+) -> list[Any]:
+    """``fn(*job)`` for each job, handed to ``pool`` at once; the results in order."""
+    futures = [pool.submit(fn, *job) for job in jobs]
+    return [f.result() for f in futures]
+
+
 def in_processes(fn: Callable[..., Any], jobs: list[tuple[Any, ...]]) -> list[Any]:
     """``fn(*job)`` for each job, each in a new (spawned) process of its own."""
     with ProcessPoolExecutor(len(jobs), mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(fn, *job) for job in jobs]
-        return [f.result() for f in futures]
+        return _each(pool, fn, jobs)
 
 
 def _pid_after(seconds: float) -> int:
@@ -181,8 +188,7 @@ class LoadProcesses:
         """``fn(*job)`` for each of ``count`` jobs, at once: one in each process,
         as they are idle between loads and a load outlasts its hand-out."""
         assert len(jobs) == self.count
-        futures = [self._pool.submit(fn, *job) for job in jobs]
-        return [f.result() for f in futures]
+        return _each(self._pool, fn, jobs)
 
     def __enter__(self) -> LoadProcesses:
         return self
