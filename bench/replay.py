@@ -2,9 +2,10 @@
 
 Leitai: what the server does on start (``Live.load``): fold the stream
 from the store (``SqliteStore.fold``: decode and ``apply`` every event in one
-thread, the rows read a chunk ahead by another), copy the state that commands are decided on, then draw the
-full board of 10,000 contestants. Ceiling: read the same rows (raw ``sqlite3``, the ``body``
-column) and ``msgspec.json.decode`` each, no projection. Each run is a fresh
+thread, the rows read a chunk ahead by another), copy the state that
+commands are decided on, then draw the full board of 10,000 contestants.
+Ceiling: read the same rows (raw ``sqlite3``, the ``body`` column) and
+``msgspec.json.decode`` each, no projection. Each run is a fresh
 process, so its peak memory (``harness.peak_rss``) is its own.
 
 Sizes: 10,000 contestants with 1,000,000 score events (and 100,000, for the
