@@ -7,7 +7,7 @@ import { connectionText, data, h, languageSwitch } from "./ui.js";
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
-const ROW_PITCH = 76; // .row height + margin, in stage pixels
+const ROW_PITCH = 82; // .row height + margin, in stage pixels
 
 const cid = competitionFromPath();
 const $ = (id) => document.getElementById(id);
@@ -176,11 +176,9 @@ function renderBoard() {
       );
     }),
   );
-  // a long name (阿卜杜热合曼·买买提明) gives up its organisation's room, then shrinks a little before it is cut
+  // a long name (阿卜杜热合曼·买买提明) shrinks a little before it is cut
   for (const el of list.querySelectorAll(".row .name")) {
     for (let size = 36; el.scrollWidth > el.clientWidth + 1 && size >= 30; size -= 2) el.style.fontSize = `${size}px`;
-    const org = el.nextElementSibling;
-    if (org && org.scrollWidth > org.clientWidth + 1 && org.clientWidth < 60) org.style.visibility = "hidden"; // a sliver of a character reads as a stray mark
   }
   // rank changes slide: each row starts where it was and moves to its new place
   for (const el of list.children) {
