@@ -77,7 +77,8 @@ BOXES = """() => {
     regions: pick('.top, .now, .board, .qr').map((el) => ({name: el.className, box: box(el)})),
     rows: pick('#rows .row').map((el) => ({box: box(el),
       cells: [...el.children].filter(visible).map((c) => ({box: box(c), fits: c.scrollWidth <= c.clientWidth + 1
-        || getComputedStyle(c).textOverflow === 'ellipsis'}))})),
+        || getComputedStyle(c).textOverflow === 'ellipsis'})),
+      name: box(el.querySelector('.name')), org: visible(el.querySelector('.org')) ? box(el.querySelector('.org')) : null})),
     list: box(document.getElementById('rows')),
     names: pick('#rows .row .name').map((el) => box(el)),
     texts: pick('.top > *, .now-body > *, .board-head > *, .qr > *').map((el) => ({name: el.className, box: box(el),
@@ -143,5 +144,9 @@ def test_screen_with_100_contestants_fits(
             assert inside(cell["box"], row["box"]) and cell["fits"], (row, cell)
         for other in rows[i + 1 :]:
             assert not overlap(row["box"], other["box"])
+        # the organisation is read under the name, across the name's whole column
+        org, name = row["org"], row["name"]
+        assert org is not None and inside(org, row["box"]), row
+        assert org[1] >= name[3] - 1 and org[2] - org[0] >= name[2] - name[0] - 1, row
     for text in boxes["texts"]:
         assert inside(text["box"], screen) and text["fits"], text
