@@ -484,7 +484,7 @@ function renderHeader() {
   $("title").textContent = label(setup?.title) || cid || t("audit.title");
   document.title = `${label(setup?.title) || t("app.name")} · ${t("audit.title")}`;
   const c = $("conn");
-  c.className = `conn ${conn.status}`;
+  c.className = `conn ${conn.status}${cid && token ? "" : " hidden"}`; // no token, no socket: nothing to connect to
   c.textContent = connectionText(conn.status, conn.since);
 }
 

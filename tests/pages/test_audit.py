@@ -139,3 +139,13 @@ def test_the_page_names_the_bad_seq_of_a_tampered_export(
 
     page.get_by_role("button", name="Back to this server's log").click()
     expect(status).to_have_attribute("data-state", "intact")
+
+
+def test_the_page_without_a_token_asks_for_one_and_waits_for_no_connection(
+    server: Server, browser: Any
+) -> None:
+    page: Page = browser.new_context(**DESKTOP).new_page()
+    page.goto(server.page("audit", lang="en"))
+    expect(page.get_by_role("heading", name="Open the auditor's link")).to_be_visible()
+    expect(page.get_by_label("Auditor token")).to_be_visible()
+    expect(page.locator("#conn")).to_be_hidden()
