@@ -66,6 +66,7 @@ export const MESSAGES = {
   "judge.title": { "zh-CN": "评委评分", en: "Judge" },
   "judge.panel": { "zh-CN": "{panel} 组评委", en: "Panel {panel}" },
   "judge.no_token": { "zh-CN": "请用主办方发给您的评委链接或二维码打开本页", en: "Open this page from the judge's link or QR code the organisers gave you" },
+  "judge.link_refused": { "zh-CN": "此评委链接无效（已作废或有误），请向主办方索取您的链接或二维码", en: "This judge's link is not valid (revoked or mistyped): ask the organisers for your link or QR code" },
   "judge.on_stage": { "zh-CN": "当前选手", en: "On stage" },
   "judge.waiting": { "zh-CN": "等待下一位选手上场", en: "Waiting for the next contestant" },
   "judge.not_yours": { "zh-CN": "本选手不由您评分", en: "You do not score this contestant" },

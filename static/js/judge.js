@@ -13,6 +13,7 @@ const RETRY_MS = [1000, 2000, 4000, 8000, 15000];
 
 let cid = competitionFromPath();
 let token = tokenFromFragment();
+let refused = false; // the server does not know the token (revoked or mistyped)
 let setup = null;
 let me = null;
 let progress = null;
@@ -135,14 +136,14 @@ function renderHeader() {
   $("comp").textContent = label(setup?.title);
   document.title = `${label(setup?.title) || t("app.name")} · ${t("judge.title")}`;
   const c = $("conn");
-  c.className = `conn ${conn.status}`;
+  c.className = `conn ${conn.status}${token && cid && !refused ? "" : " hidden"}`; // no judge, nothing to connect for
   c.textContent = connectionText(conn.status, conn.since);
 }
 
 function renderStage() {
   const el = $("stage");
-  if (!token) {
-    el.replaceChildren(h("p", { class: "state closed" }, t("judge.no_token")));
+  if (!token || refused) {
+    el.replaceChildren(h("p", { class: "state closed", "data-testid": "state" }, t(refused ? "judge.link_refused" : "judge.no_token")));
     return;
   }
   const on = progress?.on_stage;
@@ -375,9 +376,19 @@ async function refresh() {
     me = await api(`/api/competitions/${encodeURIComponent(cid)}/me`, { token });
     save("me", me);
   } catch (error) {
-    if (error.status !== 0) toast(error.message);
+    if (error.status === 401) refuse();
+    else if (error.status !== 0) toast(error.message);
   }
   render();
+}
+
+/** The token is not (or no longer) a judge's: say so where the sheet would be, and
+ * forget it, so that this address asks for the right link next time. */
+function refuse() {
+  refused = true;
+  me = null;
+  localStorage.removeItem(key("me"));
+  if (localStorage.getItem(`leitai.token.${cid}`) === token) localStorage.removeItem(`leitai.token.${cid}`);
 }
 
 async function start() {

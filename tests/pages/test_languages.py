@@ -42,6 +42,9 @@ def catalogue() -> dict[str, dict[str, str]]:
     source = (ROOT / "static" / "js" / "i18n.js").read_text()
     entries = re.findall(r'"([\w.-]+)": \{ "zh-CN": "([^"]*)", en: "([^"]*)" \}', source)
     assert len(entries) > 100
+    keys = [key for key, _, _ in entries]
+    # a key written twice is not an error in a script: the later one silently wins
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []
     return {key: {"zh-CN": zh, "en": en} for key, zh, en in entries}
 
 

@@ -181,3 +181,24 @@ def test_a_judge_abstains_then_scores_after_all(server: Server, browser: Any) ->
     expect(phone.locator("#receipt")).to_contain_text("总分")
     marks = {"content": "90", "delivery": "91", "presence": "92"}
     assert versions() == [(True, {}), (False, marks)]
+
+
+def test_a_revoked_link_says_so_and_is_forgotten(server: Server, browser: Any) -> None:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J7"], lang="en"))
+    expect(phone.get_by_test_id("state")).to_have_text("Scoring is open")
+    server.call("DELETE", f"/api/competitions/{server.cid}/judges/J7/token", None, server.admin)
+    phone.reload()
+    # not "You do not score this contestant", nor a sheet the server would refuse
+    expect(phone.get_by_test_id("state")).to_have_text(
+        "This judge's link is not valid (revoked or mistyped): ask the organisers for your link or QR code"
+    )
+    expect(phone.get_by_test_id("mark-content")).to_be_hidden()
+    expect(phone.locator("#conn")).to_be_hidden()
+    # the address without the token no longer opens as J7's page
+    phone.goto(f"{server.url}/judge/{server.cid}?lang=en")
+    expect(phone.get_by_test_id("state")).to_have_text(
+        "Open this page from the judge's link or QR code the organisers gave you"
+    )
+    expect(phone.locator("#conn")).to_be_hidden()
