@@ -3,7 +3,7 @@ import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment
 import { formatScore, markProblem } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { confirmOnce, connectionText, data, h, languageSwitch, tdata, toast } from "./ui.js";
+import { confirmOnce, connectionText, data, h, languageSwitch, refusedNote, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = competitionFromPath();
@@ -454,12 +454,13 @@ function renderLogin() {
   const list = h("ul", {});
   api("/api/competitions").then((all) => list.replaceChildren(...all.map((c) =>
     h("li", {}, h("a", { href: `/admin/${enc(c.id)}`, translate: "no" }, label(c.title) || c.id))))).catch((e) => toast(e.message));
-  el.replaceChildren(
+  el.replaceChildren(...[
     h("h2", {}, t("admin.login")),
+    refusedNote(),
     cid ? h("form", { onsubmit: (e) => { e.preventDefault(); location.hash = `token=${input.value.trim()}`; location.reload(); } },
       field(t("admin.token"), input), h("button", { type: "submit" }, t("admin.enter"))) : list,
     cid ? null : newCompetition(),
-  );
+  ].filter(Boolean)); // replaceChildren would write a null as the text "null"
 }
 
 /** Load a competition file, check it (problems by field or row), create it. */
@@ -545,9 +546,10 @@ async function start() {
   render();
   if (!cid || !token) return;
   sessionStorage.setItem(`leitai.admin.${cid}`, token);
+  const refused = () => signInAgain(`leitai.admin.${cid}`);
   const socket = new LiveSocket(cid, {
     onStatus: (status, since) => { conn = { status, since }; renderHeader(); },
-    onError: (error) => toast(error.message),
+    onError: (error) => (error.code === "invalid_token" ? refused() : toast(error.message)),
   });
   socket.subscribe("board_full", (view) => {
     const changed = board?.awards_published !== view.awards_published || board?.final !== view.final;
@@ -557,7 +559,8 @@ async function start() {
   }, token);
   socket.subscribe("presence", (view) => { presence = view; render(); }, token);
   socket.subscribe("audit", (view) => { audit = view; render(); }, token);
-  api(`/api/competitions/${enc(cid)}/whoami`, { token }).then((who) => { me = who; render(); }).catch((error) => toast(error.message));
+  api(`/api/competitions/${enc(cid)}/whoami`, { token }).then((who) => { me = who; render(); })
+    .catch((error) => (error.status === 401 ? refused() : toast(error.message)));
   socket.subscribe("progress", (view) => {
     progress = view;
     maybeAutoClose();

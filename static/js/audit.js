@@ -5,7 +5,7 @@ import { ChainVerifier, lines } from "./chain.js";
 import { formatScore, parseDecimal, trimText, weightedTotal } from "./format.js";
 import { MESSAGES, applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch, tdata, toast } from "./ui.js";
+import { connectionText, data, h, languageSwitch, refusedNote, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 /** Replace `el`'s children with `parts`, leaving out the empty ones. */
@@ -83,6 +83,7 @@ async function readServer() {
   }
   if (!response.ok) {
     const body = await response.json().catch(() => null);
+    if (response.status === 401) return signInAgain(`leitai.audit.${cid}`);
     toast(body?.error?.message ?? t("error.http", { status: response.status }));
     return;
   }
@@ -505,6 +506,7 @@ function renderLogin() {
   const input = h("input", { type: "password", "aria-label": t("audit.token"), autocomplete: "off" });
   fill(el,
     h("h2", {}, t("audit.login")),
+    refusedNote(),
     cid ? h("form", { onsubmit: (e) => { e.preventDefault(); location.hash = `token=${input.value.trim()}`; location.reload(); } },
       h("label", { class: "field" }, t("audit.token"), input), h("button", { type: "submit" }, t("admin.enter"))) : null,
   );
@@ -533,7 +535,7 @@ async function start() {
   renderAll();
   const socket = new LiveSocket(cid, {
     onStatus: (status, since) => { conn = { status, since }; renderHeader(); },
-    onError: (error) => toast(error.message),
+    onError: (error) => (error.code === "invalid_token" ? signInAgain(`leitai.audit.${cid}`) : toast(error.message)),
   });
   socket.subscribe("audit", async (view) => {
     audit = view;

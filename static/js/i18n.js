@@ -22,6 +22,8 @@ export const MESSAGES = {
 
   "error.offline": { "zh-CN": "无法连接服务器", en: "Cannot reach the server" },
   "error.http": { "zh-CN": "服务器返回错误 {status}", en: "The server answered {status}" },
+  "error.no_competition": { "zh-CN": "本服务器上没有赛事“{cid}”", en: "There is no competition “{cid}” on this server" },
+  "error.see_competitions": { "zh-CN": "查看本服务器上的赛事", en: "See the competitions on this server" },
   "error.no_setup": { "zh-CN": "服务器未提供赛事设置", en: "The server does not provide the competition's set-up" },
 
   "action.cancel": { "zh-CN": "取消", en: "Cancel" },
@@ -235,6 +237,7 @@ export const MESSAGES = {
   "admin.created": { "zh-CN": "赛事已创建。请立即保存以下链接，它们不会再次显示：", en: "Created. Keep these links now: they are not shown again." },
   "admin.link_admin": { "zh-CN": "控制台", en: "Console" },
   "admin.link_auditor": { "zh-CN": "审计", en: "Audit" },
+  "login.refused": { "zh-CN": "该链接或令牌无效（已作废或有误）", en: "This link or token is not valid (revoked or mistyped)" },
   "admin.login": { "zh-CN": "请使用管理员链接进入", en: "Open the organiser's link" },
   "admin.token": { "zh-CN": "管理员令牌", en: "Admin token" },
   "admin.enter": { "zh-CN": "进入", en: "Enter" },

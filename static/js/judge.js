@@ -357,11 +357,11 @@ async function findCompetition() {
     try {
       await api(`/api/competitions/${encodeURIComponent(c.id)}/me`, { token });
       return c.id;
-    } catch {
-      /* not this one */
+    } catch (error) {
+      if (error.status === 0) throw error; // offline: we cannot tell yet
     }
   }
-  return null;
+  return null; // no competition here knows the token
 }
 
 async function refresh() {
@@ -376,7 +376,7 @@ async function refresh() {
     me = await api(`/api/competitions/${encodeURIComponent(cid)}/me`, { token });
     save("me", me);
   } catch (error) {
-    if (error.status === 401) refuse();
+    if (error.status === 401 || error.code === "unknown_competition") refuse(); // a link to no judge here
     else if (error.status !== 0) toast(error.message);
   }
   render();
@@ -394,7 +394,14 @@ function refuse() {
 async function start() {
   chooseLanguage(null);
   applyStatic();
-  if (token && !cid) cid = await findCompetition().catch(() => null);
+  if (token && !cid) {
+    try {
+      cid = await findCompetition();
+      refused = cid === null;
+    } catch {
+      /* offline: the page waits for the network */
+    }
+  }
   if (!token && cid) token = localStorage.getItem(`leitai.token.${cid}`);
   if (token && cid) localStorage.setItem(`leitai.token.${cid}`, token);
   setup = cid ? load("setup", null) : null;
@@ -412,6 +419,7 @@ async function start() {
   const socket = new LiveSocket(cid, {
     onStatus: (status, since) => { conn = { status, since }; renderHeader(); if (status === "live") flush(); },
     onError: (error) => toast(error.message),
+    onMissing: () => { refuse(); render(); },
   });
   socket.subscribe("progress", (view) => {
     const before = progress?.seq;

@@ -3,7 +3,7 @@ import { competitionFromPath, loadSetup } from "./api.js";
 import { formatScore } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch } from "./ui.js";
+import { connectionText, data, h, languageSwitch, missingCompetition } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = competitionFromPath();
@@ -12,6 +12,7 @@ let board = null;
 let progress = null;
 let tab = "overall";
 let conn = { status: "connecting", since: null };
+let missing = false; // no such competition on this server
 
 function renderNow() {
   const on = progress?.on_stage;
@@ -61,18 +62,40 @@ function renderHeader() {
 }
 
 function render() {
+  if (missing) return renderMissing();
   renderHeader();
   renderNow();
   renderBoard();
 }
 
+/** No such competition on this server (a mistyped address): say so, and stop. */
+function showMissing(socket) {
+  socket.close();
+  missing = true;
+  renderMissing();
+}
+
+function renderMissing() {
+  document.title = t("live.title");
+  $("conn").classList.add("hidden");
+  document.querySelector("main").replaceChildren(missingCompetition(cid));
+}
+
 async function start() {
   chooseLanguage(null);
   applyStatic();
-  const socket = new LiveSocket(cid, { onStatus: (status, since) => { conn = { status, since }; renderHeader(); } });
+  const socket = new LiveSocket(cid, {
+    onStatus: (status, since) => { conn = { status, since }; renderHeader(); },
+    onMissing: () => showMissing(socket),
+  });
   socket.subscribe("board", (view) => { board = view; render(); });
   socket.subscribe("progress", (view) => { progress = view; renderNow(); });
-  setup = await loadSetup(cid).catch(() => null);
+  try {
+    setup = await loadSetup(cid);
+  } catch (error) {
+    if (error.code === "unknown_competition") return showMissing(socket);
+    setup = null;
+  }
   chooseLanguage(setup?.languages);
   const sw = languageSwitch(setup?.languages);
   $("lang").append(sw);

@@ -3,7 +3,7 @@ import { competitionFromPath, loadSetup, qrSvg } from "./api.js";
 import { countUp, formatScore } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch } from "./ui.js";
+import { connectionText, data, h, languageSwitch, missingCompetition } from "./ui.js";
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
@@ -17,6 +17,7 @@ let reveal = null; // {row, groupRow, at}
 let cycle = { table: 0, page: 0, timer: null };
 let awardsShown = 0;
 let awardsTimer = null;
+let missing = false; // no such competition on this server
 
 function fit() {
   const scale = Math.min(innerWidth / 1920, innerHeight / 1080);
@@ -301,10 +302,27 @@ function onProgress(progress) {
 }
 
 function render() {
+  if (missing) return renderMissing();
   renderHeader();
   renderNow();
   renderBoard();
   renderAwards();
+}
+
+/** No such competition on this server (a mistyped address): say so across the stage, and stop. */
+function showMissing(socket) {
+  socket.close();
+  clearInterval(cycle.timer);
+  clearInterval(awardsTimer);
+  missing = true;
+  renderMissing();
+}
+
+function renderMissing() {
+  document.title = t("screen.page_title");
+  const stage = $("stage");
+  stage.className = "stage missing-stage";
+  stage.replaceChildren(missingCompetition(cid));
 }
 
 async function start() {
@@ -313,6 +331,7 @@ async function start() {
   addEventListener("resize", () => { fit(); renderBoard(); });
   const socket = new LiveSocket(cid, {
     onStatus: (status, since) => { view.status = status; view.since = since; renderHeader(); },
+    onMissing: () => showMissing(socket),
   });
   socket.subscribe("board", onBoard);
   socket.subscribe("progress", onProgress);
@@ -326,7 +345,13 @@ async function start() {
   });
   const link = `${location.origin}/live/${encodeURIComponent(cid)}`;
   qrSvg(link).then((svg) => { $("qr-code").innerHTML = svg; }).catch(() => $("qr").classList.add("hidden"));
-  const setup = await loadSetup(cid);
+  let setup;
+  try {
+    setup = await loadSetup(cid);
+  } catch (error) {
+    if (error.code === "unknown_competition") return showMissing(socket);
+    throw error;
+  }
   view.setup = setup;
   chooseLanguage(setup.languages);
   const sw = languageSwitch(setup.languages);

@@ -10,6 +10,8 @@
 // Three missed heartbeats mark the page stale and force a reconnect.
 // A heartbeat with "writable": false (the server's log refuses appends: disk
 // full, database down) turns "live" into "unsaved" until one says true again.
+// A close with code 4404 (no such competition on this server) is final: the
+// socket stops and calls onMissing.
 
 const HEARTBEAT_MS = 5000;
 const MISSED_BEATS = 3;
@@ -21,7 +23,8 @@ export class LiveSocket {
   /**
    * @param {string} cid competition id
    * @param {{onStatus?: (s: "connecting"|"live"|"unsaved"|"stale", since: Date|null) => void,
-   *          onError?: (e: {code: string, message: string}) => void}} hooks
+   *          onError?: (e: {code: string, message: string}) => void,
+   *          onMissing?: () => void}} hooks
    */
   constructor(cid, hooks = {}) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -71,14 +74,27 @@ export class LiveSocket {
       for (const view of this.views.keys()) this.send(view);
     };
     ws.onmessage = (event) => this.receive(event.data);
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (event?.code === 4404) {
+        this.close();
+        this.hooks.onMissing?.();
+        return;
+      }
       if (this.liveSince) this.setStatus("stale");
       const base = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
       this.attempt += 1;
       setTimeout(() => this.connect(), base / 2 + Math.random() * base);
     };
+  }
+
+  /** Stop for good: no reconnection, no watchdog. */
+  close() {
+    clearInterval(this.watchdog);
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close();
   }
 
   receive(text) {

@@ -95,6 +95,29 @@ export function confirmOnce(message, confirmLabel) {
   });
 }
 
+/** In place of a page's content: the competition `cid` is not on this server, and a
+ * link to those that are (a mistyped address, or a QR code of another server's). */
+export function missingCompetition(cid) {
+  return h("section", { class: "card missing", "data-testid": "missing", role: "alert" },
+    h("h2", {}, tdata("error.no_competition", { cid })),
+    h("p", {}, h("a", { href: "/" }, t("error.see_competitions"))));
+}
+
+/** The server refused this page's token (revoked or mistyped): forget it and open the
+ * page again at its sign-in form, which then says why (`refusedNote`). */
+export function signInAgain(storageKey) {
+  sessionStorage.removeItem(storageKey);
+  history.replaceState(null, "", `${location.pathname}${location.search}#refused`);
+  location.reload();
+}
+
+/** Above a sign-in form opened by `signInAgain`: why it is asked for again. */
+export function refusedNote() {
+  return location.hash === "#refused"
+    ? h("p", { class: "refused", role: "alert", "data-testid": "refused" }, t("login.refused"))
+    : null;
+}
+
 /** The connection pill: live, connecting, unsaved (the server cannot save), or stale with the time of the last data. */
 export function connectionText(status, since) {
   if (status === "stale") {

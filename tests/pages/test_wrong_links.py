@@ -1,0 +1,64 @@
+"""A wrong address or a dead token says so, in place of a page that waits for ever: the
+hall's screen and the audience's phones at a competition this server does not hold, the
+organiser and the auditor with a token it refuses, a judge whose link no competition
+knows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.pages.conftest import PHONE, SCREEN, Server
+
+MISSING = {
+    "zh-CN": "本服务器上没有赛事“nope”",
+    "en": "There is no competition “nope” on this server",
+}
+DEAD = "abcdefabcdefabcdefabcdefabcdef"
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_screen_and_audience_of_a_competition_not_here_say_so(
+    server: Server, browser: Any, lang: str
+) -> None:
+    for name, context in (("screen", SCREEN), ("live", PHONE)):
+        page = browser.new_context(**context).new_page()
+        page.goto(f"{server.url}/{name}/nope?lang={lang}")
+        missing = page.get_by_test_id("missing")
+        expect(missing.get_by_role("heading")).to_have_text(MISSING[lang])
+        missing.get_by_role("link").click()  # to the competitions that are here
+        expect(page.locator(".comps li")).to_have_count(1)
+        page.context.close()
+
+
+def test_organiser_and_auditor_with_a_refused_token_sign_in_again(
+    server: Server, browser: Any
+) -> None:
+    for name, heading, controls in (
+        ("admin", "Open the organiser's link", "#stage"),
+        ("audit", "Open the auditor's link", "#verify"),
+    ):
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        page.goto(server.page(name, DEAD, lang="en"))
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.get_by_test_id("refused")).to_have_text(
+            "This link or token is not valid (revoked or mistyped)"
+        )
+        # the page's controls are gone, and the dead token is not kept for the next visit
+        expect(page.locator(controls)).to_be_hidden()
+        assert "token=" not in page.url
+        page.goto(server.page(name, lang="en"))
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.get_by_test_id("refused")).to_have_count(0)
+        page.context.close()
+
+
+def test_a_judges_link_no_competition_knows_says_so(server: Server, browser: Any) -> None:
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{server.url}/judge?lang=en#token={DEAD}")
+    expect(page.get_by_test_id("state")).to_have_text(
+        "This judge's link is not valid (revoked or mistyped): ask the organisers for your link or QR code"
+    )
+    expect(page.locator("#conn")).to_be_hidden()
