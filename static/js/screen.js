@@ -258,6 +258,21 @@ function renderAwards() {
     ),
     h("div", { class: "hint" }, awardsShown < keys.length && b.awards_step == null ? t("screen.awards_next") : ""),
   );
+  fitTiers(el.querySelector(".tiers"));
+}
+
+/** Shrink the award tiers until all of them show. They stack from the bottom, the newest
+ * and highest award on top, so an overflow would hide exactly the one just announced;
+ * past the smallest size, the top stays in view and the lowest awards give way. */
+function fitTiers(tiers) {
+  const first = tiers.firstElementChild;
+  if (!first) return;
+  tiers.style.fontSize = "";
+  tiers.classList.remove("overfull");
+  // layout positions (offsetTop), not boxes: a tier's rising animation moves its box
+  const hidden = () => first.offsetTop < tiers.offsetTop - 1;
+  for (let size = 40; hidden() && size >= 24; size -= 2) tiers.style.fontSize = `${size}px`;
+  if (hidden()) tiers.classList.add("overfull");
 }
 
 function advanceAwards() {

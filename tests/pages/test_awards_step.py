@@ -5,13 +5,15 @@ screen follows it instead of its own timer."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.pages.conftest import OUTPUT, SCREEN, Server
+from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server, start_server
 
 PANEL_JUDGES = {"1": ("J7", "J8", "J9"), "2": ("J1", "J2", "J3"), "3": ("J4", "J5", "J6")}
 
@@ -145,3 +147,41 @@ def test_a_double_click_or_a_lagging_board_never_repeats_a_step(
         if '"awards_step_shown"' in line
     ]
     assert steps == [1, 2, 3]
+
+
+TIER_BOXES = """() => {
+  const tiers = document.querySelector('#awards .tiers').getBoundingClientRect();
+  return [...document.querySelectorAll('#awards .tier')].map((tier) => {
+    const names = [...tier.querySelectorAll('li')].map((li) => li.getBoundingClientRect());
+    return {award: tier.dataset.award, top: tier.querySelector('h3').getBoundingClientRect().top,
+      bottom: Math.max(...names.map((r) => r.bottom)), inside: [tiers.top, tiers.bottom]};
+  });
+}"""
+
+
+def test_the_highest_award_shows_when_the_winners_crowd_the_screen(
+    tmp_path: Path, browser: Any
+) -> None:
+    """Twelve winners of three awards, with organisations named in both languages: the
+    tiers stack from the bottom, and the first prize, shown last and on top, was pushed
+    off the screen (the demo's awards did it)."""
+    text = (ROOT / "examples" / "contest.toml").read_text()
+    for was, now in ((1, 3), (2, 4), (3, 5)):
+        text = text.replace(f'by = "rank"\ncount = {was}\n', f'by = "rank"\ncount = {now}\n')
+    text = re.sub(r'organisation = "(.+?)"', r'organisation = "\1 (Jiangcheng Municipal Office)"', text)
+    definition = tmp_path / "crowded.toml"
+    definition.write_text(text)
+    for server in start_server(tmp_path, definition):
+        run_the_round(server)
+        server.admin_post("awards", {"round": "prelim"})
+        server.admin_post("awards/step", {"round": "prelim", "step": 3})
+        screen = browser.new_context(**SCREEN).new_page()
+        screen.goto(server.page("screen", lang="en"))
+        expect(screen.locator("#awards .tier")).to_have_count(3)
+        screen.wait_for_timeout(800)  # the tiers' rise
+        screen.screenshot(path=str(OUTPUT / "screens" / "screen-awards-crowded-en.png"))
+        tiers = screen.evaluate(TIER_BOXES)
+        assert [t["award"] for t in tiers] == ["first", "second", "third"]
+        for tier in tiers:
+            top, bottom = tier["inside"]
+            assert top - 1 <= tier["top"] and tier["bottom"] <= bottom + 1, tier
