@@ -168,7 +168,9 @@ def test_the_highest_award_shows_when_the_winners_crowd_the_screen(
     text = (ROOT / "examples" / "contest.toml").read_text()
     for was, now in ((1, 3), (2, 4), (3, 5)):
         text = text.replace(f'by = "rank"\ncount = {was}\n', f'by = "rank"\ncount = {now}\n')
-    text = re.sub(r'organisation = "(.+?)"', r'organisation = "\1 (Jiangcheng Municipal Office)"', text)
+    text = re.sub(
+        r'organisation = "(.+?)"', r'organisation = "\1 (Jiangcheng Municipal Office)"', text
+    )
     definition = tmp_path / "crowded.toml"
     definition.write_text(text)
     for server in start_server(tmp_path, definition):
