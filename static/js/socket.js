@@ -38,6 +38,7 @@ export class LiveSocket {
     this.liveSince = null;
     this.gapBeats = 0;
     this.writable = true;
+    this.closed = false;
     this.watchdog = setInterval(() => this.check(), 1000);
     this.connect();
   }
@@ -64,6 +65,7 @@ export class LiveSocket {
   }
 
   connect() {
+    if (this.closed) return; // a reconnection due after close()
     this.setStatus(this.liveSince ? "stale" : "connecting");
     const ws = new WebSocket(this.url);
     this.ws = ws;
@@ -91,6 +93,7 @@ export class LiveSocket {
 
   /** Stop for good: no reconnection, no watchdog. */
   close() {
+    this.closed = true;
     clearInterval(this.watchdog);
     const ws = this.ws;
     this.ws = null;
