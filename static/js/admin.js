@@ -3,7 +3,7 @@ import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment
 import { formatScore, markProblem } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { confirmOnce, connectionText, data, h, languageSwitch, refusedNote, signInAgain, tdata, toast } from "./ui.js";
+import { confirmOnce, connectionText, data, h, languageSwitch, missingCompetition, refusedNote, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = competitionFromPath();
@@ -15,6 +15,7 @@ let audit = null; // the audit view: its paper_sheets are what the console confi
 let me = null; // {role, id}: whom this token's commands are logged under
 let presence = {}; // judge -> {connected, sockets, last_seen, last_seen_seq}: pages open, from this server process
 let conn = { status: "connecting", since: null };
+let missing = false; // no such competition on this server
 const issued = new Map(); // judge -> {link, svg}: links issued in this session (shown once)
 const autoClose = { on: false, sent: null };
 // Commands sent (or being confirmed) and not yet answered. A second click while the first is pending,
@@ -48,7 +49,8 @@ async function refreshSetup() {
   try {
     setup = await loadSetup(cid);
   } catch (error) {
-    toast(error.message);
+    if (error.code === "unknown_competition") missing = true; // the socket stops on its own
+    else toast(error.message);
   }
   render();
   renderSetupParts();
@@ -108,7 +110,7 @@ function renderHeader() {
   document.title = `${label(setup?.title) || t("app.name")} · ${t("admin.title")}`;
   $("round").textContent = label(board?.round_name);
   const c = $("conn");
-  c.className = `conn ${conn.status}${cid && token ? "" : " hidden"}`; // no competition, no socket: nothing to connect to
+  c.className = `conn ${conn.status}${cid && token && !missing ? "" : " hidden"}`; // no competition, no socket: nothing to connect to
   c.textContent = connectionText(conn.status, conn.since);
 }
 
@@ -522,6 +524,7 @@ function newCompetition() {
 
 function render() {
   renderHeader();
+  if (missing) return $("main").replaceChildren(missingCompetition(cid));
   renderLogin();
   if (!cid || !token) return;
   renderStage();
@@ -531,7 +534,7 @@ function render() {
 
 /** The forms and the judges' list change only with the set-up: typing is never lost to a live update. */
 function renderSetupParts() {
-  if (!cid || !token) return;
+  if (!cid || !token || missing) return;
   renderTools();
   renderJudges();
   renderExports();
@@ -547,9 +550,12 @@ async function start() {
   if (!cid || !token) return;
   sessionStorage.setItem(`leitai.admin.${cid}`, token);
   const refused = () => signInAgain(`leitai.admin.${cid}`);
+  // a mistyped address: say so in place of the console, and stop
+  const gone = () => { socket.close(); missing = true; render(); };
   const socket = new LiveSocket(cid, {
     onStatus: (status, since) => { conn = { status, since }; renderHeader(); },
-    onError: (error) => (error.code === "invalid_token" ? refused() : toast(error.message)),
+    onError: (error) => (error.code === "invalid_token" ? refused() : error.code === "unknown_competition" ? null : toast(error.message)),
+    onMissing: gone,
   });
   socket.subscribe("board_full", (view) => {
     const changed = board?.awards_published !== view.awards_published || board?.final !== view.final;
@@ -560,7 +566,7 @@ async function start() {
   socket.subscribe("presence", (view) => { presence = view; render(); }, token);
   socket.subscribe("audit", (view) => { audit = view; render(); }, token);
   api(`/api/competitions/${enc(cid)}/whoami`, { token }).then((who) => { me = who; render(); })
-    .catch((error) => (error.status === 401 ? refused() : toast(error.message)));
+    .catch((error) => (error.status === 401 ? refused() : error.code === "unknown_competition" ? gone() : toast(error.message)));
   socket.subscribe("progress", (view) => {
     progress = view;
     maybeAutoClose();
@@ -569,7 +575,7 @@ async function start() {
   await refreshSetup();
   if (setup?.languages) chooseLanguage(setup.languages);
   sw.render();
-  renderTools();
+  if (!missing) renderTools();
 }
 
 start();

@@ -5,7 +5,7 @@ import { ChainVerifier, lines } from "./chain.js";
 import { formatScore, parseDecimal, trimText, weightedTotal } from "./format.js";
 import { MESSAGES, applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch, refusedNote, signInAgain, tdata, toast } from "./ui.js";
+import { connectionText, data, h, languageSwitch, missingCompetition, refusedNote, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 /** Replace `el`'s children with `parts`, leaving out the empty ones. */
@@ -527,6 +527,12 @@ async function start() {
   try {
     setup = await loadSetup(cid);
   } catch (error) {
+    if (error.code === "unknown_competition") {
+      // a mistyped address: say so in place of the page, and open no socket
+      $("conn").classList.add("hidden");
+      $("main").replaceChildren(missingCompetition(cid));
+      return;
+    }
     toast(error.message);
   }
   if (setup?.languages) chooseLanguage(setup.languages);

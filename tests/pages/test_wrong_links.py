@@ -1,7 +1,6 @@
-"""A wrong address or a dead token says so, in place of a page that waits for ever: the
-hall's screen and the audience's phones at a competition this server does not hold, the
-organiser and the auditor with a token it refuses, a judge whose link no competition
-knows."""
+"""A wrong address or a dead token says so, in place of a page that waits for ever: every
+page at a competition this server does not hold, the organiser and the auditor with a
+token it refuses, a judge whose link no competition knows."""
 
 from __future__ import annotations
 
@@ -62,3 +61,12 @@ def test_a_judges_link_no_competition_knows_says_so(server: Server, browser: Any
         "This judge's link is not valid (revoked or mistyped): ask the organisers for your link or QR code"
     )
     expect(page.locator("#conn")).to_be_hidden()
+
+
+def test_console_and_audit_of_a_competition_not_here_say_so(server: Server, browser: Any) -> None:
+    for name in ("admin", "audit"):
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        page.goto(f"{server.url}/{name}/nope?lang=en#token={server.admin}")
+        expect(page.get_by_test_id("missing").get_by_role("heading")).to_have_text(MISSING["en"])
+        expect(page.locator("#conn")).to_be_hidden()
+        page.context.close()
