@@ -554,7 +554,10 @@ async function start() {
   const gone = () => { socket.close(); missing = true; render(); };
   const socket = new LiveSocket(cid, {
     onStatus: (status, since) => { conn = { status, since }; renderHeader(); },
-    onError: (error) => (error.code === "invalid_token" ? refused() : error.code === "unknown_competition" ? null : toast(error.message)),
+    onError: (error) => {
+      if (error.code === "invalid_token") refused();
+      else if (error.code !== "unknown_competition") toast(error.message); // onMissing follows it
+    },
     onMissing: gone,
   });
   socket.subscribe("board_full", (view) => {
