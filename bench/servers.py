@@ -2,15 +2,17 @@
 
 ``leitai serve`` over a competition made for the benchmark (``competition``),
 and the ceilings: a bare starlette app on the same uvicorn settings
-(``python -m bench.servers http``), and ``websockets``' own server with
-``broadcast()`` (``python -m bench.servers broadcast``). Each prints its URL
-on one line once it listens; ``Process`` starts one, waits for that line and
-stops it with SIGINT.
+(``python -m bench.servers http``), ``websockets``' own server with
+``broadcast()`` (``python -m bench.servers broadcast``), and the two of them
+on one loop, the first's POSTs moving on what the second broadcasts
+(``python -m bench.servers relay``). Each prints its URL on one line once it
+listens; ``Process`` starts one, waits for that line and stops it with SIGINT.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import re
@@ -18,10 +20,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAM = "bench"
@@ -159,7 +162,7 @@ class Process:
                 self.process.kill()
                 self.process.wait()
 
-    def __enter__(self) -> Process:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -182,6 +185,17 @@ def ceiling_http(log: Path) -> Process:
 
 def ceiling_broadcast(log: Path, size: int) -> Process:
     return Process(["-m", "bench.servers", "broadcast", "--size", str(size)], log)
+
+
+class Relay(Process):
+    """The latency ceiling (``_serve_relay``), publishing at most once an
+    ``interval`` (default: Leitai's pace): ``url`` takes the POSTs,
+    ``sockets_port`` the WebSocket clients."""
+
+    def __init__(self, log: Path, interval: float | None = None) -> None:
+        pace = [] if interval is None else ["--interval", str(interval)]
+        super().__init__(["-m", "bench.servers", "relay", *pace], log)
+        self.sockets_port = int(self._wait_for(r"ws://127\.0\.0\.1:\d+").rsplit(":", 1)[1])
 
 
 # --- the ceilings, run in the child process -----------------------------------
@@ -278,14 +292,148 @@ def _serve_broadcast(size: int) -> None:
         pass
 
 
+class _Paced:
+    """The progress view's seq as the relay's POSTs move it on, broadcast as a
+    patch to every socket at most once an ``interval``: at once after a quiet
+    spell, else one interval after the last."""
+
+    def __init__(self, broadcast: Callable[[str], None], interval: float) -> None:
+        self.broadcast = broadcast
+        self.interval = interval
+        self.seq = 0
+        self.published = 0
+        self._quiet_until = 0.0
+        self._due: asyncio.Handle | None = None
+
+    def view(self) -> str:
+        """What a new subscriber is sent: the view as last published."""
+        seq = self.published
+        return f'{{"type":"view","view":"progress","seq":{seq},"data":{{"seq":{seq}}}}}'
+
+    def moved(self) -> int:
+        """One more score: its seq, published at the next turn."""
+        self.seq += 1
+        if self._due is None:
+            loop = asyncio.get_running_loop()
+            wait = self._quiet_until - loop.time()
+            self._due = (
+                loop.call_later(wait, self._publish) if wait > 0 else loop.call_soon(self._publish)
+            )
+        return self.seq
+
+    def _publish(self) -> None:
+        self._due = None
+        self._quiet_until = asyncio.get_running_loop().time() + self.interval
+        seq, base = self.seq, self.published
+        self.broadcast(
+            f'{{"type":"patch","view":"progress","seq":{seq},"base":{base},"ops":'
+            f'[{{"op":"replace","path":"/seq","value":{seq}}}]}}'
+        )
+        self.published = self.seq
+
+
+def _serve_relay(interval: float | None) -> None:
+    """The latency ceiling: ``_serve_http``'s app, each of whose POSTs moves a
+    seq on, and ``websockets``' own server on the same loop, which broadcasts
+    a patch of the progress view at that seq (``_Paced``; ``interval``
+    defaults to Leitai's ``PUBLISH_INTERVAL``). What a score costs Leitai
+    beyond this is the rest of its path: authentication, the decision, the
+    durable append, the views and their patches."""
+    import http
+    import socket as socket_module
+
+    import msgspec
+    import uvicorn
+    import uvloop
+    import websockets
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+    from websockets.asyncio.server import ServerConnection, broadcast, serve
+    from websockets.http11 import Request as SocketRequest
+    from websockets.http11 import Response as SocketResponse
+
+    from projections.commands import SubmitScore
+    from server import runner
+    from server.live import PUBLISH_INTERVAL
+    from server.settings import Settings
+
+    decoder = msgspec.json.Decoder(SubmitScore)
+    clients: set[ServerConnection] = set()
+    paced = _Paced(
+        lambda text: broadcast(clients, text), PUBLISH_INTERVAL if interval is None else interval
+    )
+
+    async def scores(request: Request) -> Response:
+        command = decoder.decode(await request.body())
+        body = b'{"seq":%d,"n":%d}' % (paced.moved(), len(command.points))
+        return Response(body, media_type="application/json")
+
+    async def health(request: Request) -> Response:
+        return Response(b"{}", media_type="application/json")
+
+    def no_http(connection: ServerConnection, request: SocketRequest) -> SocketResponse | None:
+        if request.path == "/healthz":
+            return connection.respond(http.HTTPStatus.OK, "{}")
+        return None
+
+    async def watcher(connection: ServerConnection) -> None:
+        try:
+            await connection.recv()  # its subscription
+            while True:  # the view as last published, then every patch after it
+                held = paced.published
+                await connection.send(paced.view())
+                if held == paced.published:
+                    break
+            clients.add(connection)
+            await connection.wait_closed()
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            clients.discard(connection)
+
+    app = Starlette(
+        routes=[
+            Route("/api/competitions/{cid}/scores", scores, methods=["POST"]),
+            Route("/healthz", health),
+        ]
+    )
+
+    async def main() -> None:
+        sockets = socket_module.socket()
+        sockets.setsockopt(socket_module.SOL_SOCKET, socket_module.SO_REUSEADDR, 1)
+        sockets.bind(("127.0.0.1", 0))
+        sockets.listen(2048)
+        settings = Settings(port=0)
+        posts = runner.bind(settings)
+        async with serve(
+            watcher,
+            sock=sockets,
+            compression=None,
+            process_request=no_http,
+            ping_interval=20,
+            max_queue=16,
+        ):
+            print(f"ceiling at http://127.0.0.1:{posts.getsockname()[1]}", flush=True)
+            print(f"sockets at ws://127.0.0.1:{sockets.getsockname()[1]}", flush=True)
+            await uvicorn.Server(runner.uvicorn_config(settings, app)).serve(sockets=[posts])
+
+    with contextlib.suppress(KeyboardInterrupt):
+        uvloop.run(main())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.servers")
-    parser.add_argument("kind", choices=["http", "broadcast"])
+    parser.add_argument("kind", choices=["http", "broadcast", "relay"])
     parser.add_argument("--size", type=int, default=2048)
+    parser.add_argument("--interval", type=float, help="relay: seconds between publications")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.kind == "http":
         _serve_http()
+    elif args.kind == "relay":
+        _serve_relay(args.interval)
     else:
         _serve_broadcast(args.size)
 
