@@ -1,4 +1,5 @@
-"""``python -m bench NAME [--quick] [--store URL]``; NAME is a benchmark or ``all``.
+"""``python -m bench NAME [--quick] [--store URL]``; NAME is a benchmark, a
+study (``paces``) or ``all`` (every benchmark).
 
 Each benchmark prints a table and, last, one JSON line. ``all`` runs them in
 turn and ends with one JSON line holding every benchmark's figures; it exits
@@ -26,10 +27,12 @@ BENCHMARKS = {
     "fanout": "bench.fanout",
     "replay": "bench.replay",
 }
+STUDIES = {"paces": "bench.paces"}
+"""Run by name only, not by ``all``: what they measure has no target."""
 
 
 def _run(name: str, options: Options) -> Report:
-    module = importlib.import_module(BENCHMARKS[name])
+    module = importlib.import_module({**BENCHMARKS, **STUDIES}[name])
     before = CpuTimes.now()
     report: Report = module.run(options)
     after = CpuTimes.now()
@@ -41,7 +44,7 @@ def _run(name: str, options: Options) -> Report:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("name", choices=[*BENCHMARKS, "all"])
+    parser.add_argument("name", choices=[*BENCHMARKS, *STUDIES, "all"])
     parser.add_argument(
         "--quick", action="store_true", help="small sizes, for CI (all of them under 2 minutes)"
     )
