@@ -8,13 +8,14 @@ rank they had before the round's latest reveal (see docs/rules.md).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import msgspec
 
 from events.catalog import Label
-from projections.standings import JudgeScore, Result, Status, rank_fields, standings
+from projections.standings import JudgeScore, Result, Standings, Status, rank_fields, standings
 from projections.state import Competition, Round
 
 
@@ -111,6 +112,8 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
     else:
         overall, groups = table.overall, table.groups
     awards = _awards(state, round_, {} if public else {c: t.key for c, t in table.awards.items()})
+    if public and round_.awards_step is not None:
+        awards = _stepped(awards, table, round_.awards_step)
     position = {c: i for i, c in enumerate(round_.order or tuple(round_.members))}
 
     base = {c: _row(state, r, awards, public, shown) for c, r in table.results.items()}
@@ -185,6 +188,25 @@ def _awards(state: Competition, round_: Round, provisional: Mapping[str, str]) -
     if round_.awards is not None:
         return {given.contestant: given.award for given in round_.awards.awards}
     return dict(provisional)
+
+
+def _stepped(awards: Mapping[str, str], table: Standings, step: int) -> dict[str, str]:
+    """The awards the organiser has stepped the screens to: the ``step``
+    lowest tiers, ordered as the screens order them (by the best rank holding
+    each), so that no phone in the hall shows an award before the stage does."""
+    best: dict[str, float] = {}
+    for contestant, rank in table.overall:
+        if (key := awards.get(contestant)) is not None:
+            best[key] = min(best.get(key, rank), rank)
+    for ranking in table.groups.values():
+        for contestant, rank in ranking:
+            if (key := awards.get(contestant)) is not None:
+                best.setdefault(key, rank)
+    for key in awards.values():
+        best.setdefault(key, math.inf)
+    order = sorted(best, key=best.__getitem__)  # best first, ties as met
+    shown = set(order[max(0, len(order) - step) :])
+    return {contestant: key for contestant, key in awards.items() if key in shown}
 
 
 def _row(

@@ -83,7 +83,8 @@ async def _prepare(store_url: str, definition: Definition) -> str | None:
 
 async def run_show(live: Live, *, speed: float = 1.0, seed: int = 2026) -> None:
     """Call each contestant of the running order, let the judges score, reveal;
-    then publish the round's awards, and after a pause finalise them."""
+    then publish the round's awards, step the screens through them as an
+    organiser would from the console, and after a pause finalise them."""
     rng = random.Random(seed)
     definition = sample_definition()
 
@@ -124,5 +125,10 @@ async def run_show(live: Live, *, speed: float = 1.0, seed: int = 2026) -> None:
         await live.execute(cmd.Reveal(contestant=contestant_id), ADMIN)
         await pause(4.0)
     await live.execute(cmd.PublishAwards(round=round_.id), ADMIN)
-    await pause(30.0)  # the hall sees the awards as provisional, then final
+    published = live.state.rounds[round_.id].awards
+    tiers = len({given.award for given in published.awards}) if published else 0
+    for step in range(tiers + 1):  # the lowest award first, on the stage and every phone at once
+        await live.execute(cmd.ShowAwardsStep(round=round_.id, step=step), ADMIN)
+        await pause(8.0)
+    await pause(20.0)  # the hall sees the awards as provisional, then final
     await live.execute(cmd.FinaliseResults(round=round_.id), ADMIN)

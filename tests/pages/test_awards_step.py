@@ -13,7 +13,7 @@ from urllib.error import HTTPError
 import pytest
 from playwright.sync_api import expect
 
-from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server, start_server
+from tests.pages.conftest import OUTPUT, PHONE, ROOT, SCREEN, Server, start_server
 
 PANEL_JUDGES = {"1": ("J7", "J8", "J9"), "2": ("J1", "J2", "J3"), "3": ("J4", "J5", "J6")}
 
@@ -81,6 +81,35 @@ def test_the_console_steps_the_awards_and_the_screen_follows(server: Server, bro
     console.screenshot(path=str(OUTPUT / "screens" / "admin-awards-step-en.png"), full_page=True)
     log = server.text(f"/api/competitions/{server.cid}/log", server.auditor)
     assert log.count('"awards_step_shown"') == 5
+
+
+def test_a_phone_in_the_hall_learns_each_award_with_the_stage(server: Server, browser: Any) -> None:
+    """The audience's board carries only the awards the screens were stepped to:
+    a phone never announces the first prize while the stage is at the third."""
+    run_the_round(server)
+    server.admin_post("awards", {"round": "prelim"})
+    server.admin_post("awards/step", {"round": "prelim", "step": 0})
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("live", lang="en"))
+    rows = phone.locator("#list li")
+    expect(rows.first).to_be_visible()
+    awards = phone.locator("#list .award")
+    expect(awards).to_have_count(0)
+    public = server.call("GET", f"/api/competitions/{server.cid}/board")
+    assert not any(r["award"] for r in public["overall"])
+
+    server.admin_post("awards/step", {"round": "prelim", "step": 1})
+    third = sum(
+        r["award"] == "third"
+        for r in server.call("GET", f"/api/competitions/{server.cid}/board", server.admin)[
+            "overall"
+        ]
+    )
+    expect(awards).to_have_count(third)
+    assert set(awards.all_inner_texts()) == {awards.first.inner_text()}  # one tier
+    server.admin_post("awards/step", {"round": "prelim", "step": 3})
+    expect(awards).not_to_have_count(third)
+    assert len(set(awards.all_inner_texts())) == 3
 
 
 def test_a_double_click_or_a_lagging_board_never_repeats_a_step(

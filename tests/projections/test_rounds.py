@@ -7,7 +7,13 @@ from decimal import Decimal
 from events.catalog import Advancement, AwardTier, Label, RulesSet
 from projections import rules
 from projections.board import board
-from projections.commands import AdvanceRound, CallContestant, DrawOrder
+from projections.commands import (
+    AdvanceRound,
+    CallContestant,
+    DrawOrder,
+    PublishAwards,
+    ShowAwardsStep,
+)
 from projections.progress import progress
 from tests.projections.log import Log, competition, perform
 
@@ -92,3 +98,45 @@ def test_share_tiers_count_half_up_of_the_field() -> None:
         "a4": "good",
         "b3": "good",
     }
+
+
+def test_the_public_board_carries_only_the_awards_the_screens_were_stepped_to() -> None:
+    tiers = (
+        AwardTier(key="first", name=Label(en="First"), by="rank", count=1),
+        AwardTier(key="second", name=Label(en="Second"), by="rank", count=2),
+        AwardTier(key="third", name=Label(en="Third"), by="rank", count=2),
+    )
+    log = Log()
+    competition(
+        log,
+        contestants={c: (f"Org {c}", group) for c, (group, _) in FINALS.items()},
+        judges={"j1": ("Org J", "p1")},
+        panels={"p1": ("g1", "g2")},
+        rules=RulesSet(aggregation="mean", awards=tiers),
+    )
+    for contestant, (_, value) in FINALS.items():
+        perform(log, contestant, {"j1": value}, reveal=True)
+    log.ok(PublishAwards(round="r1"))
+
+    def public() -> dict[str, str | None]:
+        return {r.contestant: r.award for r in board(log.state, public=True).overall}
+
+    everyone = {"a1": "first", "a2": "second", "a3": "second", "b1": "third", "b2": "third"}
+    # the screens pace themselves: nothing to hold back
+    assert {c: a for c, a in public().items() if a} == everyone
+    for step, shown in (
+        (0, set()),
+        (1, {"third"}),
+        (2, {"third", "second"}),
+        (3, set(everyone.values())),
+    ):
+        log.ok(ShowAwardsStep(round="r1", step=step))
+        assert {c: a for c, a in public().items() if a} == {
+            c: a for c, a in everyone.items() if a in shown
+        }
+        names = {r.contestant: r.award_name for r in board(log.state, public=True).overall}
+        assert all(names[c] is None for c, a in everyone.items() if a not in shown)
+        # the organisers' board holds every award all along
+        assert {
+            r.contestant: r.award for r in board(log.state, public=False).overall if r.award
+        } == everyone

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import websockets
 
+from events.store import open_store
+from server.demo import _prepare, run_show
+from server.live import Live
+from server.sample import sample_definition
 from tests.server.conftest import ROOT, launch, wait_for_line
 
 
@@ -49,3 +53,27 @@ async def test_the_demo_reveals_results_live_and_stops_cleanly(tmp_path: Path) -
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+async def test_the_demo_steps_through_the_awards_before_finalising(tmp_path: Path) -> None:
+    """The simulated organiser reveals the awards tier by tier, as the console
+    does, so that phones in the hall learn each award with the stage."""
+    definition = sample_definition()
+    store = await open_store(str(tmp_path / "demo.db"))
+    try:
+        await _prepare(str(tmp_path / "demo.db"), definition)
+        live = await Live.load(store, definition.stream)
+        try:
+            await run_show(live, speed=1e6)
+        finally:
+            await live.close()
+        events = [e async for e in store.read(definition.stream)]
+    finally:
+        await store.close()
+    tail = [(e.type, getattr(e.data, "step", None)) for e in events]
+    published = next(i for i, (kind, _) in enumerate(tail) if kind == "awards_published")
+    steps = tail[published + 1 :]
+    assert steps[-1] == ("results_finalised", None)
+    assert [step for kind, step in steps[:-1]] == list(range(len(steps) - 1))
+    assert {kind for kind, _ in steps[:-1]} == {"awards_step_shown"}
+    assert len(steps) - 2 >= 2  # the sample competition gives two awards at least
