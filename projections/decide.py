@@ -765,6 +765,14 @@ def _draw(state: Competition, command: DrawOrder) -> Decision:
             f"轮次 {round_.id!r} 的出场顺序已抽定",
             409,
         )
+    if round_.entries:
+        return Rejection(
+            "show_started",
+            f"contestants of round {round_.id!r} have already been called: the running order "
+            "can no longer be drawn",
+            f"轮次 {round_.id!r} 已有选手上场，不能再抽签排序",
+            409,
+        )
     members = [c for c in round_.members if c in state.contestants and not state.contestants[c].out]
     if not members:
         return Rejection(

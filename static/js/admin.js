@@ -80,7 +80,7 @@ function stateOf(id) {
   if (on?.scoring_open) return "open";
   if (on?.closed) return "closed";
   if (on) return "called";
-  return r && r.status !== "pending" && r.judges_counted ? "closed" : "waiting";
+  return r && r.status !== "pending" ? "closed" : "waiting"; // scored, or withheld short of judges
 }
 
 function nextContestant() {
@@ -142,9 +142,19 @@ function renderStage() {
     if (r?.final) parts.push(h("p", {}, t("admin.final"), ": ", h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
   }
   parts.push(h("div", { class: "row" },
-    h("button", { type: "button", disabled: !next || busy("stage"), "data-testid": "call-next", onclick: () => command("stage", { contestant: next }) },
+    h("button", { type: "button", disabled: !next || busy("stage"), "data-testid": "call-next", onclick: () => callContestant(next) },
       next ? tdata("admin.call_next", { name: nameOf(next) }) : t("admin.no_next"))));
   $("stage").replaceChildren(...parts);
+}
+
+/** Call a contestant; if the one on stage is still being scored with judges missing, ask
+ * first: their scoring stays open, and is closed from the run of show. */
+function callContestant(id) {
+  const on = progress?.on_stage;
+  const ask = on?.scoring_open && on.contestant !== id && on.missing.length
+    ? tdata("admin.ask_call_while_open", { name: on.name, n: on.missing.length, names: on.missing.map(judgeName).join(t("list.separator")), next: nameOf(id) })
+    : null;
+  return command("stage", { contestant: id }, { ask, confirmLabel: t("admin.call") });
 }
 
 function closeScoring(on) {
@@ -185,17 +195,21 @@ function renderPaper() {
 
 function renderShow() {
   const r = round();
+  const list = order();
+  // drawn once, before anyone is called (the server refuses otherwise: already_drawn, show_started)
+  const started = list.some((id) => !["waiting", "withdrawn", "disqualified"].includes(stateOf(id)));
   const seedInput = h("input", { id: "seed", value: r?.seed ?? "", "aria-label": t("admin.seed"), placeholder: t("admin.seed_hint") });
   const parts = [
     h("h2", {}, t("admin.run_of_show")),
     h("div", { class: "row" },
       h("span", {}, t("admin.seed"), ": "), r?.seed ? data("span", r.seed, { class: "seed", "data-testid": "seed" }) : h("span", { class: "muted" }, t("admin.not_drawn"))),
-    h("div", { class: "row" }, seedInput,
-      h("button", { type: "button", class: "secondary", onclick: () => {
-        const seed = seedInput.value.trim() || String(Date.now());
-        command("draw", { round: r?.round ?? board?.round, seed }, r?.seed ? { ask: t("admin.ask_redraw"), confirmLabel: t("admin.draw") } : {});
-      } }, t("admin.draw"))),
   ];
+  if (!r?.seed) parts.push(h("div", { class: "row" }, seedInput,
+    h("button", { type: "button", class: "secondary", disabled: started || busy("draw"), "data-testid": "draw", onclick: () => {
+      const seed = seedInput.value.trim() || String(Date.now());
+      command("draw", { round: r?.round ?? board?.round, seed }, { ask: tdata("admin.ask_draw", { seed }), confirmLabel: t("admin.draw") });
+    } }, t("admin.draw")),
+    started ? h("span", { class: "muted", "data-testid": "draw-too-late" }, t("admin.draw_too_late")) : null));
   if (board?.awards_published) {
     // the screens' awards presentation, stepped from here (AwardsStepShown in the log)
     const total = new Set([...board.overall, ...board.groups.flatMap((g) => g.rows)].filter((x) => x.award).map((x) => x.award)).size;
@@ -214,13 +228,13 @@ function renderShow() {
       h("button", { type: "button", class: "secondary", disabled: step <= 0 || stepping, "data-testid": "award-previous", onclick: () => go(step - 1) }, t("admin.award_previous")),
       h("button", { type: "button", disabled: step >= total || stepping, "data-testid": "award-next", onclick: () => go(step + 1) }, t("admin.award_next"))));
   }
-  const list = order();
   parts.push(h("table", {},
     h("thead", {}, h("tr", {}, ["#", t("admin.contestant"), t("admin.group"), t("admin.status"), t("admin.final"), ""].map((x) => h("th", {}, x)))),
     h("tbody", {}, list.map((id, i) => {
       const state = stateOf(id);
       const r = row(id);
       const name = nameOf(id);
+      const offStage = progress?.on_stage?.contestant !== id;
       return h("tr", { class: progress?.on_stage?.contestant === id ? "current" : "", dataset: { contestant: id } },
         h("td", { class: "num" }, i + 1),
         h("td", {}, data("span", name), " ", data("span", id, { class: "muted" })),
@@ -228,7 +242,10 @@ function renderShow() {
         h("td", {}, h("span", { class: `badge ${state}` }, t(`admin.state_${state}`))),
         h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : ""),
         h("td", { class: "actions" },
-          h("button", { type: "button", class: "secondary", disabled: (state !== "waiting" && state !== "called") || busy("stage"), onclick: () => command("stage", { contestant: id }) }, t("admin.call")),
+          h("button", { type: "button", class: "secondary", disabled: (state !== "waiting" && state !== "called") || busy("stage"), onclick: () => callContestant(id) }, t("admin.call")),
+          // off stage and left open or unrevealed (the next one was called): finished from here
+          offStage && state === "open" ? h("button", { type: "button", disabled: busy("close"), "data-testid": "row-close", onclick: () => closeScoring(progress.open.find((c) => c.contestant === id)) }, t("admin.close")) : null,
+          offStage && state === "closed" ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "row-reveal", onclick: () => command("reveal", { contestant: id }, { ask: tdata("admin.ask_reveal", { name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")) : null,
           h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
   $("show").replaceChildren(...parts);

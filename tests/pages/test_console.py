@@ -121,3 +121,48 @@ def test_a_mistake_in_a_competition_file_is_shown_in_the_pages_language(
         expect(result).to_contain_text(problem)
         console.screenshot(path=str(OUTPUT / "screens" / f"admin-file-mistake-{lang}.png"))
         console.context.close()
+
+
+def test_a_contestant_left_open_by_call_next_is_closed_and_revealed_from_the_run_of_show(
+    server: Server, browser: Any
+) -> None:
+    console = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    console.get_by_test_id("call-next").click()
+    expect(console.get_by_test_id("stage-state")).to_have_text("Scoring")
+    # the draw fixes the order once, before anyone is called
+    expect(console.get_by_test_id("draw")).to_be_disabled()
+    expect(console.get_by_test_id("draw-too-late")).to_be_visible()
+    for judge in ("J7", "J8"):
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": "101",
+                "points": {"content": "80", "delivery": "80", "presence": "80"},
+                "submission_id": f"left-open-{judge}",
+            },
+            server.judges[judge],
+        )
+    expect(console.locator(".judge-cell.scored")).to_have_count(2)
+
+    console.get_by_test_id("call-next").click()
+    dialog = console.get_by_test_id("confirm")
+    expect(dialog).to_contain_text("Scoring for 李思远 is still open: 1 judge has not scored")
+    expect(dialog).to_contain_text("(冯立新). Call 王雨桐 anyway?")
+    dialog.get_by_role("button", name="Call").click()
+    expect(console.get_by_test_id("stage-state")).to_have_text("Scoring")
+    left = console.locator('tr[data-contestant="101"]')
+    expect(left.locator(".badge")).to_have_text("Scoring")
+
+    left.get_by_test_id("row-close").click()
+    expect(dialog).to_contain_text("1 judge has not scored")
+    dialog.get_by_role("button", name="Close scoring").click()
+    expect(left.locator(".badge")).to_have_text("Closed")
+    left.get_by_test_id("row-reveal").click()
+    expect(dialog).to_contain_text("Reveal 李思远's result?")
+    dialog.get_by_role("button", name="Reveal").click()
+    expect(left.locator(".badge")).to_have_text("Revealed")
+    expect(left.get_by_test_id("row-reveal")).to_have_count(0)
+    # the one on stage is still being scored, from the stage card
+    expect(console.locator('tr[data-contestant="102"] .badge')).to_have_text("Scoring")

@@ -210,6 +210,17 @@ def test_the_running_order_draw_is_reproducible_from_its_seed() -> None:
     assert sorted(draw_order("seed", many)) == many
 
 
+def test_no_draw_once_the_show_has_started() -> None:
+    """A first draw after someone was called would reshuffle those who have
+    performed, and send "call next" past those still waiting."""
+    log = show()
+    log.ok(CallContestant(contestant="c2", open_scoring=False))
+    refused = log.refused(DrawOrder(round="r1", seed="late draw"))
+    assert (refused.code, refused.status) == ("show_started", 409)
+    assert "r1" in refused.message_en and "已有选手上场" in refused.message_zh
+    assert not log.state.rounds["r1"].order
+
+
 def test_commands_refuse_unknown_fields_and_decode_by_tag() -> None:
     decoder = msgspec.json.Decoder(Command)
     command = decoder.decode(
