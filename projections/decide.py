@@ -28,6 +28,7 @@ from events.catalog import (
     ContestantsAdvanced,
     ContestantWithdrawn,
     JudgeRecused,
+    Label,
     PaperSheetEntered,
     PaperSheetRejected,
     PriorScoreRecorded,
@@ -177,26 +178,31 @@ def _contestant(state: Competition, contestant_id: str) -> Contestant | Rejectio
 
 def _eligible(state: Competition, judge: Judge, contestant: Contestant) -> Rejection | None:
     """Why ``judge`` may not score ``contestant``, or None."""
+    # people are named as the pages name them: a judge and a group by name, ids beside
     if contestant.group not in state.panels.get(judge.panel, ()):
+        group = state.groups.get(contestant.group, Label())
         return Rejection(
             "not_on_panel",
-            f"panel {judge.panel!r} does not score group {contestant.group!r}",
-            f"评委组 {judge.panel!r} 不负责 {contestant.group!r} 组的评分",
+            f"judge {judge.name} ({judge.id}) is on panel {judge.panel!r}, which does not "
+            f"score the group {group.pick('en') or contestant.group}",
+            f"评委 {judge.name}（{judge.id}）所在的评委组 {judge.panel!r} "
+            f"不负责「{group.pick('zh-CN') or contestant.group}」的评分",
             403,
         )
     if judge.organisation_key == contestant.organisation_key:
         return Rejection(
             "judge_recused",
-            f"judge {judge.id!r} is from the contestant's organisation and is recused",
-            f"评委 {judge.id!r} 与选手同一单位，须回避",
+            f"judge {judge.name} ({judge.id}) is from {contestant.name}'s organisation "
+            "and is recused",
+            f"评委 {judge.name}（{judge.id}）与选手 {contestant.name} 同一单位，须回避",
             403,
         )
     reason = judge.recused_all or judge.recused.get(contestant.id)
     if reason is not None:
         return Rejection(
             "judge_recused",
-            f"judge {judge.id!r} is recused: {reason}",
-            f"评委 {judge.id!r} 已回避：{reason}",
+            f"judge {judge.name} ({judge.id}) is recused: {reason}",
+            f"评委 {judge.name}（{judge.id}）已回避：{reason}",
             403,
         )
     return None

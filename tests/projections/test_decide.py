@@ -96,10 +96,15 @@ def test_who_may_score_whom() -> None:
     assert log.refused(submit("nobody"), judge("j2")).code == "unknown_contestant"
     refused = log.refused(submit("c2"), judge("j9"))
     assert (refused.code, refused.status) == ("not_on_panel", 403)
+    # named as the pages name people, ids beside: not the groups' and judges' bare ids
+    assert "Judge j9 (j9)" in refused.message_en and "the group g1" in refused.message_en
+    assert "Judge j9（j9）" in refused.message_zh and "不负责「g1」" in refused.message_zh
     assert log.refused(submit("c2"), judge("ghost")).code == "unknown_judge"
     assert log.refused(submit("c2"), Actor(role="admin", id="admin")).code == "forbidden"
     log.ok(CallContestant(contestant="c1"))
-    assert log.refused(submit("c1"), judge("j1")).code == "judge_recused"
+    same = log.refused(submit("c1"), judge("j1"))
+    assert same.code == "judge_recused"
+    assert "Judge j1（j1）与选手 Contestant c1 同一单位" in same.message_zh
     log.ok(RecuseJudge(judge="j2", reason="relative", contestant="c1"))
     assert log.refused(submit("c1", "sub-0002"), judge("j2")).code == "judge_recused"
     assert log.refused(RecuseJudge(judge="j2", reason="x", contestant="c1")).code == (
