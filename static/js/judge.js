@@ -195,7 +195,6 @@ function renderSheet() {
       problem ? h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })) : null,
     );
   });
-  const total = weightedTotal(setup.criteria, draft);
   const previous = previousPoints(target);
   form.replaceChildren(
     h("h2", {}, previous ? t("judge.correct_for") : t("judge.sheet_for")),
@@ -204,7 +203,7 @@ function renderSheet() {
           choices.map((c) => h("option", { value: c.contestant, selected: c.contestant === target, translate: "no" }, c.name)))
       : chosen.contestant !== progress?.on_stage?.contestant ? data("div", chosen.name, { class: "on-name" }) : "",
     ...rows,
-    h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, total ? trimText(total) : "—")),
+    h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, draftTotal())),
     h("button", { type: "submit", class: "wide", "data-testid": "review" }, previous ? t("judge.review_correction") : t("judge.review")),
     h("button", { type: "button", class: "wide secondary", "data-testid": "abstain", onclick: onAbstain }, t("judge.abstain")),
   );
@@ -320,8 +319,15 @@ function onInput(e) {
   const row = e.target.closest(".crit");
   row.querySelector(".problem")?.remove();
   if (problem) row.append(h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })));
-  const total = weightedTotal(setup.criteria, draft);
-  $("sheet").querySelector("[data-testid=total]").textContent = total ? trimText(total) : "—";
+  $("sheet").querySelector("[data-testid=total]").textContent = draftTotal();
+}
+
+/** The draft's total, or "—" until every mark is valid: a total of a mark that cannot be
+ * sent is not one the judge will get. */
+function draftTotal() {
+  const places = setup.places ?? 1;
+  if (setup.criteria.some((c) => markProblem(draft[c.key] ?? "", c.maximum, places))) return "—";
+  return trimText(weightedTotal(setup.criteria, draft));
 }
 
 function onReview(e) {

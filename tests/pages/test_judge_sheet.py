@@ -1,0 +1,43 @@
+"""The judge's sheet on a phone as a reviewer saw it (390×844, zh-CN)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.pages.conftest import PHONE, Server
+from tests.pages.test_scoring import CONTESTANT
+
+REVIEWER_PHONE = PHONE | {"viewport": {"width": 390, "height": 844}}
+MARKS = {"content": "85.3", "delivery": "90", "presence": "77.55"}  # 台风 allows one decimal
+
+
+def open_sheet(server: Server, browser: Any, judge: str) -> tuple[Any, Page]:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    context = browser.new_context(**REVIEWER_PHONE)
+    phone = context.new_page()
+    phone.goto(server.page("judge", server.judges[judge], lang="zh-CN"))
+    expect(phone.get_by_test_id("state")).to_have_text("评分进行中")
+    return context, phone
+
+
+def fill(phone: Page, marks: dict[str, str]) -> None:
+    for key, value in marks.items():
+        phone.get_by_test_id(f"mark-{key}").fill(value)
+
+
+def test_a_sheet_with_an_invalid_mark_shows_no_total(server: Server, browser: Any) -> None:
+    _, phone = open_sheet(server, browser, "J7")
+    total = phone.get_by_test_id("total")
+    fill(phone, MARKS)
+    expect(phone.get_by_role("alert")).to_have_text("最多 1 位小数")
+    expect(total).to_have_text("—")  # not 85.16, a total of a mark that cannot be sent
+    phone.get_by_test_id("review").click()  # the sheet drawn again keeps it so
+    expect(phone.locator(".toast")).to_have_text("台风: 最多 1 位小数")
+    expect(total).to_have_text("—")
+    fill(phone, {"presence": "101"})
+    expect(phone.get_by_role("alert")).to_have_text("不能超过 100 分")
+    expect(total).to_have_text("—")
+    fill(phone, {"presence": "77.5"})
+    expect(total).to_have_text("85.15")
