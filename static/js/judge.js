@@ -26,6 +26,7 @@ let failed = null; // {item, message}: a sheet the server refused
 let retry = { attempt: 0, timer: null, sending: false };
 let conn = { status: "connecting", since: null };
 let proofs = null; // the receipts proved against signed checkpoints (receipt.js)
+let invalid = null; // {key, dismiss}: the toast naming a mark that is not valid, until it is
 
 // --- storage: the outbox and the receipts survive reloads --------------------------
 
@@ -92,6 +93,7 @@ async function flush() {
 function enqueue(sheet) {
   save("outbox", [...outbox(), { ...sheet, submission_id: newSubmissionId(), queued: new Date().toISOString() }]);
   failed = null;
+  dismissInvalid(); // an abstention sends no marks: what was said of them is moot
   typed = false; // sent: the form follows what is recorded from now on
   lastReceipt = null;
   render();
@@ -319,6 +321,7 @@ function onInput(e) {
   const row = e.target.closest(".crit");
   row.querySelector(".problem")?.remove();
   if (problem) row.append(h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })));
+  if (invalid?.key === c.key && !markProblem(draft[c.key], c.maximum, places)) dismissInvalid();
   $("sheet").querySelector("[data-testid=total]").textContent = draftTotal();
 }
 
@@ -330,6 +333,11 @@ function draftTotal() {
   return trimText(weightedTotal(setup.criteria, draft));
 }
 
+function dismissInvalid() {
+  invalid?.dismiss();
+  invalid = null;
+}
+
 function onReview(e) {
   e.preventDefault();
   const places = setup.places ?? 1;
@@ -338,10 +346,12 @@ function onReview(e) {
     for (const [i, c] of setup.criteria.entries()) if (problems[i] && !draft[c.key]) draft[c.key] = "";
     renderSheet();
     const first = setup.criteria[problems.findIndex(Boolean)];
-    toast(`${label(first.label)}: ${t(problems.find(Boolean), { max: first.maximum, places })}`);
+    dismissInvalid();
+    invalid = { key: first.key, dismiss: toast(`${label(first.label)}: ${t(problems.find(Boolean), { max: first.maximum, places })}`) };
     $("sheet").querySelector(`input[name="${first.key}"]`)?.focus();
     return;
   }
+  dismissInvalid(); // valid now, whatever the judge was told before
   const points = Object.fromEntries(setup.criteria.map((c) => [c.key, draft[c.key]]));
   const chosen = scorable().find((c) => c.contestant === target);
   confirming = { contestant: target, name: chosen?.name ?? target, points, total: formatScore(trimText(weightedTotal(setup.criteria, points)), places + 2).replace(/\.?0+$/, "") };

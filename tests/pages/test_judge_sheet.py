@@ -27,6 +27,22 @@ def fill(phone: Page, marks: dict[str, str]) -> None:
         phone.get_by_test_id(f"mark-{key}").fill(value)
 
 
+def test_a_validation_toast_goes_once_the_sheet_is_valid(server: Server, browser: Any) -> None:
+    _, phone = open_sheet(server, browser, "J7")
+    fill(phone, MARKS)
+    phone.get_by_test_id("review").click()
+    toast = phone.locator(".toast")
+    expect(toast).to_have_text("台风: 最多 1 位小数")
+    # the toast would leave by itself after 6 s; it must go because the sheet is now valid
+    fill(phone, {"presence": "77.5"})
+    expect(toast).to_be_hidden(timeout=1000)
+    phone.get_by_test_id("review").click()
+    phone.get_by_test_id("send").click()
+    expect(phone.get_by_test_id("receipt")).to_contain_text("回执")
+    expect(phone.locator("#receipt")).to_contain_text("评分已送达")
+    expect(toast).to_be_hidden(timeout=1000)
+
+
 def test_a_sheet_with_an_invalid_mark_shows_no_total(server: Server, browser: Any) -> None:
     _, phone = open_sheet(server, browser, "J7")
     total = phone.get_by_test_id("total")
