@@ -1,4 +1,6 @@
-"""The judge's sheet on a phone as a reviewer saw it (390×844, zh-CN)."""
+"""The judge's sheet on a phone as a reviewer saw it (390×844, zh-CN): a validation
+toast that outlives its reason, a total of marks that are not valid, and a
+connection pill that says "live" while the phone is offline."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from tests.pages.conftest import PHONE, Server
-from tests.pages.test_scoring import CONTESTANT
+from tests.pages.test_scoring import CONTESTANT, score_on_phone
 
 REVIEWER_PHONE = PHONE | {"viewport": {"width": 390, "height": 844}}
 MARKS = {"content": "85.3", "delivery": "90", "presence": "77.55"}  # 台风 allows one decimal
@@ -57,3 +59,27 @@ def test_a_sheet_with_an_invalid_mark_shows_no_total(server: Server, browser: An
     expect(total).to_have_text("—")
     fill(phone, {"presence": "77.5"})
     expect(total).to_have_text("85.15")
+
+
+def test_the_pill_stops_saying_live_as_soon_as_the_phone_is_offline(
+    server: Server, browser: Any
+) -> None:
+    context, phone = open_sheet(server, browser, "J8")
+    pill = phone.locator("#conn")
+    expect(pill).to_have_text("实时")
+    attempts: list[Any] = []
+    phone.on("websocket", lambda socket: attempts.append(socket))
+    context.set_offline(True)
+    score_on_phone(phone, {"content": "80", "delivery": "81.5", "presence": "79"})
+    expect(phone.locator("#outbox")).to_contain_text("网络已断开：评分已保存在本机，恢复后自动发送")
+    # without its own notice the socket notices only after three missed heartbeats (15 s)
+    expect(pill).to_contain_text("连接中断", timeout=3000)
+    # four failed reconnections offline: the next is 4 to 12 s away
+    while len(attempts) < 4:
+        with phone.expect_websocket(timeout=15000):
+            pass
+    context.set_offline(False)
+    # back at once, not after the backoff that grew while offline
+    expect(pill).to_have_text("实时", timeout=3000)
+    expect(phone.get_by_test_id("receipt")).to_contain_text("回执")
+    expect(phone.get_by_test_id("outbox")).to_be_hidden()
