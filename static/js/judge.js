@@ -26,6 +26,7 @@ let failed = null; // {item, message}: a sheet the server refused
 let retry = { attempt: 0, timer: null, sending: false };
 let conn = { status: "connecting", since: null };
 let proofs = null; // the receipts proved against signed checkpoints (receipt.js)
+let invalid = null; // {key, dismiss}: the toast naming a mark that is not valid, until it is
 
 // --- storage: the outbox and the receipts survive reloads --------------------------
 
@@ -92,6 +93,7 @@ async function flush() {
 function enqueue(sheet) {
   save("outbox", [...outbox(), { ...sheet, submission_id: newSubmissionId(), queued: new Date().toISOString() }]);
   failed = null;
+  dismissInvalid(); // an abstention sends no marks: what was said of them is moot
   typed = false; // sent: the form follows what is recorded from now on
   lastReceipt = null;
   render();
@@ -195,7 +197,6 @@ function renderSheet() {
       problem ? h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })) : null,
     );
   });
-  const total = weightedTotal(setup.criteria, draft);
   const previous = previousPoints(target);
   form.replaceChildren(
     h("h2", {}, previous ? t("judge.correct_for") : t("judge.sheet_for")),
@@ -204,7 +205,7 @@ function renderSheet() {
           choices.map((c) => h("option", { value: c.contestant, selected: c.contestant === target, translate: "no" }, c.name)))
       : chosen.contestant !== progress?.on_stage?.contestant ? data("div", chosen.name, { class: "on-name" }) : "",
     ...rows,
-    h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, total ? trimText(total) : "—")),
+    h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, draftTotal())),
     h("button", { type: "submit", class: "wide", "data-testid": "review" }, previous ? t("judge.review_correction") : t("judge.review")),
     h("button", { type: "button", class: "wide secondary", "data-testid": "abstain", onclick: onAbstain }, t("judge.abstain")),
   );
@@ -320,8 +321,21 @@ function onInput(e) {
   const row = e.target.closest(".crit");
   row.querySelector(".problem")?.remove();
   if (problem) row.append(h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })));
-  const total = weightedTotal(setup.criteria, draft);
-  $("sheet").querySelector("[data-testid=total]").textContent = total ? trimText(total) : "—";
+  if (invalid?.key === c.key && !markProblem(draft[c.key], c.maximum, places)) dismissInvalid();
+  $("sheet").querySelector("[data-testid=total]").textContent = draftTotal();
+}
+
+/** The draft's total, or "—" until every mark is valid: a total of a mark that cannot be
+ * sent is not one the judge will get. */
+function draftTotal() {
+  const places = setup.places ?? 1;
+  if (setup.criteria.some((c) => markProblem(draft[c.key] ?? "", c.maximum, places))) return "—";
+  return trimText(weightedTotal(setup.criteria, draft));
+}
+
+function dismissInvalid() {
+  invalid?.dismiss();
+  invalid = null;
 }
 
 function onReview(e) {
@@ -332,10 +346,12 @@ function onReview(e) {
     for (const [i, c] of setup.criteria.entries()) if (problems[i] && !draft[c.key]) draft[c.key] = "";
     renderSheet();
     const first = setup.criteria[problems.findIndex(Boolean)];
-    toast(`${label(first.label)}: ${t(problems.find(Boolean), { max: first.maximum, places })}`);
+    dismissInvalid();
+    invalid = { key: first.key, dismiss: toast(`${label(first.label)}: ${t(problems.find(Boolean), { max: first.maximum, places })}`) };
     $("sheet").querySelector(`input[name="${first.key}"]`)?.focus();
     return;
   }
+  dismissInvalid(); // valid now, whatever the judge was told before
   const points = Object.fromEntries(setup.criteria.map((c) => [c.key, draft[c.key]]));
   const chosen = scorable().find((c) => c.contestant === target);
   confirming = { contestant: target, name: chosen?.name ?? target, points, total: formatScore(trimText(weightedTotal(setup.criteria, points)), places + 2).replace(/\.?0+$/, "") };

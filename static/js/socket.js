@@ -12,6 +12,8 @@
 // full, database down) turns "live" into "unsaved" until one says true again.
 // A close with code 4404 (no such competition on this server) is final: the
 // socket stops and calls onMissing.
+// The browser's "offline" event drops the socket at once (stale, not live for the
+// 15 s the heartbeats would take to tell); "online" reconnects at once.
 
 const HEARTBEAT_MS = 5000;
 const MISSED_BEATS = 3;
@@ -39,7 +41,20 @@ export class LiveSocket {
     this.gapBeats = 0;
     this.writable = true;
     this.closed = false;
+    this.retry = null; // the timer of the next reconnection
     this.watchdog = setInterval(() => this.check(), 1000);
+    this.onOffline = () => this.drop();
+    this.onOnline = () => {
+      if (this.ws?.readyState === WebSocket.OPEN) return;
+      clearTimeout(this.retry); // not after a backoff grown while offline
+      this.attempt = 0;
+      const attempt = this.ws; // one begun offline may never finish: its close is ignored
+      this.ws = null;
+      attempt?.close();
+      this.connect();
+    };
+    addEventListener("offline", this.onOffline);
+    addEventListener("online", this.onOnline);
     this.connect();
   }
 
@@ -87,7 +102,7 @@ export class LiveSocket {
       if (this.liveSince) this.setStatus("stale");
       const base = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
       this.attempt += 1;
-      setTimeout(() => this.connect(), base / 2 + Math.random() * base);
+      this.retry = setTimeout(() => this.connect(), base / 2 + Math.random() * base);
     };
   }
 
@@ -95,6 +110,9 @@ export class LiveSocket {
   close() {
     this.closed = true;
     clearInterval(this.watchdog);
+    clearTimeout(this.retry);
+    removeEventListener("offline", this.onOffline);
+    removeEventListener("online", this.onOnline);
     const ws = this.ws;
     this.ws = null;
     ws?.close();
@@ -150,10 +168,17 @@ export class LiveSocket {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     if (Date.now() - this.lastMessage > HEARTBEAT_MS * MISSED_BEATS) {
       this.setStatus("stale");
-      const ws = this.ws;
-      ws.close();
-      ws.onclose?.();
+      this.drop();
     }
+  }
+
+  /** The connection is gone, whatever the socket says: stale now, reconnect with backoff. */
+  drop() {
+    const ws = this.ws;
+    if (!ws) return;
+    if (this.liveSince) this.setStatus("stale");
+    ws.close();
+    ws.onclose?.();
   }
 
   setWritable(writable) {

@@ -37,8 +37,11 @@ export function tdata(key, params = {}) {
 }
 
 let toastTimer = null;
+let toastShown = 0; // which call's message the toast holds
 
-/** A short message at the bottom of the page (errors in red). */
+/** A short message at the bottom of the page (errors in red). Returns a function that
+ * takes the message away early, once what it said no longer holds; it does nothing
+ * if another message has taken its place. */
 export function toast(message, kind = "error") {
   let el = document.querySelector(".toast");
   if (!el) {
@@ -49,6 +52,12 @@ export function toast(message, kind = "error") {
   el.replaceChildren(message);
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => el.remove(), 6000);
+  const shown = ++toastShown;
+  return () => {
+    if (shown !== toastShown) return;
+    clearTimeout(toastTimer);
+    el.remove();
+  };
 }
 
 /** A button switching between the page's languages. */

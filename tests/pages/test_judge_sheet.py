@@ -1,0 +1,85 @@
+"""The judge's sheet on a phone as a reviewer saw it (390×844, zh-CN): a validation
+toast that outlives its reason, a total of marks that are not valid, and a
+connection pill that says "live" while the phone is offline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.pages.conftest import PHONE, Server
+from tests.pages.test_scoring import CONTESTANT, score_on_phone
+
+REVIEWER_PHONE = PHONE | {"viewport": {"width": 390, "height": 844}}
+MARKS = {"content": "85.3", "delivery": "90", "presence": "77.55"}  # 台风 allows one decimal
+
+
+def open_sheet(server: Server, browser: Any, judge: str) -> tuple[Any, Page]:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    context = browser.new_context(**REVIEWER_PHONE)
+    phone = context.new_page()
+    phone.goto(server.page("judge", server.judges[judge], lang="zh-CN"))
+    expect(phone.get_by_test_id("state")).to_have_text("评分进行中")
+    return context, phone
+
+
+def fill(phone: Page, marks: dict[str, str]) -> None:
+    for key, value in marks.items():
+        phone.get_by_test_id(f"mark-{key}").fill(value)
+
+
+def test_a_validation_toast_goes_once_the_sheet_is_valid(server: Server, browser: Any) -> None:
+    _, phone = open_sheet(server, browser, "J7")
+    fill(phone, MARKS)
+    phone.get_by_test_id("review").click()
+    toast = phone.locator(".toast")
+    expect(toast).to_have_text("台风: 最多 1 位小数")
+    # the toast would leave by itself after 6 s; it must go because the sheet is now valid
+    fill(phone, {"presence": "77.5"})
+    expect(toast).to_be_hidden(timeout=1000)
+    phone.get_by_test_id("review").click()
+    phone.get_by_test_id("send").click()
+    expect(phone.get_by_test_id("receipt")).to_contain_text("回执")
+    expect(phone.locator("#receipt")).to_contain_text("评分已送达")
+    expect(toast).to_be_hidden(timeout=1000)
+
+
+def test_a_sheet_with_an_invalid_mark_shows_no_total(server: Server, browser: Any) -> None:
+    _, phone = open_sheet(server, browser, "J7")
+    total = phone.get_by_test_id("total")
+    fill(phone, MARKS)
+    expect(phone.get_by_role("alert")).to_have_text("最多 1 位小数")
+    expect(total).to_have_text("—")  # not 85.16, a total of a mark that cannot be sent
+    phone.get_by_test_id("review").click()  # the sheet drawn again keeps it so
+    expect(phone.locator(".toast")).to_have_text("台风: 最多 1 位小数")
+    expect(total).to_have_text("—")
+    fill(phone, {"presence": "101"})
+    expect(phone.get_by_role("alert")).to_have_text("不能超过 100 分")
+    expect(total).to_have_text("—")
+    fill(phone, {"presence": "77.5"})
+    expect(total).to_have_text("85.15")
+
+
+def test_the_pill_stops_saying_live_as_soon_as_the_phone_is_offline(
+    server: Server, browser: Any
+) -> None:
+    context, phone = open_sheet(server, browser, "J8")
+    pill = phone.locator("#conn")
+    expect(pill).to_have_text("实时")
+    attempts: list[Any] = []
+    phone.on("websocket", lambda socket: attempts.append(socket))
+    context.set_offline(True)
+    score_on_phone(phone, {"content": "80", "delivery": "81.5", "presence": "79"})
+    expect(phone.locator("#outbox")).to_contain_text("网络已断开：评分已保存在本机，恢复后自动发送")
+    # without its own notice the socket notices only after three missed heartbeats (15 s)
+    expect(pill).to_contain_text("连接中断", timeout=3000)
+    # four failed reconnections offline: the next is 4 to 12 s away
+    while len(attempts) < 4:
+        with phone.expect_websocket(timeout=15000):
+            pass
+    context.set_offline(False)
+    # back at once, not after the backoff that grew while offline
+    expect(pill).to_have_text("实时", timeout=3000)
+    expect(phone.get_by_test_id("receipt")).to_contain_text("回执")
+    expect(phone.get_by_test_id("outbox")).to_be_hidden()
