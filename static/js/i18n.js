@@ -66,7 +66,7 @@ export const MESSAGES = {
   "mark.too_high": { "zh-CN": "不能超过 {max} 分", en: "No more than {max}" },
 
   "judge.title": { "zh-CN": "评委评分", en: "Judge" },
-  "judge.panel": { "zh-CN": "{panel} 组评委", en: "Panel {panel}" },
+  "judge.panel": { "zh-CN": "评委组 {panel}", en: "Panel {panel}" },
   "judge.no_token": { "zh-CN": "请用主办方发给您的评委链接或二维码打开本页", en: "Open this page from the judge's link or QR code the organisers gave you" },
   "judge.link_refused": { "zh-CN": "此评委链接无效（已作废或有误），请向主办方索取您的链接或二维码", en: "This judge's link is not valid (revoked or mistyped): ask the organisers for your link or QR code" },
   "judge.on_stage": { "zh-CN": "当前选手", en: "On stage" },
@@ -130,7 +130,7 @@ export const MESSAGES = {
   "admin.done": { "zh-CN": "已完成（第 {seq} 号记录）", en: "Done (record {seq})" },
   "admin.on_stage": { "zh-CN": "当前选手", en: "On stage" },
   "admin.nobody": { "zh-CN": "暂无选手上场", en: "Nobody is on stage" },
-  "admin.panel": { "zh-CN": "{panel} 组", en: "panel {panel}" },
+  "admin.panel": { "zh-CN": "评委组 {panel}", en: "panel {panel}" },
   "admin.panel_col": { "zh-CN": "评委组", en: "Panel" },
   "admin.scored": { "zh-CN": "已评分", en: "Scored" },
   "admin.missing": { "zh-CN": "未评分", en: "Missing" },

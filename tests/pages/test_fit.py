@@ -68,6 +68,12 @@ def no_overflow(page: Page, what: str) -> None:
     assert page.evaluate(OVERFLOW) == [], what
 
 
+def tappable(page: Page, selector: str) -> None:
+    """At least 44 CSS px tall: a thumb's reach (Apple's and Google's guidance)."""
+    height = page.locator(selector).first.evaluate("(el) => el.getBoundingClientRect().height")
+    assert height >= 44, f"{selector}: {height} px tall"
+
+
 @pytest.mark.parametrize("size", [(360, 640), (412, 915)], ids=["360x640", "412x915"])
 def test_judge_phone_fits_and_shows_the_receipt(
     long: Server, browser: Any, size: tuple[int, int]
@@ -84,6 +90,7 @@ def test_judge_phone_fits_and_shows_the_receipt(
         page.goto(long.page("judge", long.judges[judge], lang=lang))
         expect(page.get_by_test_id("on-name")).to_have_text(LONG_NAME)
         no_overflow(page, f"sheet {lang}")
+        tappable(page, ".bar .lang-switch")
         page.get_by_test_id("mark-content").fill("101")
         page.get_by_test_id("mark-delivery").fill("9.55")
         expect(page.get_by_role("alert")).to_have_count(2)
@@ -179,6 +186,7 @@ def test_audience_phone_fits(long: Server, browser: Any, lang: str) -> None:
     expect(page.locator(".now .name")).to_have_text(LONG_NAME)
     expect(page.locator("#list li")).to_have_count(12)
     no_overflow(page, f"live {lang}")
+    tappable(page, ".bar .lang-switch")
     context.close()
 
 
