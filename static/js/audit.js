@@ -28,6 +28,8 @@ function source(name) {
   return {
     name, verifier: new ChainVerifier(cid), events: [], done: false,
     judges: new Map(), contestants: new Map(), criteria: [],
+    groups: new Map(), // group id -> its label
+    sources: new Map(), // a composite's source ("expert" …) -> its label
     sheets: new Map(), // "judge|contestant" -> points in force
     before: new Map(), // seq -> the points that event replaced
   };
@@ -43,6 +45,8 @@ function learn(src, env) {
   if (env.type === "judge_registered") src.judges.set(d.judge, d.name);
   if (env.type === "contestant_registered") src.contestants.set(d.contestant, d.name);
   if (env.type === "scoresheet_defined") src.criteria = d.criteria;
+  if (env.type === "group_defined") src.groups.set(d.group, d.name);
+  if (env.type === "rules_set") for (const c of d.composite ?? []) src.sources.set(c.source, c.label);
   if (env.type === "score_submitted" || env.type === "score_amended") {
     const key = `${d.judge}|${d.contestant}`;
     if (src.sheets.has(key)) src.before.set(env.seq, src.sheets.get(key));
@@ -161,6 +165,21 @@ function renderVerify() {
 
 const judgeName = (src, id) => src.judges.get(id) ?? id;
 const contestantName = (src, id) => src.contestants.get(id) ?? id;
+const groupName = (src, id) => label(src.groups.get(id)) || id;
+const sourceName = (src, id) => label(src.sources.get(id)) || id;
+
+/** A rules_set in one line: how the marks become a result, and the composite's weights. */
+function rulesLine(src, d) {
+  const method = d.aggregation ?? "trimmed_mean";
+  const parts = [t(`aggregation.${method}`, { k: d.trim ?? 1 })];
+  if ((d.quorum ?? 1) > 1) parts.push(t("audit.quorum", { n: d.quorum }));
+  const composite = d.composite ?? [];
+  if (composite.length > 1) {
+    parts.push(composite.map((c) => `${label(c.label) || (c.source === "live" ? t("audit.live_source") : c.source)} × ${c.weight}`).join(" + "));
+  }
+  if (d.awards?.length) parts.push(t("audit.n_awards", { n: d.awards.length }));
+  return data("span", parts.join(" · "));
+}
 
 function total(src, points) {
   if (points === null || points === undefined) return t("audit.abstain");
@@ -214,9 +233,9 @@ function details(src, env) {
     case "scoring_closed":
       return who(src, d.contestant);
     case "prior_score_recorded":
-      return h("span", {}, who(src, d.contestant), sep, data("span", d.source), " ", h("span", { class: "num" }, d.value));
+      return h("span", {}, who(src, d.contestant), sep, data("span", sourceName(src, d.source)), " ", h("span", { class: "num" }, d.value));
     case "judge_registered":
-      return h("span", {}, data("span", `${d.name} (${d.judge}) · ${d.panel}`), d.shadow ? [sep, t("audit.shadow")] : null);
+      return h("span", {}, data("span", `${d.name} (${d.judge}) · ${t("admin.panel", { panel: d.panel })}`), d.shadow ? [sep, t("audit.shadow")] : null);
     case "running_order_drawn":
       return h("span", {}, data("span", d.round), sep, tdata("audit.seed", { seed: d.seed }));
     case "awards_published":
@@ -232,7 +251,9 @@ function details(src, env) {
     case "group_defined":
       return data("span", label(d.title ?? d.name));
     case "panel_assigned":
-      return data("span", `${d.panel} → ${d.groups.join(", ")}`);
+      return data("span", `${t("admin.panel", { panel: d.panel })} → ${d.groups.map((g) => groupName(src, g)).join(t("list.separator"))}`);
+    case "rules_set":
+      return rulesLine(src, d);
     default:
       return null;
   }
@@ -352,7 +373,7 @@ async function fetchBoard(seq) {
 function boardRows(view) {
   return view.overall.map((r) => h("tr", { dataset: { contestant: r.contestant } },
     h("td", { class: "num" }, r.rank ?? "—"),
-    h("td", {}, data("span", r.name), " ", data("span", r.contestant, { class: "muted" })),
+    h("td", { class: "who" }, data("span", r.name), " ", data("span", r.contestant, { class: "muted" })),
     h("td", {}, r.judges.map((j) => {
       const text = `${j.name} ${j.total === null ? "—" : trimText(parseDecimal(j.total))}`;
       return j.counted
@@ -360,7 +381,7 @@ function boardRows(view) {
         : h("s", { class: "dropped judge-total num", title: j.dropped ? t(`drop.${j.dropped}`) : t("audit.dropped") }, data("span", text));
     })),
     h("td", { class: "num" }, formatScore(r.final, view.decimals)),
-    h("td", {}, r.award_name ? data("span", label(r.award_name)) : t(`status.${r.status}`))));
+    h("td", { class: "award" }, r.award_name ? data("span", label(r.award_name)) : t(`status.${r.status}`))));
 }
 
 function renderBoard() {

@@ -149,3 +149,44 @@ def test_the_page_without_a_token_asks_for_one_and_waits_for_no_connection(
     expect(page.get_by_role("heading", name="Open the auditor's link")).to_be_visible()
     expect(page.get_by_label("Auditor token")).to_be_visible()
     expect(page.locator("#conn")).to_be_hidden()
+
+
+def test_the_timeline_names_groups_sources_and_rules_in_the_page_s_language(
+    server: Server, browser: Any
+) -> None:
+    run_one_contestant(server)
+    lines = [json.loads(line) for line in log_lines(server)]
+    seq_of = {
+        kind: next(e["seq"] for e in lines if e["type"] == kind)
+        for kind in ("panel_assigned", "prior_score_recorded", "rules_set")
+    }
+    page: Page = browser.new_context(**DESKTOP).new_page()
+    page.goto(server.page("audit", server.auditor, lang="zh-CN"))
+    expect(page.get_by_test_id("verify-status")).to_have_attribute("data-state", "intact")
+    row = lambda kind: page.locator(f'.timeline tr[data-seq="{seq_of[kind]}"]')  # noqa: E731
+    panel = next(e["data"] for e in lines if e["seq"] == seq_of["panel_assigned"])
+    groups = {
+        e["data"]["group"]: e["data"]["name"]["zh-CN"]
+        for e in lines
+        if e["type"] == "group_defined"
+    }
+    expect(row("panel_assigned")).to_contain_text(
+        f"评委组 {panel['panel']} → " + "、".join(groups[g] for g in panel["groups"])
+    )
+    expect(row("prior_score_recorded")).to_contain_text("专家评审")
+    expect(row("rules_set")).to_contain_text("去掉 1 个最高分和 1 个最低分后平均")
+    expect(row("rules_set")).to_contain_text("专家评审 × ")
+    for kind in seq_of:  # no internal ids where the page has names
+        assert "agency" not in row(kind).inner_text() and "expert" not in row(kind).inner_text()
+
+
+def test_on_a_phone_names_stay_on_one_line_and_the_board_scrolls(
+    server: Server, browser: Any
+) -> None:
+    run_one_contestant(server)
+    page: Page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(server.page("audit", server.auditor, lang="zh-CN"))
+    names = page.get_by_test_id("board-table").locator("td.who > span:first-child")
+    expect(names.first).to_have_text("李思远")
+    broken = names.evaluate_all("els => els.filter((e) => e.getClientRects().length > 1).length")
+    assert broken == 0, f"{broken} names broken over lines"
