@@ -24,7 +24,7 @@ from server.errors import ApiError
 from server.live import Live
 from server.sample import sample_definition, simulated_points
 from server.settings import Settings
-from server.setup import create_competition
+from server.setup import Created, create_competition
 
 ADMIN = Actor(role="admin", id="admin")
 
@@ -36,7 +36,7 @@ async def run_demo(settings: Settings, *, keep: bool, speed: float = 1.0) -> Non
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="leitai-demo-"))
             settings = replace(settings, store=f"{folder}/demo.db")
         definition = sample_definition()
-        admin_token = await _prepare(settings.store, definition)
+        created = await _prepare(settings.store, definition)
         sock = runner.bind(settings)
         settings = replace(settings, port=sock.getsockname()[1])  # port 0: the one given
         base = settings.base_url()
@@ -51,8 +51,9 @@ async def run_demo(settings: Settings, *, keep: bool, speed: float = 1.0) -> Non
             )
             print(f"  Venue screen:   {base}/screen/{stream}")
             print(f"  Audience view:  {base}/live/{stream}")
-            if admin_token:
-                print(f"  Organiser page: {base}/admin/{stream}#token={admin_token}")
+            if created is not None:
+                print(f"  Organiser page: {base}/admin/{stream}#token={created.admin_token}")
+                print(f"  Auditor page:   {base}/audit/{stream}#token={created.auditor_token}")
             print(f"  Log:            {settings.store}" + ("" if keep else " (deleted on exit)"))
             print("Press Ctrl-C to stop.", flush=True)
             live = await app.state.leitai.registry.get(stream)
@@ -68,14 +69,14 @@ def _report(task: asyncio.Task[None]) -> None:
         print(f"the simulated show stopped: {task.exception()!r}")
 
 
-async def _prepare(store_url: str, definition: Definition) -> str | None:
-    """Create the sample competition unless the store has it; its admin token."""
+async def _prepare(store_url: str, definition: Definition) -> Created | None:
+    """Create the sample competition unless the store has it (None if it did)."""
     store = await open_store(store_url)
     credentials = await open_credentials(store_url)
     try:
         if (await store.head(definition.stream)).seq:
             return None
-        return (await create_competition(store, credentials, definition)).admin_token
+        return await create_competition(store, credentials, definition)
     finally:
         await credentials.close()
         await store.close()

@@ -7,6 +7,7 @@ import re
 import signal
 from pathlib import Path
 
+import httpx
 import websockets
 
 from events.store import open_store
@@ -35,6 +36,13 @@ async def test_the_demo_reveals_results_live_and_stops_cleanly(tmp_path: Path) -
             process, output, r"Venue screen:\s+(http://127\.0\.0\.1:\d+)/screen/(\S+)"
         )
         base, stream = screen.groups()
+        auditor = wait_for_line(process, output, r"Auditor page:\s+\S+/audit/\S+#token=(\S+)")
+        async with httpx.AsyncClient() as client:
+            log = await client.get(
+                f"{base}/api/competitions/{stream}/log",
+                headers={"Authorization": f"Bearer {auditor.group(1)}"},
+            )
+        assert log.status_code == 200 and '"competition_created"' in log.text
         ws_url = base.replace("http://", "ws://") + f"/ws/competitions/{stream}"
         async with websockets.connect(ws_url, compression=None) as ws:
             await ws.send(json.dumps({"type": "subscribe", "view": "board"}))
