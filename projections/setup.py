@@ -47,6 +47,8 @@ class JudgeEntry(msgspec.Struct, frozen=True, gc=False):
     name: str
     panel: str
     shadow: bool
+    groups: tuple[str, ...] = ()
+    """The groups the judge's panel scores (cross-scoring: seldom their own)."""
 
 
 class SetupView(msgspec.Struct, frozen=True, gc=False):
@@ -121,7 +123,10 @@ def setup(state: Competition) -> SetupView:
             )
             for c in state.contestants.values()
         ),
-        judges=tuple(JudgeEntry(j.id, j.name, j.panel, j.shadow) for j in state.judges.values()),
+        judges=tuple(
+            JudgeEntry(j.id, j.name, j.panel, j.shadow, state.panels.get(j.panel, ()))
+            for j in state.judges.values()
+        ),
     )
 
 

@@ -263,6 +263,22 @@ async function withReason(question, confirmLabel, act) {
   await act(reason.value.trim());
 }
 
+/** A choice of the judges whose panel scores the contestant chosen in `who`, kept to them
+ * as the choice changes: with 80 judges in four panels, the twenty who may score them. */
+function panelJudges(who, attrs = {}) {
+  const judges = select([], attrs);
+  const fit = () => {
+    const group = contestant(who.value)?.group;
+    const chosen = judges.value;
+    const fits = (setup.judges ?? []).filter((j) => !group || (j.groups ?? []).includes(group));
+    judges.replaceChildren(...fits.map((j) => h("option", { value: j.judge, translate: "no" }, `${j.name} (${j.judge})`)));
+    if (fits.some((j) => j.judge === chosen)) judges.value = chosen;
+  };
+  who.addEventListener("input", fit);
+  fit();
+  return judges;
+}
+
 function field(labelText, input) {
   return h("label", { class: "field" }, labelText, input);
 }
@@ -277,7 +293,7 @@ function renderTools() {
   const people = order().map((id) => [id, `${nameOf(id)} (${id})`]);
   const places = setup.places ?? 1;
 
-  const amendJudge = select(judges), amendWho = select(people), amendReason = h("input", {});
+  const amendWho = select(people), amendJudge = panelJudges(amendWho), amendReason = h("input", {});
   const marks = (setup.criteria ?? []).map((c) => [c, h("input", { inputmode: "decimal", name: c.key })]);
   const amend = h("details", {}, h("summary", {}, t("admin.amend")),
     field(t("admin.judge"), amendJudge), field(t("admin.contestant"), amendWho),
@@ -292,13 +308,17 @@ function renderTools() {
         { ask: tdata("admin.ask_amend", { judge: judgeName(amendJudge.value), name: nameOf(amendWho.value) }), confirmLabel: t("admin.amend") });
     } }, t("admin.amend")));
 
-  const paperJudge = select(judges, { "data-testid": "paper-judge" }), paperWho = select(people, { "data-testid": "paper-contestant" });
+  const paperWho = select(people, { "data-testid": "paper-contestant" });
   if (progress?.on_stage) paperWho.value = progress.on_stage.contestant;
+  const paperJudge = panelJudges(paperWho, { "data-testid": "paper-judge" });
   paperWho.addEventListener("change", () => { paperWho.dataset.chosen = "1"; });
   const paperMarks = (setup.criteria ?? []).map((c) => [c, h("input", { inputmode: "decimal", name: c.key, "data-testid": `paper-${c.key}` })]);
   let sheet = paperId();
   // opened: the contestant on stage, unless one was chosen already
-  const paper = h("details", { "data-testid": "paper-form", ontoggle: (e) => { if (e.target.open && !paperWho.dataset.chosen && progress?.on_stage) paperWho.value = progress.on_stage.contestant; } },
+  const paper = h("details", { "data-testid": "paper-form", ontoggle: (e) => {
+    if (e.target.open && !paperWho.dataset.chosen && progress?.on_stage) paperWho.value = progress.on_stage.contestant;
+    paperWho.dispatchEvent(new Event("input")); // the judges who may score whoever it is now
+  } },
     h("summary", {}, t("admin.paper")),
     h("p", { class: "muted" }, t("admin.paper_hint")),
     field(t("admin.judge"), paperJudge), field(t("admin.contestant"), paperWho),

@@ -61,8 +61,16 @@ def test_a_paper_sheet_counts_once_a_second_admin_confirms_it(
     expect(screen.locator(".dot.on")).to_have_count(2)
 
     first.get_by_test_id("paper-form").locator("summary").click()
-    first.get_by_test_id("paper-judge").select_option("J9")
     expect(first.get_by_test_id("paper-contestant")).to_have_value("101")
+    # only the judges whose panel scores the contestant's group are offered
+    judges = first.get_by_test_id("paper-judge").locator("option")
+    expect(judges).to_have_count(3)
+    assert [o.get_attribute("value") for o in judges.all()] == ["J7", "J8", "J9"]
+    first.get_by_test_id("paper-contestant").select_option("201")  # enterprise: panel A
+    expect(judges.first).to_have_attribute("value", "J1")
+    assert [o.get_attribute("value") for o in judges.all()] == ["J1", "J2", "J3"]
+    first.get_by_test_id("paper-contestant").select_option("101")
+    first.get_by_test_id("paper-judge").select_option("J9")
     for key in ("content", "delivery", "presence"):
         first.get_by_test_id(f"paper-{key}").fill("77")
     first.get_by_test_id("paper-enter").click()
