@@ -29,7 +29,9 @@ FINALS = {
 }
 
 
-def two_groups(awards: tuple[AwardTier, ...], advancement: Advancement | None) -> Log:
+def two_groups(
+    awards: tuple[AwardTier, ...], advancement: Advancement | None, *, reveal: bool = False
+) -> Log:
     log = Log()
     competition(
         log,
@@ -39,7 +41,7 @@ def two_groups(awards: tuple[AwardTier, ...], advancement: Advancement | None) -
         rules=RulesSet(aggregation="mean", awards=awards, advancement=advancement),
     )
     for contestant, (_, value) in FINALS.items():
-        perform(log, contestant, {"j1": value})
+        perform(log, contestant, {"j1": value}, reveal=reveal)
     return log
 
 
@@ -106,16 +108,7 @@ def test_the_public_board_carries_only_the_awards_the_screens_were_stepped_to() 
         AwardTier(key="second", name=Label(en="Second"), by="rank", count=2),
         AwardTier(key="third", name=Label(en="Third"), by="rank", count=2),
     )
-    log = Log()
-    competition(
-        log,
-        contestants={c: (f"Org {c}", group) for c, (group, _) in FINALS.items()},
-        judges={"j1": ("Org J", "p1")},
-        panels={"p1": ("g1", "g2")},
-        rules=RulesSet(aggregation="mean", awards=tiers),
-    )
-    for contestant, (_, value) in FINALS.items():
-        perform(log, contestant, {"j1": value}, reveal=True)
+    log = two_groups(tiers, None, reveal=True)
     log.ok(PublishAwards(round="r1"))
 
     def public() -> dict[str, str | None]:
