@@ -464,3 +464,16 @@ async def test_prior_scores_disqualification_and_rejected_paper_sheets_over_http
     log = (await client.get(server.api("/log"), headers=server.bearer(server.auditor))).text
     [prior] = [e for e in map(json.loads, log.splitlines()) if e["type"] == "prior_score_recorded"]
     assert prior["data"] == {"contestant": "g1c1", "source": "expert", "value": "88.25"}
+
+
+@pytest.mark.parametrize(
+    "page", ["", "screen/{cid}", "live/{cid}", "judge/{cid}", "admin/{cid}", "audit/{cid}"]
+)
+async def test_every_page_names_its_icon_and_the_icon_is_served(server: Server, page: str) -> None:
+    """A browser asks a page without one for /favicon.ico, logging a 404 on every page."""
+    async with httpx.AsyncClient() as client:
+        html = (await client.get(f"{server.url}/{page.format(cid=server.stream)}")).text
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+        icon = await client.get(f"{server.url}/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert "擂" in icon.text
