@@ -95,7 +95,8 @@ function playReveal(body) {
       "div",
       { class: `reveal-judge${j.counted ? "" : " dropped"}`, title: j.dropped ? t(`drop.${j.dropped}`) : "" },
       data("small", j.name),
-      h("span", { class: "num" }, formatScore(j.total, places)),
+      // the exact total, as the exports print it (77.435): rounded to the board's decimals it would disagree
+      h("span", { class: "num" }, j.total ?? "—"),
     ),
   );
   const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "\u00a0"); // its height before the count

@@ -1,0 +1,107 @@
+"""The venue screen's reveal, as the hall sees it: the leaderboard keeps the
+result back until the count-up ends, the composite is shown term by term,
+judges' totals are the exact ones the exports print, a struck mark says why
+in words, and calling the next contestant lets a started reveal finish."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.pages.conftest import ROOT, SCREEN, Server, start_server
+
+# Weights of 0.45 / 0.35 / 0.2 make totals of three decimals, as in the demo
+# (77.055), where the board has two: the screen must not round them.
+SHEETS = {
+    "J7": {"content": "90", "delivery": "93.3", "presence": "92"},  # 91.555, counted
+    "J8": {"content": "80", "delivery": "77.3", "presence": "70"},  # 77.055, lowest dropped
+    "J9": {"content": "95", "delivery": "96", "presence": "97"},  # 95.75, highest dropped
+}
+TOTALS = {"J7": "91.555", "J8": "77.055", "J9": "95.75"}
+FINAL_101 = "89.53"  # round(0.4 × 86.5 + 0.6 × 91.555)
+
+
+def three_decimal_totals(folder: Path) -> Path:
+    text = (ROOT / "examples" / "contest.toml").read_text()
+    text = text.replace("maximum = 100\nweight = 0.5", "maximum = 100\nweight = 0.45")
+    text = text.replace("maximum = 100\nweight = 0.3", "maximum = 100\nweight = 0.35")
+    path = folder / "reveal.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def show(tmp_path: Path) -> Iterator[Server]:
+    yield from start_server(tmp_path, three_decimal_totals(tmp_path))
+
+
+def score(server: Server, contestant: str, sheets: dict[str, dict[str, str]]) -> None:
+    server.admin_post("stage", {"contestant": contestant})
+    for judge, points in sheets.items():
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": contestant,
+                "points": points,
+                "submission_id": f"r-{contestant}-{judge}",
+            },
+            server.judges[judge],
+        )
+    server.admin_post("close", {"contestant": contestant})
+
+
+def open_screen(server: Server, browser: Any, lang: str) -> Page:
+    page = browser.new_context(**SCREEN).new_page()
+    page.goto(server.page("screen", lang=lang))
+    # a screen plays the reveals it sees happen: wait until it is following
+    expect(page.locator(".conn.live")).to_be_visible()
+    expect(page.locator("#rows .row").first).to_be_visible()
+    return page
+
+
+# Every change to the leaderboard or the stage's left side, recorded in the page as it
+# happens, with whether the reveal's final had been shown by then.
+WATCH = """(contestant) => {
+  window.seen = [];
+  const finalShown = () => Boolean(document.querySelector('[data-testid=reveal-final][data-final]'));
+  new MutationObserver(() => {
+    const row = document.querySelector(`#rows .row[data-contestant="${contestant}"]`);
+    window.seen.push({at: performance.now(), finalShown: finalShown(),
+      pending: row ? row.classList.contains('pending') : null,
+      flash: row ? row.classList.contains('flash') : null,
+      rank: row ? row.querySelector('.rank').textContent : null,
+      hasFinal: row ? Boolean(row.querySelector('.final')) : null,
+      sliding: row ? row.getAnimations().length > 0 : false,
+      first: document.querySelector('#rows .row')?.dataset.contestant});
+  }).observe(document.getElementById('rows'), {childList: true});
+  window.stage = [];
+  new MutationObserver(() => {
+    const final = document.querySelector('[data-testid=reveal-final]');
+    const components = [...document.querySelectorAll('.reveal-component')];
+    window.stage.push({at: performance.now(), finalShown: finalShown(),
+      final: final ? final.textContent.trim() : null,
+      components: components.length, componentsShown: components.filter((el) => el.classList.contains('shown')).length,
+      name: document.querySelector('[data-testid=now-name]')?.textContent ?? null});
+  }).observe(document.getElementById('now-body'), {childList: true, subtree: true, characterData: true, attributes: true});
+}"""
+
+
+def test_judges_totals_are_shown_exactly_as_the_board_gives_them(
+    show: Server, browser: Any
+) -> None:
+    page = open_screen(show, browser, "zh-CN")
+    score(show, "101", SHEETS)
+    show.admin_post("reveal", {"contestant": "101"})
+    expect(page.get_by_test_id("reveal-final")).to_have_attribute(
+        "data-final", FINAL_101, timeout=15000
+    )
+    board = show.call("GET", f"/api/competitions/{show.cid}/board")
+    row = next(r for r in board["overall"] if r["contestant"] == "101")
+    assert {j["judge"]: j["total"] for j in row["judges"]} == TOTALS
+    marks = page.locator(".reveal-judge .num")
+    assert sorted(marks.all_inner_texts()) == sorted(TOTALS.values())
