@@ -93,12 +93,29 @@ function playReveal(body) {
   const judges = row.judges.map((j) =>
     h(
       "div",
-      { class: `reveal-judge${j.counted ? "" : " dropped"}`, title: j.dropped ? t(`drop.${j.dropped}`) : "" },
+      { class: `reveal-judge${j.counted ? "" : " dropped"}` },
       data("small", j.name),
-      // the exact total, as the exports print it (77.435): rounded to the board's decimals it would disagree
-      h("span", { class: "num" }, j.total ?? "—"),
+      h(
+        "div",
+        { class: "mark" },
+        // the exact total, as the exports print it (77.435): rounded to the board's decimals it would disagree
+        h("span", { class: "num" }, j.total ?? "—"),
+        // a projector shows no tooltip: why a mark is struck is said on the screen
+        j.dropped ? h("span", { class: "why" }, t(`drop.${j.dropped}`)) : null,
+      ),
     ),
   );
+  // a final of several terms is not the judges' mean: show each term (专家评审 86.5 × 0.4) before it
+  const components = row.components.length > 1
+    ? row.components.map((c) =>
+      h(
+        "div",
+        { class: "reveal-component" },
+        data("span", label(c.label) || c.source, { class: "label" }),
+        h("span", { class: "num value" }, c.value ?? "—"),
+        h("span", { class: "num weight" }, `× ${c.weight}`),
+      ))
+    : [];
   const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "\u00a0"); // its height before the count
   const rankText = [];
   if (groupRow?.rank) rankText.push(t("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
@@ -109,6 +126,7 @@ function playReveal(body) {
     data("div", row.name, { class: "now-name" }),
     data("div", row.organisation, { class: "now-org" }),
     h("div", { class: "reveal-judges" }, judges),
+    components.length ? h("div", { class: "reveal-components" }, components) : null,
     final,
     rank,
   );
@@ -118,7 +136,8 @@ function playReveal(body) {
   body.classList.toggle("compact", now.scrollHeight > now.clientHeight + 1);
   const stepMs = 450;
   judges.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 200 + i * stepMs));
-  const start = 300 + judges.length * stepMs;
+  components.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 300 + judges.length * stepMs + i * 700));
+  const start = 300 + judges.length * stepMs + components.length * 700;
   if (row.final === null) {
     setTimeout(() => { final.textContent = t(`status.${row.status}`); rank.classList.add("shown"); }, start);
     return;

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import ROOT, SCREEN, Server, start_server
+from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server, start_server
 
 # Weights of 0.45 / 0.35 / 0.2 make totals of three decimals, as in the demo
 # (77.055), where the board has two: the screen must not round them.
@@ -89,6 +89,59 @@ WATCH = """(contestant) => {
       name: document.querySelector('[data-testid=now-name]')?.textContent ?? null});
   }).observe(document.getElementById('now-body'), {childList: true, subtree: true, characterData: true, attributes: true});
 }"""
+
+
+def test_the_reveal_shows_the_composite_and_why_marks_were_struck(
+    show: Server, browser: Any
+) -> None:
+    pages = {lang: open_screen(show, browser, lang) for lang in ("zh-CN", "en")}
+    for page in pages.values():
+        page.evaluate(WATCH, "101")
+    score(show, "101", SHEETS)
+    show.admin_post("reveal", {"contestant": "101"})
+    expected = {
+        "zh-CN": (
+            ["专家评审", "86.5", "× 0.4"],
+            ["现场评分", "91.56", "× 0.6"],
+            "去掉最低分",
+            "去掉最高分",
+        ),
+        "en": (
+            ["Expert review", "86.5", "× 0.4"],
+            ["Live score", "91.56", "× 0.6"],
+            "Lowest dropped",
+            "Highest dropped",
+        ),
+    }
+    (OUTPUT / "screens").mkdir(parents=True, exist_ok=True)
+    for lang, page in pages.items():
+        expert, live, low, high = expected[lang]
+        final = page.get_by_test_id("reveal-final")
+        expect(final).to_have_attribute("data-final", FINAL_101, timeout=15000)
+        expect(final).to_have_text(FINAL_101)
+        components = page.locator(".reveal-component")
+        expect(components).to_have_count(2)
+        for component, parts in zip(components.all(), (expert, live), strict=True):
+            expect(component).to_be_visible()
+            assert [c.strip() for c in component.locator("> *").all_inner_texts()] == parts, lang
+        # each term in the hall's view before the final starts counting
+        stage = page.evaluate("window.stage")
+        counting = next(s for s in stage if s["final"] not in (None, "", "\u00a0"))
+        assert counting["components"] == counting["componentsShown"] == 2, (lang, counting)
+        # a struck mark says why on the screen itself, not in a tooltip
+        struck = page.locator(".reveal-judge.dropped .why")
+        expect(struck).to_have_count(2)
+        assert sorted(struck.all_inner_texts()) == sorted([low, high]), lang
+        for el in struck.all():
+            expect(el).to_be_visible()
+        fits = page.evaluate(
+            """() => [...document.querySelectorAll('.reveal-component *, .reveal-judge *')]
+              .filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow !== 'ellipsis')
+              .map((el) => el.textContent)"""
+        )
+        assert fits == [], (lang, fits)
+        page.wait_for_timeout(600)  # the rank's fade, for the picture only
+        page.screenshot(path=str(OUTPUT / "screens" / f"screen-reveal-composite-{lang}.png"))
 
 
 def test_judges_totals_are_shown_exactly_as_the_board_gives_them(
