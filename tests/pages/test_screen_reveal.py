@@ -91,6 +91,38 @@ WATCH = """(contestant) => {
 }"""
 
 
+def test_the_leaderboard_keeps_a_result_back_until_its_reveal_ends(
+    show: Server, browser: Any
+) -> None:
+    score(show, "101", SHEETS)
+    show.admin_post("reveal", {"contestant": "101"})
+    page = open_screen(show, browser, "en")
+    expect(page.locator('#rows .row[data-contestant="101"] .final')).to_have_text(FINAL_101)
+    page.evaluate(WATCH, "102")
+    higher = {judge: {key: "98" for key in points} for judge, points in SHEETS.items()}
+    score(show, "102", higher)
+    show.admin_post("reveal", {"contestant": "102"})
+    expect(page.locator(".reveal-judge.shown").first).to_be_visible()
+    # another change to the board while the reveal plays: shown once it ends, not lost
+    show.admin_post("withdraw", {"contestant": "104", "reason": "ill"})
+    row = page.locator('#rows .row[data-contestant="102"]')
+    expect(row.locator(".final")).to_have_text("95.20", timeout=15000)
+    expect(row.locator(".rank")).to_have_text("1")
+    expect(page.locator('#rows .row[data-contestant="104"] .status')).to_have_text("Withdrawn")
+    seen = page.evaluate("window.seen")
+    early = [s for s in seen if not s["finalShown"]]
+    late = [s for s in seen if s["finalShown"]]
+    assert early, "the leaderboard was not drawn while the reveal played"
+    for s in early:  # as it was before the reveal: pending, unranked, below 101
+        if s["pending"] is None:
+            continue  # the screen paged to a table without 102
+        assert s["pending"] and not s["hasFinal"] and s["rank"] == "—" and not s["flash"], s
+        assert s["first"] == "101", s
+    # then it takes its place, sliding up past 101, highlighted
+    shown = next(s for s in late if s["pending"] is False)
+    assert shown["first"] == "102" and shown["flash"] and shown["sliding"], shown
+
+
 def test_the_reveal_shows_the_composite_and_why_marks_were_struck(
     show: Server, browser: Any
 ) -> None:
