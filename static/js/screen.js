@@ -156,13 +156,16 @@ function playReveal(body) {
   }, start + frames.length * 50);
 }
 
-/** The count-up has ended: the leaderboard takes the latest board (its rows slide to their new places). */
+/** The count-up has ended: the leaderboard takes the latest board (its rows slide to their
+ * new places) and, if the next contestant was called meanwhile, the stage turns to them. */
 function endReveal(run) {
   if (run !== revealRun || !reveal || reveal.ended) return;
   reveal.ended = true;
   held = null;
   const { contestant, group } = reveal.row;
   if (view.board.overall.some((r) => r.contestant === contestant)) showContestant(contestant, view.board.groups.length > 1 ? group : "overall");
+  const on = view.progress?.on_stage;
+  if (on && on.contestant !== contestant) reveal = null; // the next one was called while it played
   render();
 }
 
@@ -350,14 +353,8 @@ function onBoard(board) {
 }
 
 function onProgress(progress) {
-  // the reveal stays up until someone else is on stage
-  if (reveal && progress.on_stage && progress.on_stage.contestant !== reveal.row.contestant) {
-    reveal = null;
-    if (held) {
-      held = null; // the reveal was cut short: the leaderboard catches up
-      renderBoard();
-    }
-  }
+  // the reveal stays up until someone else is on stage; one still playing runs to its end first (endReveal)
+  if (reveal?.ended && progress.on_stage && progress.on_stage.contestant !== reveal.row.contestant) reveal = null;
   view.progress = progress;
   renderNow();
 }

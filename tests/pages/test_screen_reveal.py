@@ -190,3 +190,22 @@ def test_judges_totals_are_shown_exactly_as_the_board_gives_them(
     assert {j["judge"]: j["total"] for j in row["judges"]} == TOTALS
     marks = page.locator(".reveal-judge .num")
     assert sorted(marks.all_inner_texts()) == sorted(TOTALS.values())
+
+
+def test_calling_the_next_contestant_lets_a_started_reveal_finish(
+    show: Server, browser: Any
+) -> None:
+    page = open_screen(show, browser, "en")
+    page.evaluate(WATCH, "101")
+    score(show, "101", SHEETS)
+    show.admin_post("reveal", {"contestant": "101"})
+    expect(page.locator(".reveal-judge.shown").first).to_be_visible()  # mid-reveal
+    show.admin_post("stage", {"contestant": "102"})
+    expect(page.get_by_test_id("now-name")).to_have_text("王雨桐", timeout=15000)
+    stage = page.evaluate("window.stage")
+    # the count-up reached the final (the switch may come in the same task as its last step)
+    ended = next((s for s in stage if s["final"] == FINAL_101), None)
+    assert ended is not None, "the reveal was cut off before its final"
+    switched = next(s for s in stage if s["name"] == "王雨桐")
+    assert switched["at"] >= ended["at"]
+    assert switched["at"] - ended["at"] < 1000, "the next contestant waited after the reveal ended"
