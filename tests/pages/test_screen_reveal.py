@@ -105,6 +105,8 @@ def test_the_leaderboard_keeps_a_result_back_until_its_reveal_ends(
     expect(page.locator(".reveal-judge.shown").first).to_be_visible()
     # another change to the board while the reveal plays: shown once it ends, not lost
     show.admin_post("withdraw", {"contestant": "104", "reason": "ill"})
+    (OUTPUT / "screens").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "screens" / "screen-reveal-playing-en.png"))
     row = page.locator('#rows .row[data-contestant="102"]')
     expect(row.locator(".final")).to_have_text("95.20", timeout=15000)
     expect(row.locator(".rank")).to_have_text("1")
