@@ -13,7 +13,11 @@ const cid = competitionFromPath();
 const $ = (id) => document.getElementById(id);
 const view = { setup: null, board: null, progress: null, status: "connecting", since: null };
 let revealed = null; // contestants revealed in the board we last saw (null before the first)
-let reveal = null; // {row, groupRow, at}
+let reveal = null; // {row, groupRow, ended}: the result on the stage's left side
+// The board as it was before the reveal now playing: the leaderboard shows it until the
+// count-up ends, so that it does not give the result away; later boards wait in view.board.
+let held = null;
+let revealRun = 0; // the reveal playing; the timers of an earlier one do nothing
 let cycle = { table: 0, page: 0, timer: null };
 let awardsShown = 0;
 let awardsTimer = null;
@@ -87,17 +91,36 @@ function fitName(root) {
 
 function playReveal(body) {
   const { row, groupRow } = reveal;
+  const run = ++revealRun;
   body.dataset.reveal = row.contestant;
   body.classList.add("reveal");
   const places = decimals();
   const judges = row.judges.map((j) =>
     h(
       "div",
-      { class: `reveal-judge${j.counted ? "" : " dropped"}`, title: j.dropped ? t(`drop.${j.dropped}`) : "" },
+      { class: `reveal-judge${j.counted ? "" : " dropped"}` },
       data("small", j.name),
-      h("span", { class: "num" }, formatScore(j.total, places)),
+      h(
+        "div",
+        { class: "mark" },
+        // the exact total, as the exports print it (77.435): rounded to the board's decimals it would disagree
+        h("span", { class: "num" }, j.total ?? "—"),
+        // a projector shows no tooltip: why a mark is struck is said on the screen
+        j.dropped ? h("span", { class: "why" }, t(`drop.${j.dropped}`)) : null,
+      ),
     ),
   );
+  // a final of several terms is not the judges' mean: show each term (专家评审 86.5 × 0.4) before it
+  const components = row.components.length > 1
+    ? row.components.map((c) =>
+      h(
+        "div",
+        { class: "reveal-component" },
+        data("span", label(c.label) || c.source, { class: "label" }),
+        h("span", { class: "num value" }, c.value ?? "—"),
+        h("span", { class: "num weight" }, `× ${c.weight}`),
+      ))
+    : [];
   const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "\u00a0"); // its height before the count
   const rankText = [];
   if (groupRow?.rank) rankText.push(t("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
@@ -108,6 +131,7 @@ function playReveal(body) {
     data("div", row.name, { class: "now-name" }),
     data("div", row.organisation, { class: "now-org" }),
     h("div", { class: "reveal-judges" }, judges),
+    components.length ? h("div", { class: "reveal-components" }, components) : null,
     final,
     rank,
   );
@@ -117,9 +141,10 @@ function playReveal(body) {
   body.classList.toggle("compact", now.scrollHeight > now.clientHeight + 1);
   const stepMs = 450;
   judges.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 200 + i * stepMs));
-  const start = 300 + judges.length * stepMs;
+  components.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 300 + judges.length * stepMs + i * 700));
+  const start = 300 + judges.length * stepMs + components.length * 700;
   if (row.final === null) {
-    setTimeout(() => { final.textContent = t(`status.${row.status}`); rank.classList.add("shown"); }, start);
+    setTimeout(() => { final.textContent = t(`status.${row.status}`); rank.classList.add("shown"); endReveal(run); }, start);
     return;
   }
   const frames = countUp(row.final, places, 30);
@@ -127,13 +152,30 @@ function playReveal(body) {
   setTimeout(() => {
     final.dataset.final = row.final;
     rank.classList.add("shown");
+    endReveal(run);
   }, start + frames.length * 50);
+}
+
+/** The count-up has ended: the leaderboard takes the latest board (its rows slide to their
+ * new places) and, if the next contestant was called meanwhile, the stage turns to them. */
+function endReveal(run) {
+  if (run !== revealRun || !reveal || reveal.ended) return;
+  reveal.ended = true;
+  held = null;
+  const { contestant, group } = reveal.row;
+  if (view.board.overall.some((r) => r.contestant === contestant)) showContestant(contestant, view.board.groups.length > 1 ? group : "overall");
+  const on = view.progress?.on_stage;
+  if (on && on.contestant !== contestant) reveal = null; // the next one was called while it played
+  render();
 }
 
 // --- the leaderboard ---------------------------------------------------------
 
+/** The board the leaderboard shows: the one before a reveal still playing, else the latest. */
+const shownBoard = () => held ?? view.board;
+
 function tables() {
-  const b = view.board;
+  const b = shownBoard();
   if (!b) return [];
   const out = [{ name: t("screen.overall"), rows: b.overall, key: "overall" }];
   if (b.groups.length > 1) for (const g of b.groups) out.push({ name: label(g.name) || g.group, rows: g.rows, key: g.group });
@@ -157,14 +199,14 @@ function renderBoard() {
   const list = $("rows");
   const before = new Map([...list.children].map((el) => [el.dataset.contestant, el.getBoundingClientRect().top]));
   const places = decimals();
-  const awardKeys = awardOrder();
+  const awardKeys = awardOrder(shownBoard());
   list.replaceChildren(
     ...table.rows.slice(cycle.page * per, (cycle.page + 1) * per).map((r) => {
       const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
       return h(
         "li",
         {
-          class: `row ${r.revealed ? "" : "pending"}${reveal?.row.contestant === r.contestant ? " flash" : ""}`,
+          class: `row ${r.revealed ? "" : "pending"}${reveal?.ended && reveal.row.contestant === r.contestant ? " flash" : ""}`,
           dataset: { contestant: r.contestant },
         },
         h("span", { class: "rank num" }, r.rank ?? "—"),
@@ -218,10 +260,10 @@ function showContestant(contestant, groupId) {
 // --- the awards ---------------------------------------------------------------
 
 /** Award keys, best first (the order of the best rank holding each). */
-function awardOrder() {
+function awardOrder(board = view.board) {
   const best = new Map();
-  for (const r of view.board?.overall ?? []) if (r.award) best.set(r.award, Math.min(best.get(r.award) ?? Infinity, r.rank ?? Infinity));
-  for (const g of view.board?.groups ?? []) for (const r of g.rows) if (r.award && !best.has(r.award)) best.set(r.award, r.rank ?? Infinity);
+  for (const r of board?.overall ?? []) if (r.award) best.set(r.award, Math.min(best.get(r.award) ?? Infinity, r.rank ?? Infinity));
+  for (const g of board?.groups ?? []) for (const r of g.rows) if (r.award && !best.has(r.award)) best.set(r.award, r.rank ?? Infinity);
   return [...best.keys()].sort((a, b) => best.get(a) - best.get(b));
 }
 
@@ -292,10 +334,11 @@ function onBoard(board) {
     if (fresh.length && (!onStage || fresh.some((r) => r.contestant === onStage))) {
       const row = fresh.find((r) => r.contestant === onStage) ?? fresh[fresh.length - 1];
       const groupRow = board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant);
-      reveal = { row, groupRow };
+      if (!reveal || reveal.ended) held = view.board; // the leaderboard as it was, until the count-up ends
+      reveal = { row, groupRow, ended: false };
     } else if (reveal) {
       const row = board.overall.find((r) => r.contestant === reveal.row.contestant);
-      if (row) reveal = { row, groupRow: board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant) };
+      if (row) reveal = { ...reveal, row, groupRow: board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant) };
     }
   }
   if (!board.awards_published) awardsShown = 0;
@@ -305,13 +348,13 @@ function onBoard(board) {
   }
   revealed = now;
   view.board = board;
-  if (reveal && revealed && board.overall.some((r) => r.contestant === reveal.row.contestant)) showContestant(reveal.row.contestant, board.groups.length > 1 ? reveal.row.group : "overall");
+  if (reveal?.ended && board.overall.some((r) => r.contestant === reveal.row.contestant)) showContestant(reveal.row.contestant, board.groups.length > 1 ? reveal.row.group : "overall");
   render();
 }
 
 function onProgress(progress) {
-  // the reveal stays up until someone else is on stage
-  if (reveal && progress.on_stage && progress.on_stage.contestant !== reveal.row.contestant) reveal = null;
+  // the reveal stays up until someone else is on stage; one still playing runs to its end first (endReveal)
+  if (reveal?.ended && progress.on_stage && progress.on_stage.contestant !== reveal.row.contestant) reveal = null;
   view.progress = progress;
   renderNow();
 }

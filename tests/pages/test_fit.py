@@ -119,6 +119,7 @@ REVEAL_BOXES = """() => {
     rank: box(document.querySelector('[data-testid=reveal-rank]')),
     final: box(document.querySelector('[data-testid=reveal-final]')),
     judges: [...document.querySelectorAll('.reveal-judge')].map(box),
+    components: [...document.querySelectorAll('.reveal-component')].map(box),
     cutRank: [...document.querySelectorAll('.reveal-rank span')].filter(cut).map((el) => el.textContent),
     cutNames: [...document.querySelectorAll('#rows .name')].filter(cut).map((el) => el.textContent),
     slivers: [...document.querySelectorAll('#rows .org')].filter((el) => getComputedStyle(el).visibility !== 'hidden'
@@ -164,7 +165,8 @@ def test_screen_reveal_keeps_the_rank_on_the_display(
         )
         now = boxes["now"]
         assert len(boxes["judges"]) == 5
-        for part in [boxes["final"], boxes["rank"], *boxes["judges"]]:
+        assert len(boxes["components"]) == 2  # expert review × 0.4, live score × 0.6
+        for part in [boxes["final"], boxes["rank"], *boxes["judges"], *boxes["components"]]:
             assert now[1] - 1 <= part[1] and part[3] <= min(now[3], size[1]) + 1, (lang, part, now)
         assert boxes["cutRank"] == [], lang
         # long names shrink before they are cut; an organisation with no room is left out, not shown as a sliver
