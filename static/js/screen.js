@@ -7,6 +7,7 @@ import { connectionText, data, h, languageSwitch, missingCompetition } from "./u
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
+const FINAL_HOLD_MS = 4000; // a final stays up at least this long, even if the next one was called
 const ROW_PITCH = 82; // .row height + margin, in stage pixels
 
 const cid = competitionFromPath();
@@ -157,15 +158,24 @@ function playReveal(body) {
 }
 
 /** The count-up has ended: the leaderboard takes the latest board (its rows slide to their
- * new places) and, if the next contestant was called meanwhile, the stage turns to them. */
+ * new places); the final stays up for FINAL_HOLD_MS, then, if the next contestant was called
+ * meanwhile, the stage turns to them. */
 function endReveal(run) {
   if (run !== revealRun || !reveal || reveal.ended) return;
   reveal.ended = true;
+  reveal.until = Date.now() + FINAL_HOLD_MS;
   held = null;
   const { contestant, group } = reveal.row;
   if (view.board.overall.some((r) => r.contestant === contestant)) showContestant(contestant, view.board.groups.length > 1 ? group : "overall");
+  setTimeout(() => { if (run === revealRun) leaveReveal(); }, FINAL_HOLD_MS);
+  render();
+}
+
+/** Someone else is on stage and the final has been up long enough: the stage turns to them. */
+function leaveReveal() {
   const on = view.progress?.on_stage;
-  if (on && on.contestant !== contestant) reveal = null; // the next one was called while it played
+  if (!reveal?.ended || Date.now() < reveal.until || !on || on.contestant === reveal.row.contestant) return;
+  reveal = null;
   render();
 }
 
@@ -353,9 +363,10 @@ function onBoard(board) {
 }
 
 function onProgress(progress) {
-  // the reveal stays up until someone else is on stage; one still playing runs to its end first (endReveal)
-  if (reveal?.ended && progress.on_stage && progress.on_stage.contestant !== reveal.row.contestant) reveal = null;
+  // the reveal stays up until someone else is on stage; one still playing runs to its end
+  // and its final stays up a while first (endReveal)
   view.progress = progress;
+  leaveReveal();
   renderNow();
 }
 

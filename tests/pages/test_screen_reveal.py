@@ -209,5 +209,5 @@ def test_calling_the_next_contestant_lets_a_started_reveal_finish(
     ended = next((s for s in stage if s["final"] == FINAL_101), None)
     assert ended is not None, "the reveal was cut off before its final"
     switched = next(s for s in stage if s["name"] == "王雨桐")
-    assert switched["at"] >= ended["at"]
-    assert switched["at"] - ended["at"] < 1000, "the next contestant waited after the reveal ended"
+    # the final stays up for the hall to read, then the stage turns to the next one
+    assert 3900 <= switched["at"] - ended["at"] < 5000, switched["at"] - ended["at"]
