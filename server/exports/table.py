@@ -19,6 +19,7 @@ from typing import Literal
 from events.catalog import Component, Label
 from projections.audit import AuditView, audit
 from projections.board import BoardRow, BoardView, board
+from projections.rules import NORMALISED_PLACES
 from projections.state import Competition
 from server.errors import ApiError
 from server.exports import headings as h
@@ -69,6 +70,8 @@ class About:
     head_hash: str
     provisional: bool
     decimals: int
+    total_places: int
+    """Places of every judge's total (``total_places``), so a column reads evenly."""
 
     def text(self, label: Label) -> str:
         return label.pick(self.language)
@@ -90,11 +93,9 @@ class About:
 
     def places(self, column: Column, value: Decimal) -> int:
         """Decimal places to show ``value`` with: the column's, else the
-        competition's, or more when the value has more (a judge's weighted
-        total, a prior score), so that no digit is hidden."""
-        exponent = value.as_tuple().exponent
-        assert isinstance(exponent, int)  # finite: scores are never NaN or infinite
-        return max(self.decimals if column.places is None else column.places, -exponent)
+        competition's, or more when the value has more (a prior score such
+        as 7.125), so that no digit is hidden; trailing zeros are not digits."""
+        return max(self.decimals if column.places is None else column.places, _places(value))
 
     def number(self, column: Column, value: Decimal) -> str:
         """``value`` in fixed point with its places (exact: places never cut digits)."""
@@ -109,6 +110,24 @@ class ResultsTables:
     groups: tuple[Sheet, ...]
     judges: Sheet
     """Judges' severity and consistency, from the audit."""
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places of ``value`` without its trailing zeros (8.50 has one)."""
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: scores are never NaN or infinite
+    return max(0, -exponent)
+
+
+def total_places(state: Competition) -> int:
+    """The most decimal places a judge's total can have (docs/rules.md §2, §5):
+    Σ weight × points has the places of the marks plus the most places of a
+    weight; a normalised total is rounded to ``NORMALISED_PLACES``. Never fewer
+    than the competition's places, so the column reads like the aggregate's."""
+    if state.rules.normalise:
+        return max(state.decimals, NORMALISED_PLACES)
+    weights = [_places(c.weight) for c in state.scoresheet.criteria]
+    return max(state.decimals, state.scoresheet.places + max(weights, default=0))
 
 
 def parse_language(raw: str | None, state: Competition) -> ExportLanguage:
@@ -153,6 +172,7 @@ def results_tables(
         head_hash=state.head_hash,
         provisional=not view.final,
         decimals=state.decimals,
+        total_places=total_places(state),
     )
     components = _shown_components(state.rules.composite)
     return ResultsTables(
@@ -220,7 +240,7 @@ def _results_sheet(
         Column(text(h.CONTESTANT), "text"),
         Column(text(h.ORGANISATION), "text"),
         *([Column(text(h.GROUP), "text")] if with_group else []),
-        *(Column(heading, "number") for heading in judges.values()),
+        *(Column(heading, "number", about.total_places) for heading in judges.values()),
         Column(text(h.AGGREGATE), "number"),
         *(Column(f"{_component_name(about, c)} ×{c.weight}", "number") for c in components),
         Column(text(h.FINAL), "number"),
