@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -70,6 +71,8 @@ class About:
     head_hash: str
     provisional: bool
     decimals: int
+    issued: datetime
+    """When the export was made (aware; printed in its own time zone)."""
     total_places: int
     """Places of every judge's total (``total_places``), so a column reads evenly."""
 
@@ -84,6 +87,7 @@ class About:
             ("round", self.text(h.ROUND), self.round_name),
             ("seq", self.text(h.HEAD_SEQ), self.seq),
             ("hash", self.text(h.HEAD_HASH), self.head_hash),
+            ("issued", self.text(h.ISSUED), issued_text(self.issued)),
             (
                 "provisional" if self.provisional else "final",
                 self.text(h.STANDING),
@@ -110,6 +114,13 @@ class ResultsTables:
     groups: tuple[Sheet, ...]
     judges: Sheet
     """Judges' severity and consistency, from the audit."""
+
+
+def issued_text(moment: datetime) -> str:
+    """``2026-05-16 21:04:09 UTC+08:00``: the same in both languages, and
+    unambiguous on a notice board read far from the server."""
+    offset = moment.strftime("%z") or "+0000"
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC{offset[:3]}:{offset[3:5]}"
 
 
 def _places(value: Decimal) -> int:
@@ -146,9 +157,14 @@ def parse_language(raw: str | None, state: Competition) -> ExportLanguage:
 
 
 def results_tables(
-    state: Competition, round_id: str | None, language: ExportLanguage
+    state: Competition,
+    round_id: str | None,
+    language: ExportLanguage,
+    issued: datetime | None = None,
 ) -> ResultsTables:
-    """The tables of ``round_id`` (default: the round being run); 404 ``unknown_round``."""
+    """The tables of ``round_id`` (default: the round being run); 404 ``unknown_round``.
+
+    ``issued`` is printed in the header; by default now, in the server's time zone."""
     round_ = state.round(round_id)
     if round_ is None:
         raise ApiError(
@@ -172,6 +188,7 @@ def results_tables(
         head_hash=state.head_hash,
         provisional=not view.final,
         decimals=state.decimals,
+        issued=issued if issued is not None else datetime.now().astimezone(),
         total_places=total_places(state),
     )
     components = _shown_components(state.rules.composite)

@@ -14,8 +14,8 @@ from server.exports import FORMATS
 from server.exports.headings import ExportLanguage
 from server.exports.table import results_tables
 
-HEADING_ROW = 9
-"""Title, five header lines, the note and a blank row come first."""
+HEADING_ROW = 10
+"""Title, six header lines, the note and a blank row come first."""
 
 
 def export_file(

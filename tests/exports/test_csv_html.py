@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from projections.board import board
 from projections.commands import ConfirmPaperSheet
+from server.exports import FORMATS
 from server.exports.table import results_tables
 from tests.exports.contest import state
-from tests.exports.read import export_file
+from tests.exports.read import export_file, workbook
 from tests.projections.test_paper_sheets import LI, WANG, paper, show
 
 
@@ -67,3 +69,16 @@ def test_a_paper_sheet_names_who_keyed_it_in_and_who_confirmed_it() -> None:
     ):
         judges = {row[0]: row[-1] for row in results_tables(log.state, None, language).judges.rows}
         assert judges == {"j1": "", "j2": "", "j3": expected}
+
+
+def test_every_export_with_a_header_says_when_it_was_issued(tmp_path: Path) -> None:
+    issued = datetime(2026, 5, 16, 21, 4, 9, tzinfo=timezone(timedelta(hours=8)))
+    for language, label in (("zh-CN", "发布时间"), ("en", "Issued")):
+        tables = results_tables(state(), None, language, issued)
+        page = FORMATS["html"].write(tables).decode()
+        assert f'<dt>{label}</dt><dd class="issued">2026-05-16 21:04:09 UTC+08:00</dd>' in page
+        assert f'<dd class="hash">{tables.about.head_hash}</dd><dt>{label}</dt>' in page
+        path = tmp_path / f"r-{language}.xlsx"
+        path.write_bytes(FORMATS["xlsx"].write(tables))
+        sheet = workbook(path).worksheets[0]
+        assert (sheet["A6"].value, sheet["B6"].value) == (label, "2026-05-16 21:04:09 UTC+08:00")
