@@ -25,6 +25,10 @@ LEGEND = Label(
     en="Struck through: a judge's total that does not count (see 'Not counted'); "
     "shadow judges are not listed",
 )
+RANKING_NOTE = Label(
+    zh_cn="各评委的评分见各组成绩表",
+    en="Each judge's marks are in the tables of the groups",
+)
 
 OVERALL = Label(zh_cn="总排名", en="Overall")
 JUDGES_SHEET = Label(zh_cn="评委", en="Judges")

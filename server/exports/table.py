@@ -2,8 +2,11 @@
 
 ``results_tables`` reads the admin board (every scored result ranked,
 provisional awards until the organiser finalises) and the audit of one round,
-and lays them out as sheets of typed cells in one language. The writers
-(``xlsx``, ``csv``, ``html``) only decide how a cell looks.
+and lays them out as sheets of typed cells in one language: the overall
+sheet (with every judge's column, for the XLSX and CSV), the overall
+ranking without the judges (for the printable page), one sheet per group
+and the judges' sheet. The writers (``xlsx``, ``csv``, ``html``) only decide
+how a cell looks.
 
 Shadow judges are left out of the results sheets (their marks never count
 and are for the audit); they appear on the judges' sheet, marked as such.
@@ -47,6 +50,9 @@ class Column:
     kind: Kind
     places: int | None = None
     """Decimal places of a number column; None: the competition's (see ``About.places``)."""
+    key: str = ""
+    """What the column holds, the same in every language (``rank``, ``award``,
+    ``judge``, …): the printable page styles cells by it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,8 @@ class Sheet:
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
     """A line printed above the table (what struck-through means, …)."""
+    key: str = ""
+    """What the sheet is (``ranking``, ``results``, ``judges``): the printable page styles by it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +119,9 @@ class ResultsTables:
     about: About
     overall: Sheet
     """Every member of the round, with a group column."""
+    ranking: Sheet
+    """The overall ranking a notice board needs: ``overall`` without the
+    judges' marks (those are in the group sheets, a panel's judges each)."""
     groups: tuple[Sheet, ...]
     judges: Sheet
     """Judges' severity and consistency, from the audit."""
@@ -197,6 +208,7 @@ def results_tables(
         overall=_results_sheet(
             about, about.text(h.OVERALL), view, view.overall, components, with_group=True
         ),
+        ranking=_ranking_sheet(about, view, components),
         groups=tuple(
             _results_sheet(
                 about, group.name.pick(language) or group.group, view, group.rows, components
@@ -220,6 +232,51 @@ def _component_name(about: About, component: Component) -> str:
     if name:
         return name
     return about.text(h.AGGREGATE) if component.source == "live" else component.source
+
+
+def _component_column(about: About, component: Component) -> Column:
+    return Column(
+        f"{_component_name(about, component)} ×{component.weight}", "number", key="component"
+    )
+
+
+def _award_name(about: About, row: BoardRow) -> str | None:
+    return row.award_name.pick(about.language) if row.award_name is not None else row.award
+
+
+def _ranking_sheet(about: About, view: BoardView, components: Sequence[Component]) -> Sheet:
+    """Rank, contestant, organisation, group, the composite's terms, final and
+    award; the status only where a result is not ranked (withdrawn, pending …),
+    and its column only when there is one."""
+    text = about.text
+    group_names = {g.group: g.name.pick(about.language) or g.group for g in view.groups}
+    unranked = any(row.rank is None for row in view.overall)
+    columns = (
+        Column(text(h.RANK), "integer", key="rank"),
+        Column(text(h.CONTESTANT), "text", key="contestant"),
+        Column(text(h.ORGANISATION), "text", key="organisation"),
+        Column(text(h.GROUP), "text", key="group"),
+        *(_component_column(about, c) for c in components),
+        Column(text(h.FINAL), "number", key="final"),
+        Column(text(h.AWARD), "text", key="award"),
+        *([Column(text(h.STATUS), "text", key="status")] if unranked else []),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for row in view.overall:
+        values = {c.source: c.value for c in row.components}
+        rows.append(
+            (
+                row.rank,
+                row.name,
+                row.organisation,
+                group_names.get(row.group, row.group),
+                *(values.get(c.source) for c in components),
+                row.final,
+                _award_name(about, row),
+                *([text(h.STATUSES[row.status]) if row.rank is None else ""] if unranked else []),
+            )
+        )
+    return Sheet(text(h.OVERALL), columns, tuple(rows), text(h.RANKING_NOTE), "ranking")
 
 
 def _judge_headings(rows: Sequence[BoardRow]) -> dict[str, str]:
@@ -252,18 +309,18 @@ def _results_sheet(
     judges = _judge_headings(rows)
     group_names = {g.group: g.name.pick(about.language) or g.group for g in view.groups}
     columns = [
-        Column(text(h.RANK), "integer"),
-        Column(text(h.CONTESTANT_ID), "text"),
-        Column(text(h.CONTESTANT), "text"),
-        Column(text(h.ORGANISATION), "text"),
-        *([Column(text(h.GROUP), "text")] if with_group else []),
-        *(Column(heading, "number", about.total_places) for heading in judges.values()),
-        Column(text(h.AGGREGATE), "number"),
-        *(Column(f"{_component_name(about, c)} ×{c.weight}", "number") for c in components),
-        Column(text(h.FINAL), "number"),
-        Column(text(h.AWARD), "text"),
-        Column(text(h.STATUS), "text"),
-        Column(text(h.NOT_COUNTED), "text"),
+        Column(text(h.RANK), "integer", key="rank"),
+        Column(text(h.CONTESTANT_ID), "text", key="id"),
+        Column(text(h.CONTESTANT), "text", key="contestant"),
+        Column(text(h.ORGANISATION), "text", key="organisation"),
+        *([Column(text(h.GROUP), "text", key="group")] if with_group else []),
+        *(Column(heading, "number", about.total_places, "judge") for heading in judges.values()),
+        Column(text(h.AGGREGATE), "number", key="aggregate"),
+        *(_component_column(about, c) for c in components),
+        Column(text(h.FINAL), "number", key="final"),
+        Column(text(h.AWARD), "text", key="award"),
+        Column(text(h.STATUS), "text", key="status"),
+        Column(text(h.NOT_COUNTED), "text", key="not-counted"),
     ]
     out: list[tuple[Cell, ...]] = []
     for row in rows:
@@ -274,7 +331,7 @@ def _results_sheet(
             for m in marks.values()
             if m.dropped is not None
         )
-        award = row.award_name.pick(about.language) if row.award_name is not None else row.award
+        award = _award_name(about, row)
         values = {c.source: c.value for c in row.components}
         out.append(
             (
@@ -292,23 +349,23 @@ def _results_sheet(
                 not_counted,
             )
         )
-    return Sheet(name, tuple(columns), tuple(out), text(h.LEGEND))
+    return Sheet(name, tuple(columns), tuple(out), text(h.LEGEND), "results")
 
 
 def _judges_sheet(about: About, view: AuditView) -> Sheet:
     text = about.text
     columns = (
-        Column(text(h.JUDGE), "text"),
-        Column(text(h.NAME), "text"),
-        Column(text(h.ORGANISATION), "text"),
-        Column(text(h.PANEL), "text"),
-        Column(text(h.SHADOW), "text"),
-        Column(text(h.SHEETS), "integer"),
-        Column(text(h.CORRECTIONS), "integer"),
-        Column(text(h.FLAGGED), "integer"),
-        Column(text(h.SEVERITY), "number"),
-        Column(text(h.CONSISTENCY), "number", places=3),
-        Column(text(h.PAPER_SHEETS), "text"),
+        Column(text(h.JUDGE), "text", key="judge-id"),
+        Column(text(h.NAME), "text", key="name"),
+        Column(text(h.ORGANISATION), "text", key="organisation"),
+        Column(text(h.PANEL), "text", key="panel"),
+        Column(text(h.SHADOW), "text", key="shadow"),
+        Column(text(h.SHEETS), "integer", key="sheets"),
+        Column(text(h.CORRECTIONS), "integer", key="corrections"),
+        Column(text(h.FLAGGED), "integer", key="flagged"),
+        Column(text(h.SEVERITY), "number", key="severity"),
+        Column(text(h.CONSISTENCY), "number", places=3, key="consistency"),
+        Column(text(h.PAPER_SHEETS), "text", key="paper-sheets"),
     )
     rows = tuple(
         (
@@ -332,4 +389,4 @@ def _judges_sheet(about: About, view: AuditView) -> Sheet:
         )
         for judge in view.judges
     )
-    return Sheet(text(h.JUDGES_SHEET), columns, rows, text(h.AUDIT_NOTE))
+    return Sheet(text(h.JUDGES_SHEET), columns, rows, text(h.AUDIT_NOTE), "judges")
