@@ -16,6 +16,7 @@ COMPETITION = Label(zh_cn="比赛", en="Competition")
 ROUND = Label(zh_cn="轮次", en="Round")
 HEAD_SEQ = Label(zh_cn="日志序号", en="Log head seq")
 HEAD_HASH = Label(zh_cn="日志哈希", en="Log head hash")
+ISSUED = Label(zh_cn="发布时间", en="Issued")
 STANDING = Label(zh_cn="成绩状态", en="Results")
 PROVISIONAL = Label(zh_cn="暂定成绩（尚未确定为最终成绩）", en="Provisional (not yet finalised)")
 FINAL_RESULTS = Label(zh_cn="最终成绩（主办方已确认）", en="Final (finalised by the organiser)")
@@ -23,6 +24,10 @@ LEGEND = Label(
     zh_cn="删除线：未计入的评委分（原因见“未计入”一栏）；见习评委不列出",
     en="Struck through: a judge's total that does not count (see 'Not counted'); "
     "shadow judges are not listed",
+)
+RANKING_NOTE = Label(
+    zh_cn="各评委的评分见各组成绩表",
+    en="Each judge's marks are in the tables of the groups",
 )
 
 OVERALL = Label(zh_cn="总排名", en="Overall")

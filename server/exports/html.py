@@ -1,9 +1,11 @@
 """The printable results page: one self-contained HTML document (no script,
 no external asset) with a print stylesheet for A4 landscape.
 
-The overall table comes first, then each group on a new page, then the
-judges' severity and consistency. Every page repeats the table headings.
-"""
+The overall ranking comes first (the notice board's columns, no judges'
+marks: those are in the groups' tables), then each group on a new page, then
+the judges' severity and consistency. Every page repeats the table headings.
+Cells are styled by their column's key; the demo competition fits the
+printable width in both languages (tests/pages/test_results_print.py)."""
 
 from __future__ import annotations
 
@@ -29,9 +31,17 @@ th, td { border: 1px solid #bbb; padding: .2rem .4rem; text-align: left; }
 th { background: #eee; }
 td.number, td.integer { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td s { color: #888; }
+/* Short cells break at no point: "二/等/奖" one character a line is unreadable. */
+.rank, .id, .group, .award, .status, .panel, .shadow { white-space: nowrap; }
+/* Number columns as narrow as their figures (a heading wraps instead), so the
+   names, organisations and reasons have the width and a row stays two lines. */
+table.results th.judge, table.results th.aggregate,
+table.results th.component, table.results th.final { width: 1%; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { margin: 0; font-size: 9pt; }
+  table { font-size: 8pt; }
+  th, td { padding: .15rem .3rem; }
   section { break-before: page; }
   section:first-of-type { break-before: auto; }
   thead { display: table-header-group; }
@@ -55,7 +65,7 @@ def write_html(tables: ResultsTables) -> bytes:
         f"<header><h1>{title}</h1>",
         _about(about),
         "</header>",
-        *(_section(about, sheet) for sheet in (tables.overall, *tables.groups, tables.judges)),
+        *(_section(about, sheet) for sheet in (tables.ranking, *tables.groups, tables.judges)),
         "</body></html>",
     ]
     return "\n".join(parts).encode("utf-8")
@@ -70,7 +80,7 @@ def _about(about: About) -> str:
 
 
 def _section(about: About, sheet: Sheet) -> str:
-    head = "".join(f"<th>{escape(c.heading)}</th>" for c in sheet.columns)
+    head = "".join(f'<th class="{c.key}">{escape(c.heading)}</th>' for c in sheet.columns)
     body = "".join(
         "<tr>"
         + "".join(
@@ -82,7 +92,8 @@ def _section(about: About, sheet: Sheet) -> str:
     return (
         f"<section><h2>{escape(sheet.name)}</h2>"
         f'<p class="note">{escape(sheet.note)}</p>'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+        f'<table class="{sheet.key}"><thead>'
+        f"<tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
     )
 
 
@@ -98,4 +109,4 @@ def _cell(about: About, column: Column, value: Cell) -> str:
         text = escape(str(value))
     if struck and text:
         text = f"<s>{text}</s>"
-    return f'<td class="{column.kind}">{text}</td>'
+    return f'<td class="{column.kind} {column.key}">{text}</td>'

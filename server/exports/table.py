@@ -2,8 +2,11 @@
 
 ``results_tables`` reads the admin board (every scored result ranked,
 provisional awards until the organiser finalises) and the audit of one round,
-and lays them out as sheets of typed cells in one language. The writers
-(``xlsx``, ``csv``, ``html``) only decide how a cell looks.
+and lays them out as sheets of typed cells in one language: the overall
+sheet (with every judge's column, for the XLSX and CSV), the overall
+ranking without the judges (for the printable page), one sheet per group
+and the judges' sheet. The writers (``xlsx``, ``csv``, ``html``) only decide
+how a cell looks.
 
 Shadow judges are left out of the results sheets (their marks never count
 and are for the audit); they appear on the judges' sheet, marked as such.
@@ -13,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from events.catalog import Component, Label
 from projections.audit import AuditView, audit
 from projections.board import BoardRow, BoardView, board
+from projections.rules import NORMALISED_PLACES
 from projections.state import Competition
 from server.errors import ApiError
 from server.exports import headings as h
@@ -45,6 +50,9 @@ class Column:
     kind: Kind
     places: int | None = None
     """Decimal places of a number column; None: the competition's (see ``About.places``)."""
+    key: str = ""
+    """What the column holds, the same in every language (``rank``, ``award``,
+    ``judge``, …): the printable page styles cells by it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,8 @@ class Sheet:
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
     """A line printed above the table (what struck-through means, …)."""
+    key: str = ""
+    """What the sheet is (``ranking``, ``results``, ``judges``): the printable page styles by it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +79,10 @@ class About:
     head_hash: str
     provisional: bool
     decimals: int
+    issued: datetime
+    """When the export was made (aware; printed in its own time zone)."""
+    total_places: int
+    """Places of every judge's total (``total_places``), so a column reads evenly."""
 
     def text(self, label: Label) -> str:
         return label.pick(self.language)
@@ -81,6 +95,7 @@ class About:
             ("round", self.text(h.ROUND), self.round_name),
             ("seq", self.text(h.HEAD_SEQ), self.seq),
             ("hash", self.text(h.HEAD_HASH), self.head_hash),
+            ("issued", self.text(h.ISSUED), issued_text(self.issued)),
             (
                 "provisional" if self.provisional else "final",
                 self.text(h.STANDING),
@@ -90,11 +105,9 @@ class About:
 
     def places(self, column: Column, value: Decimal) -> int:
         """Decimal places to show ``value`` with: the column's, else the
-        competition's, or more when the value has more (a judge's weighted
-        total, a prior score), so that no digit is hidden."""
-        exponent = value.as_tuple().exponent
-        assert isinstance(exponent, int)  # finite: scores are never NaN or infinite
-        return max(self.decimals if column.places is None else column.places, -exponent)
+        competition's, or more when the value has more (a prior score such
+        as 7.125), so that no digit is hidden; trailing zeros are not digits."""
+        return max(self.decimals if column.places is None else column.places, _places(value))
 
     def number(self, column: Column, value: Decimal) -> str:
         """``value`` in fixed point with its places (exact: places never cut digits)."""
@@ -106,9 +119,37 @@ class ResultsTables:
     about: About
     overall: Sheet
     """Every member of the round, with a group column."""
+    ranking: Sheet
+    """The overall ranking a notice board needs: ``overall`` without the
+    judges' marks (those are in the group sheets, a panel's judges each)."""
     groups: tuple[Sheet, ...]
     judges: Sheet
     """Judges' severity and consistency, from the audit."""
+
+
+def issued_text(moment: datetime) -> str:
+    """``2026-05-16 21:04:09 UTC+08:00``: the same in both languages, and
+    unambiguous on a notice board read far from the server."""
+    offset = moment.strftime("%z") or "+0000"
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC{offset[:3]}:{offset[3:5]}"
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places of ``value`` without its trailing zeros (8.50 has one)."""
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: scores are never NaN or infinite
+    return max(0, -exponent)
+
+
+def total_places(state: Competition) -> int:
+    """The most decimal places a judge's total can have (docs/rules.md §2, §5):
+    Σ weight × points has the places of the marks plus the most places of a
+    weight; a normalised total is rounded to ``NORMALISED_PLACES``. Never fewer
+    than the competition's places, so the column reads like the aggregate's."""
+    if state.rules.normalise:
+        return max(state.decimals, NORMALISED_PLACES)
+    weights = [_places(c.weight) for c in state.scoresheet.criteria]
+    return max(state.decimals, state.scoresheet.places + max(weights, default=0))
 
 
 def parse_language(raw: str | None, state: Competition) -> ExportLanguage:
@@ -127,9 +168,14 @@ def parse_language(raw: str | None, state: Competition) -> ExportLanguage:
 
 
 def results_tables(
-    state: Competition, round_id: str | None, language: ExportLanguage
+    state: Competition,
+    round_id: str | None,
+    language: ExportLanguage,
+    issued: datetime | None = None,
 ) -> ResultsTables:
-    """The tables of ``round_id`` (default: the round being run); 404 ``unknown_round``."""
+    """The tables of ``round_id`` (default: the round being run); 404 ``unknown_round``.
+
+    ``issued`` is printed in the header; by default now, in the server's time zone."""
     round_ = state.round(round_id)
     if round_ is None:
         raise ApiError(
@@ -153,6 +199,8 @@ def results_tables(
         head_hash=state.head_hash,
         provisional=not view.final,
         decimals=state.decimals,
+        issued=issued if issued is not None else datetime.now().astimezone(),
+        total_places=total_places(state),
     )
     components = _shown_components(state.rules.composite)
     return ResultsTables(
@@ -160,6 +208,7 @@ def results_tables(
         overall=_results_sheet(
             about, about.text(h.OVERALL), view, view.overall, components, with_group=True
         ),
+        ranking=_ranking_sheet(about, view, components),
         groups=tuple(
             _results_sheet(
                 about, group.name.pick(language) or group.group, view, group.rows, components
@@ -183,6 +232,51 @@ def _component_name(about: About, component: Component) -> str:
     if name:
         return name
     return about.text(h.AGGREGATE) if component.source == "live" else component.source
+
+
+def _component_column(about: About, component: Component) -> Column:
+    return Column(
+        f"{_component_name(about, component)} ×{component.weight}", "number", key="component"
+    )
+
+
+def _award_name(about: About, row: BoardRow) -> str | None:
+    return row.award_name.pick(about.language) if row.award_name is not None else row.award
+
+
+def _ranking_sheet(about: About, view: BoardView, components: Sequence[Component]) -> Sheet:
+    """Rank, contestant, organisation, group, the composite's terms, final and
+    award; the status only where a result is not ranked (withdrawn, pending …),
+    and its column only when there is one."""
+    text = about.text
+    group_names = {g.group: g.name.pick(about.language) or g.group for g in view.groups}
+    unranked = any(row.rank is None for row in view.overall)
+    columns = (
+        Column(text(h.RANK), "integer", key="rank"),
+        Column(text(h.CONTESTANT), "text", key="contestant"),
+        Column(text(h.ORGANISATION), "text", key="organisation"),
+        Column(text(h.GROUP), "text", key="group"),
+        *(_component_column(about, c) for c in components),
+        Column(text(h.FINAL), "number", key="final"),
+        Column(text(h.AWARD), "text", key="award"),
+        *([Column(text(h.STATUS), "text", key="status")] if unranked else []),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for row in view.overall:
+        values = {c.source: c.value for c in row.components}
+        rows.append(
+            (
+                row.rank,
+                row.name,
+                row.organisation,
+                group_names.get(row.group, row.group),
+                *(values.get(c.source) for c in components),
+                row.final,
+                _award_name(about, row),
+                *([text(h.STATUSES[row.status]) if row.rank is None else ""] if unranked else []),
+            )
+        )
+    return Sheet(text(h.OVERALL), columns, tuple(rows), text(h.RANKING_NOTE), "ranking")
 
 
 def _judge_headings(rows: Sequence[BoardRow]) -> dict[str, str]:
@@ -215,18 +309,18 @@ def _results_sheet(
     judges = _judge_headings(rows)
     group_names = {g.group: g.name.pick(about.language) or g.group for g in view.groups}
     columns = [
-        Column(text(h.RANK), "integer"),
-        Column(text(h.CONTESTANT_ID), "text"),
-        Column(text(h.CONTESTANT), "text"),
-        Column(text(h.ORGANISATION), "text"),
-        *([Column(text(h.GROUP), "text")] if with_group else []),
-        *(Column(heading, "number") for heading in judges.values()),
-        Column(text(h.AGGREGATE), "number"),
-        *(Column(f"{_component_name(about, c)} ×{c.weight}", "number") for c in components),
-        Column(text(h.FINAL), "number"),
-        Column(text(h.AWARD), "text"),
-        Column(text(h.STATUS), "text"),
-        Column(text(h.NOT_COUNTED), "text"),
+        Column(text(h.RANK), "integer", key="rank"),
+        Column(text(h.CONTESTANT_ID), "text", key="id"),
+        Column(text(h.CONTESTANT), "text", key="contestant"),
+        Column(text(h.ORGANISATION), "text", key="organisation"),
+        *([Column(text(h.GROUP), "text", key="group")] if with_group else []),
+        *(Column(heading, "number", about.total_places, "judge") for heading in judges.values()),
+        Column(text(h.AGGREGATE), "number", key="aggregate"),
+        *(_component_column(about, c) for c in components),
+        Column(text(h.FINAL), "number", key="final"),
+        Column(text(h.AWARD), "text", key="award"),
+        Column(text(h.STATUS), "text", key="status"),
+        Column(text(h.NOT_COUNTED), "text", key="not-counted"),
     ]
     out: list[tuple[Cell, ...]] = []
     for row in rows:
@@ -237,7 +331,7 @@ def _results_sheet(
             for m in marks.values()
             if m.dropped is not None
         )
-        award = row.award_name.pick(about.language) if row.award_name is not None else row.award
+        award = _award_name(about, row)
         values = {c.source: c.value for c in row.components}
         out.append(
             (
@@ -255,23 +349,23 @@ def _results_sheet(
                 not_counted,
             )
         )
-    return Sheet(name, tuple(columns), tuple(out), text(h.LEGEND))
+    return Sheet(name, tuple(columns), tuple(out), text(h.LEGEND), "results")
 
 
 def _judges_sheet(about: About, view: AuditView) -> Sheet:
     text = about.text
     columns = (
-        Column(text(h.JUDGE), "text"),
-        Column(text(h.NAME), "text"),
-        Column(text(h.ORGANISATION), "text"),
-        Column(text(h.PANEL), "text"),
-        Column(text(h.SHADOW), "text"),
-        Column(text(h.SHEETS), "integer"),
-        Column(text(h.CORRECTIONS), "integer"),
-        Column(text(h.FLAGGED), "integer"),
-        Column(text(h.SEVERITY), "number"),
-        Column(text(h.CONSISTENCY), "number", places=3),
-        Column(text(h.PAPER_SHEETS), "text"),
+        Column(text(h.JUDGE), "text", key="judge-id"),
+        Column(text(h.NAME), "text", key="name"),
+        Column(text(h.ORGANISATION), "text", key="organisation"),
+        Column(text(h.PANEL), "text", key="panel"),
+        Column(text(h.SHADOW), "text", key="shadow"),
+        Column(text(h.SHEETS), "integer", key="sheets"),
+        Column(text(h.CORRECTIONS), "integer", key="corrections"),
+        Column(text(h.FLAGGED), "integer", key="flagged"),
+        Column(text(h.SEVERITY), "number", key="severity"),
+        Column(text(h.CONSISTENCY), "number", places=3, key="consistency"),
+        Column(text(h.PAPER_SHEETS), "text", key="paper-sheets"),
     )
     rows = tuple(
         (
@@ -295,4 +389,4 @@ def _judges_sheet(about: About, view: AuditView) -> Sheet:
         )
         for judge in view.judges
     )
-    return Sheet(text(h.JUDGES_SHEET), columns, rows, text(h.AUDIT_NOTE))
+    return Sheet(text(h.JUDGES_SHEET), columns, rows, text(h.AUDIT_NOTE), "judges")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,8 @@ from server.exports import FORMATS
 from server.exports.headings import ExportLanguage
 from server.exports.table import results_tables
 
-HEADING_ROW = 9
-"""Title, five header lines, the note and a blank row come first."""
+HEADING_ROW = 10
+"""Title, six header lines, the note and a blank row come first."""
 
 
 def export_file(
@@ -46,3 +47,34 @@ def table(sheet: Any) -> list[dict[str, Any]]:
 
 def workbook(path: Path) -> Any:
     return openpyxl.load_workbook(path)
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(page: str) -> list[list[dict[str, str]]]:
+    """Each table of the printable page as rows of heading → cell text."""
+    parser = _Tables()
+    parser.feed(page)
+    return [[dict(zip(rows[0], row, strict=True)) for row in rows[1:]] for rows in parser.tables]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from projections.board import board
 from projections.commands import ConfirmPaperSheet
+from server.exports import FORMATS
 from server.exports.table import results_tables
 from tests.exports.contest import state
-from tests.exports.read import export_file
+from tests.exports.read import export_file, html_tables, workbook
 from tests.projections.test_paper_sheets import LI, WANG, paper, show
 
 
@@ -54,7 +56,7 @@ def test_html_in_chinese_after_the_awards(tmp_path: Path) -> None:
     page = export_file(tmp_path, competition, "html", "zh-CN").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page
     assert "最终成绩（主办方已确认）" in page and "暂定" not in page
-    assert "<th>名次</th>" in page and "金奖" in page and "退赛" in page
+    assert '<th class="rank">名次</th>' in page and "金奖" in page and "退赛" in page
 
 
 def test_a_paper_sheet_names_who_keyed_it_in_and_who_confirmed_it() -> None:
@@ -67,3 +69,42 @@ def test_a_paper_sheet_names_who_keyed_it_in_and_who_confirmed_it() -> None:
     ):
         judges = {row[0]: row[-1] for row in results_tables(log.state, None, language).judges.rows}
         assert judges == {"j1": "", "j2": "", "j3": expected}
+
+
+def test_html_ranking_leaves_the_judges_to_the_groups_and_names_the_unranked() -> None:
+    tables = results_tables(state(), None, "en")
+    page = FORMATS["html"].write(tables).decode()
+    ranking, g1, g2, _ = html_tables(page)
+    assert list(ranking[0]) == [
+        "Rank",
+        "Contestant",
+        "Organisation",
+        "Group",
+        "Aggregate ×0.7",
+        "Review ×0.3",
+        "Final",
+        "Award",
+        "Status",  # c5 is still to perform
+    ]
+    assert [(r["Contestant"], r["Status"]) for r in ranking if r["Status"]] == [
+        ("Contestant c5", "Pending")
+    ]
+    assert ranking[0]["Rank"] == "1" and ranking[0]["Review ×0.3"] == "9.00"
+    for group in (g1, g2):  # the judges' marks are in the groups' tables
+        assert {f"Judge {j}" for j in ("j1", "j2", "j3", "j4", "j5")} <= set(group[0])
+    published = results_tables(state(publish=True), None, "zh-CN")
+    ranking = html_tables(FORMATS["html"].write(published).decode())[0]
+    assert [(r["选手"], r["状态"]) for r in ranking if r["状态"]] == [("Contestant c5", "退赛")]
+
+
+def test_every_export_with_a_header_says_when_it_was_issued(tmp_path: Path) -> None:
+    issued = datetime(2026, 5, 16, 21, 4, 9, tzinfo=timezone(timedelta(hours=8)))
+    for language, label in (("zh-CN", "发布时间"), ("en", "Issued")):
+        tables = results_tables(state(), None, language, issued)
+        page = FORMATS["html"].write(tables).decode()
+        assert f'<dt>{label}</dt><dd class="issued">2026-05-16 21:04:09 UTC+08:00</dd>' in page
+        assert f'<dd class="hash">{tables.about.head_hash}</dd><dt>{label}</dt>' in page
+        path = tmp_path / f"r-{language}.xlsx"
+        path.write_bytes(FORMATS["xlsx"].write(tables))
+        sheet = workbook(path).worksheets[0]
+        assert (sheet["A6"].value, sheet["B6"].value) == (label, "2026-05-16 21:04:09 UTC+08:00")

@@ -112,8 +112,8 @@ def test_chinese_headings(tmp_path: Path) -> None:
     ]
     first = table(book["总排名"])[0]
     assert first["奖项"].value == "金奖" and first["状态"].value == "已评"
-    assert book["总排名"]["A6"].value == "成绩状态"
-    assert book["总排名"]["B6"].value == "暂定成绩（尚未确定为最终成绩）"
+    assert book["总排名"]["A7"].value == "成绩状态"
+    assert book["总排名"]["B7"].value == "暂定成绩（尚未确定为最终成绩）"
 
 
 def test_english_headings(tmp_path: Path) -> None:
@@ -152,22 +152,23 @@ def test_english_headings(tmp_path: Path) -> None:
 def test_the_header_block_commits_to_the_log(tmp_path: Path) -> None:
     provisional = state()
     sheet = workbook(export_file(tmp_path, provisional, "xlsx"))["g2"]
-    assert [sheet.cell(r, 1).value for r in range(2, 7)] == [
+    assert [sheet.cell(r, 1).value for r in range(2, 8)] == [
         "Competition",
         "Round",
         "Log head seq",
         "Log head hash",
+        "Issued",
         "Results",
     ]
     assert sheet["B2"].value == "Test" and sheet["B3"].value == "Final"
     assert sheet["B4"].value == provisional.seq
     assert sheet["B5"].value == provisional.head_hash
-    assert sheet["B6"].value == "Provisional (not yet finalised)"
+    assert sheet["B7"].value == "Provisional (not yet finalised)"
     published = state(publish=True)
     sheet = workbook(export_file(tmp_path, published, "xlsx"))["g2"]
     assert sheet["B4"].value == published.seq > provisional.seq
     assert sheet["B5"].value == published.head_hash
-    assert sheet["B6"].value == "Final (finalised by the organiser)"
+    assert sheet["B7"].value == "Final (finalised by the organiser)"
 
 
 def test_frozen_headings_and_columns_sized_to_their_contents(tmp_path: Path) -> None:
