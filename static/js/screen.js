@@ -298,6 +298,8 @@ function renderAwards() {
     h(
       "div",
       { class: "tiers" },
+      // published, none shown yet: say what the hall is waiting for, not a bare heading
+      shown.length ? null : h("div", { class: "awards-soon", "data-testid": "awards-soon" }, t("screen.awards_soon")),
       shown.map((key) => {
         const list = winners(key);
         return h(

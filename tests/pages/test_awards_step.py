@@ -54,8 +54,11 @@ def test_the_console_steps_the_awards_and_the_screen_follows(server: Server, bro
     expect(screen.locator("#awards")).to_be_visible()
 
     expect(console.get_by_test_id("awards-step")).to_have_text("Awards on the screens: 0 of 3")
+    # published, none shown yet: the stage says what comes, not a bare heading
+    expect(screen.get_by_test_id("awards-soon")).to_have_text("The awards are next")
     console.get_by_test_id("award-next").click()
     expect(tiers).to_have_count(1)
+    expect(screen.get_by_test_id("awards-soon")).to_have_count(0)
     expect(tiers.first).to_have_attribute("data-award", "third")  # bottom up
     console.get_by_test_id("award-next").click()
     expect(tiers).to_have_count(2)
