@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import msgspec
 
 from projections.state import Competition, Contestant, Entry, Judge
@@ -94,3 +96,15 @@ def contestant_progress(state: Competition, contestant: Contestant) -> Contestan
 def _judge(judge: Judge, entry: Entry | None, paper: set[str]) -> JudgeProgress:
     scored = entry is not None and judge.id in entry.marks
     return JudgeProgress(judge.id, scored, not scored and judge.id in paper)
+
+
+ShowStage = Literal["not_started", "running", "final"]
+
+
+def show_stage(state: Competition) -> ShowStage:
+    """Where the round being run stands: nobody called yet, under way, or its
+    results finalised."""
+    round_ = state.round()
+    if round_ is None or not round_.entries:
+        return "not_started"
+    return "final" if round_.final else "running"

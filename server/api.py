@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from events.ndjson import export_lines
 from projections import commands as cmd
+from projections.progress import ShowStage, show_stage
 from projections.setup import JudgeView, SetupView, judge_view
 from server import audit_api, setup_api
 from server.auth import bearer, client_address, peer_address, require
@@ -44,6 +45,9 @@ class CompetitionSummary(msgspec.Struct):
     id: str
     title: dict[str, str]
     seq: int
+    stage: ShowStage = "not_started"
+    """Where the round being run stands: nobody called yet, under way, or its
+    results finalised (the index says which, beside the links)."""
 
 
 class TokenIssued(msgspec.Struct):
@@ -189,7 +193,12 @@ async def list_competitions(request: Request, app: AppState) -> Response:
         live = await app.registry.get(stream)
         title = live.state.title
         out.append(
-            CompetitionSummary(stream, {"zh-CN": title.zh_cn, "en": title.en}, live.state.seq)
+            CompetitionSummary(
+                stream,
+                {"zh-CN": title.zh_cn, "en": title.en},
+                live.state.seq,
+                show_stage(live.state),
+            )
         )
     return json_response(out)
 

@@ -369,6 +369,9 @@ export const MESSAGES = {
 
   "index.tagline": { "zh-CN": "现场评分与实时榜单", en: "Live scoring and scoreboards" },
   "index.competitions": { "zh-CN": "本服务器上的赛事", en: "Competitions on this server" },
+  "index.stage_not_started": { "zh-CN": "未开始", en: "Not started" },
+  "index.stage_running": { "zh-CN": "进行中", en: "Live" },
+  "index.stage_final": { "zh-CN": "已结束", en: "Final" },
   "index.none": { "zh-CN": "暂无赛事", en: "No competitions yet" },
   "index.live": { "zh-CN": "实时榜单", en: "Live board" },
   "index.screen": { "zh-CN": "大屏", en: "Venue screen" },

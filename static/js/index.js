@@ -14,8 +14,9 @@ function render() {
   }
   el.replaceChildren(...list.map((c) => {
     const id = encodeURIComponent(c.id);
-    return h("li", {},
-      data("div", label(c.title) || c.id, { class: "name" }),
+    return h("li", { dataset: { competition: c.id } },
+      h("div", { class: "name" }, data("span", label(c.title) || c.id), " ",
+        h("span", { class: `badge ${c.stage ?? "not_started"}`, "data-testid": "stage" }, t(`index.stage_${c.stage ?? "not_started"}`))),
       h("div", {}, h("a", { href: `/live/${id}` }, t("index.live")), h("a", { href: `/screen/${id}` }, t("index.screen")), h("a", { href: `/admin/${id}` }, t("index.admin"))));
   }));
 }

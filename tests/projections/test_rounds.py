@@ -11,10 +11,11 @@ from projections.commands import (
     AdvanceRound,
     CallContestant,
     DrawOrder,
+    FinaliseResults,
     PublishAwards,
     ShowAwardsStep,
 )
-from projections.progress import progress
+from projections.progress import progress, show_stage
 from tests.projections.log import Log, competition, perform
 
 FINALS = {
@@ -29,9 +30,8 @@ FINALS = {
 }
 
 
-def two_groups(
-    awards: tuple[AwardTier, ...], advancement: Advancement | None, *, reveal: bool = False
-) -> Log:
+def entered(awards: tuple[AwardTier, ...] = (), advancement: Advancement | None = None) -> Log:
+    """The finals' contestants in two groups, one judge scoring both; nobody called."""
     log = Log()
     competition(
         log,
@@ -40,6 +40,13 @@ def two_groups(
         panels={"p1": ("g1", "g2")},
         rules=RulesSet(aggregation="mean", awards=awards, advancement=advancement),
     )
+    return log
+
+
+def two_groups(
+    awards: tuple[AwardTier, ...], advancement: Advancement | None, *, reveal: bool = False
+) -> Log:
+    log = entered(awards, advancement)
     for contestant, (_, value) in FINALS.items():
         perform(log, contestant, {"j1": value}, reveal=reveal)
     return log
@@ -133,3 +140,15 @@ def test_the_public_board_carries_only_the_awards_the_screens_were_stepped_to() 
         assert {
             r.contestant: r.award for r in board(log.state, public=False).overall if r.award
         } == everyone
+
+
+def test_the_show_stage_is_not_started_then_running_then_final() -> None:
+    log = entered()
+    assert show_stage(log.state) == "not_started"
+    for contestant, (_, value) in FINALS.items():
+        perform(log, contestant, {"j1": value}, reveal=True)
+        assert show_stage(log.state) == "running"
+    log.ok(PublishAwards(round="r1"))
+    assert show_stage(log.state) == "running"  # provisional until finalised
+    log.ok(FinaliseResults(round="r1"))
+    assert show_stage(log.state) == "final"
