@@ -802,8 +802,10 @@ def _unfinished(state: Competition, round_: Round) -> Rejection | None:
         if contestant is not None and not contestant.out and (entry is None or not entry.closed):
             return Rejection(
                 "round_incomplete",
-                f"contestant {contestant_id!r} has not been scored in round {round_.id!r}",
-                f"选手 {contestant_id!r} 在轮次 {round_.id!r} 中尚未完成评分",
+                f"{contestant.name} ({contestant_id}) has not been scored in the round "
+                f"{round_.name.pick('en') or round_.id}",
+                f"选手 {contestant.name}（{contestant_id}）在{round_.name.pick('zh-CN') or round_.id}"
+                "中尚未完成评分",
                 409,
             )
     return None

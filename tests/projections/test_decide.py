@@ -148,7 +148,11 @@ def test_run_of_show_order() -> None:
     refused = log.refused(Reveal(contestant="c2"))
     assert (refused.code, refused.status) == ("already_revealed", 409)
     assert log.refused(OpenScoring(contestant="c2")).code == "already_revealed"
-    assert log.refused(PublishAwards(round="r1")).code == "round_incomplete"
+    unfinished = log.refused(PublishAwards(round="r1"))
+    assert unfinished.code == "round_incomplete"
+    # named as the console names them: a contestant and a round by name, the id beside
+    assert "Contestant c1 (c1)" in unfinished.message_en and "round Final" in unfinished.message_en
+    assert unfinished.message_zh == "选手 Contestant c1（c1）在Final中尚未完成评分"
     assert log.refused(PublishAwards(round="r9")).code == "unknown_round"
     assert log.refused(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="x"))).code == (
         "no_advancement"
