@@ -90,6 +90,9 @@ function nextContestant() {
   return list.slice(start).find((id) => stateOf(id) === "waiting") ?? list.find((id) => stateOf(id) === "waiting") ?? null;
 }
 
+/** Closed without a result: too few counted marks (withheld), or a prior score missing (incomplete). */
+const withheld = (r) => r?.status === "withheld" || r?.status === "incomplete";
+
 const nameOf = (id) => contestant(id)?.name ?? row(id)?.name ?? id;
 
 /** Whether the judge's page is open: connected, last seen at a time, or never seen. */
@@ -140,6 +143,7 @@ function renderStage() {
     );
     const r = row(on.contestant);
     if (r?.final) parts.push(h("p", {}, t("admin.final"), ": ", h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
+    else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), ": ", h("strong", {}, t(`status.${r.status}`))));
   }
   parts.push(h("div", { class: "row" },
     h("button", { type: "button", disabled: !next || busy("stage"), "data-testid": "call-next", onclick: () => callContestant(next) },
@@ -240,7 +244,7 @@ function renderShow() {
         h("td", {}, data("span", name), " ", data("span", id, { class: "muted" })),
         h("td", {}, data("span", groupName(contestant(id)?.group ?? r?.group))),
         h("td", {}, h("span", { class: `badge ${state}` }, t(`admin.state_${state}`))),
-        h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : ""),
+        h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : state !== "open" && withheld(r) ? t(`status.${r.status}`) : ""),
         h("td", { class: "actions" },
           h("button", { type: "button", class: "secondary", disabled: (state !== "waiting" && state !== "called") || busy("stage"), onclick: () => callContestant(id) }, t("admin.call")),
           // off stage and left open or unrevealed (the next one was called): finished from here

@@ -164,5 +164,7 @@ def test_a_contestant_left_open_by_call_next_is_closed_and_revealed_from_the_run
     dialog.get_by_role("button", name="Reveal").click()
     expect(left.locator(".badge")).to_have_text("Revealed")
     expect(left.get_by_test_id("row-reveal")).to_have_count(0)
+    # two of three judges, below the quorum: no final, and the console says why
+    expect(left.locator("td.num").nth(1)).to_have_text("Withheld")
     # the one on stage is still being scored, from the stage card
     expect(console.locator('tr[data-contestant="102"] .badge')).to_have_text("Scoring")
