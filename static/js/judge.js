@@ -286,12 +286,14 @@ function renderScored() {
   const name = (id) => setup?.contestants?.find((c) => c.contestant === id)?.name ?? local[id]?.name ?? waiting.find((x) => x.contestant === id)?.name ?? id;
   const items = [...ids].map((id) => {
     const isWaiting = waiting.some((x) => x.contestant === id);
-    const seq = local[id]?.seq ?? me?.sheets.find((s) => s.contestant === id)?.seq;
+    const held = me?.sheets.find((s) => s.contestant === id); // the server's, as the log holds it now
+    const mine = local[id] && (!held || local[id].seq >= held.seq) ? local[id] : held; // the later one
+    const tick = isWaiting ? t("judge.waiting_to_send") : mine?.abstain ? t("judge.abstained") : "✓";
     return h(
       "li",
       { class: isWaiting ? "waiting" : "", "data-testid": "scored-item" },
       data("span", name(id)),
-      h("span", {}, h("span", { class: "tick" }, isWaiting ? t("judge.waiting_to_send") : "✓"), seq && !isWaiting ? h("code", { class: "muted" }, ` #${seq}`) : ""),
+      h("span", {}, h("span", { class: "tick" }, tick), mine?.seq && !isWaiting ? h("code", { class: "muted" }, ` #${mine.seq}`) : ""),
     );
   });
   $("scored").replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, t("judge.none_scored"))]));

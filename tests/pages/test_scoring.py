@@ -176,9 +176,17 @@ def test_a_judge_abstains_then_scores_after_all(server: Server, browser: Any) ->
         return [(v["abstain"], v["points"]) for v in sheet["versions"]]
 
     assert versions() == [(True, {})]
+    # the list of what the judge has sent tells an abstention from a score
+    item = phone.get_by_test_id("scored-item")
+    expect(item).to_contain_text("已弃权")
+    fresh = browser.new_context(**PHONE).new_page()  # another phone: from the server's copy
+    fresh.goto(server.page("judge", server.judges["J7"], lang="zh-CN"))
+    expect(fresh.get_by_test_id("scored-item")).to_contain_text("已弃权")
     expect(phone.locator("#sheet h2")).to_have_text("修改评分（评分开放期间可改）")
     score_on_phone(phone, {"content": "90", "delivery": "91", "presence": "92"})
     expect(phone.locator("#receipt")).to_contain_text("总分")
+    expect(item).to_contain_text("✓")
+    expect(item).not_to_contain_text("已弃权")
     marks = {"content": "90", "delivery": "91", "presence": "92"}
     assert versions() == [(True, {}), (False, marks)]
 
