@@ -90,6 +90,13 @@ function nextContestant() {
   return list.slice(start).find((id) => stateOf(id) === "waiting") ?? list.find((id) => stateOf(id) === "waiting") ?? null;
 }
 
+/** Whether the judge's sheet in force for the contestant is an abstention (the audit view's
+ * latest version): their dot is filled, but nothing of theirs counts. */
+function abstained(judge, contestant) {
+  const sheet = audit?.judges?.find((j) => j.judge === judge)?.sheets?.find((s) => s.contestant === contestant);
+  return Boolean(sheet?.versions?.at(-1)?.abstain);
+}
+
 /** Closed without a result: too few counted marks (withheld), or a prior score missing (incomplete). */
 const withheld = (r) => r?.status === "withheld" || r?.status === "incomplete";
 
@@ -131,10 +138,11 @@ function renderStage() {
       h("div", { class: "muted" }, data("span", on.organisation), " · ", data("span", groupName(on.group))),
       h("div", { class: "grid", "data-testid": "judge-grid" },
         on.expected.concat(on.shadow ?? []).map((j) =>
-          h("div", { class: `judge-cell ${j.scored ? "scored" : j.paper ? "paper" : "missing"}` },
+          h("div", { class: `judge-cell ${j.scored ? (abstained(j.judge, on.contestant) ? "abstained" : "scored") : j.paper ? "paper" : "missing"}`, "data-testid": `judge-${j.judge}` },
             data("div", judgeName(j.judge)), h("div", { class: "muted" }, t("admin.panel", { panel: judgePanel(j.judge) })),
-            h("div", { class: "state" }, j.scored ? t("admin.scored") : j.paper ? t("admin.paper_waiting") : t("admin.missing")), presenceOf(j.judge)))),
-      h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length })),
+            h("div", { class: "state" }, j.scored ? (abstained(j.judge, on.contestant) ? t("admin.abstained") : t("admin.scored")) : j.paper ? t("admin.paper_waiting") : t("admin.missing")), presenceOf(j.judge)))),
+      h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length }),
+        on.expected.some((j) => j.scored && abstained(j.judge, on.contestant)) ? ` · ${t("admin.n_abstained", { n: on.expected.filter((j) => j.scored && abstained(j.judge, on.contestant)).length })}` : ""),
       h("div", { class: "row" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed || busy("open"), onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
         h("button", { type: "button", disabled: !on.scoring_open || busy("close"), "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),

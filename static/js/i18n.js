@@ -134,6 +134,8 @@ export const MESSAGES = {
   "admin.panel": { "zh-CN": "评委组 {panel}", en: "panel {panel}" },
   "admin.panel_col": { "zh-CN": "评委组", en: "Panel" },
   "admin.scored": { "zh-CN": "已评分", en: "Scored" },
+  "admin.abstained": { "zh-CN": "弃权", en: "Abstained" },
+  "admin.n_abstained": { "zh-CN": "其中 {n} 位弃权", en: "{n} abstained" },
   "admin.missing": { "zh-CN": "未评分", en: "Missing" },
   "admin.paper_waiting": { "zh-CN": "纸质评分待复核", en: "Paper sheet waiting" },
   "admin.connected": { "zh-CN": "手机在线", en: "Phone connected" },

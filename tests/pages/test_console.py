@@ -168,3 +168,33 @@ def test_a_contestant_left_open_by_call_next_is_closed_and_revealed_from_the_run
     expect(left.locator("td.num").nth(1)).to_have_text("Withheld")
     # the one on stage is still being scored, from the stage card
     expect(console.locator('tr[data-contestant="102"] .badge')).to_have_text("Scoring")
+
+
+def test_an_abstention_shows_as_one_on_the_stage_card(server: Server, browser: Any) -> None:
+    """The dot of a judge who abstained is filled, but nothing of theirs counts:
+    the organiser must see which, as the quorum may be at risk."""
+    console = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    console.get_by_test_id("call-next").click()
+    expect(console.get_by_test_id("stage-state")).to_have_text("Scoring")
+    cid = server.cid
+    server.call(
+        "POST",
+        f"/api/competitions/{cid}/scores",
+        {"contestant": "101", "abstain": True, "submission_id": "abstain-J7"},
+        server.judges["J7"],
+    )
+    server.call(
+        "POST",
+        f"/api/competitions/{cid}/scores",
+        {
+            "contestant": "101",
+            "points": {"content": "80", "delivery": "80", "presence": "80"},
+            "submission_id": "scored-J8",
+        },
+        server.judges["J8"],
+    )
+    expect(console.get_by_test_id("judge-J7").locator(".state")).to_have_text("Abstained")
+    expect(console.get_by_test_id("judge-J8").locator(".state")).to_have_text("Scored")
+    expect(console.get_by_test_id("judge-J9").locator(".state")).to_have_text("Missing")
+    expect(console.locator("#stage")).to_contain_text("2 of 3 judges have scored · 1 abstained")
