@@ -124,6 +124,17 @@ function previousPoints(contestant) {
   return sheet?.points ?? null;
 }
 
+/** Whether this judge's sheet in force for `contestant` is an abstention: the latest waiting
+ * to be sent, else the later of this phone's receipt and the server's copy. */
+function abstainedOn(contestant) {
+  const waiting = outbox().filter((x) => x.contestant === contestant).pop();
+  if (waiting) return Boolean(waiting.abstain);
+  const receipt = receipts()[contestant];
+  const sheet = me?.sheets.find((s) => s.contestant === contestant);
+  const later = receipt && !(sheet && sheet.seq > receipt.seq) ? receipt : sheet;
+  return Boolean(later?.abstain);
+}
+
 /** The form for `contestant`, filled with what is recorded for them, if anything. */
 function startDraft(contestant) {
   target = contestant;
@@ -198,16 +209,24 @@ function renderSheet() {
     );
   });
   const previous = previousPoints(target);
+  const abstained = abstainedOn(target);
+  // scoring left open for someone this judge has sent nothing for (the next one was called)
+  const sent = (c) => c.expected.concat(c.shadow ?? []).some((j) => j.judge === me?.judge && j.scored) || outbox().some((x) => x.contestant === c.contestant);
+  const owed = choices.filter((c) => c.contestant !== progress?.on_stage?.contestant && !sent(c));
   form.replaceChildren(
-    h("h2", {}, previous ? t("judge.correct_for") : t("judge.sheet_for")),
+    h("h2", {}, previous || abstained ? t("judge.correct_for") : t("judge.sheet_for")),
+    owed.length ? h("p", { class: "owed", "data-testid": "owed" }, tdata("judge.still_owed", { names: owed.map((c) => c.name).join(t("list.separator")) })) : "", // replaceChildren writes a null as text
     choices.length > 1
-      ? h("select", { name: "contestant", "aria-label": t("judge.choose"), onchange: (e) => { startDraft(e.target.value); render(); } },
-          choices.map((c) => h("option", { value: c.contestant, selected: c.contestant === target, translate: "no" }, c.name)))
+      ? h("label", { class: "choose" }, t("judge.choose"),
+          h("select", { name: "contestant", "data-testid": "choose", onchange: (e) => { startDraft(e.target.value); render(); } },
+            choices.map((c) => h("option", { value: c.contestant, selected: c.contestant === target, translate: "no" }, c.name))))
       : chosen.contestant !== progress?.on_stage?.contestant ? data("div", chosen.name, { class: "on-name" }) : "",
+    abstained ? h("p", { class: "muted", "data-testid": "abstained-now" }, t("judge.abstained_now")) : "",
     ...rows,
     h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, draftTotal())),
     h("button", { type: "submit", class: "wide", "data-testid": "review" }, previous ? t("judge.review_correction") : t("judge.review")),
-    h("button", { type: "button", class: "wide secondary", "data-testid": "abstain", onclick: onAbstain }, t("judge.abstain")),
+    // abstaining again would only record the same thing twice
+    h("button", { type: "button", class: "wide secondary", "data-testid": "abstain", disabled: abstained, onclick: onAbstain }, abstained ? t("judge.abstained") : t("judge.abstain")),
   );
   form.classList.remove("hidden");
   if (active) form.querySelector(`input[name="${active}"]`)?.focus();

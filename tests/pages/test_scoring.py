@@ -179,14 +179,20 @@ def test_a_judge_abstains_then_scores_after_all(server: Server, browser: Any) ->
     # the list of what the judge has sent tells an abstention from a score
     item = phone.get_by_test_id("scored-item")
     expect(item).to_contain_text("已弃权")
+    # abstaining again would record the same thing twice: the page says it is done
+    expect(phone.get_by_test_id("abstain")).to_be_disabled()
+    expect(phone.get_by_test_id("abstain")).to_have_text("已弃权")
     fresh = browser.new_context(**PHONE).new_page()  # another phone: from the server's copy
     fresh.goto(server.page("judge", server.judges["J7"], lang="zh-CN"))
     expect(fresh.get_by_test_id("scored-item")).to_contain_text("已弃权")
+    expect(fresh.get_by_test_id("abstained-now")).to_be_visible()
+    expect(fresh.get_by_test_id("abstain")).to_be_disabled()
     expect(phone.locator("#sheet h2")).to_have_text("修改评分（评分开放期间可改）")
     score_on_phone(phone, {"content": "90", "delivery": "91", "presence": "92"})
     expect(phone.locator("#receipt")).to_contain_text("总分")
     expect(item).to_contain_text("✓")
     expect(item).not_to_contain_text("已弃权")
+    expect(phone.get_by_test_id("abstain")).to_be_enabled()
     marks = {"content": "90", "delivery": "91", "presence": "92"}
     assert versions() == [(True, {}), (False, marks)]
 
@@ -210,3 +216,22 @@ def test_a_revoked_link_says_so_and_is_forgotten(server: Server, browser: Any) -
         "Open this page from the judge's link or QR code the organisers gave you"
     )
     expect(phone.locator("#conn")).to_be_hidden()
+
+
+def test_a_sheet_still_owed_for_an_earlier_contestant_is_named(
+    server: Server, browser: Any
+) -> None:
+    """The organiser called the next contestant before J9 scored the first:
+    J9's phone says which sheet is still owed, beside a labelled choice."""
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J9"], lang="zh-CN"))
+    expect(phone.get_by_test_id("state")).to_have_text("评分进行中")
+    expect(phone.get_by_test_id("owed")).to_have_count(0)
+    server.admin_post("stage", {"contestant": "102"})
+    expect(phone.get_by_test_id("owed")).to_have_text("仍待您评分：李思远")
+    expect(phone.locator("label.choose")).to_contain_text("选择选手")
+    phone.screenshot(path=str(OUTPUT / "screens" / "judge-owed-zh-CN.png"), full_page=True)
+    phone.get_by_test_id("choose").select_option(CONTESTANT)
+    score_on_phone(phone, {"content": "80", "delivery": "81", "presence": "82"})
+    expect(phone.get_by_test_id("owed")).to_have_count(0)
