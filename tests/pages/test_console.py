@@ -196,5 +196,5 @@ def test_an_abstention_shows_as_one_on_the_stage_card(server: Server, browser: A
     )
     expect(console.get_by_test_id("judge-J7").locator(".state")).to_have_text("Abstained")
     expect(console.get_by_test_id("judge-J8").locator(".state")).to_have_text("Scored")
-    expect(console.get_by_test_id("judge-J9").locator(".state")).to_have_text("Missing")
+    expect(console.get_by_test_id("judge-J9").locator(".state")).to_have_text("Not scored")
     expect(console.locator("#stage")).to_contain_text("2 of 3 judges have scored · 1 abstained")
