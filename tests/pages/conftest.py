@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tomllib
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,13 @@ def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
         if not selector.select(timeout):
             raise RuntimeError("the server printed nothing")
     return process.stdout.readline()
+
+
+def example_edited(folder: Path, name: str, edit: Callable[[str], str]) -> Path:
+    """examples/contest.toml with ``edit`` applied to its text, written as ``folder/name``."""
+    path = folder / name
+    path.write_text(edit((ROOT / "examples" / "contest.toml").read_text()))
+    return path
 
 
 def start_server(tmp: Path, definition: Path) -> Iterator[Server]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import OUTPUT, ROOT, Server, start_server
+from tests.pages.conftest import OUTPUT, Server, example_edited, start_server
 
 LONG_NAME = "阿卜杜热合曼·买买提明"
 LONG_ORG = "中国石油天然气股份有限公司江城分公司第二采油厂党委宣传部"
@@ -23,18 +23,17 @@ LANGS = ("zh-CN", "en")
 
 def long_names(folder: Path) -> Path:
     """The example with a long name and organisation first, and five judges on panel C."""
-    text = (ROOT / "examples" / "contest.toml").read_text()
-    text = text.replace(
-        'name = "李思远"\norganisation = "市发展和改革委员会"',
-        f'name = "{LONG_NAME}"\norganisation = "{LONG_ORG}"',
-    )
-    text += (
-        '\n[[judges]]\nid = "J10"\nname = "诸葛长青"\norganisation = "江城日报社"\npanel = "C"\n'
-        '\n[[judges]]\nid = "J11"\nname = "Alexandra Konstantinopoulou"\norganisation = "江城外国语学院"\npanel = "C"\n'
-    )
-    path = folder / "long.toml"
-    path.write_text(text)
-    return path
+
+    def edit(text: str) -> str:
+        return text.replace(
+            'name = "李思远"\norganisation = "市发展和改革委员会"',
+            f'name = "{LONG_NAME}"\norganisation = "{LONG_ORG}"',
+        ) + (
+            '\n[[judges]]\nid = "J10"\nname = "诸葛长青"\norganisation = "江城日报社"\npanel = "C"\n'
+            '\n[[judges]]\nid = "J11"\nname = "Alexandra Konstantinopoulou"\norganisation = "江城外国语学院"\npanel = "C"\n'
+        )
+
+    return example_edited(folder, "long.toml", edit)
 
 
 @pytest.fixture

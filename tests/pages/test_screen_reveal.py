@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server, start_server
+from tests.pages.conftest import OUTPUT, SCREEN, Server, example_edited, start_server
 
 # Weights of 0.45 / 0.35 / 0.2 make totals of three decimals, as in the demo
 # (77.055), where the board has two: the screen must not round them.
@@ -26,12 +26,13 @@ FINAL_101 = "89.53"  # round(0.4 × 86.5 + 0.6 × 91.555)
 
 
 def three_decimal_totals(folder: Path) -> Path:
-    text = (ROOT / "examples" / "contest.toml").read_text()
-    text = text.replace("maximum = 100\nweight = 0.5", "maximum = 100\nweight = 0.45")
-    text = text.replace("maximum = 100\nweight = 0.3", "maximum = 100\nweight = 0.35")
-    path = folder / "reveal.toml"
-    path.write_text(text)
-    return path
+    return example_edited(
+        folder,
+        "reveal.toml",
+        lambda text: text.replace(
+            "maximum = 100\nweight = 0.5", "maximum = 100\nweight = 0.45"
+        ).replace("maximum = 100\nweight = 0.3", "maximum = 100\nweight = 0.35"),
+    )
 
 
 @pytest.fixture
