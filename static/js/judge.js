@@ -124,15 +124,19 @@ function previousPoints(contestant) {
   return sheet?.points ?? null;
 }
 
-/** Whether this judge's sheet in force for `contestant` is an abstention: the latest waiting
- * to be sent, else the later of this phone's receipt and the server's copy. */
-function abstainedOn(contestant) {
-  const waiting = outbox().filter((x) => x.contestant === contestant).pop();
-  if (waiting) return Boolean(waiting.abstain);
+/** This judge's sent sheet in force for `contestant`: the later of this phone's receipt and
+ * the server's copy (one from another device, or a paper sheet, may be later). */
+function sheetInForce(contestant) {
   const receipt = receipts()[contestant];
   const sheet = me?.sheets.find((s) => s.contestant === contestant);
-  const later = receipt && !(sheet && sheet.seq > receipt.seq) ? receipt : sheet;
-  return Boolean(later?.abstain);
+  return receipt && !(sheet && sheet.seq > receipt.seq) ? receipt : sheet;
+}
+
+/** Whether the judge's sheet for `contestant` is an abstention: the latest waiting to be
+ * sent, else the one in force. */
+function abstainedOn(contestant) {
+  const waiting = outbox().filter((x) => x.contestant === contestant).pop();
+  return Boolean(waiting ? waiting.abstain : sheetInForce(contestant)?.abstain);
 }
 
 /** The form for `contestant`, filled with what is recorded for them, if anything. */
@@ -305,8 +309,7 @@ function renderScored() {
   const name = (id) => setup?.contestants?.find((c) => c.contestant === id)?.name ?? local[id]?.name ?? waiting.find((x) => x.contestant === id)?.name ?? id;
   const items = [...ids].map((id) => {
     const isWaiting = waiting.some((x) => x.contestant === id);
-    const held = me?.sheets.find((s) => s.contestant === id); // the server's, as the log holds it now
-    const mine = local[id] && (!held || local[id].seq >= held.seq) ? local[id] : held; // the later one
+    const mine = sheetInForce(id);
     const tick = isWaiting ? t("judge.waiting_to_send") : mine?.abstain ? t("judge.abstained") : "✓";
     return h(
       "li",
