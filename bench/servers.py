@@ -201,8 +201,9 @@ class Relay(Process):
 # --- the ceilings, run in the child process -----------------------------------
 
 
-def _serve_http() -> None:
-    """Bare starlette on ``server.runner``'s uvicorn settings: decode the body, answer 200."""
+def _scores_app(answer: Callable[[Any], bytes]) -> Any:
+    """Bare starlette: ``GET /healthz``, and the judges' POST decoded as Leitai
+    decodes it, answered with ``answer(command)``."""
     import msgspec
     from starlette.applications import Starlette
     from starlette.requests import Request
@@ -210,50 +211,71 @@ def _serve_http() -> None:
     from starlette.routing import Route
 
     from projections.commands import SubmitScore
-    from server import runner
-    from server.settings import Settings
 
     decoder = msgspec.json.Decoder(SubmitScore)
 
     async def scores(request: Request) -> Response:
         command = decoder.decode(await request.body())
-        return Response(b'{"ok":true,"n":%d}' % len(command.points), media_type="application/json")
+        return Response(answer(command), media_type="application/json")
 
     async def health(request: Request) -> Response:
         return Response(b"{}", media_type="application/json")
 
-    app = Starlette(
+    return Starlette(
         routes=[
             Route("/api/competitions/{cid}/scores", scores, methods=["POST"]),
             Route("/healthz", health),
         ]
     )
-    settings = Settings(port=0)
-    sock = runner.bind(settings)
-    print(f"ceiling at http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
-    config = runner.uvicorn_config(settings, app)
-    import uvicorn
-
-    with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run(sockets=[sock])
 
 
-def _serve_broadcast(size: int) -> None:
-    """``websockets``' own server: ``GET /healthz``, and ``broadcast()`` of a message
-    of ``size`` bytes to every socket when any socket sends ``go <n>``."""
+def _sockets_server(handler: Any) -> tuple[Any, Any]:
+    """``websockets``' own server on a free port, answering ``GET /healthz``
+    (compression off, as in Leitai): its ``serve`` context and its socket."""
     import http
     import socket as socket_module
 
-    import websockets
-    from websockets.asyncio.server import ServerConnection, broadcast, serve
+    from websockets.asyncio.server import ServerConnection, serve
     from websockets.http11 import Request, Response
-
-    clients: set[ServerConnection] = set()
 
     def health(connection: ServerConnection, request: Request) -> Response | None:
         if request.path == "/healthz":
             return connection.respond(http.HTTPStatus.OK, "{}")
         return None
+
+    sock = socket_module.socket()
+    sock.setsockopt(socket_module.SOL_SOCKET, socket_module.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    server = serve(
+        handler, sock=sock, compression=None, process_request=health, ping_interval=20, max_queue=16
+    )
+    return server, sock
+
+
+def _serve_http() -> None:
+    """Bare starlette on ``server.runner``'s uvicorn settings: decode the body, answer 200."""
+    import uvicorn
+
+    from server import runner
+    from server.settings import Settings
+
+    app = _scores_app(lambda command: b'{"ok":true,"n":%d}' % len(command.points))
+    settings = Settings(port=0)
+    sock = runner.bind(settings)
+    print(f"ceiling at http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(runner.uvicorn_config(settings, app)).run(sockets=[sock])
+
+
+def _serve_broadcast(size: int) -> None:
+    """``websockets``' own server: ``GET /healthz``, and ``broadcast()`` of a message
+    of ``size`` bytes to every socket when any socket sends ``go <n>``."""
+    import uvloop
+    import websockets
+    from websockets.asyncio.server import ServerConnection, broadcast
+
+    clients: set[ServerConnection] = set()
 
     async def handler(connection: ServerConnection) -> None:
         clients.add(connection)
@@ -269,27 +291,13 @@ def _serve_broadcast(size: int) -> None:
             clients.discard(connection)
 
     async def main() -> None:
-        sock = socket_module.socket()
-        sock.setsockopt(socket_module.SOL_SOCKET, socket_module.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(2048)
-        async with serve(
-            handler,
-            sock=sock,
-            compression=None,
-            process_request=health,
-            ping_interval=20,
-            max_queue=16,
-        ) as server:
+        serving, sock = _sockets_server(handler)
+        async with serving as server:
             print(f"ceiling at http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
             await server.serve_forever()
 
-    try:
-        import uvloop
-
+    with contextlib.suppress(KeyboardInterrupt):
         uvloop.run(main())
-    except KeyboardInterrupt:
-        pass
 
 
 class _Paced:
@@ -339,44 +347,20 @@ def _serve_relay(interval: float | None) -> None:
     defaults to Leitai's ``PUBLISH_INTERVAL``). What a score costs Leitai
     beyond this is the rest of its path: authentication, the decision, the
     durable append, the views and their patches."""
-    import http
-    import socket as socket_module
-
-    import msgspec
     import uvicorn
     import uvloop
     import websockets
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import Response
-    from starlette.routing import Route
-    from websockets.asyncio.server import ServerConnection, broadcast, serve
-    from websockets.http11 import Request as SocketRequest
-    from websockets.http11 import Response as SocketResponse
+    from websockets.asyncio.server import ServerConnection, broadcast
 
-    from projections.commands import SubmitScore
     from server import runner
     from server.live import PUBLISH_INTERVAL
     from server.settings import Settings
 
-    decoder = msgspec.json.Decoder(SubmitScore)
     clients: set[ServerConnection] = set()
     paced = _Paced(
         lambda text: broadcast(clients, text), PUBLISH_INTERVAL if interval is None else interval
     )
-
-    async def scores(request: Request) -> Response:
-        command = decoder.decode(await request.body())
-        body = b'{"seq":%d,"n":%d}' % (paced.moved(), len(command.points))
-        return Response(body, media_type="application/json")
-
-    async def health(request: Request) -> Response:
-        return Response(b"{}", media_type="application/json")
-
-    def no_http(connection: ServerConnection, request: SocketRequest) -> SocketResponse | None:
-        if request.path == "/healthz":
-            return connection.respond(http.HTTPStatus.OK, "{}")
-        return None
+    app = _scores_app(lambda command: b'{"seq":%d,"n":%d}' % (paced.moved(), len(command.points)))
 
     async def watcher(connection: ServerConnection) -> None:
         try:
@@ -393,28 +377,11 @@ def _serve_relay(interval: float | None) -> None:
         finally:
             clients.discard(connection)
 
-    app = Starlette(
-        routes=[
-            Route("/api/competitions/{cid}/scores", scores, methods=["POST"]),
-            Route("/healthz", health),
-        ]
-    )
-
     async def main() -> None:
-        sockets = socket_module.socket()
-        sockets.setsockopt(socket_module.SOL_SOCKET, socket_module.SO_REUSEADDR, 1)
-        sockets.bind(("127.0.0.1", 0))
-        sockets.listen(2048)
+        serving, sockets = _sockets_server(watcher)
         settings = Settings(port=0)
         posts = runner.bind(settings)
-        async with serve(
-            watcher,
-            sock=sockets,
-            compression=None,
-            process_request=no_http,
-            ping_interval=20,
-            max_queue=16,
-        ):
+        async with serving:
             print(f"ceiling at http://127.0.0.1:{posts.getsockname()[1]}", flush=True)
             print(f"sockets at ws://127.0.0.1:{sockets.getsockname()[1]}", flush=True)
             await uvicorn.Server(runner.uvicorn_config(settings, app)).serve(sockets=[posts])

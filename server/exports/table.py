@@ -244,12 +244,17 @@ def _award_name(about: About, row: BoardRow) -> str | None:
     return row.award_name.pick(about.language) if row.award_name is not None else row.award
 
 
+def _group_names(about: About, view: BoardView) -> dict[str, str]:
+    """Group id → its name in the export's language (the id if it has none)."""
+    return {g.group: g.name.pick(about.language) or g.group for g in view.groups}
+
+
 def _ranking_sheet(about: About, view: BoardView, components: Sequence[Component]) -> Sheet:
     """Rank, contestant, organisation, group, the composite's terms, final and
     award; the status only where a result is not ranked (withdrawn, pending …),
     and its column only when there is one."""
     text = about.text
-    group_names = {g.group: g.name.pick(about.language) or g.group for g in view.groups}
+    group_names = _group_names(about, view)
     unranked = any(row.rank is None for row in view.overall)
     columns = (
         Column(text(h.RANK), "integer", key="rank"),
@@ -307,7 +312,7 @@ def _results_sheet(
 ) -> Sheet:
     text = about.text
     judges = _judge_headings(rows)
-    group_names = {g.group: g.name.pick(about.language) or g.group for g in view.groups}
+    group_names = _group_names(about, view)
     columns = [
         Column(text(h.RANK), "integer", key="rank"),
         Column(text(h.CONTESTANT_ID), "text", key="id"),

@@ -90,11 +90,14 @@ function nextContestant() {
   return list.slice(start).find((id) => stateOf(id) === "waiting") ?? list.find((id) => stateOf(id) === "waiting") ?? null;
 }
 
-/** Whether the judge's sheet in force for the contestant is an abstention (the audit view's
+/** A judge's cell on the stage card, by its class: what it says. */
+const JUDGE_STATE = { scored: "admin.scored", abstained: "admin.abstained", paper: "admin.paper_waiting", missing: "admin.missing" };
+
+/** The judges whose sheet in force for the contestant is an abstention (the audit view's
  * latest version): their dot is filled, but nothing of theirs counts. */
-function abstained(judge, contestant) {
-  const sheet = audit?.judges?.find((j) => j.judge === judge)?.sheets?.find((s) => s.contestant === contestant);
-  return Boolean(sheet?.versions?.at(-1)?.abstain);
+function abstainers(contestant) {
+  const latest = (j) => j.sheets?.find((s) => s.contestant === contestant)?.versions?.at(-1);
+  return new Set((audit?.judges ?? []).filter((j) => latest(j)?.abstain).map((j) => j.judge));
 }
 
 /** Closed without a result: too few counted marks (withheld), or a prior score missing (incomplete). */
@@ -133,16 +136,19 @@ function renderStage() {
       h("div", { class: "judge-cell" }, data("div", j.name), presenceOf(j.judge)))));
   else {
     const state = stateOf(on.contestant);
+    const abstained = abstainers(on.contestant);
+    const cell = (j) => (j.scored ? (abstained.has(j.judge) ? "abstained" : "scored") : j.paper ? "paper" : "missing");
+    const abstaining = on.expected.filter((j) => j.scored && abstained.has(j.judge)).length;
     parts.push(
       h("div", { class: "row" }, data("span", on.name, { class: "big-name" }), h("span", { class: `badge ${state}`, "data-testid": "stage-state" }, t(`admin.state_${state}`))),
       h("div", { class: "muted" }, data("span", on.organisation), " · ", data("span", groupName(on.group))),
       h("div", { class: "grid", "data-testid": "judge-grid" },
         on.expected.concat(on.shadow ?? []).map((j) =>
-          h("div", { class: `judge-cell ${j.scored ? (abstained(j.judge, on.contestant) ? "abstained" : "scored") : j.paper ? "paper" : "missing"}`, "data-testid": `judge-${j.judge}` },
+          h("div", { class: `judge-cell ${cell(j)}`, "data-testid": `judge-${j.judge}` },
             data("div", judgeName(j.judge)), h("div", { class: "muted" }, t("admin.panel", { panel: judgePanel(j.judge) })),
-            h("div", { class: "state" }, j.scored ? (abstained(j.judge, on.contestant) ? t("admin.abstained") : t("admin.scored")) : j.paper ? t("admin.paper_waiting") : t("admin.missing")), presenceOf(j.judge)))),
+            h("div", { class: "state" }, t(JUDGE_STATE[cell(j)])), presenceOf(j.judge)))),
       h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length }),
-        on.expected.some((j) => j.scored && abstained(j.judge, on.contestant)) ? ` · ${t("admin.n_abstained", { n: on.expected.filter((j) => j.scored && abstained(j.judge, on.contestant)).length })}` : ""),
+        abstaining ? ` · ${t("admin.n_abstained", { n: abstaining })}` : ""),
       h("div", { class: "row" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed || busy("open"), onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
         h("button", { type: "button", disabled: !on.scoring_open || busy("close"), "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
