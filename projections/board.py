@@ -9,7 +9,7 @@ rank they had before the round's latest reveal (see docs/rules.md).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import msgspec
@@ -68,6 +68,11 @@ class BoardView(msgspec.Struct, frozen=True, gc=False):
     """Awards the organiser has stepped the screens to (None: the screens pace themselves)."""
     final: bool = False
     """The organiser finalised the round's results: no longer provisional."""
+    award_order: tuple[str, ...] = ()
+    """Every award tier on this board, best first (by the best rank holding
+    each): the order the screens step through and colour them in. A public
+    board lists the tiers held back by ``awards_step`` too, but none of their
+    holders."""
 
 
 _UNRANKED_ORDER: dict[str, int] = {
@@ -112,8 +117,9 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
     else:
         overall, groups = table.overall, table.groups
     awards = _awards(state, round_, {} if public else {c: t.key for c, t in table.awards.items()})
+    order = _award_order(awards, table)
     if public and round_.awards_step is not None:
-        awards = _stepped(awards, table, round_.awards_step)
+        awards = _stepped(awards, order, round_.awards_step)
     position = {c: i for i, c in enumerate(round_.order or tuple(round_.members))}
 
     base = {c: _row(state, r, awards, public, shown) for c, r in table.results.items()}
@@ -170,6 +176,7 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
         ),
         awards_step=round_.awards_step,
         final=round_.final,
+        award_order=order,
     )
 
 
@@ -190,10 +197,10 @@ def _awards(state: Competition, round_: Round, provisional: Mapping[str, str]) -
     return dict(provisional)
 
 
-def _stepped(awards: Mapping[str, str], table: Standings, step: int) -> dict[str, str]:
-    """The awards the organiser has stepped the screens to: the ``step``
-    lowest tiers, ordered as the screens order them (by the best rank holding
-    each), so that no phone in the hall shows an award before the stage does."""
+def _award_order(awards: Mapping[str, str], table: Standings) -> tuple[str, ...]:
+    """The award tiers held in ``awards``, best first: by the best overall
+    rank holding each, then (a tier given only within groups) the first group
+    rank met; ties as met."""
     best: dict[str, float] = {}
     for contestant, rank in table.overall:
         if (key := awards.get(contestant)) is not None:
@@ -204,7 +211,13 @@ def _stepped(awards: Mapping[str, str], table: Standings, step: int) -> dict[str
                 best.setdefault(key, rank)
     for key in awards.values():
         best.setdefault(key, math.inf)
-    order = sorted(best, key=best.__getitem__)  # best first, ties as met
+    return tuple(sorted(best, key=best.__getitem__))
+
+
+def _stepped(awards: Mapping[str, str], order: Sequence[str], step: int) -> dict[str, str]:
+    """The awards the organiser has stepped the screens to: the ``step``
+    lowest tiers of ``order``, so that no phone in the hall shows an award
+    before the stage does."""
     shown = set(order[max(0, len(order) - step) :])
     return {contestant: key for contestant, key in awards.items() if key in shown}
 

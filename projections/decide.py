@@ -888,7 +888,7 @@ def _awards_step(state: Competition, command: ShowAwardsStep) -> Decision:
             f"轮次 {round_.id!r} 的奖项尚未公布，请先公布奖项",
             409,
         )
-    tiers = len({given.award for given in round_.awards.awards})
+    tiers = round_.award_tiers()
     if command.step > tiers:
         return Rejection(
             "no_such_step",

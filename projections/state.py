@@ -194,6 +194,10 @@ class Round:
     table: RoundTable | None = None
     """The round's rankings as ``projections.standings`` last brought them up to date."""
 
+    def award_tiers(self) -> int:
+        """How many award tiers were published (the screens' steps); 0 before."""
+        return len({given.award for given in self.awards.awards}) if self.awards else 0
+
     def copy(self) -> Round:
         """A copy to change apart; its rankings are ranked again when asked for."""
         new = _copy_round(self)

@@ -126,8 +126,7 @@ async def run_show(live: Live, *, speed: float = 1.0, seed: int = 2026) -> None:
         await live.execute(cmd.Reveal(contestant=contestant_id), ADMIN)
         await pause(4.0)
     await live.execute(cmd.PublishAwards(round=round_.id), ADMIN)
-    published = live.state.rounds[round_.id].awards
-    tiers = len({given.award for given in published.awards}) if published else 0
+    tiers = live.state.rounds[round_.id].award_tiers()
     for step in range(tiers + 1):  # the lowest award first, on the stage and every phone at once
         await live.execute(cmd.ShowAwardsStep(round=round_.id, step=step), ADMIN)
         await pause(8.0)

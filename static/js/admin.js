@@ -230,7 +230,7 @@ function renderShow() {
     started ? h("span", { class: "muted", "data-testid": "draw-too-late" }, t("admin.draw_too_late")) : null));
   if (board?.awards_published) {
     // the screens' awards presentation, stepped from here (AwardsStepShown in the log)
-    const total = new Set([...board.overall, ...board.groups.flatMap((g) => g.rows)].filter((x) => x.award).map((x) => x.award)).size;
+    const total = board.award_order.length;
     // a step is absolute: count from the last one acknowledged, which the board may not show yet
     const ack = awardsAck?.round === board.round && awardsAck.seq > (board.seq ?? 0) ? awardsAck : null;
     const step = ack ? ack.step : board.awards_step ?? 0;

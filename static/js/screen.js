@@ -209,7 +209,7 @@ function renderBoard() {
   const list = $("rows");
   const before = new Map([...list.children].map((el) => [el.dataset.contestant, el.getBoundingClientRect().top]));
   const places = decimals();
-  const awardKeys = awardOrder(shownBoard());
+  const awardKeys = shownBoard()?.award_order ?? [];
   list.replaceChildren(
     ...table.rows.slice(cycle.page * per, (cycle.page + 1) * per).map((r) => {
       const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
@@ -269,14 +269,6 @@ function showContestant(contestant, groupId) {
 
 // --- the awards ---------------------------------------------------------------
 
-/** Award keys, best first (the order of the best rank holding each). */
-function awardOrder(board = view.board) {
-  const best = new Map();
-  for (const r of board?.overall ?? []) if (r.award) best.set(r.award, Math.min(best.get(r.award) ?? Infinity, r.rank ?? Infinity));
-  for (const g of board?.groups ?? []) for (const r of g.rows) if (r.award && !best.has(r.award)) best.set(r.award, r.rank ?? Infinity);
-  return [...best.keys()].sort((a, b) => best.get(a) - best.get(b));
-}
-
 function renderAwards() {
   const el = $("awards");
   const b = view.board;
@@ -285,7 +277,7 @@ function renderAwards() {
     return;
   }
   el.classList.remove("hidden");
-  const keys = awardOrder();
+  const keys = b.award_order; // best first; a stepped public board holds back the winners of the rest
   const winners = (key) => {
     const seen = new Map();
     for (const r of [...b.overall, ...b.groups.flatMap((g) => g.rows)]) if (r.award === key && !seen.has(r.contestant)) seen.set(r.contestant, r);

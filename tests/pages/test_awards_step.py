@@ -60,6 +60,11 @@ def test_the_console_steps_the_awards_and_the_screen_follows(server: Server, bro
     expect(tiers).to_have_count(1)
     expect(screen.get_by_test_id("awards-soon")).to_have_count(0)
     expect(tiers.first).to_have_attribute("data-award", "third")  # bottom up
+    # the leaderboard badges the third prize in the third prize's colour, not
+    # the first's because it is the only one shown so far
+    badges = screen.locator("#rows .award")
+    expect(badges.first).to_be_visible()
+    assert set(badges.evaluate_all("els => els.map(e => e.className)")) == {"award a2"}
     console.get_by_test_id("award-next").click()
     expect(tiers).to_have_count(2)
     expect(console.get_by_test_id("awards-step")).to_have_text("Awards on the screens: 2 of 3")

@@ -140,6 +140,10 @@ def test_the_public_board_carries_only_the_awards_the_screens_were_stepped_to() 
         assert {
             r.contestant: r.award for r in board(log.state, public=False).overall if r.award
         } == everyone
+        # every board names all the tiers, best first, so the screens colour
+        # the third prize as the third prize from its first step on
+        assert board(log.state, public=True).award_order == ("first", "second", "third")
+    assert log.state.rounds["r1"].award_tiers() == 3
 
 
 def test_the_show_stage_is_not_started_then_running_then_final() -> None:
