@@ -92,6 +92,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "awards[].share": None,
         "composite[].label.en": "",
         "composite[].label.zh-CN": "",
+        "compose_from": "exact",
         "normalise": False,
         "quorum": 1,
         "tie_breaks[].source": None,

@@ -268,7 +268,10 @@ class RulesSet(Event, frozen=True):
     an award. ``trim`` is k for ``trimmed_mean`` (drop k highest and k lowest);
     ``quorum`` is the least number of counted scores for a result; with
     ``normalise`` each judge's totals are turned into z-scores over the
-    contestants that judge scored and rescaled to the sheet's range."""
+    contestants that judge scored and rescaled to the sheet's range.
+    ``compose_from`` says what the composite weighs: each component
+    ``exact`` (one rounding, of the final) or ``rounded`` to the competition's
+    decimals first, as a results table prints them, so that the table adds up."""
 
     TYPE: ClassVar[str] = "rules_set"
     aggregation: Aggregation = "trimmed_mean"
@@ -276,6 +279,7 @@ class RulesSet(Event, frozen=True):
     quorum: Annotated[int, Meta(ge=1, le=1000)] = 1
     normalise: bool = False
     composite: tuple[Component, ...] = (Component(source="live", weight=Decimal(1)),)
+    compose_from: Literal["exact", "rounded"] = "exact"
     tie_breaks: tuple[TieBreak, ...] = (TieBreak(kind="shared"),)
     awards: tuple[AwardTier, ...] = ()
     advancement: Advancement | None = None

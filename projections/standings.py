@@ -340,12 +340,17 @@ def _result(
     priors = state.priors.get(contestant.id, {})
     components: list[tuple[Component, Decimal | None]] = []
     exact: list[tuple[Decimal, rules.Ratio]] = []
+    rounded = settings.compose_from == "rounded"
     for component in settings.composite:
         if component.source == "live":
             components.append((component, aggregate))
-            exact.append((component.weight, aggregated.ratio))
+            exact.append(
+                (component.weight, rules.Ratio.of(aggregate) if rounded else aggregated.ratio)
+            )
         else:
             prior = priors.get(component.source)
+            if prior is not None and rounded:  # shown, and weighed, as a table prints it
+                prior = rules.round_to(rules.Ratio.of(prior), decimals, rounding)
             components.append((component, prior))
             if prior is not None:
                 exact.append((component.weight, rules.Ratio.of(prior)))

@@ -176,6 +176,7 @@ function rulesLine(src, d) {
   const composite = d.composite ?? [];
   if (composite.length > 1) {
     parts.push(composite.map((c) => `${label(c.label) || (c.source === "live" ? t("audit.live_source") : c.source)} × ${c.weight}`).join(" + "));
+    if (d.compose_from === "rounded") parts.push(t("audit.compose_rounded"));
   }
   if (d.awards?.length) parts.push(t("audit.n_awards", { n: d.awards.length }));
   return data("span", parts.join(" · "));

@@ -4,12 +4,13 @@ tampered export, replays the board at a past record and lists corrections with r
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import Server
+from tests.pages.conftest import Server, example_edited, start_server
 
 DESKTOP = {"viewport": {"width": 1440, "height": 1000}}
 
@@ -178,6 +179,35 @@ def test_the_timeline_names_groups_sources_and_rules_in_the_page_s_language(
     expect(row("rules_set")).to_contain_text("专家评审 × ")
     for kind in seq_of:  # no internal ids where the page has names
         assert "agency" not in row(kind).inner_text() and "expert" not in row(kind).inner_text()
+
+
+def test_rules_composed_from_rounded_terms_say_so_and_the_board_adds_up(
+    tmp_path: Path, browser: Any
+) -> None:
+    definition = example_edited(
+        tmp_path,
+        "rounded.toml",
+        lambda text: text.replace("[rules]\n", '[rules]\ncompose_from = "rounded"\n', 1),
+    )
+    for server in start_server(tmp_path, definition):
+        run_one_contestant(server)
+        rules_seq = next(
+            json.loads(line)["seq"]
+            for line in log_lines(server)
+            if json.loads(line)["type"] == "rules_set"
+        )
+        page: Page = browser.new_context(**DESKTOP).new_page()
+        page.goto(server.page("audit", server.auditor, lang="zh-CN"))
+        expect(page.locator(f'.timeline tr[data-seq="{rules_seq}"]')).to_contain_text(
+            "各项得分先修约至规定小数位再加权"
+        )
+        row = next(
+            r
+            for r in server.call("GET", f"/api/competitions/{server.cid}/board")["overall"]
+            if r["contestant"] == "101"
+        )
+        terms = sum(Decimal(c["weight"]) * Decimal(c["value"]) for c in row["components"])
+        assert Decimal(row["final"]) == terms.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def test_on_a_phone_names_stay_on_one_line_and_the_board_scrolls(

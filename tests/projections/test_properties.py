@@ -73,6 +73,7 @@ RULES = st.builds(
             ),
         ]
     ),
+    compose_from=st.sampled_from(["exact", "rounded"]),
     tie_breaks=st.lists(TIE_BREAKS, max_size=3).map(tuple),
     awards=st.lists(TIERS, max_size=4).map(tuple),
 )

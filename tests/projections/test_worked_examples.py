@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from events.catalog import (
     AwardTier,
@@ -116,6 +117,34 @@ def test_composite_of_forty_percent_expert_review_and_sixty_percent_live() -> No
         ("expert", D("8.8")),
         ("live", D("8.93")),
     ]
+
+
+def test_a_composite_of_rounded_terms_adds_up_as_a_results_table_prints_it() -> None:
+    marks = {"j1": "8.9", "j2": "8.8", "j3": "8.8", "j4": "8.8", "j5": "8.0", "j6": "9.9"}
+
+    def c1(compose_from: Literal["exact", "rounded"], expert: str) -> BoardRow:
+        composite = (
+            Component(source="expert", weight=D("0.5")),
+            Component(source="live", weight=D("0.5")),
+        )
+        log = solo(RulesSet(composite=composite, compose_from=compose_from), marks)
+        log.add(PriorScoreRecorded(contestant="c1", source="expert", value=D(expert)))
+        return row(log, "c1")
+
+    # live: drop 8.0 and 9.9, 35.3 / 4 = 8.825, printed 8.83
+    exact, rounded = c1("exact", "8.8"), c1("rounded", "8.8")
+    assert exact.aggregate == rounded.aggregate == D("8.83")
+    # exact: 0.5 × 8.8 + 0.5 × 8.825 = 8.8125 → 8.81, which the printed terms do not give
+    assert exact.final == D("8.81")
+    # rounded: 0.5 × 8.8 + 0.5 × 8.83 = 8.815 → 8.82, as anyone adds up the table
+    assert rounded.final == D("8.82")
+    # a prior score with more places than the competition's is rounded first, and shown so
+    expert = c1("rounded", "8.805")
+    assert [(c.source, c.value) for c in expert.components] == [
+        ("expert", D("8.81")),
+        ("live", D("8.83")),
+    ]
+    assert expert.final == D("8.82")  # 0.5 × 8.81 + 0.5 × 8.83
 
 
 def test_quorum_withholds_a_result_with_too_few_scores() -> None:
