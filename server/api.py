@@ -463,6 +463,14 @@ ENDPOINTS += [
     ),
     Endpoint(
         "GET",
+        f"{C}/checkpoint.json",
+        audit_api.latest_checkpoint,
+        "The latest signed checkpoint and the events it covers; before the first reveal "
+        "size 0 and no checkpoint (200, not 404: for a client waiting for one)",
+        answer=audit_api.LatestCheckpoint,
+    ),
+    Endpoint(
+        "GET",
         f"{C}/proof/inclusion",
         audit_api.inclusion_proof,
         "Proof that event ?seq= is in the tree of ?size= events (default: the latest checkpoint)",

@@ -37,6 +37,18 @@ class PublicKey(msgspec.Struct):
     algorithm: str = "ed25519"
 
 
+class LatestCheckpoint(msgspec.Struct):
+    """The latest signed checkpoint of a stream, or none yet: for clients that
+    poll until one covers their receipt, without a 404 before the first reveal."""
+
+    stream: str
+    size: int
+    """The events the checkpoint covers (0 before the first): a receipt of seq N is
+    in it once N <= size."""
+    checkpoint: str | None
+    """The signed note, as ``GET …/checkpoint`` serves it; None before the first."""
+
+
 class InclusionProof(msgspec.Struct):
     """Event ``seq`` (its ``hash``) is leaf ``seq - 1`` of the tree of ``size`` events."""
 
@@ -114,6 +126,15 @@ async def get_checkpoint(request: Request, app: AppState) -> Response:
     live = await app.registry.get(request.path_params["cid"])
     note, _ = await _latest(_transparency(app), live.stream)
     return Response(note, media_type="text/plain; charset=utf-8")
+
+
+async def latest_checkpoint(request: Request, app: AppState) -> Response:
+    live = await app.registry.get(request.path_params["cid"])
+    latest = await _transparency(app).latest(live.stream)
+    if latest is None:
+        return _json(LatestCheckpoint(live.stream, 0, None))
+    note, checkpoint = latest
+    return _json(LatestCheckpoint(live.stream, checkpoint.size, note))
 
 
 async def _tree(transparency: Transparency, stream: str, size: int) -> MerkleTree:

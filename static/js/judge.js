@@ -26,7 +26,7 @@ let failed = null; // {item, message}: a sheet the server refused
 let retry = { attempt: 0, timer: null, sending: false };
 let conn = { status: "connecting", since: null };
 let proofs = null; // the receipts proved against signed checkpoints (receipt.js)
-let invalid = null; // {key, dismiss}: the toast naming a mark that is not valid, until it is
+let invalid = null; // {lines, dismiss}: the toast naming the marks that are not valid, a line each (criterion key -> line) until it is
 
 // --- storage: the outbox and the receipts survive reloads --------------------------
 
@@ -345,7 +345,16 @@ function onInput(e) {
   const row = e.target.closest(".crit");
   row.querySelector(".problem")?.remove();
   if (problem) row.append(h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })));
-  if (invalid?.key === c.key && !markProblem(draft[c.key], c.maximum, places)) dismissInvalid();
+  if (invalid?.lines.has(c.key)) {
+    // the toast follows the mark: what is wrong with it now, or nothing once it is right
+    const now = markProblem(draft[c.key], c.maximum, places);
+    if (now) invalid.lines.get(c.key).textContent = problemText(c, now);
+    else {
+      invalid.lines.get(c.key).remove();
+      invalid.lines.delete(c.key);
+      if (!invalid.lines.size) dismissInvalid();
+    }
+  }
   $("sheet").querySelector("[data-testid=total]").textContent = draftTotal();
 }
 
@@ -355,6 +364,11 @@ function draftTotal() {
   const places = setup.places ?? 1;
   if (setup.criteria.some((c) => markProblem(draft[c.key] ?? "", c.maximum, places))) return "—";
   return trimText(weightedTotal(setup.criteria, draft));
+}
+
+/** What is wrong with criterion `c`'s mark, as the toast names it. */
+function problemText(c, problem) {
+  return `${label(c.label)}: ${t(problem, { max: c.maximum, places: setup.places ?? 1 })}`;
 }
 
 function dismissInvalid() {
@@ -369,10 +383,11 @@ function onReview(e) {
   if (problems.some(Boolean)) {
     for (const [i, c] of setup.criteria.entries()) if (problems[i] && !draft[c.key]) draft[c.key] = "";
     renderSheet();
-    const first = setup.criteria[problems.findIndex(Boolean)];
+    // every mark that is not valid, a line each: naming only the first hides the others until the next try
+    const lines = new Map(setup.criteria.flatMap((c, i) => (problems[i] ? [[c.key, h("span", { class: "toast-line" }, problemText(c, problems[i]))]] : [])));
     dismissInvalid();
-    invalid = { key: first.key, dismiss: toast(`${label(first.label)}: ${t(problems.find(Boolean), { max: first.maximum, places })}`) };
-    $("sheet").querySelector(`input[name="${first.key}"]`)?.focus();
+    invalid = { lines, dismiss: toast(h("span", {}, [...lines.values()])) };
+    $("sheet").querySelector(`input[name="${[...lines.keys()][0]}"]`)?.focus();
     return;
   }
   dismissInvalid(); // valid now, whatever the judge was told before

@@ -2,8 +2,9 @@
 // "Signed checkpoints", "Checking checkpoints and receipts").
 //
 // For each kept receipt (seq, event hash) the page fetches the latest signed
-// checkpoint, the inclusion proof of seq at that checkpoint's size and the server's
-// public key, then checks here, with SubtleCrypto only:
+// checkpoint (GET …/checkpoint.json: "none yet" is a 200, not an error), the
+// inclusion proof of seq at that checkpoint's size and the server's public key,
+// then checks here, with SubtleCrypto only:
 //   1. the key's id is SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)[:4];
 //   2. the checkpoint's Ed25519 signature over its three body lines verifies;
 //   3. leaf = SHA-256(0x00 ‖ hash) climbs the proof (RFC 9162 §2.1.3.2) to the root.
@@ -160,7 +161,7 @@ export async function verifyBundle(bundle) {
 
 // --- fetching and showing --------------------------------------------------------------
 
-async function get(path, token, as = "json") {
+async function get(path, token) {
   let response;
   try {
     response = await fetch(path, {
@@ -179,7 +180,7 @@ async function get(path, token, as = "json") {
     }
     throw new ApiError(response.status, error.code ?? "http_error", error.message ?? t("error.http", { status: response.status }));
   }
-  return as === "text" ? response.text() : response.json();
+  return response.json();
 }
 
 /** The proofs of a judge's receipts, in the section `el`, kept under `storageKey`. */
@@ -300,9 +301,15 @@ export class ReceiptProofs {
     if (!pending.length) return false;
     let note;
     try {
-      note = await get(`${this.base}/checkpoint`, null, "text");
+      // checkpoint.json, not checkpoint: before the first reveal it answers "none yet"
+      // (200) where the note's 404 would be logged as an error at every sheet
+      note = (await get(`${this.base}/checkpoint.json`)).checkpoint;
     } catch (error) {
-      for (const r of pending) this.results[r.seq] = { ...this.results[r.seq], waiting: error.code === "no_checkpoint" ? null : error.message };
+      for (const r of pending) this.results[r.seq] = { ...this.results[r.seq], waiting: error.message };
+      return true;
+    }
+    if (!note) {
+      for (const r of pending) this.results[r.seq] = { ...this.results[r.seq], waiting: null };
       return true;
     }
     const size = Number(note.split("\n")[1]);

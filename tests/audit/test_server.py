@@ -49,6 +49,10 @@ async def test_checkpoints_proofs_receipts_and_the_board_at_any_seq(
     boards: dict[int, Any] = {}
     missing = await client.get(server.api("/checkpoint"))
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "no_checkpoint"
+    # the same, for a client that polls until one is signed: not an error
+    none_yet = await client.get(server.api("/checkpoint.json"))
+    assert none_yet.status_code == 200, none_yet.text
+    assert none_yet.json() == {"stream": "t", "size": 0, "checkpoint": None}
 
     receipt = await _perform(client, server, "g1c1", boards)
     key = (await client.get(f"{server.url}/api/public-key")).json()
@@ -57,6 +61,8 @@ async def test_checkpoints_proofs_receipts_and_the_board_at_any_seq(
     assert key["algorithm"] == "ed25519" and key["key"].startswith("leitai+")
     first = (await client.get(server.api("/checkpoint"))).text
     assert parse(first).size == max(boards)  # signed at the reveal
+    latest = (await client.get(server.api("/checkpoint.json"))).json()
+    assert latest == {"stream": "t", "size": parse(first).size, "checkpoint": first}
 
     judge = server.bearer(server.judges["B1"])
     proof = await client.get(server.api(f"/proof/inclusion?seq={receipt['seq']}"), headers=judge)

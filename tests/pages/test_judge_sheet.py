@@ -1,6 +1,7 @@
 """The judge's sheet on a phone as a reviewer saw it (390×844, zh-CN): a validation
-toast that outlives its reason, a total of marks that are not valid, and a
-connection pill that says "live" while the phone is offline."""
+toast that outlives its reason, or names only the first mark that is not valid, a
+total of marks that are not valid, and a connection pill that says "live" while
+the phone is offline."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import PHONE, Server
+from tests.pages.conftest import OUTPUT, PHONE, Server
 from tests.pages.test_scoring import CONTESTANT, score_on_phone
 
 REVIEWER_PHONE = PHONE | {"viewport": {"width": 390, "height": 844}}
@@ -59,6 +60,64 @@ def test_a_sheet_with_an_invalid_mark_shows_no_total(server: Server, browser: An
     expect(total).to_have_text("—")
     fill(phone, {"presence": "77.5"})
     expect(total).to_have_text("85.15")
+
+
+LINES_OF = """(el) => [...el.querySelectorAll('.toast-line')].map((line) => {
+  const range = document.createRange();
+  range.selectNodeContents(line);
+  return range.getClientRects().length;
+})"""
+"""How many lines of text each of the toast's lines takes on the screen."""
+
+
+def on_screen(phone: Page, toast: Any) -> None:
+    """``toast`` wholly on the phone's screen, each of its lines unbroken."""
+    box = toast.bounding_box()
+    size = phone.viewport_size
+    assert box is not None and size is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], box
+    assert set(toast.evaluate(LINES_OF)) == {1}, toast.inner_text()
+
+
+def test_the_validation_toast_names_every_mark_that_is_not_valid(
+    server: Server, browser: Any
+) -> None:
+    _, phone = open_sheet(server, browser, "J7")
+    fill(phone, {"content": "101", "delivery": "100.5", "presence": "77.55"})
+    phone.get_by_test_id("review").click()
+    toast = phone.locator(".toast")
+    lines = toast.locator(".toast-line")
+    # each said as the field under it says it, in the order of the sheet
+    expect(toast).to_contain_text("台风: 最多 1 位小数")
+    expect(lines).to_have_text(
+        ["内容: 不能超过 100 分", "表达: 不能超过 100 分", "台风: 最多 1 位小数"]
+    )
+    on_screen(phone, toast)
+
+    phone.get_by_test_id("lang").click()
+    phone.get_by_test_id("review").click()
+    expect(lines).to_have_text(
+        [
+            "Content: No more than 100",
+            "Delivery: No more than 100",
+            "Stage presence: At most 1 decimal place",
+        ]
+    )
+    on_screen(phone, toast)
+    phone.screenshot(path=str(OUTPUT / "screens" / "judge-invalid-marks-en.png"))
+
+    # the toast follows the marks as they are put right, and goes with the last
+    fill(phone, {"content": "99"})
+    expect(lines).to_have_text(
+        ["Delivery: No more than 100", "Stage presence: At most 1 decimal place"]
+    )
+    fill(phone, {"delivery": "99.55"})
+    expect(lines).to_have_text(
+        ["Delivery: At most 1 decimal place", "Stage presence: At most 1 decimal place"]
+    )
+    fill(phone, {"delivery": "99.5", "presence": "77.5"})
+    expect(toast).to_be_hidden(timeout=1000)
 
 
 def test_the_pill_stops_saying_live_as_soon_as_the_phone_is_offline(

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import ConsoleMessage, Page, Response, Route, expect
 
 from server.signing import Signer
 from tests.pages.conftest import OUTPUT, PHONE, ROOT, Server
@@ -27,27 +27,36 @@ from tests.pages.test_languages import catalogue, check
 CONTESTANT = "101"  # scored by panel C (J7, J8, J9)
 
 
-def score_and_reveal(server: Server, phone: Page) -> None:
-    server.admin_post("stage", {"contestant": CONTESTANT})
+def send_sheet(phone: Page) -> None:
     expect(phone.get_by_test_id("review")).to_be_visible()
     for key, value in {"content": "92.5", "delivery": "88", "presence": "90"}.items():
         phone.get_by_test_id(f"mark-{key}").fill(value)
     phone.get_by_test_id("review").click()
     phone.get_by_test_id("send").click()
-    expect(phone.get_by_test_id("receipt")).to_be_visible()
+
+
+def reveal_with_the_others(server: Server, contestant: str) -> None:
+    """J8 and J9 score ``contestant`` through the API; the organiser closes and reveals."""
     for judge, mark in (("J8", "85"), ("J9", "95")):
         server.call(
             "POST",
             f"/api/competitions/{server.cid}/scores",
             {
-                "contestant": CONTESTANT,
+                "contestant": contestant,
                 "points": {"content": mark, "delivery": mark, "presence": mark},
-                "submission_id": f"receipt-{judge}",
+                "submission_id": f"receipt-{judge}-{contestant}",
             },
             server.judges[judge],
         )
-    server.admin_post("close", {"contestant": CONTESTANT})
-    server.admin_post("reveal", {"contestant": CONTESTANT})
+    server.admin_post("close", {"contestant": contestant})
+    server.admin_post("reveal", {"contestant": contestant})
+
+
+def score_and_reveal(server: Server, phone: Page) -> None:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    send_sheet(phone)
+    expect(phone.get_by_test_id("receipt")).to_be_visible()
+    reveal_with_the_others(server, CONTESTANT)
 
 
 def verify_receipt(path: Path, key: str) -> subprocess.CompletedProcess[str]:
@@ -115,6 +124,53 @@ def test_judge_page_verifies_its_receipt(server: Server, browser: Any, tmp_path:
     assert not [url for url in asked if "/proof/" in url]
 
 
+def failures(page: Page) -> list[str]:
+    """Every request of ``page`` from now on that fails or answers an error, and every
+    error it logs: what a reviewer sees in the browser's console."""
+    seen: list[str] = []
+
+    def answered(response: Response) -> None:
+        if response.status >= 400:
+            seen.append(f"{response.status} {response.url}")
+
+    def logged(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            seen.append(f"console: {message.text}")
+
+    page.on("response", answered)
+    page.on("requestfailed", lambda request: seen.append(f"failed: {request.url}"))
+    page.on("console", logged)
+    page.on("pageerror", lambda error: seen.append(f"page error: {error}"))
+    return seen
+
+
+def test_sending_sheets_logs_no_failed_request(server: Server, browser: Any) -> None:
+    """A reviewer saw a 404 in the console after each sheet: the page asked for the
+    signed checkpoint before any reveal had signed one. It asks for nothing that fails
+    now, before the first checkpoint or after one, and still verifies its receipts."""
+    phone = browser.new_context(**PHONE).new_page()
+    seen = failures(phone)
+    phone.goto(server.page("judge", server.judges["J7"], lang="zh-CN"))
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    checkpoint = "/api/competitions/" + server.cid + "/checkpoint"
+    with phone.expect_response(lambda r: checkpoint in r.url):  # none signed yet
+        send_sheet(phone)
+    status = phone.get_by_test_id("proof-status")
+    expect(status).to_have_text("等待成绩公布后签署的检查点")
+    reveal_with_the_others(server, CONTESTANT)
+    verified = "您的评分已收录于公布结果：已验证"
+    expect(status).to_have_text(verified, timeout=10000)
+
+    # the next sheet is after the checkpoint signed then: it waits for the next one
+    server.admin_post("stage", {"contestant": "102"})
+    with phone.expect_response(lambda r: checkpoint in r.url):
+        send_sheet(phone)
+    expect(status).to_have_text([verified, "等待成绩公布后签署的检查点"])
+    reveal_with_the_others(server, "102")
+    expect(status).to_have_text([verified, verified], timeout=10000)
+    assert seen == []
+
+
 def flip(text: str) -> str:
     """``text`` with its first hexadecimal digit changed."""
     return ("1" if text[0] == "0" else "0") + text[1:]
@@ -134,19 +190,21 @@ def test_tampered_proof_is_refused(
 
     def alter_checkpoint(route: Route) -> None:
         answer = route.fetch()
-        if not answer.ok:  # none signed yet (before the reveal)
+        body = answer.json()
+        if body["checkpoint"] is None:  # none signed yet (before the reveal)
             route.fulfill(response=answer)
             return
-        origin, size, root, *rest = answer.text().split("\n")
+        origin, size, root, *rest = body["checkpoint"].split("\n")
         raw = bytearray(base64.b64decode(root))
         raw[0] ^= 1
         root = base64.b64encode(bytes(raw)).decode()
-        route.fulfill(response=answer, body="\n".join([origin, size, root, *rest]))
+        body["checkpoint"] = "\n".join([origin, size, root, *rest])
+        route.fulfill(response=answer, json=body)
 
     if tampered == "proof":
         phone.route("**/proof/inclusion?*", alter_proof)
     else:
-        phone.route("**/checkpoint", alter_checkpoint)
+        phone.route("**/checkpoint.json", alter_checkpoint)
     phone.goto(server.page("judge", server.judges["J7"], lang="en"))
     score_and_reveal(server, phone)
     expect(phone.get_by_test_id("proof-status")).to_have_text("Not verified", timeout=10000)
