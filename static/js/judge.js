@@ -478,8 +478,11 @@ async function start() {
   });
   socket.subscribe("progress", (view) => {
     const before = progress?.seq;
+    const stage = progress?.on_stage;
     progress = view;
-    proofs.poke(); // a reveal signs a checkpoint that may cover our receipts
+    // a reveal signs a checkpoint that may cover our receipts; other judges' scores
+    // sign nothing, and 80 phones asking at each of them is load for nothing
+    if (stage?.contestant !== view.on_stage?.contestant || (view.on_stage?.revealed && !stage?.revealed)) proofs.poke();
     // our own sheets show up in progress; refresh what the server holds for us now and then
     if (before !== undefined && me && view.on_stage && view.on_stage.expected.some((j) => j.judge === me.judge && j.scored)) refreshMe();
     render();

@@ -171,6 +171,52 @@ def test_sending_sheets_logs_no_failed_request(server: Server, browser: Any) -> 
     assert seen == []
 
 
+def test_other_judges_scores_do_not_send_every_phone_asking_for_a_checkpoint(
+    server: Server, browser: Any
+) -> None:
+    """A checkpoint is signed at a reveal. The page asked for one at every update of
+    the progress, that is at every other judge's score: 80 phones with a receipt
+    waiting asked again each time. The page's clock stands still here, so only what a
+    progress update sets off is counted, not the retries' timers."""
+    phone = browser.new_context(**PHONE).new_page()
+    phone.clock.install()
+    asked: list[str] = []
+    frames: list[str] = []
+    phone.on("request", lambda r: asked.append(r.url) if "/checkpoint" in r.url else None)
+    phone.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    phone.goto(server.page("judge", server.judges["J7"], lang="en"))
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    send_sheet(phone)
+    expect(phone.get_by_test_id("proof-status")).to_be_visible()
+    before = len(asked)
+    for judge, mark in (("J8", "85"), ("J9", "95")):
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": CONTESTANT,
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"quiet-{judge}",
+            },
+            server.judges[judge],
+        )
+    closed = server.admin_post("close", {"contestant": CONTESTANT})["seq"]
+    phone.wait_for_timeout(100)  # real time: the page's clock is still
+    for _ in range(100):  # the phone has the progress of every score and the close
+        if any(f'"seq":{closed}' in f for f in frames):
+            break
+        phone.wait_for_timeout(50)
+    phone.evaluate("() => new Promise((done) => queueMicrotask(done))")
+    assert any(f'"seq":{closed}' in f for f in frames)
+    assert asked[before:] == []
+    server.admin_post("reveal", {"contestant": CONTESTANT})  # this one may have signed
+    for _ in range(100):
+        if len(asked) > before:
+            break
+        phone.wait_for_timeout(50)
+    assert len(asked) > before
+
+
 def flip(text: str) -> str:
     """``text`` with its first hexadecimal digit changed."""
     return ("1" if text[0] == "0" else "0") + text[1:]
