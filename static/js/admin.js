@@ -103,6 +103,24 @@ function abstainers(contestant) {
 /** Closed without a result: too few counted marks (withheld), or a prior score missing (incomplete). */
 const withheld = (r) => r?.status === "withheld" || r?.status === "incomplete";
 
+/** The marks that count toward the quorum, as the server counts them (docs/rules.md §4): not
+ * those set aside (an abstention, a recused or shadow judge's …), but those the method then
+ * strikes (trimmed) yes. The console's board has every judge's mark, with why it is dropped. */
+const VALID = new Set([null, "trimmed_low", "trimmed_high", "not_closest"]);
+const validMarks = (r) => (r?.judges ?? []).filter((j) => VALID.has(j.dropped ?? null)).length;
+
+/** Said before closing or revealing a result that is, or once closed will be, withheld for
+ * want of valid marks (the set-up's `quorum`): how many count, against how many are needed. */
+function withholding(id, action) {
+  const r = row(id);
+  const quorum = setup?.quorum ?? 1;
+  const n = validMarks(r);
+  const short = action === "reveal" ? r?.status === "withheld" : Boolean(r) && n < quorum;
+  if (!short) return null;
+  const key = `admin.withhold_${action}`;
+  return h("strong", { "data-testid": "withhold-warning" }, t(n ? key : `${key}_none`, { n, quorum }));
+}
+
 const nameOf = (id) => contestant(id)?.name ?? row(id)?.name ?? id;
 
 /** Whether the judge's page is open: connected, last seen at a time, or never seen. */
@@ -152,7 +170,7 @@ function renderStage() {
       h("div", { class: "row" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed || busy("open"), onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
         h("button", { type: "button", disabled: !on.scoring_open || busy("close"), "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
-        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => command("reveal", { contestant: on.contestant }, { ask: tdata("admin.ask_reveal", { name: on.name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")),
+        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => reveal(on.contestant, on.name) }, t("admin.reveal")),
         h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
     );
     const r = row(on.contestant);
@@ -175,9 +193,18 @@ function callContestant(id) {
   return command("stage", { contestant: id }, { ask, confirmLabel: t("admin.call") });
 }
 
+/** Close scoring, asking first when judges are missing or the result would be withheld. */
 function closeScoring(on) {
-  const ask = on.missing.length ? tdata("admin.ask_close_missing", { n: on.missing.length, names: on.missing.map(judgeName).join(t("list.separator")) }) : null;
+  const warning = withholding(on.contestant, "close");
+  const missing = on.missing.length ? tdata("admin.ask_close_missing", { n: on.missing.length, names: on.missing.map(judgeName).join(t("list.separator")) }) : null;
+  const ask = warning || missing ? h("span", {}, warning, warning ? h("br") : null, missing ?? t("admin.ask_close")) : null;
   return command("close", { contestant: on.contestant }, { ask, confirmLabel: t("admin.close") });
+}
+
+function reveal(id, name) {
+  const warning = withholding(id, "reveal");
+  const ask = tdata("admin.ask_reveal", { name });
+  return command("reveal", { contestant: id }, { ask: warning ? h("span", {}, warning, h("br"), ask) : ask, confirmLabel: t("admin.reveal") });
 }
 
 function maybeAutoClose() {
@@ -263,7 +290,7 @@ function renderShow() {
           h("button", { type: "button", class: "secondary", disabled: (state !== "waiting" && state !== "called") || busy("stage"), onclick: () => callContestant(id) }, t("admin.call")),
           // off stage and left open or unrevealed (the next one was called): finished from here
           offStage && state === "open" ? h("button", { type: "button", disabled: busy("close"), "data-testid": "row-close", onclick: () => closeScoring(progress.open.find((c) => c.contestant === id)) }, t("admin.close")) : null,
-          offStage && state === "closed" ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "row-reveal", onclick: () => command("reveal", { contestant: id }, { ask: tdata("admin.ask_reveal", { name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")) : null,
+          offStage && state === "closed" ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "row-reveal", onclick: () => reveal(id, name) }, t("admin.reveal")) : null,
           h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
   $("show").replaceChildren(...parts);
