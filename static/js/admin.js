@@ -121,6 +121,10 @@ function withholding(id, action) {
   return h("strong", { "data-testid": "withhold-warning" }, t(n ? key : `${key}_none`, { n, quorum }));
 }
 
+/** Contestants of the board's round neither closed nor out (withdrawn, disqualified): what the
+ * server counts before publishing or finalising the awards (round_incomplete). null: no board yet. */
+const unfinished = (view) => (view ? view.overall.filter((r) => r.status === "pending").length : null);
+
 const nameOf = (id) => contestant(id)?.name ?? row(id)?.name ?? id;
 
 /** Whether the judge's page is open: connected, last seen at a time, or never seen. */
@@ -401,20 +405,37 @@ function renderTools() {
         { ask: t("admin.ask_advance", { from: label(current.name), to: label(target.name) }), confirmLabel: t("admin.advance") });
     } }, t("admin.advance")));
 
-  const shown = current ?? rounds.find((r) => r.round === board?.round);
-  const awards = h("details", { "data-testid": "awards-form" }, h("summary", {}, t("admin.awards")),
-    h("p", { class: "muted" }, board?.final ? t("admin.finalised") : board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
-    h("div", { class: "row" },
-      h("button", { type: "button", class: "danger", disabled: !shown || board?.final, "data-testid": "publish-awards", onclick: () =>
-        command("awards", { round: shown.round }, { ask: t("admin.ask_awards", { round: label(shown.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")),
-      h("button", { type: "button", class: "danger", disabled: !shown || !board?.awards_published || board?.final, "data-testid": "finalise", onclick: () =>
-        command("finalise", { round: shown.round }, { ask: t("admin.ask_finalise", { round: label(shown.name) }), confirmLabel: t("admin.finalise") }) }, t("admin.finalise"))),
-    h("p", { class: "muted" }, t("admin.finalise_hint")));
-
   // a form left open stays open when the tools are drawn again
   const opened = new Set([...$("tools").querySelectorAll("details[open] > summary")].map((s) => s.textContent));
-  $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, advance, awards);
+  $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, advance, awardsForm());
   for (const s of $("tools").querySelectorAll("details > summary")) if (opened.has(s.textContent)) s.parentElement.open = true;
+}
+
+/** Publish and finalise the awards: refused by the server while a contestant is unfinished,
+ * so disabled then, saying how many. */
+function awardsForm() {
+  const shown = round() ?? (setup?.rounds ?? []).find((r) => r.round === board?.round);
+  const waiting = board?.final ? 0 : unfinished(board) ?? 0;
+  const why = waiting ? t("admin.awards_unfinished", { n: waiting }) : "";
+  return h("details", { "data-testid": "awards-form" }, h("summary", {}, t("admin.awards")),
+    h("p", { class: "muted" }, board?.final ? t("admin.finalised") : board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "danger", disabled: !shown || board?.final || waiting > 0, title: why, "data-testid": "publish-awards", onclick: () =>
+        command("awards", { round: shown.round }, { ask: t("admin.ask_awards", { round: label(shown.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")),
+      h("button", { type: "button", class: "danger", disabled: !shown || !board?.awards_published || board?.final || waiting > 0, title: why, "data-testid": "finalise", onclick: () =>
+        command("finalise", { round: shown.round }, { ask: t("admin.ask_finalise", { round: label(shown.name) }), confirmLabel: t("admin.finalise") }) }, t("admin.finalise")),
+      waiting ? h("span", { class: "muted", "data-testid": "awards-unfinished" }, why) : null),
+    h("p", { class: "muted" }, t("admin.finalise_hint")));
+}
+
+/** The awards' form alone drawn again (open if it was): as contestants finish, without
+ * redrawing the other tools, whose forms may hold what the organiser is typing. */
+function renderAwards() {
+  const old = $("tools").querySelector('[data-testid="awards-form"]');
+  if (!old) return;
+  const form = awardsForm();
+  form.open = old.open;
+  old.replaceWith(form);
 }
 
 function renderJudges() {
@@ -644,9 +665,11 @@ async function start() {
   });
   socket.subscribe("board_full", (view) => {
     const changed = board?.awards_published !== view.awards_published || board?.final !== view.final;
+    const finished = unfinished(board) !== unfinished(view); // a close, a reopening, a withdrawal: not every score
     board = view;
     render();
     if (changed) renderTools(); // publish and finalise follow the board
+    else if (finished) renderAwards();
   }, token);
   socket.subscribe("presence", (view) => { presence = view; render(); }, token);
   socket.subscribe("audit", (view) => { audit = view; render(); }, token);

@@ -204,6 +204,8 @@ export const MESSAGES = {
   "admin.awards": { "zh-CN": "公布获奖名单", en: "Publish the awards" },
   "admin.awards_hint": { "zh-CN": "公布后大屏按奖项从低到高依次揭晓", en: "The screen then reveals them from the lowest award up" },
   "admin.awards_published": { "zh-CN": "本轮奖项已公布", en: "This round's awards are published" },
+  "admin.awards_unfinished": { "zh-CN": "尚有 {n} 位选手未完成评分", en: "{n} contestants have not finished scoring" },
+  "admin.awards_unfinished_one": { "zh-CN": "尚有 {n} 位选手未完成评分", en: "1 contestant has not finished scoring" },
   "admin.ask_awards": { "zh-CN": "公布{round}的获奖名单？公布后仍为暂定成绩，确定最终成绩是单独一步。", en: "Publish the awards of {round}? They stay provisional: finalising is a step of its own." },
   "admin.finalise": { "zh-CN": "确定最终成绩", en: "Finalise the results" },
   "admin.finalise_hint": { "zh-CN": "确定后大屏不再显示“暂定”，成绩不能再更正", en: "The screens then drop the 'provisional' mark, and no score can be amended" },
