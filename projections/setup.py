@@ -7,6 +7,7 @@ from decimal import Decimal
 import msgspec
 
 from events.catalog import Label
+from projections.standings import least_valid
 from projections.state import Competition
 
 
@@ -66,6 +67,11 @@ class SetupView(msgspec.Struct, frozen=True, gc=False):
     rounds: tuple[RoundView, ...]
     contestants: tuple[ContestantView, ...]
     judges: tuple[JudgeEntry, ...]
+    quorum: int = 1
+    """The fewest valid marks a result needs (docs/rules.md §6): the rules'
+    ``quorum``, or more where the aggregation needs more (a trimmed mean
+    striking k at each end needs 2k + 1). Scoring closed with fewer leaves
+    the result withheld, which the console warns of before it closes."""
 
 
 class SheetView(msgspec.Struct, frozen=True, gc=False):
@@ -127,6 +133,7 @@ def setup(state: Competition) -> SetupView:
             JudgeEntry(j.id, j.name, j.panel, j.shadow, state.panels.get(j.panel, ()))
             for j in state.judges.values()
         ),
+        quorum=least_valid(state.rules),
     )
 
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 import msgspec
 
-from events.catalog import AwardTier, Component, TieBreak
+from events.catalog import AwardTier, Component, RulesSet, TieBreak
 from projections import rules
 from projections.ranking import Pair, Ranking
 from projections.state import Competition, Contestant, Entry, Judge, Mark, Round
@@ -259,6 +259,13 @@ def _better_higher(value: Decimal | None) -> Missing:
     return (0, -value) if value is not None else (1, Decimal(0))
 
 
+def least_valid(settings: RulesSet) -> int:
+    """The fewest valid marks a result needs (docs/rules.md §6): the quorum,
+    or more where the aggregation cannot work with fewer. A result closed
+    with fewer is withheld."""
+    return max(settings.quorum, rules.minimum_count(settings.aggregation, settings.trim))
+
+
 def _component(result: Result, source: str | None) -> Decimal | None:
     return next((value for c, value in result.components if c.source == source), None)
 
@@ -307,9 +314,7 @@ def _result(
         status = "pending"
     else:
         status = "scored"
-    enough = len(valid) >= max(
-        settings.quorum, rules.minimum_count(settings.aggregation, settings.trim)
-    )
+    enough = len(valid) >= least_valid(settings)
     if contestant.out or not enough:
         if status == "scored":
             status = "withheld"

@@ -103,6 +103,28 @@ function abstainers(contestant) {
 /** Closed without a result: too few counted marks (withheld), or a prior score missing (incomplete). */
 const withheld = (r) => r?.status === "withheld" || r?.status === "incomplete";
 
+/** The marks that count toward the quorum, as the server counts them (docs/rules.md §4): not
+ * those set aside (an abstention, a recused or shadow judge's …), but those the method then
+ * strikes (trimmed) yes. The console's board has every judge's mark, with why it is dropped. */
+const VALID = new Set([null, "trimmed_low", "trimmed_high", "not_closest"]);
+const validMarks = (r) => (r?.judges ?? []).filter((j) => VALID.has(j.dropped ?? null)).length;
+
+/** Said before closing or revealing a result that is, or once closed will be, withheld for
+ * want of valid marks (the set-up's `quorum`): how many count, against how many are needed. */
+function withholding(id, action) {
+  const r = row(id);
+  const quorum = setup?.quorum ?? 1;
+  const n = validMarks(r);
+  const short = action === "reveal" ? r?.status === "withheld" : Boolean(r) && n < quorum;
+  if (!short) return null;
+  const key = `admin.withhold_${action}`;
+  return h("strong", { "data-testid": "withhold-warning" }, t(n ? key : `${key}_none`, { n, quorum }));
+}
+
+/** Contestants of the board's round neither closed nor out (withdrawn, disqualified): what the
+ * server counts before publishing or finalising the awards (round_incomplete). null: no board yet. */
+const unfinished = (view) => (view ? view.overall.filter((r) => r.status === "pending").length : null);
+
 const nameOf = (id) => contestant(id)?.name ?? row(id)?.name ?? id;
 
 /** Whether the judge's page is open: connected, last seen at a time, or never seen. */
@@ -152,7 +174,7 @@ function renderStage() {
       h("div", { class: "row" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed || busy("open"), onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
         h("button", { type: "button", disabled: !on.scoring_open || busy("close"), "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
-        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => command("reveal", { contestant: on.contestant }, { ask: tdata("admin.ask_reveal", { name: on.name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")),
+        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => reveal(on.contestant, on.name) }, t("admin.reveal")),
         h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
     );
     const r = row(on.contestant);
@@ -175,9 +197,18 @@ function callContestant(id) {
   return command("stage", { contestant: id }, { ask, confirmLabel: t("admin.call") });
 }
 
+/** Close scoring, asking first when judges are missing or the result would be withheld. */
 function closeScoring(on) {
-  const ask = on.missing.length ? tdata("admin.ask_close_missing", { n: on.missing.length, names: on.missing.map(judgeName).join(t("list.separator")) }) : null;
+  const warning = withholding(on.contestant, "close");
+  const missing = on.missing.length ? tdata("admin.ask_close_missing", { n: on.missing.length, names: on.missing.map(judgeName).join(t("list.separator")) }) : null;
+  const ask = warning || missing ? h("span", {}, warning, warning ? h("br") : null, missing ?? t("admin.ask_close")) : null;
   return command("close", { contestant: on.contestant }, { ask, confirmLabel: t("admin.close") });
+}
+
+function reveal(id, name) {
+  const warning = withholding(id, "reveal");
+  const ask = tdata("admin.ask_reveal", { name });
+  return command("reveal", { contestant: id }, { ask: warning ? h("span", {}, warning, h("br"), ask) : ask, confirmLabel: t("admin.reveal") });
 }
 
 function maybeAutoClose() {
@@ -263,7 +294,7 @@ function renderShow() {
           h("button", { type: "button", class: "secondary", disabled: (state !== "waiting" && state !== "called") || busy("stage"), onclick: () => callContestant(id) }, t("admin.call")),
           // off stage and left open or unrevealed (the next one was called): finished from here
           offStage && state === "open" ? h("button", { type: "button", disabled: busy("close"), "data-testid": "row-close", onclick: () => closeScoring(progress.open.find((c) => c.contestant === id)) }, t("admin.close")) : null,
-          offStage && state === "closed" ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "row-reveal", onclick: () => command("reveal", { contestant: id }, { ask: tdata("admin.ask_reveal", { name }), confirmLabel: t("admin.reveal") }) }, t("admin.reveal")) : null,
+          offStage && state === "closed" ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "row-reveal", onclick: () => reveal(id, name) }, t("admin.reveal")) : null,
           h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
   $("show").replaceChildren(...parts);
@@ -374,20 +405,37 @@ function renderTools() {
         { ask: t("admin.ask_advance", { from: label(current.name), to: label(target.name) }), confirmLabel: t("admin.advance") });
     } }, t("admin.advance")));
 
-  const shown = current ?? rounds.find((r) => r.round === board?.round);
-  const awards = h("details", { "data-testid": "awards-form" }, h("summary", {}, t("admin.awards")),
-    h("p", { class: "muted" }, board?.final ? t("admin.finalised") : board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
-    h("div", { class: "row" },
-      h("button", { type: "button", class: "danger", disabled: !shown || board?.final, "data-testid": "publish-awards", onclick: () =>
-        command("awards", { round: shown.round }, { ask: t("admin.ask_awards", { round: label(shown.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")),
-      h("button", { type: "button", class: "danger", disabled: !shown || !board?.awards_published || board?.final, "data-testid": "finalise", onclick: () =>
-        command("finalise", { round: shown.round }, { ask: t("admin.ask_finalise", { round: label(shown.name) }), confirmLabel: t("admin.finalise") }) }, t("admin.finalise"))),
-    h("p", { class: "muted" }, t("admin.finalise_hint")));
-
   // a form left open stays open when the tools are drawn again
   const opened = new Set([...$("tools").querySelectorAll("details[open] > summary")].map((s) => s.textContent));
-  $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, advance, awards);
+  $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, advance, awardsForm());
   for (const s of $("tools").querySelectorAll("details > summary")) if (opened.has(s.textContent)) s.parentElement.open = true;
+}
+
+/** Publish and finalise the awards: refused by the server while a contestant is unfinished,
+ * so disabled then, saying how many. */
+function awardsForm() {
+  const shown = round() ?? (setup?.rounds ?? []).find((r) => r.round === board?.round);
+  const waiting = board?.final ? 0 : unfinished(board) ?? 0;
+  const why = waiting ? t("admin.awards_unfinished", { n: waiting }) : "";
+  return h("details", { "data-testid": "awards-form" }, h("summary", {}, t("admin.awards")),
+    h("p", { class: "muted" }, board?.final ? t("admin.finalised") : board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "danger", disabled: !shown || board?.final || waiting > 0, title: why, "data-testid": "publish-awards", onclick: () =>
+        command("awards", { round: shown.round }, { ask: t("admin.ask_awards", { round: label(shown.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")),
+      h("button", { type: "button", class: "danger", disabled: !shown || !board?.awards_published || board?.final || waiting > 0, title: why, "data-testid": "finalise", onclick: () =>
+        command("finalise", { round: shown.round }, { ask: t("admin.ask_finalise", { round: label(shown.name) }), confirmLabel: t("admin.finalise") }) }, t("admin.finalise")),
+      waiting ? h("span", { class: "muted", "data-testid": "awards-unfinished" }, why) : null),
+    h("p", { class: "muted" }, t("admin.finalise_hint")));
+}
+
+/** The awards' form alone drawn again (open if it was): as contestants finish, without
+ * redrawing the other tools, whose forms may hold what the organiser is typing. */
+function renderAwards() {
+  const old = $("tools").querySelector('[data-testid="awards-form"]');
+  if (!old) return;
+  const form = awardsForm();
+  form.open = old.open;
+  old.replaceWith(form);
 }
 
 function renderJudges() {
@@ -617,9 +665,11 @@ async function start() {
   });
   socket.subscribe("board_full", (view) => {
     const changed = board?.awards_published !== view.awards_published || board?.final !== view.final;
+    const finished = unfinished(board) !== unfinished(view); // a close, a reopening, a withdrawal: not every score
     board = view;
     render();
     if (changed) renderTools(); // publish and finalise follow the board
+    else if (finished) renderAwards();
   }, token);
   socket.subscribe("presence", (view) => { presence = view; render(); }, token);
   socket.subscribe("audit", (view) => { audit = view; render(); }, token);

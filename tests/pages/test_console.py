@@ -43,6 +43,7 @@ def test_organiser_runs_a_contestant_and_the_screen_follows(server: Server, brow
     console.get_by_test_id("reveal").click()
     dialog = console.get_by_test_id("confirm")
     expect(dialog).to_contain_text("Reveal 李思远's result?")
+    expect(dialog.get_by_test_id("withhold-warning")).to_have_count(0)  # three marks: the quorum
     dialog.get_by_role("button", name="Reveal").click()
     expect(console.get_by_test_id("stage-state")).to_have_text("Revealed")
 
@@ -157,10 +158,18 @@ def test_a_contestant_left_open_by_call_next_is_closed_and_revealed_from_the_run
 
     left.get_by_test_id("row-close").click()
     expect(dialog).to_contain_text("1 judge has not scored")
+    # two of three judges, below the quorum: said before closing, and before revealing
+    expect(dialog.get_by_test_id("withhold-warning")).to_have_text(
+        "Only 2 judges' scores count, fewer than the quorum of 3: the result will be withheld."
+    )
     dialog.get_by_role("button", name="Close scoring").click()
     expect(left.locator(".badge")).to_have_text("Closed")
     left.get_by_test_id("row-reveal").click()
     expect(dialog).to_contain_text("Reveal 李思远's result?")
+    expect(dialog.get_by_test_id("withhold-warning")).to_have_text(
+        "Only 2 judges' scores count, fewer than the quorum of 3: "
+        "the result is withheld, and the screens will say 'Withheld'."
+    )
     dialog.get_by_role("button", name="Reveal").click()
     expect(left.locator(".badge")).to_have_text("Revealed")
     expect(left.get_by_test_id("row-reveal")).to_have_count(0)
