@@ -177,6 +177,7 @@ function renderStage() {
         h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => reveal(on.contestant, on.name) }, t("admin.reveal")),
         h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
     );
+    if (autoCloseHeld(on)) parts.push(h("p", { "data-testid": "auto-close-held" }, withholding(on.contestant, "close"), " ", t("admin.auto_close_held")));
     const r = row(on.contestant);
     if (r?.final) parts.push(h("p", {}, t("admin.final"), ": ", h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
     else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), ": ", h("strong", {}, t(`status.${r.status}`))));
@@ -211,9 +212,16 @@ function reveal(id, name) {
   return command("reveal", { contestant: id }, { ask: warning ? h("span", {}, warning, h("br"), ask) : ask, confirmLabel: t("admin.reveal") });
 }
 
+/** Whether closing by itself is held back: every judge has answered, but too few marks count
+ * (abstentions), so closing would withhold the result; the organiser decides. */
+function autoCloseHeld(on) {
+  return autoClose.on && on?.scoring_open && !on.missing.length && on.expected.length > 0 && Boolean(withholding(on.contestant, "close"));
+}
+
 function maybeAutoClose() {
   const on = progress?.on_stage;
   if (!autoClose.on || !on?.scoring_open || on.missing.length || !on.expected.length || autoClose.sent === on.contestant) return;
+  if (autoCloseHeld(on)) return; // said on the stage card; a later board may count more marks
   autoClose.sent = on.contestant;
   command("close", { contestant: on.contestant });
 }
@@ -667,6 +675,7 @@ async function start() {
     const changed = board?.awards_published !== view.awards_published || board?.final !== view.final;
     const finished = unfinished(board) !== unfinished(view); // a close, a reopening, a withdrawal: not every score
     board = view;
+    maybeAutoClose(); // the marks that count are the board's, which may come after the progress
     render();
     if (changed) renderTools(); // publish and finalise follow the board
     else if (finished) renderAwards();

@@ -152,6 +152,7 @@ export const MESSAGES = {
   "admin.close": { "zh-CN": "结束评分", en: "Close scoring" },
   "admin.reveal": { "zh-CN": "揭晓成绩", en: "Reveal" },
   "admin.auto_close": { "zh-CN": "全部评委评完后自动结束评分", en: "Close by itself once every judge has scored" },
+  "admin.auto_close_held": { "zh-CN": "因此未自动结束评分，请确认后手动结束。", en: "So scoring was not closed by itself: close it yourself if that is right." },
   "admin.final": { "zh-CN": "最终得分", en: "Final" },
   "admin.rank": { "zh-CN": "第 {rank} 名", en: "rank {rank}" },
   "admin.call_next": { "zh-CN": "请下一位：{name}", en: "Call next: {name}" },

@@ -130,3 +130,33 @@ def test_publish_the_awards_waits_for_the_last_contestant(server: Server, browse
     expect(form).to_contain_text("本轮奖项已公布")
     board = server.call("GET", f"/api/competitions/{server.cid}/board")
     assert board["awards_published"]
+
+
+def test_closing_by_itself_holds_back_a_result_that_would_be_withheld(
+    server: Server, browser: Any
+) -> None:
+    """ "Close by itself once every judge has scored" closed a result that one
+    abstention left below the quorum, withholding it with no one asked. It now
+    leaves scoring open and says why; the organiser closes, or waits for a sheet."""
+    console = browser.new_context(**CONSOLE).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    server.admin_post("stage", {"contestant": "101"})
+    expect(console.get_by_test_id("stage-state")).to_have_text("Scoring")
+    console.locator("#stage input[type=checkbox]").check()
+    score(server, "J7", "101", None)
+    score(server, "J8", "101", "80")
+    score(server, "J9", "101", "85")
+    held = console.get_by_test_id("auto-close-held")
+    expect(held).to_contain_text(
+        "Only 2 judges' scores count, fewer than the quorum of 3: the result will be withheld."
+    )
+    expect(held).to_contain_text("So scoring was not closed by itself")
+    console.wait_for_timeout(500)  # room for a close the page must not send
+    expect(console.get_by_test_id("stage-state")).to_have_text("Scoring")
+
+    # the next contestant's three marks count: closed by itself as before
+    server.admin_post("stage", {"contestant": "102"})
+    for k, judge in enumerate(PANEL_JUDGES["1"]):
+        score(server, judge, "102", str(80 + k))
+    expect(console.get_by_test_id("stage-state")).to_have_text("Closed")
+    expect(held).to_have_count(0)
