@@ -5,11 +5,9 @@ import { ChainVerifier, lines } from "./chain.js";
 import { formatScore, parseDecimal, trimText, weightedTotal } from "./format.js";
 import { MESSAGES, applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch, missingCompetition, refusedNote, signInAgain, tdata, toast } from "./ui.js";
+import { connectionText, data, fill, h, languageSwitch, missingCompetition, refusedNote, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
-/** Replace `el`'s children with `parts`, leaving out the empty ones. */
-const fill = (el, ...parts) => el.replaceChildren(...parts.filter((part) => part !== null && part !== undefined));
 const enc = encodeURIComponent;
 const cid = competitionFromPath();
 const token = tokenFromFragment() ?? (cid ? sessionStorage.getItem(`leitai.audit.${cid}`) : null);
