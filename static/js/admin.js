@@ -3,7 +3,7 @@ import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment
 import { formatScore, markProblem } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { confirmOnce, connectionText, data, fill, h, languageSwitch, missingCompetition, refusedNote, signInAgain, tdata, toast } from "./ui.js";
+import { confirmOnce, connectionText, data, fill, h, languageSwitch, refusedNote, showMissingCompetition, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = competitionFromPath();
@@ -579,7 +579,7 @@ function newCompetition() {
 
 function render() {
   renderHeader();
-  if (missing) return $("main").replaceChildren(missingCompetition(cid));
+  if (missing) return showMissingCompetition(cid, { content: $("main"), title: `${t("app.name")} · ${t("admin.title")}` });
   renderLogin();
   if (!cid || !token) return;
   renderStage();

@@ -3,7 +3,7 @@ import { competitionFromPath, loadSetup, qrSvg } from "./api.js";
 import { countUp, formatScore } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, fill, h, languageSwitch, missingCompetition } from "./ui.js";
+import { connectionText, data, fill, h, languageSwitch, showMissingCompetition } from "./ui.js";
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
@@ -390,10 +390,9 @@ function showMissing(socket) {
 }
 
 function renderMissing() {
-  document.title = t("screen.page_title");
   const stage = $("stage");
-  stage.className = "stage missing-stage";
-  stage.replaceChildren(missingCompetition(cid));
+  stage.className = "stage missing-stage"; // the message alone, centred, large enough for the hall
+  showMissingCompetition(cid, { content: stage, title: t("screen.page_title") });
 }
 
 async function start() {

@@ -114,12 +114,16 @@ export function confirmOnce(message, confirmLabel) {
   });
 }
 
-/** In place of a page's content: the competition `cid` is not on this server, and a
- * link to those that are (a mistyped address, or a QR code of another server's). */
-export function missingCompetition(cid) {
-  return h("section", { class: "card missing", "data-testid": "missing", role: "alert" },
+/** The competition `cid` is not on this server (a mistyped address, or a QR code of
+ * another server's): in place of the page's `content`, say so with a link to those that
+ * are, hide the connection pill (no socket follows a competition that is not here), and
+ * name the tab `title`. A page calls it again when the language changes. */
+export function showMissingCompetition(cid, { content, title }) {
+  document.title = title;
+  document.getElementById("conn")?.classList.add("hidden");
+  content.replaceChildren(h("section", { class: "card missing", "data-testid": "missing", role: "alert" },
     h("h2", {}, tdata("error.no_competition", { cid })),
-    h("p", {}, h("a", { href: "/" }, t("error.see_competitions"))));
+    h("p", {}, h("a", { href: "/" }, t("error.see_competitions")))));
 }
 
 /** The server refused this page's token (revoked or mistyped): forget it and open the
