@@ -3,7 +3,7 @@ import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment
 import { formatScore, markProblem } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { confirmOnce, connectionText, data, h, languageSwitch, missingCompetition, refusedNote, signInAgain, tdata, toast } from "./ui.js";
+import { confirmOnce, connectionText, data, fill, h, languageSwitch, refusedNote, showMissingCompetition, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = competitionFromPath();
@@ -231,7 +231,7 @@ function renderPaper() {
   const waiting = (audit?.paper_sheets ?? []).filter((p) => p.status === "pending");
   const el = $("paper");
   el.classList.toggle("hidden", !waiting.length);
-  el.replaceChildren(
+  fill(el,
     h("h2", {}, t("admin.paper_pending")),
     me ? h("p", { class: "muted" }, tdata("admin.you_are", { id: me.id })) : null,
     h("ul", { class: "paper-list" }, waiting.map((p) => {
@@ -567,13 +567,13 @@ function renderLogin() {
   const list = h("ul", {});
   api("/api/competitions").then((all) => list.replaceChildren(...all.map((c) =>
     h("li", {}, h("a", { href: `/admin/${enc(c.id)}`, translate: "no" }, label(c.title) || c.id))))).catch((e) => toast(e.message));
-  el.replaceChildren(...[
+  fill(el,
     h("h2", {}, t("admin.login")),
     refusedNote(),
     cid ? h("form", { onsubmit: (e) => { e.preventDefault(); location.hash = `token=${input.value.trim()}`; location.reload(); } },
       field(t("admin.token"), input), h("button", { type: "submit" }, t("admin.enter"))) : list,
     cid ? null : newCompetition(),
-  ].filter(Boolean)); // replaceChildren would write a null as the text "null"
+  );
 }
 
 /** Load a competition file, check it (problems by field or row), create it. */
@@ -635,7 +635,7 @@ function newCompetition() {
 
 function render() {
   renderHeader();
-  if (missing) return $("main").replaceChildren(missingCompetition(cid));
+  if (missing) return showMissingCompetition(cid, { content: $("main"), title: `${t("app.name")} · ${t("admin.title")}` });
   renderLogin();
   if (!cid || !token) return;
   renderStage();

@@ -5,11 +5,9 @@ import { ChainVerifier, lines } from "./chain.js";
 import { formatScore, parseDecimal, trimText, weightedTotal } from "./format.js";
 import { MESSAGES, applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch, missingCompetition, refusedNote, signInAgain, tdata, toast } from "./ui.js";
+import { connectionText, data, fill, h, languageSwitch, refusedNote, showMissingCompetition, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
-/** Replace `el`'s children with `parts`, leaving out the empty ones. */
-const fill = (el, ...parts) => el.replaceChildren(...parts.filter((part) => part !== null && part !== undefined));
 const enc = encodeURIComponent;
 const cid = competitionFromPath();
 const token = tokenFromFragment() ?? (cid ? sessionStorage.getItem(`leitai.audit.${cid}`) : null);
@@ -19,6 +17,7 @@ const CORRECTIONS = new Set(["score_amended", "judge_recused", "contestant_withd
 let setup = null;
 let audit = null;
 let conn = { status: "connecting", since: null };
+let missing = false; // no such competition on this server
 const filters = { judge: "", contestant: "", type: "" };
 let limit = PAGE;
 const shown = { seq: null, follow: true, view: null, problem: null, asked: 0 };
@@ -513,6 +512,7 @@ function renderHeader() {
 
 function renderAll() {
   renderHeader();
+  if (missing) return showMissingCompetition(cid, { content: $("main"), title: `${t("app.name")} · ${t("audit.title")}` });
   if (!cid || !token) return;
   renderVerify();
   renderTimeline();
@@ -551,8 +551,8 @@ async function start() {
   } catch (error) {
     if (error.code === "unknown_competition") {
       // a mistyped address: say so in place of the page, and open no socket
-      $("conn").classList.add("hidden");
-      $("main").replaceChildren(missingCompetition(cid));
+      missing = true;
+      renderAll();
       return;
     }
     toast(error.message);

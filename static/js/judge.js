@@ -6,7 +6,7 @@ import { formatScore, markProblem, trimText, weightedTotal } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { ReceiptProofs } from "./receipt.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch, tdata, toast } from "./ui.js";
+import { connectionText, data, fill, h, languageSwitch, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = [1000, 2000, 4000, 8000, 15000];
@@ -217,15 +217,15 @@ function renderSheet() {
   // scoring left open for someone this judge has sent nothing for (the next one was called)
   const sent = (c) => c.expected.concat(c.shadow ?? []).some((j) => j.judge === me?.judge && j.scored) || outbox().some((x) => x.contestant === c.contestant);
   const owed = choices.filter((c) => c.contestant !== progress?.on_stage?.contestant && !sent(c));
-  form.replaceChildren(
+  fill(form,
     h("h2", {}, previous || abstained ? t("judge.correct_for") : t("judge.sheet_for")),
-    owed.length ? h("p", { class: "owed", "data-testid": "owed" }, tdata("judge.still_owed", { names: owed.map((c) => c.name).join(t("list.separator")) })) : "", // replaceChildren writes a null as text
+    owed.length ? h("p", { class: "owed", "data-testid": "owed" }, tdata("judge.still_owed", { names: owed.map((c) => c.name).join(t("list.separator")) })) : null,
     choices.length > 1
       ? h("label", { class: "choose" }, t("judge.choose"),
           h("select", { name: "contestant", "data-testid": "choose", onchange: (e) => { startDraft(e.target.value); render(); } },
             choices.map((c) => h("option", { value: c.contestant, selected: c.contestant === target, translate: "no" }, c.name))))
-      : chosen.contestant !== progress?.on_stage?.contestant ? data("div", chosen.name, { class: "on-name" }) : "",
-    abstained ? h("p", { class: "muted", "data-testid": "abstained-now" }, t("judge.abstained_now")) : "",
+      : chosen.contestant !== progress?.on_stage?.contestant ? data("div", chosen.name, { class: "on-name" }) : null,
+    abstained ? h("p", { class: "muted", "data-testid": "abstained-now" }, t("judge.abstained_now")) : null,
     ...rows,
     h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, draftTotal())),
     h("button", { type: "submit", class: "wide", "data-testid": "review" }, previous ? t("judge.review_correction") : t("judge.review")),

@@ -3,7 +3,7 @@ import { competitionFromPath, loadSetup } from "./api.js";
 import { formatScore } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch, missingCompetition } from "./ui.js";
+import { connectionText, data, h, languageSwitch, showMissingCompetition } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const cid = competitionFromPath();
@@ -76,9 +76,7 @@ function showMissing(socket) {
 }
 
 function renderMissing() {
-  document.title = t("live.title");
-  $("conn").classList.add("hidden");
-  document.querySelector("main").replaceChildren(missingCompetition(cid));
+  showMissingCompetition(cid, { content: document.querySelector("main"), title: t("live.title") });
 }
 
 async function start() {

@@ -12,7 +12,7 @@
 // `leitai verify-receipt --receipt F --proof F --public-key KEY` accepts.
 import { ApiError } from "./api.js";
 import { currentLanguage, t } from "./i18n.js";
-import { data, h, tdata } from "./ui.js";
+import { data, fill, h, tdata } from "./ui.js";
 
 const HEX = /^[0-9a-f]{64}$/;
 const RETRY_MS = [500, 1000, 2000, 4000, 8000, 15000];
@@ -412,13 +412,11 @@ export class ReceiptProofs {
       ? h("p", { class: "proof-reason key-changed", role: "alert", "data-testid": "key-changed" },
         h("strong", {}, tdata("receipt.key_changed", { pinned: short(this.pinned), served: short(this.keyChanged) })))
       : null;
-    this.el.replaceChildren(
-      ...[
-        h("h2", {}, t("receipt.title")),
-        warning,
-        h("ul", { class: "proofs" }, this.receipts.map((r) => this.row(r))),
-        h("p", { class: "muted small" }, t("receipt.how")),
-      ].filter(Boolean),
+    fill(this.el,
+      h("h2", {}, t("receipt.title")),
+      warning,
+      h("ul", { class: "proofs" }, this.receipts.map((r) => this.row(r))),
+      h("p", { class: "muted small" }, t("receipt.how")),
     );
     this.el.classList.remove("hidden");
   }

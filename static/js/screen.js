@@ -3,7 +3,7 @@ import { competitionFromPath, loadSetup, qrSvg } from "./api.js";
 import { countUp, formatScore } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, h, languageSwitch, missingCompetition } from "./ui.js";
+import { connectionText, data, fill, h, languageSwitch, showMissingCompetition } from "./ui.js";
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
@@ -128,7 +128,7 @@ function playReveal(body) {
   if (row.rank) rankText.push(t("screen.overall_rank", { rank: row.rank }));
   // one line each: "Public agencies: rank 12 · Overall rank 34" does not fit one line at this size
   const rank = h("div", { class: "reveal-rank", "data-testid": "reveal-rank" }, rankText.map((text) => h("span", {}, text)));
-  body.replaceChildren(
+  fill(body,
     data("div", row.name, { class: "now-name" }),
     data("div", row.organisation, { class: "now-org" }),
     h("div", { class: "reveal-judges" }, judges),
@@ -382,10 +382,9 @@ function showMissing(socket) {
 }
 
 function renderMissing() {
-  document.title = t("screen.page_title");
   const stage = $("stage");
-  stage.className = "stage missing-stage";
-  stage.replaceChildren(missingCompetition(cid));
+  stage.className = "stage missing-stage"; // the message alone, centred, large enough for the hall
+  showMissingCompetition(cid, { content: stage, title: t("screen.page_title") });
 }
 
 async function start() {

@@ -1,7 +1,20 @@
 // Tiny DOM helpers shared by the pages.
 import { t, currentLanguage, LANGUAGES, MESSAGES, setLanguage } from "./i18n.js";
 
-/** h("div", {class: "x", onclick}, child, …): an element; strings become text nodes. */
+/** The parts worth drawing, arrays flattened: null, undefined and false are left out, for
+ * the DOM's append and replaceChildren would write them as the text "null", "undefined",
+ * "false" (`cond ? h(…) : null` is how a page leaves a part out). */
+function present(parts) {
+  return parts.flat(Infinity).filter((part) => part !== null && part !== undefined && part !== false);
+}
+
+/** Replace `el`'s children with `parts`, leaving out the empty ones (see `present`). */
+export function fill(el, ...parts) {
+  el.replaceChildren(...present(parts));
+}
+
+/** h("div", {class: "x", onclick}, child, …): an element; strings become text nodes,
+ * empty children (see `present`) are left out. */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
@@ -11,10 +24,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === "dataset") Object.assign(el.dataset, v);
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat(Infinity)) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
+  for (const c of present(children)) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
 
@@ -104,12 +114,16 @@ export function confirmOnce(message, confirmLabel) {
   });
 }
 
-/** In place of a page's content: the competition `cid` is not on this server, and a
- * link to those that are (a mistyped address, or a QR code of another server's). */
-export function missingCompetition(cid) {
-  return h("section", { class: "card missing", "data-testid": "missing", role: "alert" },
+/** The competition `cid` is not on this server (a mistyped address, or a QR code of
+ * another server's): in place of the page's `content`, say so with a link to those that
+ * are, hide the connection pill (no socket follows a competition that is not here), and
+ * name the tab `title`. A page calls it again when the language changes. */
+export function showMissingCompetition(cid, { content, title }) {
+  document.title = title;
+  document.getElementById("conn")?.classList.add("hidden");
+  content.replaceChildren(h("section", { class: "card missing", "data-testid": "missing", role: "alert" },
     h("h2", {}, tdata("error.no_competition", { cid })),
-    h("p", {}, h("a", { href: "/" }, t("error.see_competitions"))));
+    h("p", {}, h("a", { href: "/" }, t("error.see_competitions")))));
 }
 
 /** The server refused this page's token (revoked or mistyped): forget it and open the

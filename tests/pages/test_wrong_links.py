@@ -69,4 +69,8 @@ def test_console_and_audit_of_a_competition_not_here_say_so(server: Server, brow
         page.goto(f"{server.url}/{name}/nope?lang=en#token={server.admin}")
         expect(page.get_by_test_id("missing").get_by_role("heading")).to_have_text(MISSING["en"])
         expect(page.locator("#conn")).to_be_hidden()
+        # in the other language it says the same, and still follows nothing
+        page.get_by_test_id("lang").click()
+        expect(page.get_by_test_id("missing").get_by_role("heading")).to_have_text(MISSING["zh-CN"])
+        expect(page.locator("#conn")).to_be_hidden()
         page.context.close()
