@@ -405,8 +405,6 @@ async function start() {
       advanceAwards();
     } else if (e.key === "ArrowDown") nextPage();
   });
-  const link = `${location.origin}/live/${encodeURIComponent(cid)}`;
-  qrSvg(link).then((svg) => { $("qr-code").innerHTML = svg; }).catch(() => $("qr").classList.add("hidden"));
   let setup;
   try {
     setup = await loadSetup(cid);
@@ -414,6 +412,9 @@ async function start() {
     if (error.code === "unknown_competition") return showMissing(socket);
     throw error;
   }
+  // once the competition is known: at a wrong address the stage, QR corner included, is gone
+  const link = `${location.origin}/live/${encodeURIComponent(cid)}`;
+  qrSvg(link).then((svg) => { if (!missing) $("qr-code").innerHTML = svg; }).catch(() => $("qr")?.classList.add("hidden"));
   view.setup = setup;
   chooseLanguage(setup.languages);
   const sw = languageSwitch(setup.languages);

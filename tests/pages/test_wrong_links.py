@@ -32,6 +32,25 @@ def test_screen_and_audience_of_a_competition_not_here_say_so(
         page.context.close()
 
 
+def test_a_screen_at_a_wrong_address_draws_no_qr_code_into_a_stage_that_is_gone(
+    server: Server, browser: Any
+) -> None:
+    """The screen asked for its QR code before it knew the competition; when the code
+    came after the message had replaced the stage, the page threw (reading the QR
+    corner that was gone). Here the code, if asked for, comes only after the message."""
+    page = browser.new_context(**SCREEN).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    held: list[Any] = []
+    page.route("**/qr.svg*", lambda route: held.append(route))
+    page.goto(f"{server.url}/screen/nope?lang=en")
+    expect(page.get_by_test_id("missing").get_by_role("heading")).to_have_text(MISSING["en"])
+    for route in held:
+        route.continue_()
+    page.wait_for_timeout(300)  # room for the answer, and what the page does with it
+    assert errors == []
+
+
 def test_organiser_and_auditor_with_a_refused_token_sign_in_again(
     server: Server, browser: Any
 ) -> None:
