@@ -621,6 +621,8 @@ def _call(state: Competition, command: CallContestant) -> Decision:
     if command.open_scoring:
         if entry is not None and entry.revealed is not None:
             return _already_revealed(contestant.id)
+        if current is not None and current.final:
+            return _results_final(current.id)
         if entry is None or not entry.scoring_open:
             events.append(ScoringOpened(contestant=contestant.id))
     return events
@@ -640,6 +642,8 @@ def _open(state: Competition, contestant_id: str) -> Decision:
     entry = state.entry_for(contestant.id)
     if entry is not None and entry.revealed is not None:
         return _already_revealed(contestant.id)
+    if entry is not None and state.rounds[entry.round].final:
+        return _results_final(entry.round)
     if entry is not None and entry.scoring_open:
         return Rejection(
             "already_open",
@@ -714,12 +718,28 @@ def _reveal(state: Competition, contestant_id: str) -> Decision:
 # --- people ----------------------------------------------------------------------
 
 
+def _final_with_mark(state: Competition, judge: str, contestant: str | None) -> Round | None:
+    """A final round holding a mark of ``judge`` (for ``contestant``, or any):
+    recusing the judge would strike it from results that may not change."""
+    for round_ in state.rounds.values():
+        if round_.final and any(
+            judge in entry.marks
+            for c, entry in round_.entries.items()
+            if contestant is None or c == contestant
+        ):
+            return round_
+    return None
+
+
 def _recuse(state: Competition, command: RecuseJudge) -> Decision:
     judge = state.judges.get(command.judge)
     if judge is None:
         return _unknown_judge(command.judge)
     if command.contestant is not None and command.contestant not in state.contestants:
         return _unknown_contestant(command.contestant)
+    final = _final_with_mark(state, judge.id, command.contestant)
+    if final is not None:
+        return _results_final(final.id)
     if judge.recused_all is not None or (
         command.contestant is not None and command.contestant in judge.recused
     ):
@@ -736,6 +756,9 @@ def _remove(state: Competition, command: WithdrawContestant | DisqualifyContesta
     contestant = _contestant(state, command.contestant)
     if isinstance(contestant, Rejection):
         return contestant
+    rounds = [r for r in state.rounds.values() if contestant.id in r.members]
+    if rounds and all(r.final for r in rounds):  # a later round's results are theirs to leave
+        return _results_final(rounds[-1].id)
     if isinstance(command, WithdrawContestant):
         return [ContestantWithdrawn(contestant=contestant.id, reason=command.reason)]
     return [ContestantDisqualified(contestant=contestant.id, reason=command.reason)]
@@ -754,6 +777,13 @@ def _prior(state: Competition, command: RecordPriorScore) -> Decision:
     value = _number(command.value, PRIOR_MAXIMUM, 4, command.source)
     if isinstance(value, Rejection):
         return value
+    if any(c.source == command.source for c in state.rules.composite):
+        final = next(
+            (r for r in state.rounds.values() if r.final and command.contestant in r.members),
+            None,
+        )
+        if final is not None:
+            return _results_final(final.id)
     return [PriorScoreRecorded(contestant=command.contestant, source=command.source, value=value)]
 
 

@@ -306,16 +306,15 @@ def _result(
             )
         )
     status: Status
-    if contestant.disqualified is not None:
-        status = "disqualified"
-    elif contestant.withdrawn is not None:
-        status = "withdrawn"
+    out = state.rounds[entry.round].out_status(contestant) if entry else contestant.out_status
+    if out is not None:
+        status = out
     elif entry is None or not entry.closed:
         status = "pending"
     else:
         status = "scored"
     enough = len(valid) >= least_valid(settings)
-    if contestant.out or not enough:
+    if out is not None or not enough:
         if status == "scored":
             status = "withheld"
         return Result(
@@ -414,7 +413,7 @@ def _normalised(
     per_judge: dict[str, dict[str, Decimal]] = {}
     for contestant in contestants:
         entry = round_.entries.get(contestant.id)
-        if contestant.out or entry is None:
+        if round_.out_status(contestant) is not None or entry is None:
             continue
         panels = _panels_of(state, contestant.group)
         for judge_id, mark in entry.marks.items():

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
 
 _D = TypeVar("_D")
+OutStatus = Literal["withdrawn", "disqualified"]
 
 
 def shallow_copier(cls: type[_D]) -> Callable[[_D], _D]:
@@ -93,6 +94,12 @@ class Contestant:
     def out(self) -> bool:
         """Withdrawn or disqualified: listed, never ranked."""
         return self.withdrawn is not None or self.disqualified is not None
+
+    @property
+    def out_status(self) -> OutStatus | None:
+        if self.disqualified is not None:
+            return "disqualified"
+        return "withdrawn" if self.withdrawn is not None else None
 
 
 @dataclass(slots=True)
@@ -189,10 +196,20 @@ class Round:
     """How many awards the screens show (``AwardsStepShown``); None: never stepped."""
     final: bool = False
     """Results finalised (``ResultsFinalised``, or awards published as final)."""
+    out_when_final: dict[str, OutStatus] | None = None
+    """Once final: the members then withdrawn or disqualified. Nothing changes a
+    final round's results, so a contestant who advanced and withdraws from a
+    later round keeps the result earned here."""
     changed: set[str] = field(default_factory=set)
     """Members whose result may have changed since ``table`` was brought up to date."""
     table: RoundTable | None = None
     """The round's rankings as ``projections.standings`` last brought them up to date."""
+
+    def out_status(self, contestant: Contestant) -> OutStatus | None:
+        """Whether ``contestant`` is out of this round's results, and how."""
+        if self.out_when_final is not None:
+            return self.out_when_final.get(contestant.id)
+        return contestant.out_status
 
     def award_tiers(self) -> int:
         """How many award tiers were published (the screens' steps); 0 before."""
@@ -374,6 +391,17 @@ class Competition:
             found = self.rounds[round_id] = Round(round_id)
         return found
 
+    def _finalise(self, round_: Round) -> None:
+        """The round's results are final: who is out of them is settled now."""
+        if round_.final:
+            return
+        round_.final = True
+        round_.out_when_final = {
+            c: status
+            for c in round_.members
+            if c in self.contestants and (status := self.contestants[c].out_status) is not None
+        }
+
     def _entry(self, contestant: str) -> Entry:
         """The entry new marks go to: the one the contestant was last called
         in, else one in the open round (or their registration round)."""
@@ -517,9 +545,10 @@ class Competition:
             case AwardsPublished():
                 round_ = self._round(event.round)
                 round_.awards = event
-                round_.final = round_.final or event.final
+                if event.final:
+                    self._finalise(round_)
             case ResultsFinalised():
-                self._round(event.round).final = True
+                self._finalise(self._round(event.round))
             case PaperSheetEntered():
                 self.paper_sheets[event.sheet] = PaperSheet(
                     event.sheet,

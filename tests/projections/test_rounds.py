@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from events.catalog import Advancement, AwardTier, Label, RulesSet
+from events.catalog import (
+    Advancement,
+    AwardTier,
+    Component,
+    Label,
+    PriorScoreRecorded,
+    RulesSet,
+)
 from projections import rules
 from projections.board import board
 from projections.commands import (
     AdvanceRound,
     CallContestant,
+    DisqualifyContestant,
     DrawOrder,
     FinaliseResults,
+    OpenScoring,
     PublishAwards,
+    RecordPriorScore,
+    RecuseJudge,
     ShowAwardsStep,
+    WithdrawContestant,
 )
 from projections.progress import progress, show_stage
 from tests.projections.log import Log, competition, perform
@@ -156,3 +168,55 @@ def test_the_show_stage_is_not_started_then_running_then_final() -> None:
     assert show_stage(log.state) == "running"  # provisional until finalised
     log.ok(FinaliseResults(round="r1"))
     assert show_stage(log.state) == "final"
+
+
+def test_nothing_changes_the_results_of_a_final_round() -> None:
+    """A full-size rehearsal withdrew, disqualified, recused and re-recorded expert
+    reviews after the results were final, and the final board moved: first place lost
+    its rank, a final went from 77.70 to 85.10. Each is refused now, and a contestant
+    who goes on to a later round may still leave it without changing this one."""
+    composite = (
+        Component(source="expert", weight=Decimal("0.4")),
+        Component(source="live", weight=Decimal("0.6")),
+    )
+    log = Log()
+    competition(
+        log,
+        contestants={c: (f"Org {c}", group) for c, (group, _) in FINALS.items()},
+        judges={"j1": ("Org J", "p1"), "j2": ("Org K", "p1")},
+        panels={"p1": ("g1", "g2")},
+        rules=RulesSet(aggregation="mean", composite=composite, advancement=Advancement(count=2)),
+    )
+    for contestant, (_, value) in FINALS.items():
+        log.add(PriorScoreRecorded(contestant=contestant, source="expert", value=Decimal(value)))
+        perform(log, contestant, {"j1": value}, reveal=contestant != "a4")  # a4: closed only
+    log.ok(PublishAwards(round="r1"))
+    log.ok(FinaliseResults(round="r1"))
+
+    def rows(round_: str = "r1") -> list[tuple[str, int | None, Decimal | None, str]]:
+        return [
+            (r.contestant, r.rank, r.final, r.status)
+            for r in board(log.state, round_, public=False).overall
+        ]
+
+    final = rows()
+    for command in (
+        WithdrawContestant(contestant="a4", reason="left"),
+        DisqualifyContestant(contestant="b3", reason="late"),
+        RecordPriorScore(contestant="a1", source="expert", value=Decimal(1)),
+        RecuseJudge(judge="j1", reason="conflict"),
+        RecuseJudge(judge="j1", contestant="a2", reason="conflict"),
+        CallContestant(contestant="a4"),  # and scoring opened
+    ):
+        assert log.refused(command).code == "results_final", command
+    log.ok(CallContestant(contestant="a4", open_scoring=False))
+    assert log.refused(OpenScoring(contestant="a4")).code == "results_final"
+    assert rows() == final
+    # a judge with no mark in the final round may still stand aside
+    log.ok(RecuseJudge(judge="j2", reason="conflict"))
+
+    log.ok(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="Final")))
+    assert "a1" in log.state.rounds["r2"].members
+    log.ok(WithdrawContestant(contestant="a1", reason="withdrew before the final"))
+    assert rows() == final  # the heats' winner keeps the result earned there
+    assert next(r for r in rows("r2") if r[0] == "a1")[3] == "withdrawn"
