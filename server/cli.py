@@ -103,7 +103,23 @@ def _init(args: argparse.Namespace) -> int:
     for judge in definition.judges:
         link = f"{base}/judge/{created.stream}#token={created.judge_tokens[judge.id]}"
         print(f"  {judge.id} {judge.name} ({judge.panel}): {link}")
+    _print_stand_asides(definition)
     return 0
+
+
+def _print_stand_asides(definition: Definition) -> None:
+    """The judges who will not score a contestant of their own organisation:
+    worth a look before the show (a branch spelt two ways is not the same)."""
+    pairs = definition.stand_asides()
+    if not pairs:
+        print("No judge shares an organisation with a contestant their panel scores.")
+        return
+    print(f"Judges standing aside for their own organisation ({len(pairs)}):")
+    for judge, contestant in pairs:
+        print(
+            f"  {judge.judge} {judge.name} - {contestant.contestant} {contestant.name}"
+            f" ({contestant.organisation})"
+        )
 
 
 def _print_signing_key(store_url: str, key_file: str) -> None:

@@ -41,6 +41,7 @@ from events.catalog import (
     RulesSet,
     ScoresheetDefined,
 )
+from projections.state import organisation_key
 from server import limits
 from server.explain import Segment, dotted, explain, render
 from server.mistake import Bilingual, Mistake, cannot_read
@@ -65,6 +66,21 @@ class Definition(msgspec.Struct, frozen=True):
     stream: str
     events: list[AnyEvent]
     judges: list[JudgeEntry]
+
+    def stand_asides(self) -> list[tuple[JudgeRegistered, ContestantRegistered]]:
+        """Each judge whose panel scores a contestant of their own organisation
+        (the same after ``organisation_key``), with that contestant: the pairs
+        that recuse themselves, for the organisers to check before the show."""
+        groups = {e.panel: e.groups for e in self.events if isinstance(e, PanelAssigned)}
+        judges = [e for e in self.events if isinstance(e, JudgeRegistered)]
+        return [
+            (judge, contestant)
+            for contestant in self.events
+            if isinstance(contestant, ContestantRegistered)
+            for judge in judges
+            if contestant.group in groups.get(judge.panel, ())
+            and organisation_key(judge.organisation) == organisation_key(contestant.organisation)
+        ]
 
 
 # --- the shape of the file ---------------------------------------------------
@@ -526,7 +542,8 @@ class _Checker:
                     f'"{group.id}" 评分的（非见习）评委只有 {size} 位',
                 )
         for record, place in contestants:
-            able = [j for j in by_group[record.group] if j.organisation != record.organisation]
+            own = organisation_key(record.organisation)
+            able = [j for j in by_group[record.group] if organisation_key(j.organisation) != own]
             if len(able) < need:
                 recused = len(by_group[record.group]) - len(able)
                 raise DefinitionError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -178,3 +180,33 @@ def test_every_field_of_the_format_is_documented() -> None:
             assert f"| `{field.encode_name}` |" in doc, f"{kind.__name__}.{field.encode_name}"
     for name, aliases in ALIASES.items():
         assert all(alias in doc for alias in aliases), name
+
+
+def test_init_lists_the_judges_who_stand_aside_for_their_own_organisation(
+    tmp_path: Path,
+) -> None:
+    """Recusal by organisation is automatic and was silent: ``init`` now lists each
+    judge and contestant it pairs (names compared as the server compares them), for
+    the organisers to check before the show."""
+    text = (EXAMPLES / "contest.toml").read_text(encoding="utf-8")
+    text = text.replace('aggregation = "trimmed_mean"', 'aggregation = "mean"').replace(
+        "quorum = 3", "quorum = 1"
+    )
+    # 304 (school, scored by panel B) is from J5's organisation, with a stray space
+    last = 'organisation = "江城职业技术学院"\ngroup = "school"\nprior = { expert = 86 }'
+    assert last in text
+    text = text.replace(last, last.replace("江城职业技术学院", " 城投水务集团"))
+    path = tmp_path / "contest.toml"
+    path.write_text(text, encoding="utf-8")
+    pairs = [(j.judge, c.contestant) for j, c in load_definition(path).stand_asides()]
+    printed = subprocess.run(
+        [sys.executable, "-m", "server.cli", "init", str(path), "--db", str(tmp_path / "t.db")],
+        cwd=EXAMPLES.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert pairs == [("J5", "304")]
+    assert "Judges standing aside for their own organisation (1):" in printed
+    assert "  J5 宋文斌 - 304 何欣然 ( 城投水务集团)" in printed

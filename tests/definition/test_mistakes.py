@@ -73,6 +73,11 @@ MISTAKES = [
         "contest.toml: contestants[11].organisation: quorum = 3 needs 3 counted scores, "
         'but only 2 judges can score "304" (1 from "市文学艺术界联合会" must stand aside)',
     ),
+    (  # the same organisation as the server compares them: a stray space, full-width letters
+        _edit(LAST, LAST.replace("江城职业技术学院", " 市文学艺术界联合会")),
+        "contest.toml: contestants[11].organisation: quorum = 3 needs 3 counted scores, "
+        'but only 2 judges can score "304" (1 from " 市文学艺术界联合会" must stand aside)',
+    ),
     (
         _edit("prior = { expert = 86 }", "prior = { review = 86 }"),
         'contest.toml: contestants[11].prior.review: "review" is not a prior source of '
