@@ -307,7 +307,7 @@ class RunningOrderDrawn(Event, frozen=True):
     round: Id
     seed: Annotated[str, Meta(min_length=1, max_length=128)]
     order: tuple[Id, ...]
-    method: Literal["sha256-fisher-yates"] = "sha256-fisher-yates"
+    method: Literal["sha256-fisher-yates", "sha256-fisher-yates-by-group"] = "sha256-fisher-yates"
 
 
 class ContestantCalled(Event, frozen=True):

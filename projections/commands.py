@@ -112,6 +112,8 @@ class DisqualifyContestant(_Command, frozen=True, tag="disqualify_contestant"):
 class DrawOrder(_Command, frozen=True, tag="draw_order"):
     round: Id
     seed: Seed
+    by_group: bool = False
+    """Group after group (in the competition's order), each drawn on its own."""
 
 
 class AdvanceRound(_Command, frozen=True, tag="advance_round"):

@@ -65,7 +65,7 @@ from projections.commands import (
     SubmitScore,
     WithdrawContestant,
 )
-from projections.draw import draw_order
+from projections.draw import draw_by_group, draw_order
 from projections.standings import rank_fields, standings
 from projections.state import Competition, Contestant, Entry, Judge, PaperSheet, Round
 
@@ -817,9 +817,21 @@ def _draw(state: Competition, command: DrawOrder) -> Decision:
             f"轮次 {round_.id!r} 没有选手",
             409,
         )
+    if not command.by_group:
+        return [
+            RunningOrderDrawn(
+                round=round_.id, seed=command.seed, order=draw_order(command.seed, members)
+            )
+        ]
+    placed = [(c, state.contestants[c].group) for c in members]
+    groups = [g for g in state.groups if any(group == g for _, group in placed)]
+    groups += sorted({group for _, group in placed} - set(groups))
     return [
         RunningOrderDrawn(
-            round=round_.id, seed=command.seed, order=draw_order(command.seed, members)
+            round=round_.id,
+            seed=command.seed,
+            order=draw_by_group(command.seed, placed, groups),
+            method="sha256-fisher-yates-by-group",
         )
     ]
 

@@ -237,7 +237,7 @@ function details(src, env) {
     case "judge_registered":
       return h("span", {}, data("span", `${d.name} (${d.judge}) · ${t("admin.panel", { panel: d.panel })}`), d.shadow ? [sep, t("audit.shadow")] : null);
     case "running_order_drawn":
-      return h("span", {}, data("span", d.round), sep, tdata("audit.seed", { seed: d.seed }));
+      return h("span", {}, data("span", d.round), sep, tdata("audit.seed", { seed: d.seed }), d.method === "sha256-fisher-yates-by-group" ? [sep, t("audit.draw_by_group")] : null);
     case "awards_published":
       return h("span", {}, data("span", d.round), sep, t("audit.n_awards", { n: d.awards.length }));
     case "awards_step_shown":

@@ -315,6 +315,7 @@ export const MESSAGES = {
   "aggregation.median": { "zh-CN": "中位数", en: "median" },
   "aggregation.closest_pair": { "zh-CN": "最接近的两个分数的平均", en: "mean of the closest pair" },
   "audit.quorum": { "zh-CN": "至少 {n} 个有效分", en: "at least {n} marks" },
+  "audit.draw_by_group": { "zh-CN": "按组别分别抽签", en: "drawn group by group" },
   "audit.compose_rounded": { "zh-CN": "各项得分先修约至规定小数位再加权", en: "each term rounded before weighting" },
   "audit.live_source": { "zh-CN": "现场评分", en: "live" },
   "audit.n_criteria": { "zh-CN": "{n} 项评分标准", en: "{n} criteria" },

@@ -28,7 +28,7 @@ from projections.commands import (
     WithdrawContestant,
 )
 from projections.decide import decide, fixed, places_of
-from projections.draw import draw_order
+from projections.draw import draw_by_group, draw_order
 from tests.projections.log import Log, competition, judge, sheet
 
 D = Decimal
@@ -217,6 +217,35 @@ def test_the_running_order_draw_is_reproducible_from_its_seed() -> None:
     assert list(draw_order("seed", many)) == reference_draw("seed", many)
     assert draw_order("seed", many) != draw_order("seee", many)
     assert sorted(draw_order("seed", many)) == many
+
+
+def test_a_draw_by_group_runs_the_groups_in_order_each_drawn_on_its_own() -> None:
+    """A show run group by group (机关组, then 企业组 …) draws within each group."""
+    log = Log()
+    competition(
+        log,
+        contestants={
+            "a1": ("Org 1", "g2"),
+            "a2": ("Org 2", "g2"),
+            "a3": ("Org 3", "g2"),
+            "b1": ("Org 4", "g1"),
+            "b2": ("Org 5", "g1"),
+        },
+        judges={"j1": ("Org J", "p1")},
+        panels={"p1": ("g1", "g2")},
+        rules=RulesSet(aggregation="mean"),
+    )
+    (drawn,) = log.ok(DrawOrder(round="r1", seed="现场抽签", by_group=True))
+    assert isinstance(drawn, RunningOrderDrawn)
+    assert drawn.method == "sha256-fisher-yates-by-group"
+    # the groups in the competition's order (g1 was defined first), each its own draw
+    expected = reference_draw("现场抽签/g1", ["b1", "b2"])
+    expected += reference_draw("现场抽签/g2", ["a1", "a2", "a3"])
+    assert list(drawn.order) == expected
+    assert log.state.rounds["r1"].order == drawn.order
+    # the groups' order is the competition's, not the ids'
+    placed = [("a1", "g2"), ("b1", "g1"), ("a2", "g2")]
+    assert draw_by_group("s", placed, ["g2", "g1"])[2] == "b1"
 
 
 def test_no_draw_once_the_show_has_started() -> None:
