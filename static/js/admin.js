@@ -3,6 +3,7 @@ import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment
 import { formatScore, markProblem } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
+import { missingPriors, statusText } from "./status.js";
 import { confirmOnce, connectionText, data, fill, h, languageSwitch, refusedNote, showMissingCompetition, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
@@ -23,6 +24,7 @@ const autoClose = { on: false, sent: null };
 const pending = new Set();
 const busy = (name) => pending.has(name);
 let awardsAck = null; // {round, step, seq}: the last awards step the server acknowledged
+let priorsDrawn = null; // what the prior scores' card was last drawn from (it holds a form)
 
 const enc = encodeURIComponent;
 
@@ -179,8 +181,10 @@ function renderStage() {
     );
     if (autoCloseHeld(on)) parts.push(h("p", { "data-testid": "auto-close-held" }, withholding(on.contestant, "close"), " ", t("admin.auto_close_held")));
     const r = row(on.contestant);
+    const lacking = on.revealed ? [] : priorsLacking(on.contestant);
     if (r?.final) parts.push(h("p", {}, t("admin.final"), ": ", h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
-    else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), ": ", h("strong", {}, t(`status.${r.status}`))));
+    else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), ": ", h("strong", {}, statusText(r))));
+    if (lacking.length) parts.push(h("p", { class: "warn", "data-testid": "stage-prior-missing" }, tdata("admin.prior_on_stage", { sources: lacking.join(t("list.separator")) })));
   }
   parts.push(h("div", { class: "row" },
     h("button", { type: "button", disabled: !next || busy("stage"), "data-testid": "call-next", onclick: () => callContestant(next) },
@@ -206,8 +210,22 @@ function closeScoring(on) {
   return command("close", { contestant: on.contestant }, { ask, confirmLabel: t("admin.close") });
 }
 
+/** Said before revealing a result left incomplete for want of a prior score (docs/rules.md §7):
+ * which one, so the organiser can record it first. */
+function incompleteWarning(id) {
+  const lacking = missingPriors(row(id));
+  if (!lacking.length) return null;
+  return h("strong", { "data-testid": "incomplete-warning" }, tdata("admin.incomplete_reveal", { sources: lacking.join(t("list.separator")) }));
+}
+
+/** The labels of the prior scores not recorded for `id`, from the audit view: known before
+ * scoring closes, when the board cannot tell yet. */
+function priorsLacking(id) {
+  return (audit?.missing_priors ?? []).filter((m) => m.contestants.includes(id)).map((m) => label(m.label) || m.source);
+}
+
 function reveal(id, name) {
-  const warning = withholding(id, "reveal");
+  const warning = withholding(id, "reveal") ?? incompleteWarning(id);
   const ask = tdata("admin.ask_reveal", { name });
   return command("reveal", { contestant: id }, { ask: warning ? h("span", {}, warning, h("br"), ask) : ask, confirmLabel: t("admin.reveal") });
 }
@@ -297,7 +315,7 @@ function renderShow() {
         h("td", {}, data("span", name), " ", data("span", id, { class: "muted" })),
         h("td", {}, data("span", groupName(contestant(id)?.group ?? r?.group))),
         h("td", {}, h("span", { class: `badge ${state}` }, t(`admin.state_${state}`))),
-        h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : state !== "open" && withheld(r) ? t(`status.${r.status}`) : ""),
+        h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : state !== "open" && withheld(r) ? statusText(r) : ""),
         h("td", { class: "actions" },
           h("button", { type: "button", class: "secondary", disabled: (state !== "waiting" && state !== "called") || busy("stage"), onclick: () => callContestant(id) }, t("admin.call")),
           // off stage and left open or unrevealed (the next one was called): finished from here
@@ -306,6 +324,48 @@ function renderShow() {
           h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
   $("show").replaceChildren(...parts);
+}
+
+/** The prior scores not recorded (an expert review …): how many contestants lack each, who,
+ * and a form to record one. Drawn again only when that changes, since it holds a form. */
+function renderPriors() {
+  const el = $("priors");
+  const button = el.querySelector('[data-testid="prior-record"]');
+  if (button) button.disabled = busy("prior-scores");
+  const missing = audit?.missing_priors ?? [];
+  const drawn = JSON.stringify([currentLanguage(), missing, Boolean(setup)]);
+  if (drawn === priorsDrawn) return;
+  priorsDrawn = drawn;
+  el.classList.toggle("hidden", !missing.length);
+  if (!missing.length) return el.replaceChildren();
+  const sourceName = (m) => label(m.label) || m.source;
+  const source = select(missing.map((m) => [m.source, sourceName(m)]), { "data-testid": "prior-source" });
+  const who = select([], { "data-testid": "prior-contestant" });
+  const fit = () => {
+    const m = missing.find((x) => x.source === source.value) ?? missing[0];
+    who.replaceChildren(...m.contestants.map((id) => h("option", { value: id, translate: "no" }, `${nameOf(id)} (${id})`)));
+  };
+  source.addEventListener("input", fit);
+  fit();
+  const value = h("input", { inputmode: "decimal", autocomplete: "off", "data-testid": "prior-value" });
+  fill(el,
+    h("h2", {}, t("admin.priors")),
+    missing.map((m) => [
+      h("p", { "data-testid": `priors-missing-${m.source}` }, h("strong", {}, tdata("admin.priors_missing", { n: m.contestants.length, source: sourceName(m) }))),
+      data("p", m.contestants.map(nameOf).join(t("list.separator")), { class: "muted names", "data-testid": `priors-list-${m.source}` }),
+    ]),
+    h("p", { class: "muted" }, t("admin.priors_hint")),
+    h("div", { class: "row" },
+      missing.length > 1 ? field(t("admin.prior_source"), source) : null,
+      field(t("admin.contestant"), who),
+      field(t("admin.prior_value"), value),
+      h("button", { type: "button", disabled: busy("prior-scores"), "data-testid": "prior-record", onclick: () => {
+        const text = value.value.trim().replace(",", ".");
+        if (!/^\d+(\.\d+)?$/.test(text)) return toast(t(text ? "mark.not_number" : "mark.empty"));
+        const m = missing.find((x) => x.source === source.value) ?? missing[0];
+        command("prior-scores", { contestant: who.value, source: m.source, value: text },
+          { ask: tdata("admin.ask_prior", { name: nameOf(who.value), source: sourceName(m), value: text }), confirmLabel: t("admin.prior_record") });
+      } }, t("admin.prior_record"))));
 }
 
 /** A reason, asked once in the same dialog that confirms the action. */
@@ -562,7 +622,7 @@ function renderLogin() {
     return;
   }
   el.classList.remove("hidden");
-  for (const id of ["stage", "paper", "show", "tools", "judges", "exports"]) $(id).classList.add("hidden");
+  for (const id of ["stage", "paper", "priors", "show", "tools", "judges", "exports"]) $(id).classList.add("hidden");
   const input = h("input", { type: "password", "aria-label": t("admin.token"), autocomplete: "off" });
   const list = h("ul", {});
   api("/api/competitions").then((all) => list.replaceChildren(...all.map((c) =>
@@ -640,6 +700,7 @@ function render() {
   if (!cid || !token) return;
   renderStage();
   renderPaper();
+  renderPriors();
   renderShow();
 }
 
