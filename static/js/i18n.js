@@ -144,6 +144,8 @@ export const MESSAGES = {
   "admin.connected": { "zh-CN": "手机在线", en: "Phone connected" },
   "admin.last_seen": { "zh-CN": "最后在线 {time}", en: "Last seen {time}" },
   "admin.never_seen": { "zh-CN": "未连接", en: "Not connected" },
+  "admin.phones_connected": { "zh-CN": "{n}/{m} 位评委手机在线", en: "{n} of {m} judges' phones connected" },
+  "admin.show_judges": { "zh-CN": "各评委手机状态", en: "Each judge's phone" },
   "admin.awards_step": { "zh-CN": "大屏显示 {n} 个奖项", en: "{n} awards on the screens" },
   "admin.awards_step_of": { "zh-CN": "大屏已揭晓 {n}/{m} 个奖项", en: "Awards on the screens: {n} of {m}" },
   "admin.award_next": { "zh-CN": "揭晓下一奖项", en: "Next award" },
