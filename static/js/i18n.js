@@ -105,6 +105,7 @@ export const MESSAGES = {
   "judge.my_scores": { "zh-CN": "我已评分的选手", en: "Contestants I have scored" },
   "judge.waiting_to_send": { "zh-CN": "待发送", en: "waiting to send" },
   "judge.none_scored": { "zh-CN": "尚无", en: "None yet" },
+  "judge.sent_total": { "zh-CN": "总分 {total}", en: "Total {total}" },
   "receipt.title": { "zh-CN": "评分收录证明", en: "Proof that your scores are in the results" },
   "receipt.verified": { "zh-CN": "您的评分已收录于公布结果：已验证", en: "Your score is in the published results: verified" },
   "receipt.at_size": { "zh-CN": "已对照签名检查点核对（共 {size} 条记录）", en: "Checked against the signed checkpoint of {size} records" },
