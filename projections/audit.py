@@ -11,6 +11,10 @@ Paper sheets keyed in by an admin are listed with their state (waiting for a
 second admin, confirmed, rejected, superseded by the judge's own sheet); a
 confirmed one is also a version of the judge's sheet, naming who keyed it in
 (``on_behalf``) and who confirmed it (``by``).
+
+Prior scores of the composite not yet recorded are listed by source, so the
+organiser records them before the reveals: without one a result is
+incomplete (docs/rules.md §7), shown without a final and never ranked.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from fractions import Fraction
 
 import msgspec
 
+from events.catalog import Label
 from projections import rules
 from projections.standings import JudgeScore, Result, sheet_maximum, standings
-from projections.state import Competition, Judge, Mark, PaperSheet
+from projections.state import Competition, Judge, Mark, PaperSheet, Round
 
 FLAG_SHARE = Decimal("0.15")
 """A mark more than 15% of the maximum total away from the median is flagged."""
@@ -94,6 +99,17 @@ class JudgeAudit(msgspec.Struct, frozen=True, gc=False):
     flagged: int
 
 
+class MissingPrior(msgspec.Struct, frozen=True, gc=False):
+    """A prior score of the composite (an expert review …) that the log holds
+    for none of ``contestants``: their results stay incomplete until it is
+    recorded (``prior-scores``)."""
+
+    source: str
+    label: Label
+    contestants: tuple[str, ...]
+    """The round's contestants still competing, in running order."""
+
+
 class AuditView(msgspec.Struct, frozen=True, gc=False):
     stream: str
     seq: int
@@ -102,6 +118,9 @@ class AuditView(msgspec.Struct, frozen=True, gc=False):
     judges: tuple[JudgeAudit, ...]
     paper_sheets: tuple[PaperSheetView, ...] = ()
     """Every keyed-in paper sheet of the competition, in log order."""
+    missing_priors: tuple[MissingPrior, ...] = ()
+    """Per prior source of the composite that some contestant of the round
+    lacks, in the composite's order: who lacks it. Empty when none is missing."""
 
 
 def audit(state: Competition, round: str | None = None) -> AuditView:
@@ -143,7 +162,22 @@ def audit(state: Competition, round: str | None = None) -> AuditView:
             for judge in state.judges.values()
         ),
         paper_sheets=_papers(state),
+        missing_priors=_missing_priors(state, round_),
     )
+
+
+def _missing_priors(state: Competition, round_: Round) -> tuple[MissingPrior, ...]:
+    drawn = set(round_.order)
+    members = (*round_.order, *(c for c in round_.members if c not in drawn))
+    competing = [c for c in members if c in state.contestants and not state.contestants[c].out]
+    missing = []
+    for component in state.rules.composite:
+        if component.source == "live":
+            continue
+        lacking = tuple(c for c in competing if component.source not in state.priors.get(c, {}))
+        if lacking:
+            missing.append(MissingPrior(component.source, component.label, lacking))
+    return tuple(missing)
 
 
 def _papers(state: Competition) -> tuple[PaperSheetView, ...]:

@@ -3,6 +3,7 @@ import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment
 import { formatScore, markProblem } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
+import { missingPriors, statusText } from "./status.js";
 import { confirmOnce, connectionText, data, fill, h, languageSwitch, refusedNote, showMissingCompetition, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
@@ -23,6 +24,9 @@ const autoClose = { on: false, sent: null };
 const pending = new Set();
 const busy = (name) => pending.has(name);
 let awardsAck = null; // {round, step, seq}: the last awards step the server acknowledged
+let judgesShown = null; // the judges' phones before the show: listed one by one (true), or only counted
+let showScrolled = null; // where the run of show was last scrolled to: the contestant on stage, and their row
+let priorsDrawn = null; // what the prior scores' card was last drawn from (it holds a form)
 
 const enc = encodeURIComponent;
 
@@ -149,42 +153,63 @@ function renderHeader() {
   c.textContent = connectionText(conn.status, conn.since);
 }
 
+/** The judges' grid: beyond this many, before the show, only counted until asked for (80
+ * cells would push the call button two screens down an organiser's laptop). */
+const JUDGES_LISTED_UP_TO = 12;
+
+/** Before anyone is called: how many judges' phones are connected, each judge's behind a toggle. */
+function judgesBeforeShow() {
+  if (!setup) return []; // drawn open by default, a toggle would remember that before the judges are known
+  const judges = setup.judges ?? [];
+  const connected = judges.filter((j) => presence[j.judge]?.connected).length;
+  const open = judgesShown ?? judges.length <= JUDGES_LISTED_UP_TO;
+  return [
+    h("p", { "data-testid": "phones-connected" }, t("admin.phones_connected", { n: connected, m: judges.length })),
+    h("details", { "data-testid": "judges-toggle", open, ontoggle: (e) => { judgesShown = e.target.open; } },
+      h("summary", {}, t("admin.show_judges")),
+      h("div", { class: "grid", "data-testid": "judge-grid" }, judges.map((j) =>
+        h("div", { class: "judge-cell", title: t("admin.panel", { panel: j.panel }) }, data("div", j.name, { class: "name" }), presenceOf(j.judge))))),
+  ];
+}
+
 function renderStage() {
   const on = progress?.on_stage;
   const next = nextContestant();
+  const callNext = h("button", { type: "button", disabled: !next || busy("stage"), "data-testid": "call-next", onclick: () => callContestant(next) },
+    next ? tdata("admin.call_next", { name: nameOf(next) }) : t("admin.no_next"));
   const parts = [h("h2", {}, t("admin.on_stage"))];
-  if (!on) parts.push(h("p", { class: "muted" }, t("admin.nobody")),
-    h("div", { class: "grid", "data-testid": "judge-grid" }, (setup?.judges ?? []).map((j) =>
-      h("div", { class: "judge-cell" }, data("div", j.name), presenceOf(j.judge)))));
+  if (!on) parts.push(h("p", { class: "muted" }, t("admin.nobody")), h("div", { class: "row" }, callNext), ...judgesBeforeShow());
   else {
     const state = stateOf(on.contestant);
     const abstained = abstainers(on.contestant);
     const cell = (j) => (j.scored ? (abstained.has(j.judge) ? "abstained" : "scored") : j.paper ? "paper" : "missing");
     const abstaining = on.expected.filter((j) => j.scored && abstained.has(j.judge)).length;
+    const r = row(on.contestant);
+    const lacking = on.revealed ? [] : priorsLacking(on.contestant);
+    // the actions first: with twenty judges on stage the grid below them runs past a laptop's screen
     parts.push(
       h("div", { class: "row" }, data("span", on.name, { class: "big-name" }), h("span", { class: `badge ${state}`, "data-testid": "stage-state" }, t(`admin.state_${state}`))),
       h("div", { class: "muted" }, data("span", on.organisation), " · ", data("span", groupName(on.group))),
-      h("div", { class: "grid", "data-testid": "judge-grid" },
-        on.expected.concat(on.shadow ?? []).map((j) =>
-          h("div", { class: `judge-cell ${cell(j)}`, "data-testid": `judge-${j.judge}` },
-            data("div", judgeName(j.judge)), h("div", { class: "muted" }, t("admin.panel", { panel: judgePanel(j.judge) })),
-            h("div", { class: "state" }, t(JUDGE_STATE[cell(j)])), presenceOf(j.judge)))),
-      h("div", { class: "muted" }, t("admin.scored_of", { n: on.scored, m: on.expected.length }),
-        abstaining ? ` · ${t("admin.n_abstained", { n: abstaining })}` : ""),
-      h("div", { class: "row" },
+      h("div", { class: "row", "data-testid": "stage-actions" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed || busy("open"), onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
         h("button", { type: "button", disabled: !on.scoring_open || busy("close"), "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
         h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => reveal(on.contestant, on.name) }, t("admin.reveal")),
+        callNext),
+      h("div", { class: "row" },
+        h("span", { class: "muted", "data-testid": "scored-of" }, t("admin.scored_of", { n: on.scored, m: on.expected.length }),
+          abstaining ? ` · ${t("admin.n_abstained", { n: abstaining })}` : ""),
         h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
     );
     if (autoCloseHeld(on)) parts.push(h("p", { "data-testid": "auto-close-held" }, withholding(on.contestant, "close"), " ", t("admin.auto_close_held")));
-    const r = row(on.contestant);
     if (r?.final) parts.push(h("p", {}, t("admin.final"), ": ", h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
-    else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), ": ", h("strong", {}, t(`status.${r.status}`))));
+    else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), ": ", h("strong", {}, statusText(r))));
+    if (lacking.length) parts.push(h("p", { class: "warn", "data-testid": "stage-prior-missing" }, tdata("admin.prior_on_stage", { sources: lacking.join(t("list.separator")) })));
+    parts.push(h("div", { class: "grid", "data-testid": "judge-grid" },
+      on.expected.concat(on.shadow ?? []).map((j) =>
+        h("div", { class: `judge-cell ${cell(j)}`, "data-testid": `judge-${j.judge}`, title: t("admin.panel", { panel: judgePanel(j.judge) }) },
+          data("div", judgeName(j.judge), { class: "name" }),
+          h("div", { class: "state" }, t(JUDGE_STATE[cell(j)])), presenceOf(j.judge)))));
   }
-  parts.push(h("div", { class: "row" },
-    h("button", { type: "button", disabled: !next || busy("stage"), "data-testid": "call-next", onclick: () => callContestant(next) },
-      next ? tdata("admin.call_next", { name: nameOf(next) }) : t("admin.no_next"))));
   $("stage").replaceChildren(...parts);
 }
 
@@ -206,8 +231,22 @@ function closeScoring(on) {
   return command("close", { contestant: on.contestant }, { ask, confirmLabel: t("admin.close") });
 }
 
+/** Said before revealing a result left incomplete for want of a prior score (docs/rules.md §7):
+ * which one, so the organiser can record it first. */
+function incompleteWarning(id) {
+  const lacking = missingPriors(row(id));
+  if (!lacking.length) return null;
+  return h("strong", { "data-testid": "incomplete-warning" }, tdata("admin.incomplete_reveal", { sources: lacking.join(t("list.separator")) }));
+}
+
+/** The labels of the prior scores not recorded for `id`, from the audit view: known before
+ * scoring closes, when the board cannot tell yet. */
+function priorsLacking(id) {
+  return (audit?.missing_priors ?? []).filter((m) => m.contestants.includes(id)).map((m) => label(m.label) || m.source);
+}
+
 function reveal(id, name) {
-  const warning = withholding(id, "reveal");
+  const warning = withholding(id, "reveal") ?? incompleteWarning(id);
   const ask = tdata("admin.ask_reveal", { name });
   return command("reveal", { contestant: id }, { ask: warning ? h("span", {}, warning, h("br"), ask) : ask, confirmLabel: t("admin.reveal") });
 }
@@ -297,7 +336,7 @@ function renderShow() {
         h("td", {}, data("span", name), " ", data("span", id, { class: "muted" })),
         h("td", {}, data("span", groupName(contestant(id)?.group ?? r?.group))),
         h("td", {}, h("span", { class: `badge ${state}` }, t(`admin.state_${state}`))),
-        h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : state !== "open" && withheld(r) ? t(`status.${r.status}`) : ""),
+        h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : state !== "open" && withheld(r) ? statusText(r) : ""),
         h("td", { class: "actions" },
           h("button", { type: "button", class: "secondary", disabled: (state !== "waiting" && state !== "called") || busy("stage"), onclick: () => callContestant(id) }, t("admin.call")),
           // off stage and left open or unrevealed (the next one was called): finished from here
@@ -306,6 +345,66 @@ function renderShow() {
           h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
   $("show").replaceChildren(...parts);
+  followStage(list);
+}
+
+/** Scroll the run of show to the contestant on stage when they change (or their row moves):
+ * with a hundred rows, the one called is otherwise out of sight. Only then, so the organiser
+ * may scroll it freely meanwhile. */
+function followStage(list) {
+  const on = progress?.on_stage?.contestant;
+  const where = on ? `${on}@${list.indexOf(on)}/${list.length}` : null;
+  if (!on || where === showScrolled) return;
+  const box = $("show");
+  const tr = box.querySelector(`tr[data-contestant="${CSS.escape(on)}"]`);
+  if (!tr) return;
+  showScrolled = where;
+  const b = box.getBoundingClientRect(), r = tr.getBoundingClientRect();
+  // in sight already: leave it; else a third of the way down, the ones before it still in view
+  if (r.top >= b.top && r.bottom <= b.bottom) return;
+  box.scrollTop += r.top - b.top - box.clientHeight / 3;
+}
+
+/** The prior scores not recorded (an expert review …): how many contestants lack each, who,
+ * and a form to record one. Drawn again only when that changes, since it holds a form. */
+function renderPriors() {
+  const el = $("priors");
+  const button = el.querySelector('[data-testid="prior-record"]');
+  if (button) button.disabled = busy("prior-scores");
+  const missing = audit?.missing_priors ?? [];
+  const drawn = JSON.stringify([currentLanguage(), missing, Boolean(setup)]);
+  if (drawn === priorsDrawn) return;
+  priorsDrawn = drawn;
+  el.classList.toggle("hidden", !missing.length);
+  if (!missing.length) return el.replaceChildren();
+  const sourceName = (m) => label(m.label) || m.source;
+  const source = select(missing.map((m) => [m.source, sourceName(m)]), { "data-testid": "prior-source" });
+  const who = select([], { "data-testid": "prior-contestant" });
+  const fit = () => {
+    const m = missing.find((x) => x.source === source.value) ?? missing[0];
+    who.replaceChildren(...m.contestants.map((id) => h("option", { value: id, translate: "no" }, `${nameOf(id)} (${id})`)));
+  };
+  source.addEventListener("input", fit);
+  fit();
+  const value = h("input", { inputmode: "decimal", autocomplete: "off", "data-testid": "prior-value" });
+  fill(el,
+    h("h2", {}, t("admin.priors")),
+    missing.map((m) => [
+      h("p", { "data-testid": `priors-missing-${m.source}` }, h("strong", {}, tdata("admin.priors_missing", { n: m.contestants.length, source: sourceName(m) }))),
+      data("p", m.contestants.map(nameOf).join(t("list.separator")), { class: "muted names", "data-testid": `priors-list-${m.source}` }),
+    ]),
+    h("p", { class: "muted" }, t("admin.priors_hint")),
+    h("div", { class: "row" },
+      missing.length > 1 ? field(t("admin.prior_source"), source) : null,
+      field(t("admin.contestant"), who),
+      field(t("admin.prior_value"), value),
+      h("button", { type: "button", disabled: busy("prior-scores"), "data-testid": "prior-record", onclick: () => {
+        const text = value.value.trim().replace(",", ".");
+        if (!/^\d+(\.\d+)?$/.test(text)) return toast(t(text ? "mark.not_number" : "mark.empty"));
+        const m = missing.find((x) => x.source === source.value) ?? missing[0];
+        command("prior-scores", { contestant: who.value, source: m.source, value: text },
+          { ask: tdata("admin.ask_prior", { name: nameOf(who.value), source: sourceName(m), value: text }), confirmLabel: t("admin.prior_record") });
+      } }, t("admin.prior_record"))));
 }
 
 /** A reason, asked once in the same dialog that confirms the action. */
@@ -562,7 +661,7 @@ function renderLogin() {
     return;
   }
   el.classList.remove("hidden");
-  for (const id of ["stage", "paper", "show", "tools", "judges", "exports"]) $(id).classList.add("hidden");
+  for (const id of ["stage", "paper", "priors", "show", "tools", "judges", "exports"]) $(id).classList.add("hidden");
   const input = h("input", { type: "password", "aria-label": t("admin.token"), autocomplete: "off" });
   const list = h("ul", {});
   api("/api/competitions").then((all) => list.replaceChildren(...all.map((c) =>
@@ -640,6 +739,7 @@ function render() {
   if (!cid || !token) return;
   renderStage();
   renderPaper();
+  renderPriors();
   renderShow();
 }
 

@@ -5,6 +5,7 @@ import { ChainVerifier, lines } from "./chain.js";
 import { formatScore, parseDecimal, trimText, weightedTotal } from "./format.js";
 import { MESSAGES, applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
+import { statusText } from "./status.js";
 import { connectionText, data, fill, h, languageSwitch, refusedNote, showMissingCompetition, signInAgain, tdata, toast } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
@@ -225,7 +226,8 @@ function details(src, env) {
       return h("span", {}, who(src, d.contestant), sep, reason(d.reason));
     case "result_revealed":
       return h("span", {}, who(src, d.contestant), sep,
-        d.final ? t("audit.final_rank", { final: d.final, rank: d.rank ?? "—" }) : t("audit.withheld"));
+        d.final ? t("audit.final_rank", { final: d.final, rank: d.rank ?? "—" })
+          : d.aggregate ? t("audit.incomplete", { aggregate: d.aggregate }) : t("audit.withheld")); // incomplete: the live score without a prior
     case "contestant_registered":
       return h("span", {}, who(src, d.contestant), sep, data("span", d.organisation));
     case "contestant_called":
@@ -381,7 +383,7 @@ function boardRows(view) {
         : h("s", { class: "dropped judge-total num", title: j.dropped ? t(`drop.${j.dropped}`) : t("audit.dropped") }, data("span", text));
     })),
     h("td", { class: "num" }, formatScore(r.final, view.decimals)),
-    h("td", { class: "award" }, r.award_name ? data("span", label(r.award_name)) : t(`status.${r.status}`))));
+    h("td", { class: "award" }, r.award_name ? data("span", label(r.award_name)) : statusText(r))));
 }
 
 function renderBoard() {

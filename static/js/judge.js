@@ -307,15 +307,26 @@ function renderScored() {
   const waiting = outbox();
   const ids = new Set([...Object.keys(local), ...(me?.sheets ?? []).map((s) => s.contestant), ...waiting.map((x) => x.contestant)]);
   const name = (id) => setup?.contestants?.find((c) => c.contestant === id)?.name ?? local[id]?.name ?? waiting.find((x) => x.contestant === id)?.name ?? id;
-  const items = [...ids].map((id) => {
-    const isWaiting = waiting.some((x) => x.contestant === id);
+  // in the running order, as the contestants came on (a list of 25 is read against it)
+  const round = setup?.rounds?.find((r) => r.round === setup.current_round);
+  const running = [...(round?.order ?? []), ...(round?.members ?? [])];
+  const place = (id) => (running.includes(id) ? running.indexOf(id) : running.length);
+  const items = [...ids].sort((a, b) => place(a) - place(b)).map((id) => {
+    const queued = waiting.filter((x) => x.contestant === id).pop();
     const mine = sheetInForce(id);
-    const tick = isWaiting ? t("judge.waiting_to_send") : mine?.abstain ? t("judge.abstained") : "✓";
+    // the total the judge gave, so that twenty-five contestants in they can still compare them
+    const sheet = queued ?? mine;
+    const abstain = Boolean(sheet?.abstain);
+    const total = sheet && !abstain ? sheetTotal(sheet.points) : null;
+    const tick = queued ? t("judge.waiting_to_send") : abstain ? t("judge.abstained") : "✓";
     return h(
       "li",
-      { class: isWaiting ? "waiting" : "", "data-testid": "scored-item" },
-      data("span", name(id)),
-      h("span", {}, h("span", { class: "tick" }, tick), mine?.seq && !isWaiting ? h("code", { class: "muted" }, ` #${mine.seq}`) : ""),
+      { class: queued ? "waiting" : "", "data-testid": "scored-item" },
+      data("span", name(id), { class: "name" }),
+      h("span", { class: "sent" },
+        mine?.seq && !queued ? h("code", { class: "muted" }, `#${mine.seq}`) : null,
+        total ? h("strong", { class: "num", "data-testid": "sent-total", "aria-label": t("judge.sent_total", { total }) }, total) : null,
+        h("span", { class: "tick" }, tick)),
     );
   });
   $("scored").replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, t("judge.none_scored"))]));
@@ -366,6 +377,14 @@ function draftTotal() {
   return trimText(weightedTotal(setup.criteria, draft));
 }
 
+/** A sheet's total as the judge confirmed it: exact, without trailing zeros; null when its
+ * points are not all there (a sheet from before the scoresheet changed). */
+function sheetTotal(points) {
+  if (!points || !setup?.criteria?.length) return null;
+  const total = weightedTotal(setup.criteria, points);
+  return total ? formatScore(trimText(total), (setup.places ?? 1) + 2).replace(/\.?0+$/, "") : null;
+}
+
 /** What is wrong with criterion `c`'s mark, as the toast names it. */
 function problemText(c, problem) {
   return `${label(c.label)}: ${t(problem, { max: c.maximum, places: setup.places ?? 1 })}`;
@@ -393,7 +412,7 @@ function onReview(e) {
   dismissInvalid(); // valid now, whatever the judge was told before
   const points = Object.fromEntries(setup.criteria.map((c) => [c.key, draft[c.key]]));
   const chosen = scorable().find((c) => c.contestant === target);
-  confirming = { contestant: target, name: chosen?.name ?? target, points, total: formatScore(trimText(weightedTotal(setup.criteria, points)), places + 2).replace(/\.?0+$/, "") };
+  confirming = { contestant: target, name: chosen?.name ?? target, points, total: sheetTotal(points) };
   render();
 }
 

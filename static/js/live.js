@@ -3,6 +3,7 @@ import { competitionFromPath, loadSetup } from "./api.js";
 import { formatScore } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
+import { statusText } from "./status.js";
 import { connectionText, data, h, languageSwitch, showMissingCompetition } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
@@ -46,7 +47,7 @@ function renderBoard() {
       h("span", { class: "rank num" }, r.rank ?? "—"),
       h("span", { class: "who" }, data("span", r.name), data("span", r.organisation, { class: "org" })),
       h("span", { class: "score" },
-        r.final !== null ? h("span", { class: "num" }, formatScore(r.final, board.decimals)) : h("span", { class: "muted" }, t(`status.${r.status}`)),
+        r.final !== null ? h("span", { class: "num" }, formatScore(r.final, board.decimals)) : h("span", { class: "muted" }, statusText(r)),
         r.award_name ? data("span", label(r.award_name), { class: "award" }) : null,
         move[1] ? h("span", { class: `move ${move[0]}` }, move[1]) : null));
   }));

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.pages.conftest import OUTPUT, PHONE, Server
@@ -142,3 +143,39 @@ def test_the_pill_stops_saying_live_as_soon_as_the_phone_is_offline(
     expect(pill).to_have_text("实时", timeout=3000)
     expect(phone.get_by_test_id("receipt")).to_contain_text("回执")
     expect(phone.get_by_test_id("outbox")).to_be_hidden()
+
+
+@pytest.mark.parametrize(("lang", "abstained"), [("zh-CN", "已弃权"), ("en", "Abstained")])
+def test_the_list_of_sent_sheets_shows_each_total(
+    server: Server, browser: Any, lang: str, abstained: str
+) -> None:
+    """A judge 25 contestants in compares the totals they gave: the list said only
+    "✓ #seq". Each sent sheet now shows its total, computed from its points as the
+    sheet's review does; an abstention still says so, with no total."""
+    cid = server.cid
+    for contestant, sheet in (
+        ("102", {"points": {"content": "90", "delivery": "80", "presence": "70"}}),
+        ("103", {"abstain": True}),
+    ):
+        server.admin_post("stage", {"contestant": contestant})
+        body = {"contestant": contestant, "submission_id": f"sent-{contestant}-J8", **sheet}
+        server.call("POST", f"/api/competitions/{cid}/scores", body, server.judges["J8"])
+        server.admin_post("close", {"contestant": contestant})
+    server.admin_post("stage", {"contestant": "104"})
+    phone = browser.new_context(**REVIEWER_PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J8"], lang=lang))
+    # sent on this phone: 0.5 × 85.5 + 0.3 × 77 + 0.2 × 92.5
+    score_on_phone(phone, {"content": "85.5", "delivery": "77", "presence": "92.5"})
+    expect(phone.get_by_test_id("receipt")).to_be_visible()
+
+    items = phone.get_by_test_id("scored-item")
+    expect(items).to_have_count(3)
+    # from the server's copy (sent from another device): 45 + 24 + 14
+    expect(items.filter(has_text="王雨桐").get_by_test_id("sent-total")).to_have_text("83")
+    expect(items.filter(has_text="陈浩然")).to_contain_text(abstained)
+    expect(items.filter(has_text="陈浩然").get_by_test_id("sent-total")).to_have_count(0)
+    expect(items.filter(has_text="赵一诺").get_by_test_id("sent-total")).to_have_text("84.35")
+    expect(items.filter(has_text="赵一诺")).to_contain_text("✓")
+    # in the running order, whichever phone sent them
+    expect(items.locator(".name")).to_have_text(["王雨桐", "陈浩然", "赵一诺"])
+    phone.screenshot(path=str(OUTPUT / "screens" / f"judge-sent-totals-{lang}.png"), full_page=True)

@@ -1,0 +1,126 @@
+"""A contestant without an expert review is not one the judges failed: the result
+is incomplete (docs/rules.md §7). The pages said 评分不足 ("insufficient scores");
+they now name what is missing, and the console asks for it before the reveals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.pages.conftest import OUTPUT, PHONE, Server, example_edited, start_server
+
+CONSOLE = {"viewport": {"width": 1366, "height": 768}}
+
+
+@pytest.fixture
+def unreviewed(tmp_path: Path) -> Iterator[Server]:
+    """examples/contest.toml without the expert reviews of 李思远 (101) and 王雨桐 (102)."""
+
+    def edit(text: str) -> str:
+        for prior in ("prior = { expert = 86.5 }\n", "prior = { expert = 91 }\n"):
+            assert prior in text
+            text = text.replace(prior, "")
+        return text
+
+    yield from start_server(tmp_path, example_edited(tmp_path, "unreviewed.toml", edit))
+
+
+def score(server: Server, contestant: str) -> None:
+    for judge, mark in (("J7", "90"), ("J8", "84.5"), ("J9", "77")):
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": contestant,
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"prior-{contestant}-{judge}",
+            },
+            server.judges[judge],
+        )
+
+
+def test_the_console_asks_for_the_missing_reviews_and_warns_at_the_reveal(
+    unreviewed: Server, browser: Any
+) -> None:
+    server = unreviewed
+    shots = OUTPUT / "screens"
+    shots.mkdir(parents=True, exist_ok=True)
+    chinese = browser.new_context(**CONSOLE).new_page()
+    chinese.goto(server.page("admin", server.admin, lang="zh-CN"))
+    expect(chinese.get_by_test_id("priors-missing-expert")).to_have_text("2 位选手缺少专家评审成绩")
+    expect(chinese.get_by_test_id("priors-list-expert")).to_have_text("李思远、王雨桐")
+    chinese.screenshot(path=str(shots / "admin-priors-missing-zh-CN.png"))
+    # recorded from the console, asked once
+    chinese.get_by_test_id("prior-contestant").select_option("102")
+    chinese.get_by_test_id("prior-value").fill("91")
+    chinese.get_by_test_id("prior-record").click()
+    dialog = chinese.get_by_test_id("confirm")
+    expect(dialog).to_contain_text("录入 王雨桐 的专家评审成绩 91？")
+    dialog.get_by_role("button", name="录入成绩").click()
+    expect(chinese.get_by_test_id("priors-missing-expert")).to_have_text("1 位选手缺少专家评审成绩")
+    expect(chinese.get_by_test_id("priors-list-expert")).to_have_text("李思远")
+
+    english = browser.new_context(**CONSOLE).new_page()
+    english.goto(server.page("admin", server.admin, lang="en"))
+    expect(english.get_by_test_id("priors-missing-expert")).to_have_text(
+        "1 contestant has no Expert review score"
+    )
+    server.admin_post("stage", {"contestant": "101"})
+    expect(english.get_by_test_id("stage-prior-missing")).to_have_text(
+        "No Expert review score is recorded: record it before the reveal, "
+        "or the result is incomplete and unranked."
+    )
+    score(server, "101")
+    server.admin_post("close", {"contestant": "101"})
+    expect(english.get_by_test_id("stage-withheld")).to_have_text("Final: Expert review missing")
+    english.get_by_test_id("reveal").click()
+    dialog = english.get_by_test_id("confirm")
+    expect(dialog.get_by_test_id("incomplete-warning")).to_have_text(
+        "The result is incomplete: the Expert review score is missing. Revealed now, it has "
+        "no final and is not ranked; record the score first to reveal it whole."
+    )
+    expect(dialog.get_by_test_id("withhold-warning")).to_have_count(0)  # three marks count
+    english.screenshot(path=str(shots / "admin-reveal-incomplete-en.png"))
+    english.keyboard.press("Escape")
+
+    expect(chinese.get_by_test_id("stage-prior-missing")).to_have_text(
+        "缺专家评审成绩：请在揭晓前录入，否则成绩不完整、不计排名。"
+    )
+    chinese.get_by_test_id("reveal").click()
+    dialog = chinese.get_by_test_id("confirm")
+    expect(dialog.get_by_test_id("incomplete-warning")).to_have_text(
+        "成绩不完整：缺专家评审成绩。现在揭晓则没有最终得分、不计排名；可先录入该成绩再揭晓。"
+    )
+    chinese.screenshot(path=str(shots / "admin-reveal-incomplete-zh-CN.png"))
+    dialog.get_by_role("button", name="揭晓成绩").click()
+    expect(chinese.get_by_test_id("stage-state")).to_have_text("已揭晓")
+    final = chinese.locator('tr[data-contestant="101"] td.num').nth(1)
+    expect(final).to_have_text("缺专家评审")
+    expect(chinese.get_by_test_id("stage-prior-missing")).to_have_count(0)  # revealed: too late
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [("zh-CN", "缺专家评审", "评分不足"), ("en", "Expert review missing", "Incomplete")],
+)
+def test_the_audience_sees_which_score_is_missing(
+    unreviewed: Server, browser: Any, lang: str, said: str, not_said: str
+) -> None:
+    server = unreviewed
+    server.admin_post("stage", {"contestant": "101"})
+    score(server, "101")
+    server.admin_post("close", {"contestant": "101"})
+    server.admin_post("reveal", {"contestant": "101"})
+    board = server.call("GET", f"/api/competitions/{server.cid}/board")
+    assert next(r for r in board["overall"] if r["contestant"] == "101")["status"] == "incomplete"
+
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("live", lang=lang))
+    row = phone.locator("#list li").filter(has_text="李思远")
+    expect(row.locator(".score")).to_have_text(said)
+    expect(phone.locator("#list")).not_to_contain_text(not_said)
+    phone.screenshot(path=str(OUTPUT / "screens" / f"live-incomplete-{lang}.png"))
