@@ -342,7 +342,8 @@ function renderShow() {
           // off stage and left open or unrevealed (the next one was called): finished from here
           offStage && state === "open" ? h("button", { type: "button", disabled: busy("close"), "data-testid": "row-close", onclick: () => closeScoring(progress.open.find((c) => c.contestant === id)) }, t("admin.close")) : null,
           offStage && state === "closed" ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "row-reveal", onclick: () => reveal(id, name) }, t("admin.reveal")) : null,
-          h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
+          // a final round's results do not change (results_final): nobody leaves them now
+          h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified" || Boolean(board?.final), title: board?.final ? t("admin.finalised") : "", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
   $("show").replaceChildren(...parts);
   followStage(list);

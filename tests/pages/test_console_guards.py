@@ -130,6 +130,11 @@ def test_publish_the_awards_waits_for_the_last_contestant(server: Server, browse
     expect(form).to_contain_text("本轮奖项已公布")
     board = server.call("GET", f"/api/competitions/{server.cid}/board")
     assert board["awards_published"]
+    # once final, the run of show offers no withdrawal: the server refuses it
+    withdraw = console.locator('#show tr[data-contestant="101"] button.danger')
+    expect(withdraw).to_be_enabled()
+    server.admin_post("finalise", {"round": board["round"]})
+    expect(withdraw).to_be_disabled()
 
 
 def test_closing_by_itself_holds_back_a_result_that_would_be_withheld(
