@@ -460,6 +460,16 @@ function advanceAwards() {
   renderAwards();
 }
 
+/** Until the console steps the awards or a key is pressed, the screen paces them itself:
+ * the next one once the newest has been up AWARD_STEP_MS and every page of it was shown. */
+function paceAwards() {
+  const hold = Math.max(AWARD_STEP_MS, (awardPages.pages?.length ?? 1) * PAGE_MS);
+  awardsTimer = setTimeout(() => {
+    advanceAwards();
+    paceAwards();
+  }, hold);
+}
+
 // --- wiring ---------------------------------------------------------------------
 
 function onBoard(board) {
@@ -480,7 +490,7 @@ function onBoard(board) {
   }
   if (!board.awards_published) awardsShown = 0;
   if (board.awards_step != null) {
-    clearInterval(awardsTimer); // the console steps every screen (AwardsStepShown)
+    clearTimeout(awardsTimer); // the console steps every screen (AwardsStepShown)
     awardsShown = board.awards_step;
   }
   revealed = now;
@@ -509,7 +519,7 @@ function render() {
 function showMissing(socket) {
   socket.close();
   clearInterval(cycle.timer);
-  clearInterval(awardsTimer);
+  clearTimeout(awardsTimer);
   clearInterval(awardPages.timer);
   missing = true;
   renderMissing();
@@ -532,10 +542,10 @@ async function start() {
   socket.subscribe("board", onBoard);
   socket.subscribe("progress", onProgress);
   cycle.timer = setInterval(nextPage, PAGE_MS);
-  awardsTimer = setInterval(advanceAwards, AWARD_STEP_MS);
+  paceAwards();
   addEventListener("keydown", (e) => {
     if (e.key === " " || e.key === "ArrowRight") {
-      clearInterval(awardsTimer); // the organiser drives it from here on
+      clearTimeout(awardsTimer); // the organiser drives it from here on
       advanceAwards();
     } else if (e.key === "ArrowDown") {
       // the page of the awards when they are up (a tier too big for the stage), else of the board

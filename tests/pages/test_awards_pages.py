@@ -24,6 +24,7 @@ from tests.pages.conftest import OUTPUT, SCREEN, Server, serve, start_server
 CID = "big-awards-2025"
 CONTESTANTS = 100
 PAGE_MS = 10000  # static/js/screen.js
+AWARD_STEP_MS = 12000
 NAME_FLOOR = 32  # px: a name still legible from 30 m
 ORG_FLOOR = 24
 
@@ -288,3 +289,23 @@ def test_a_big_award_turns_its_pages_on_the_screens_timer(server: Server, browse
     expect(page.locator("#awards .tier")).to_have_count(2)
     expect(page.locator("#awards .tier").nth(1).locator(".tier-count")).to_have_text("78 winners")
     expect(page.get_by_test_id("award-page")).to_have_text(["", ""])  # 17 fit at once
+
+
+def test_the_screen_paces_a_big_award_by_its_pages(server: Server, browser: Any) -> None:
+    """No step from the console: the screen moves to the next award only once every
+    page of the one up has been shown, however many pages that takes."""
+    page = screen_at(browser, server, "en")
+    tiers = page.locator("#awards .tier")
+    expect(page.get_by_test_id("awards-soon")).to_be_visible()
+    page.clock.run_for(AWARD_STEP_MS)
+    expect(tiers).to_have_count(1)
+    label = page.get_by_test_id("award-page").first
+    expect(label).to_contain_text("Page 1 of ")
+    pages = int(label.inner_text().rsplit(" ", 1)[1])
+    assert pages * PAGE_MS > AWARD_STEP_MS  # else this tests nothing
+    page.clock.run_for((pages - 1) * PAGE_MS)
+    expect(label).to_have_text(f"Page {pages} of {pages}")
+    expect(tiers).to_have_count(1)  # the last page, up a whole PAGE_MS
+    page.clock.run_for(PAGE_MS)
+    expect(tiers).to_have_count(2)
+    expect(tiers.first).to_have_attribute("data-award", "excellent")
