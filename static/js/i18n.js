@@ -59,6 +59,8 @@ export const MESSAGES = {
   "screen.awards": { "zh-CN": "获奖名单", en: "Awards" },
   "screen.awards_soon": { "zh-CN": "颁奖即将开始", en: "The awards are next" },
   "screen.awards_next": { "zh-CN": "按空格键揭晓下一奖项", en: "Press Space for the next award" },
+  "screen.award_count": { "zh-CN": "共 {n} 名", en: "{n} winners" },
+  "screen.award_count_one": { "zh-CN": "共 {n} 名", en: "1 winner" },
 
   "mark.empty": { "zh-CN": "请填写分数", en: "Enter a mark" },
   "mark.not_number": { "zh-CN": "请填写数字", en: "Enter a number" },

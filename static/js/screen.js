@@ -269,11 +269,24 @@ function showContestant(contestant, groupId) {
 
 // --- the awards ---------------------------------------------------------------
 
+// The names' sizes, smallest first. 32 px, a thirty-fourth of the screen's height,
+// is the floor for a name read from the back of a 30 m hall: below it, pages.
+const AWARD_SIZES = [32, 34, 36, 38, 40, 42, 44, 46, 48];
+// The narrowest columns of names tried, in em of the names, wide ones first (fewer
+// long names wrapped): each organisation on the line of its name, where every one
+// fits so, else under it.
+const AWARD_COLUMNS = { inline: [30, 24, 19], stacked: [16, 13, 10.5] };
+// The newest tier's pages when it has more names than the stage holds (null when it
+// fits), the one shown, the timer turning them; and the tiers drawn last (a new one rises).
+const awardPages = { key: null, pages: null, page: 0, timer: null, drawn: new Set() };
+
 function renderAwards() {
   const el = $("awards");
   const b = view.board;
   if (!b?.awards_published) {
     el.classList.add("hidden");
+    awardPages.pages = null;
+    awardPages.drawn = new Set();
     return;
   }
   el.classList.remove("hidden");
@@ -285,6 +298,14 @@ function renderAwards() {
   };
   // bottom up: the lowest award first, one more each step
   const shown = keys.slice(keys.length - Math.min(awardsShown, keys.length));
+  const newest = shown[0] ?? null;
+  if (awardPages.key !== newest) {
+    // a new award on the stage starts at its first page, shown for a whole PAGE_MS
+    awardPages.key = newest;
+    awardPages.page = 0;
+    clearInterval(awardPages.timer);
+    awardPages.timer = setInterval(() => turnAwardPage(), PAGE_MS);
+  }
   el.replaceChildren(
     h("h2", {}, t("screen.awards")),
     h(
@@ -296,35 +317,157 @@ function renderAwards() {
         const list = winners(key);
         return h(
           "div",
-          { class: "tier", dataset: { award: key } },
-          data("h3", label(list[0]?.award_name) || key),
-          h("ul", {}, list.map((r) => h("li", {}, data("span", r.name), data("span", r.organisation, { class: "org" })))),
+          { class: `tier${awardPages.drawn.has(key) ? "" : " fresh"}`, dataset: { award: key } },
+          h(
+            "div",
+            { class: "tier-head" },
+            data("h3", label(list[0]?.award_name) || key),
+            h("span", { class: "tier-count" }, t("screen.award_count", { n: list.length })),
+            h("span", { class: "tier-page", "data-testid": "award-page" }),
+          ),
+          h(
+            "ul",
+            {},
+            list.map((r) => h("li", { dataset: { contestant: r.contestant } }, data("span", r.name, { class: "name" }), r.organisation ? data("span", r.organisation, { class: "org" }) : null)),
+          ),
         );
       }),
     ),
     h("div", { class: "hint" }, awardsShown < keys.length && b.awards_step == null ? t("screen.awards_next") : ""),
   );
-  fitTiers(el.querySelector(".tiers"));
+  awardPages.drawn = new Set(shown);
+  awardPages.pages = fitTiers(el.querySelector(".tiers"));
+  showAwardPage();
 }
 
-/** Shrink the award tiers until all of them show. They stack from the bottom, the newest
- * and highest award on top, so an overflow would hide exactly the one just announced;
- * past the smallest size, the top stays in view and the lowest awards give way. */
+/** Lay the tiers out, the newest and highest award on top: all of them at the largest
+ * size at which they fit; else the awards announced before fold to their heading and
+ * count, the lowest first; else the newest alone takes the stage, in pages. Never
+ * below the smallest size, never a name cut: returns the newest tier's pages (the
+ * indices of its names on each), or null when every name shown fits at once. */
 function fitTiers(tiers) {
-  const first = tiers.firstElementChild;
-  if (!first) return;
-  tiers.style.fontSize = "";
-  tiers.classList.remove("overfull");
+  const all = [...tiers.querySelectorAll(".tier")];
+  if (!all.length) return null;
+  const newest = all[0];
+  const list = newest.querySelector("ul");
+  const room = tiers.clientHeight;
   // layout positions (offsetTop), not boxes: a tier's rising animation moves its box
-  const hidden = () => first.offsetTop < tiers.offsetTop - 1;
-  for (let size = 40; hidden() && size >= 24; size -= 2) tiers.style.fontSize = `${size}px`;
-  if (hidden()) tiers.classList.add("overfull");
+  const used = () => all.at(-1).offsetTop + all.at(-1).offsetHeight - newest.offsetTop;
+  // the forms and column counts tried at a size, in order of preference (the gap between columns is 1 em)
+  const layouts = (px) => Object.entries(AWARD_COLUMNS).flatMap(([form, widths]) => {
+    const counts = widths.map((em) => Math.max(1, Math.floor((tiers.clientWidth + px) / ((em + 1) * px))));
+    return [...new Set(counts)].map((columns) => ({ px, form, columns }));
+  });
+  const lay = ({ px, form, columns }) => {
+    tiers.style.fontSize = `${px}px`;
+    tiers.style.setProperty("--columns", columns);
+    tiers.classList.toggle("inline", form === "inline");
+    // a name and its organisation on one line must fit it, each of them
+    return form !== "inline" || [...tiers.querySelectorAll(".tier:not(.folded) li")].every((li) => li.scrollWidth <= li.clientWidth);
+  };
+  // from the smallest size up, the last that does: what does not fit one size fits no larger
+  const largest = (fits) => {
+    let found = null;
+    for (const px of AWARD_SIZES) {
+      const layout = layouts(px).find(fits);
+      if (!layout) break;
+      found = layout;
+    }
+    return found;
+  };
+  for (let folded = 0; folded < all.length; folded += 1) {
+    all.forEach((tier, i) => tier.classList.toggle("folded", i >= all.length - folded));
+    const layout = largest((l) => lay(l) && used() <= room);
+    if (layout) {
+      lay(layout);
+      return null;
+    }
+  }
+  // in pages: the fewest of them, at the largest size that needs no more
+  const paginate = (layout) => {
+    if (!lay(layout)) return null;
+    const height = room - (used() - list.offsetHeight);
+    return { height, pages: pagesOf(list, height) };
+  };
+  const fewest = Math.min(...layouts(AWARD_SIZES[0]).map((l) => paginate(l)?.pages.length ?? Infinity));
+  const { height, pages } = paginate(largest((l) => paginate(l)?.pages.length === fewest));
+  newest.classList.add("paged");
+  list.style.height = `${height}px`; // every page as tall: the heading stays put as they turn
+  return pages;
+}
+
+/** The names of a list cut into pages of whole grid rows no taller than `height`,
+ * the rows spread evenly over the pages (not two full pages and a last of one row). */
+function pagesOf(list, height) {
+  const rows = [];
+  for (const [i, li] of [...list.children].entries()) {
+    const top = li.offsetTop;
+    const bottom = top + li.offsetHeight;
+    const row = rows.at(-1);
+    if (row?.top === top) {
+      row.items.push(i);
+      row.bottom = Math.max(row.bottom, bottom);
+    } else rows.push({ top, bottom, items: [i] });
+  }
+  const pack = (most) => {
+    const pages = [];
+    let first = null;
+    let count = 0;
+    for (const row of rows) {
+      if (!first || row.bottom - first.top > height || count >= most) {
+        pages.push([]);
+        first = row;
+        count = 0;
+      }
+      pages.at(-1).push(...row.items);
+      count += 1;
+    }
+    return pages;
+  };
+  if (!rows.length) return [[]];
+  const greedy = pack(Infinity);
+  const even = pack(Math.ceil(rows.length / greedy.length));
+  return even.length === greedy.length ? even : greedy;
+}
+
+/** Show the newest tier's current page, and say which of how many it is. */
+function showAwardPage() {
+  const tier = $("awards")?.querySelector(".tier.paged");
+  const pages = awardPages.pages;
+  if (!tier || !pages) return;
+  awardPages.page %= pages.length;
+  const on = new Set(pages[awardPages.page]);
+  [...tier.querySelector("ul").children].forEach((li, i) => { li.hidden = !on.has(i); });
+  tier.querySelector(".tier-page").textContent = t("screen.page", { n: awardPages.page + 1, m: pages.length });
+}
+
+/** The next page of the newest tier (the timer's, or the ↓ key's, which restarts the timer). */
+function turnAwardPage(byHand = false) {
+  if (missing || !awardPages.pages) return;
+  if (byHand) {
+    clearInterval(awardPages.timer);
+    awardPages.timer = setInterval(() => turnAwardPage(), PAGE_MS);
+  }
+  awardPages.page = (awardPages.page + 1) % awardPages.pages.length;
+  showAwardPage();
+  $("awards").querySelector(".tier.paged ul")?.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 600, easing: "ease-out" });
 }
 
 function advanceAwards() {
   if (!view.board?.awards_published || view.board.awards_step != null) return;
+  if (awardsShown >= view.board.award_order.length) return; // all up: nothing to draw again
   awardsShown += 1;
   renderAwards();
+}
+
+/** Until the console steps the awards or a key is pressed, the screen paces them itself:
+ * the next one once the newest has been up AWARD_STEP_MS and every page of it was shown. */
+function paceAwards() {
+  const hold = Math.max(AWARD_STEP_MS, (awardPages.pages?.length ?? 1) * PAGE_MS);
+  awardsTimer = setTimeout(() => {
+    advanceAwards();
+    paceAwards();
+  }, hold);
 }
 
 // --- wiring ---------------------------------------------------------------------
@@ -347,7 +490,7 @@ function onBoard(board) {
   }
   if (!board.awards_published) awardsShown = 0;
   if (board.awards_step != null) {
-    clearInterval(awardsTimer); // the console steps every screen (AwardsStepShown)
+    clearTimeout(awardsTimer); // the console steps every screen (AwardsStepShown)
     awardsShown = board.awards_step;
   }
   revealed = now;
@@ -376,7 +519,8 @@ function render() {
 function showMissing(socket) {
   socket.close();
   clearInterval(cycle.timer);
-  clearInterval(awardsTimer);
+  clearTimeout(awardsTimer);
+  clearInterval(awardPages.timer);
   missing = true;
   renderMissing();
 }
@@ -398,12 +542,16 @@ async function start() {
   socket.subscribe("board", onBoard);
   socket.subscribe("progress", onProgress);
   cycle.timer = setInterval(nextPage, PAGE_MS);
-  awardsTimer = setInterval(advanceAwards, AWARD_STEP_MS);
+  paceAwards();
   addEventListener("keydown", (e) => {
     if (e.key === " " || e.key === "ArrowRight") {
-      clearInterval(awardsTimer); // the organiser drives it from here on
+      clearTimeout(awardsTimer); // the organiser drives it from here on
       advanceAwards();
-    } else if (e.key === "ArrowDown") nextPage();
+    } else if (e.key === "ArrowDown") {
+      // the page of the awards when they are up (a tier too big for the stage), else of the board
+      if (awardPages.pages) turnAwardPage(true);
+      else nextPage();
+    }
   });
   let setup;
   try {

@@ -115,6 +115,13 @@ def start_server(tmp: Path, definition: Path) -> Iterator[Server]:
     auditor = re.search(r"auditor:\s+\S+#token=(\S+)", created)
     assert auditor is not None, created
     judges = dict(re.findall(r"^\s+(\S+) .*#token=(\S+)$", created, re.MULTILINE))
+    stream = tomllib.loads(definition.read_text())["id"]
+    yield from serve(db, stream, admin.group(1), auditor.group(1), judges)
+
+
+def serve(db: Path, cid: str, admin: str, auditor: str, judges: dict[str, str]) -> Iterator[Server]:
+    """``leitai serve`` on a free port over the log in ``db``, made by ``start_server``
+    (a copy of one: a test can start from a show already run)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--db", str(db), "--port", "0"],
         cwd=ROOT,
@@ -125,8 +132,7 @@ def start_server(tmp: Path, definition: Path) -> Iterator[Server]:
         line = _first_line(process, 30)
         found = re.search(r"(http://\S+?)/?$", line.strip())
         assert found is not None, line
-        stream = tomllib.loads(definition.read_text())["id"]
-        yield Server(found.group(1), stream, admin.group(1), auditor.group(1), judges, process)
+        yield Server(found.group(1), cid, admin, auditor, judges, process)
     finally:
         process.terminate()
         process.wait(10)

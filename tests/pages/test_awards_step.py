@@ -189,9 +189,11 @@ def test_a_double_click_or_a_lagging_board_never_repeats_a_step(
 TIER_BOXES = """() => {
   const tiers = document.querySelector('#awards .tiers').getBoundingClientRect();
   return [...document.querySelectorAll('#awards .tier')].map((tier) => {
-    const names = [...tier.querySelectorAll('li')].map((li) => li.getBoundingClientRect());
+    const lis = [...tier.querySelectorAll('li')];
+    const names = lis.map((li) => li.getBoundingClientRect());
     return {award: tier.dataset.award, top: tier.querySelector('h3').getBoundingClientRect().top,
-      bottom: Math.max(...names.map((r) => r.bottom)), inside: [tiers.top, tiers.bottom]};
+      bottom: Math.max(...names.map((r) => r.bottom)), inside: [tiers.top, tiers.bottom],
+      shown: lis.filter((li) => li.offsetParent !== null).length, names: lis.length};
   });
 }"""
 
@@ -224,3 +226,5 @@ def test_the_highest_award_shows_when_the_winners_crowd_the_screen(
         for tier in tiers:
             top, bottom = tier["inside"]
             assert top - 1 <= tier["top"] and tier["bottom"] <= bottom + 1, tier
+            # twelve names fit at once: none folded away or left for another page
+            assert tier["shown"] == tier["names"] > 0, tier
