@@ -12,7 +12,7 @@ import csv
 import io
 from decimal import Decimal
 
-from server.exports.table import About, Cell, Column, ResultsTables, Score
+from server.exports.table import About, Cell, Column, NotCounted, ResultsTables, Score
 
 
 def write_csv(tables: ResultsTables) -> bytes:
@@ -33,6 +33,8 @@ def _text(about: About, column: Column, value: Cell) -> str:
         value = value.value
     if value is None:
         return ""
+    if isinstance(value, NotCounted):
+        return value.text(about)
     if isinstance(value, Decimal):
         return about.number(column, value)
     return str(value)

@@ -25,6 +25,13 @@ LEGEND = Label(
     en="Struck through: a judge's total that does not count (see 'Not counted'); "
     "shadow judges are not listed",
 )
+MARKS = Label(zh_cn="评委评分", en="Judges' marks")
+MARKS_NOTE = Label(
+    zh_cn="删除线：未计入的评委分（原因见上表“未计入”一栏）；见习评委不列出",
+    en="Struck through: a judge's total that does not count (see 'Not counted' above); "
+    "shadow judges are not listed",
+)
+PANEL_KEY = Label(zh_cn="评委：", en="Judges: ")
 RANKING_NOTE = Label(
     zh_cn="各评委的评分见各组成绩表",
     en="Each judge's marks are in the tables of the groups",

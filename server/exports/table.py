@@ -5,8 +5,8 @@ provisional awards until the organiser finalises) and the audit of one round,
 and lays them out as sheets of typed cells in one language: the overall
 sheet (with every judge's column, for the XLSX and CSV), the overall
 ranking without the judges (for the printable page), one sheet per group
-and the judges' sheet. The writers (``xlsx``, ``csv``, ``html``) only decide
-how a cell looks.
+and the judges' sheet. The writers (``xlsx``, ``csv``, ``html``) only
+decide how a cell looks.
 
 Shadow judges are left out of the results sheets (their marks never count
 and are for the audit); they appear on the judges' sheet, marked as such.
@@ -40,7 +40,34 @@ class Score:
     counted: bool
 
 
-Cell = str | int | Decimal | Score | None
+@dataclass(frozen=True, slots=True)
+class Uncounted:
+    """One judge in the "not counted" cell."""
+
+    heading: str
+    """The judge's column heading (the name)."""
+    label: str
+    """The judge's short label (``Column.label``)."""
+    reason: str
+    """Why, in the export's language."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotCounted:
+    """The "not counted" cell: each judge of the row, in column order, whose
+    total does not count, and why. Written ``name: reason``
+    (the XLSX and CSV, whose columns are headed by names) or ``label reason``
+    (the printed page, whose columns are headed by labels)."""
+
+    judges: tuple[Uncounted, ...]
+
+    def text(self, about: About, *, short: bool = False) -> str:
+        return about.text(h.SEPARATOR).join(
+            f"{j.label} {j.reason}" if short else f"{j.heading}: {j.reason}" for j in self.judges
+        )
+
+
+Cell = str | int | Decimal | Score | NotCounted | None
 Kind = Literal["text", "integer", "number"]
 
 
@@ -53,6 +80,11 @@ class Column:
     key: str = ""
     """What the column holds, the same in every language (``rank``, ``award``,
     ``judge``, …): the printable page styles cells by it."""
+    label: str = ""
+    """A judge's short label (the id, or ``#n`` when ids are long): the
+    printed heading of a column too narrow for a name."""
+    detail: str = ""
+    """Who the label stands for, in the printed key under the table."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,12 +238,21 @@ def results_tables(
     return ResultsTables(
         about=about,
         overall=_results_sheet(
-            about, about.text(h.OVERALL), view, view.overall, components, with_group=True
+            about,
+            about.text(h.OVERALL),
+            view,
+            view.overall,
+            components,
+            with_group=True,
         ),
         ranking=_ranking_sheet(about, view, components),
         groups=tuple(
             _results_sheet(
-                about, group.name.pick(language) or group.group, view, group.rows, components
+                about,
+                group.name.pick(language) or group.group,
+                view,
+                group.rows,
+                components,
             )
             for group in view.groups
         ),
@@ -284,9 +325,15 @@ def _ranking_sheet(about: About, view: BoardView, components: Sequence[Component
     return Sheet(text(h.OVERALL), columns, tuple(rows), text(h.RANKING_NOTE), "ranking")
 
 
-def _judge_headings(rows: Sequence[BoardRow]) -> dict[str, str]:
-    """Judge id → column heading for every non-shadow judge with a mark in
-    ``rows``, by id; names shared by two judges get the id added."""
+_LABEL_WIDTH = 5
+"""Judges' ids up to this long are their labels; longer ones get ``#n``."""
+
+
+def _judge_columns(about: About, rows: Sequence[BoardRow]) -> dict[str, Column]:
+    """Judge id → column, by id, for every non-shadow judge with a mark in
+    ``rows``. Headed by the name, a name shared by two judges with the id
+    added; labelled by the id, or by ``#n`` in id order where an id is too
+    long to head a narrow column."""
     names: dict[str, str] = {}
     for row in rows:
         for mark in row.judges:
@@ -295,9 +342,18 @@ def _judge_headings(rows: Sequence[BoardRow]) -> dict[str, str]:
     counts: dict[str, int] = {}
     for name in names.values():
         counts[name] = counts.get(name, 0) + 1
+    ids = sorted(names)
+    by_id = all(len(judge) <= _LABEL_WIDTH for judge in ids)
     return {
-        judge: name if counts[name] == 1 else f"{name} ({judge})"
-        for judge, name in sorted(names.items())
+        judge: Column(
+            names[judge] if counts[names[judge]] == 1 else f"{names[judge]} ({judge})",
+            "number",
+            about.total_places,
+            "judge",
+            label=judge if by_id else f"#{n}",
+            detail=names[judge] if by_id else f"{names[judge]} ({judge})",
+        )
+        for n, judge in enumerate(ids, start=1)
     }
 
 
@@ -311,7 +367,7 @@ def _results_sheet(
     with_group: bool = False,
 ) -> Sheet:
     text = about.text
-    judges = _judge_headings(rows)
+    judges = _judge_columns(about, rows)
     group_names = _group_names(about, view)
     columns = [
         Column(text(h.RANK), "integer", key="rank"),
@@ -319,7 +375,7 @@ def _results_sheet(
         Column(text(h.CONTESTANT), "text", key="contestant"),
         Column(text(h.ORGANISATION), "text", key="organisation"),
         *([Column(text(h.GROUP), "text", key="group")] if with_group else []),
-        *(Column(heading, "number", about.total_places, "judge") for heading in judges.values()),
+        *judges.values(),
         Column(text(h.AGGREGATE), "number", key="aggregate"),
         *(_component_column(about, c) for c in components),
         Column(text(h.FINAL), "number", key="final"),
@@ -331,10 +387,12 @@ def _results_sheet(
     for row in rows:
         marks = {m.judge: m for m in row.judges if not m.shadow}
         scores = [Score(marks[j].value, marks[j].counted) if j in marks else None for j in judges]
-        not_counted = text(h.SEPARATOR).join(
-            f"{judges[m.judge]}: {text(h.REASONS[m.dropped])}"
-            for m in marks.values()
-            if m.dropped is not None
+        not_counted = NotCounted(
+            tuple(
+                Uncounted(column.heading, column.label, text(h.REASONS[mark.dropped]))
+                for judge, column in judges.items()
+                if (mark := marks.get(judge)) is not None and mark.dropped is not None
+            )
         )
         award = _award_name(about, row)
         values = {c.source: c.value for c in row.components}

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from server.exports.table import About, Cell, Column, ResultsTables, Score, Sheet
+from server.exports.table import About, Cell, Column, NotCounted, ResultsTables, Score, Sheet
 
 _TITLE = Font(bold=True, size=14)
 _LABEL = Font(bold=True, color="555555")
@@ -100,6 +100,8 @@ def _put(cell: Any, about: About, column: Column, value: Cell) -> str:
         value = value.value
     if value is None:
         return ""
+    if isinstance(value, NotCounted):
+        value = value.text(about)
     if isinstance(value, Decimal):
         return _number(cell, value, about.places(column, value))
     if isinstance(value, int):
