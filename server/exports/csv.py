@@ -1,9 +1,12 @@
 """The overall results table as CSV: UTF-8 with a byte order mark, so that
 Excel opens Chinese text correctly; one row per contestant, with a group column.
 
-Numbers are written in fixed point with the competition's places; a judge's
-total that does not count is written like the others and named, with the
-reason, in the "not counted" column.
+Numbers are written in fixed point with the competition's places, and a
+judge's column holds numbers only: a total that does not count is written
+like the others, and a judge of the panel with no total (abstained, stood
+aside, not scored) leaves the cell empty; both are named, with the reason,
+in the "not counted" column. A judge whose panel does not score the
+contestant's group leaves the cell empty and is not named.
 """
 
 from __future__ import annotations

@@ -61,10 +61,11 @@ td.contestant, td.organisation { min-width: 5em; }
 th.aggregate, th.component, th.final, th.judge { width: 1%; }
 table.results th.rank, table.results th.id, table.marks th.rank, table.marks th.id { width: 1%; }
 /* The marks: a column a judge, headed by the judge's label, a mark in a
-   compact font. */
+   compact font; a cell without a total says why in a word. */
 table.marks { font-size: .75rem; }
 table.marks th.judge, table.marks td.judge { padding: .1rem 1px; text-align: right; white-space: nowrap; }
 table.marks td.contestant { min-width: 4em; }
+span.none { color: #555; font-style: italic; font-size: .9em; }
 p.key { font-size: .8rem; margin: .4rem 0 0; line-height: 1.5; }
 p.key span { white-space: nowrap; margin-right: .9em; }
 p.key b { font-variant-numeric: tabular-nums; }
@@ -201,7 +202,9 @@ def _cell(about: About, column: Column, value: Cell) -> str:
     cell = f'<td class="{column.kind} {column.key}">'
     if isinstance(value, Score):
         if value.value is None:
-            return f"{cell}</td>"
+            word = h.NO_TOTAL_SHORT.get(value.reason or "")
+            said = escape(about.text(word)) if word is not None else ""
+            return f'{cell}<span class="none">{said}</span></td>' if said else f"{cell}</td>"
         shown = escape(about.number(column, value.value))
         return f"{cell}{shown if value.counted else f'<s>{shown}</s>'}</td>"
     if isinstance(value, NotCounted):

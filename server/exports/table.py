@@ -5,8 +5,12 @@ provisional awards until the organiser finalises) and the audit of one round,
 and lays them out as sheets of typed cells in one language: the overall
 sheet (with every judge's column, for the XLSX and CSV), the overall
 ranking without the judges (for the printable page), one sheet per group
-and the judges' sheet. The writers (``xlsx``, ``csv``, ``html``) only
-decide how a cell looks.
+with its panel's columns, and the judges' sheet. The writers (``xlsx``,
+``csv``, ``html``) only decide how a cell looks.
+
+A judge of the panel with no total for a contestant says why in the cell
+(``Score.reason``: abstained, stood aside, not scored) and in the "not
+counted" column, like a total that does not count.
 
 Shadow judges are left out of the results sheets (their marks never count
 and are for the audit); they appear on the judges' sheet, marked as such.
@@ -24,7 +28,7 @@ from events.catalog import Component, Label
 from projections.audit import AuditView, audit
 from projections.board import BoardRow, BoardView, board
 from projections.rules import NORMALISED_PLACES
-from projections.state import Competition
+from projections.state import Competition, Entry, Judge, Round
 from server.errors import ApiError
 from server.exports import headings as h
 from server.exports.headings import ExportLanguage
@@ -32,12 +36,21 @@ from server.exports.headings import ExportLanguage
 LANGUAGES: tuple[ExportLanguage, ...] = ("zh-CN", "en")
 
 
+NoTotal = Literal["same_organisation", "recused", "not_scored"]
+"""Why a judge of the panel has no mark for a contestant: stood aside (the
+rules' same-organisation recusal, or an admin's), or never scored by the
+close. (An abstention is a mark, without a total.)"""
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
-    """A judge's total in a results row; not ``counted``: shown struck through."""
+    """A judge's cell in a results row. Not ``counted``: the total is shown
+    struck through; no ``value``: the cell says ``reason`` in words
+    (``headings.NO_TOTAL``). ``reason`` is a key of ``headings.REASONS``."""
 
     value: Decimal | None
     counted: bool
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +68,7 @@ class Uncounted:
 @dataclass(frozen=True, slots=True)
 class NotCounted:
     """The "not counted" cell: each judge of the row, in column order, whose
-    total does not count, and why. Written ``name: reason``
+    total does not count or who has none, and why. Written ``name: reason``
     (the XLSX and CSV, whose columns are headed by names) or ``label reason``
     (the printed page, whose columns are headed by labels)."""
 
@@ -240,6 +253,8 @@ def results_tables(
         overall=_results_sheet(
             about,
             about.text(h.OVERALL),
+            state,
+            round_,
             view,
             view.overall,
             components,
@@ -250,6 +265,8 @@ def results_tables(
             _results_sheet(
                 about,
                 group.name.pick(language) or group.group,
+                state,
+                round_,
                 view,
                 group.rows,
                 components,
@@ -329,12 +346,18 @@ _LABEL_WIDTH = 5
 """Judges' ids up to this long are their labels; longer ones get ``#n``."""
 
 
-def _judge_columns(about: About, rows: Sequence[BoardRow]) -> dict[str, Column]:
+def _judge_columns(about: About, state: Competition, rows: Sequence[BoardRow]) -> dict[str, Column]:
     """Judge id → column, by id, for every non-shadow judge with a mark in
-    ``rows``. Headed by the name, a name shared by two judges with the id
-    added; labelled by the id, or by ``#n`` in id order where an id is too
-    long to head a narrow column."""
-    names: dict[str, str] = {}
+    ``rows`` or on a panel that scores a group of ``rows`` (so that a judge
+    who stood aside for every contestant is listed too). Headed by the name,
+    a name shared by two judges with the id added; labelled by the id, or by
+    ``#n`` in id order where an id is too long to head a narrow column."""
+    groups = {row.group for row in rows}
+    names: dict[str, str] = {
+        judge.id: judge.name
+        for judge in state.judges.values()
+        if not judge.shadow and groups & set(state.panels.get(judge.panel, ()))
+    }
     for row in rows:
         for mark in row.judges:
             if not mark.shadow:
@@ -357,9 +380,30 @@ def _judge_columns(about: About, rows: Sequence[BoardRow]) -> dict[str, Column]:
     }
 
 
+def _no_total(
+    state: Competition, judge: Judge | None, row: BoardRow, entry: Entry | None
+) -> NoTotal | None:
+    """Why ``judge`` has no mark for ``row``'s contestant: stood aside (known
+    before the contestant performs), or not scored when scoring closed; None
+    where the contestant is not the judge's to score, or scoring has not
+    closed yet. The questions of ``Competition.judge_expected``, one at a time."""
+    contestant = state.contestants.get(row.contestant)
+    if judge is None or contestant is None:
+        return None
+    if contestant.group not in state.panels.get(judge.panel, ()):
+        return None
+    if judge.organisation_key == contestant.organisation_key:
+        return "same_organisation"
+    if judge.recused_all is not None or contestant.id in judge.recused:
+        return "recused"
+    return "not_scored" if entry is not None and entry.closed else None
+
+
 def _results_sheet(
     about: About,
     name: str,
+    state: Competition,
+    round_: Round,
     view: BoardView,
     rows: Sequence[BoardRow],
     components: Sequence[Component],
@@ -367,7 +411,7 @@ def _results_sheet(
     with_group: bool = False,
 ) -> Sheet:
     text = about.text
-    judges = _judge_columns(about, rows)
+    judges = _judge_columns(about, state, rows)
     group_names = _group_names(about, view)
     columns = [
         Column(text(h.RANK), "integer", key="rank"),
@@ -386,12 +430,20 @@ def _results_sheet(
     out: list[tuple[Cell, ...]] = []
     for row in rows:
         marks = {m.judge: m for m in row.judges if not m.shadow}
-        scores = [Score(marks[j].value, marks[j].counted) if j in marks else None for j in judges]
+        entry = round_.entries.get(row.contestant)
+        scores: list[Score | None] = []
+        for judge in judges:
+            mark = marks.get(judge)
+            if mark is not None:
+                scores.append(Score(mark.value, mark.counted, mark.dropped))
+                continue
+            absent = _no_total(state, state.judges.get(judge), row, entry)
+            scores.append(None if absent is None else Score(None, False, absent))
         not_counted = NotCounted(
             tuple(
-                Uncounted(column.heading, column.label, text(h.REASONS[mark.dropped]))
-                for judge, column in judges.items()
-                if (mark := marks.get(judge)) is not None and mark.dropped is not None
+                Uncounted(column.heading, column.label, text(h.REASONS[score.reason]))
+                for column, score in zip(judges.values(), scores, strict=True)
+                if score is not None and score.reason is not None
             )
         )
         award = _award_name(about, row)

@@ -353,5 +353,9 @@ def test_panels_of_25_judges_print_legibly_on_a4_landscape(
         assert key["width"] <= PRINTABLE
         cells = [text for row in marks["texts"] for text in row[3:-1]]
         assert len(cells) == 10 * PANEL
+        words = h.NO_TOTAL_SHORT
+        assert {cell for cell in cells if not re.fullmatch(r"\d+\.\d{3}", cell)} == {
+            words[reason].pick(lang) for reason in ("same_organisation", "abstained", "not_scored")
+        }
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
     assert pages <= 12, pages  # the rehearsal's 20-judge panels printed 57 pages
