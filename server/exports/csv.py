@@ -1,5 +1,7 @@
 """The overall results table as CSV: UTF-8 with a byte order mark, so that
-Excel opens Chinese text correctly; one row per contestant, with a group column.
+Excel opens Chinese text correctly; one row per contestant, with a group
+column and a column for every judge: the one export that holds every mark in
+one table a program can read.
 
 Numbers are written in fixed point with the competition's places, and a
 judge's column holds numbers only: a total that does not count is written

@@ -98,7 +98,7 @@ _RESULT_KEYS = (
     "status",
     "not-counted",
 )
-"""A group's results table: its ranking, and which judges did not count."""
+"""A group's results table: its standings, and which judges did not count."""
 _MARK_KEYS = ("rank", "id", "contestant", "judge", "aggregate")
 """A group's marks table: every judge's total, then the aggregate they make."""
 

@@ -3,10 +3,10 @@
 ``results_tables`` reads the admin board (every scored result ranked,
 provisional awards until the organiser finalises) and the audit of one round,
 and lays them out as sheets of typed cells in one language: the overall
-sheet (with every judge's column, for the XLSX and CSV), the overall
-ranking without the judges (for the printable page), one sheet per group
-with its panel's columns, and the judges' sheet. The writers (``xlsx``,
-``csv``, ``html``) only decide how a cell looks.
+table with every judge's column (the CSV), the overall ranking without the
+judges (the XLSX's overall sheet, and shorter still the printable page's),
+one sheet per group with its panel's columns, and the judges' sheet. The
+writers (``xlsx``, ``csv``, ``html``) only decide how a cell looks.
 
 A judge of the panel with no total for a contestant says why in the cell
 (``Score.reason``: abstained, stood aside, not scored) and in the "not
@@ -163,10 +163,15 @@ class About:
 class ResultsTables:
     about: About
     overall: Sheet
-    """Every member of the round, with a group column."""
+    """Every member of the round, with a group column and every judge's
+    column (the CSV: one table with every mark)."""
+    standings: Sheet
+    """``overall`` without the judges' columns (the XLSX's overall sheet:
+    each judge's marks are on the sheet of the group, the panel's judges each)."""
     ranking: Sheet
-    """The overall ranking a notice board needs: ``overall`` without the
-    judges' marks (those are in the group sheets, a panel's judges each)."""
+    """The overall ranking a notice board needs (the printable page):
+    ``standings`` without the ids and the aggregate, and a status only where
+    a result is not ranked."""
     groups: tuple[Sheet, ...]
     judges: Sheet
     """Judges' severity and consistency, from the audit."""
@@ -248,18 +253,20 @@ def results_tables(
         total_places=total_places(state),
     )
     components = _shown_components(state.rules.composite)
+    overall = _results_sheet(
+        about,
+        about.text(h.OVERALL),
+        state,
+        round_,
+        view,
+        view.overall,
+        components,
+        with_group=True,
+    )
     return ResultsTables(
         about=about,
-        overall=_results_sheet(
-            about,
-            about.text(h.OVERALL),
-            state,
-            round_,
-            view,
-            view.overall,
-            components,
-            with_group=True,
-        ),
+        overall=overall,
+        standings=_standings_sheet(about, overall),
         ranking=_ranking_sheet(about, view, components),
         groups=tuple(
             _results_sheet(
@@ -465,6 +472,33 @@ def _results_sheet(
             )
         )
     return Sheet(name, tuple(columns), tuple(out), text(h.LEGEND), "results")
+
+
+_STANDING_KEYS = {
+    "rank",
+    "id",
+    "contestant",
+    "organisation",
+    "group",
+    "aggregate",
+    "component",
+    "final",
+    "award",
+    "status",
+}
+
+
+def _standings_sheet(about: About, overall: Sheet) -> Sheet:
+    """``overall`` without the judges' columns and the "not counted" column
+    that names them."""
+    keep = [i for i, column in enumerate(overall.columns) if column.key in _STANDING_KEYS]
+    return Sheet(
+        overall.name,
+        tuple(overall.columns[i] for i in keep),
+        tuple(tuple(row[i] for i in keep) for row in overall.rows),
+        about.text(h.RANKING_NOTE),
+        "standings",
+    )
 
 
 def _judges_sheet(about: About, view: AuditView) -> Sheet:

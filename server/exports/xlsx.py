@@ -1,10 +1,10 @@
 """The results announcement as an XLSX workbook.
 
-One sheet overall, one per group (a column for each judge of the group's
-panel; a judge's cell without a total says why in grey italic words) and
-one of the judges, each with the header block (competition, round, the
-log's head seq and hash, provisional or final), a frozen heading row and
-columns sized to their contents.
+One sheet overall (the standings: no judges' columns), one per group (a
+column for each judge of the group's panel, and a judge's cell without a
+total says why in grey italic words) and one of the judges, each with the
+header block (competition, round, the log's head seq and hash, provisional
+or final), a frozen heading row and columns sized to their contents.
 
 Numbers are written as numbers, digit for digit: openpyxl turns a
 ``Decimal`` into text through ``float`` and ``%.16g`` (8.45 is written
@@ -45,7 +45,7 @@ def write_xlsx(tables: ResultsTables) -> bytes:
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
-    for sheet in (tables.overall, *tables.groups, tables.judges):
+    for sheet in (tables.standings, *tables.groups, tables.judges):
         _write_sheet(book.create_sheet(_sheet_title(sheet.name, taken)), tables.about, sheet)
     out = io.BytesIO()
     book.save(out)
