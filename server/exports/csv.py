@@ -1,9 +1,14 @@
 """The overall results table as CSV: UTF-8 with a byte order mark, so that
-Excel opens Chinese text correctly; one row per contestant, with a group column.
+Excel opens Chinese text correctly; one row per contestant, with a group
+column and a column for every judge: the one export that holds every mark in
+one table a program can read.
 
-Numbers are written in fixed point with the competition's places; a judge's
-total that does not count is written like the others and named, with the
-reason, in the "not counted" column.
+Numbers are written in fixed point with the competition's places, and a
+judge's column holds numbers only: a total that does not count is written
+like the others, and a judge of the panel with no total (abstained, stood
+aside, not scored) leaves the cell empty; both are named, with the reason,
+in the "not counted" column. A judge whose panel does not score the
+contestant's group leaves the cell empty and is not named.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import csv
 import io
 from decimal import Decimal
 
-from server.exports.table import About, Cell, Column, ResultsTables, Score
+from server.exports.table import About, Cell, Column, NotCounted, ResultsTables, Score
 
 
 def write_csv(tables: ResultsTables) -> bytes:
@@ -33,6 +38,8 @@ def _text(about: About, column: Column, value: Cell) -> str:
         value = value.value
     if value is None:
         return ""
+    if isinstance(value, NotCounted):
+        return value.text(about)
     if isinstance(value, Decimal):
         return about.number(column, value)
     return str(value)

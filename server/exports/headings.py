@@ -21,10 +21,21 @@ STANDING = Label(zh_cn="成绩状态", en="Results")
 PROVISIONAL = Label(zh_cn="暂定成绩（尚未确定为最终成绩）", en="Provisional (not yet finalised)")
 FINAL_RESULTS = Label(zh_cn="最终成绩（主办方已确认）", en="Final (finalised by the organiser)")
 LEGEND = Label(
-    zh_cn="删除线：未计入的评委分（原因见“未计入”一栏）；见习评委不列出",
-    en="Struck through: a judge's total that does not count (see 'Not counted'); "
+    zh_cn="删除线：未计入的评委分；回避、弃权、未评：该评委没有分数（原因见“未计入”一栏）；"
+    "见习评委不列出",
+    en="Struck through: a judge's total that does not count; recused, abstained, "
+    "not scored: the judge has no total (see 'Not counted'); shadow judges are not listed",
+)
+MARKS = Label(zh_cn="评委评分", en="Judges' marks")
+MARKS_NOTE = Label(
+    zh_cn="删除线：未计入的评委分（原因见上表“未计入”一栏）；回避：评委与选手同单位或经主办方决定回避；"
+    "弃权：评委放弃评分；未评：评分结束时评委未评分；见习评委不列出",
+    en="Struck through: a judge's total that does not count (see 'Not counted' above); "
+    "rec.: the judge recused (same organisation, or by the organiser's decision); "
+    "abst.: the judge abstained; n.s.: not scored when scoring closed; "
     "shadow judges are not listed",
 )
+PANEL_KEY = Label(zh_cn="评委：", en="Judges: ")
 RANKING_NOTE = Label(
     zh_cn="各评委的评分见各组成绩表",
     en="Each judge's marks are in the tables of the groups",
@@ -82,10 +93,28 @@ REASONS: dict[str, Label] = {
     "not_closest": Label(zh_cn="偏离较大", en="not in the closest pair"),
     "abstained": Label(zh_cn="弃权", en="abstained"),
     "recused": Label(zh_cn="回避", en="recused"),
-    "same_organisation": Label(zh_cn="同单位回避", en="same organisation"),
+    "same_organisation": Label(zh_cn="同单位回避", en="recused (same organisation)"),
     "not_on_panel": Label(zh_cn="不在本组评委", en="not on the panel"),
     "unknown_judge": Label(zh_cn="未登记评委", en="unknown judge"),
     "shadow": Label(zh_cn="见习评委", en="shadow judge"),
+    "not_scored": Label(zh_cn="未评", en="not scored"),
 }
+
+NO_TOTAL: dict[str, Label] = {
+    "abstained": Label(zh_cn="弃权", en="abstained"),
+    "recused": Label(zh_cn="回避", en="recused"),
+    "same_organisation": Label(zh_cn="回避", en="recused"),
+    "not_scored": Label(zh_cn="未评", en="not scored"),
+}
+"""What a judge's cell says when the judge has no total for the contestant
+(the reason in full is in the "not counted" column)."""
+
+NO_TOTAL_SHORT: dict[str, Label] = {
+    "abstained": Label(zh_cn="弃权", en="abst."),
+    "recused": Label(zh_cn="回避", en="rec."),
+    "same_organisation": Label(zh_cn="回避", en="rec."),
+    "not_scored": Label(zh_cn="未评", en="n.s."),
+}
+"""The same in a printed judge's column, as narrow as a total (``MARKS_NOTE`` spells them out)."""
 
 SEPARATOR = Label(zh_cn="；", en="; ")

@@ -2,10 +2,17 @@
 no external asset) with a print stylesheet for A4 landscape.
 
 The overall ranking comes first (the notice board's columns, no judges'
-marks: those are in the groups' tables), then each group on a new page, then
-the judges' severity and consistency. Every page repeats the table headings.
-Cells are styled by their column's key; the demo competition fits the
-printable width in both languages (tests/pages/test_results_print.py)."""
+marks), then each group on a new page, then the judges' severity and
+consistency. A group is printed as two tables: its results (rank,
+contestant, organisation, the composite, final, award, status and what did
+not count, one line a contestant), then every judge's mark (rank, ID,
+contestant, one narrow column a judge headed by the judge's short label,
+the aggregate), with a key of the judges' names under it. One table with
+both did not fit: a panel of 20 made 31 columns, 1107 px against the page's
+1032, and squeezed the names to a character a line. Every page repeats the
+table headings. Cells are styled by their column's key; a panel of 25
+judges fits the printable width in both languages
+(tests/pages/test_results_print.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +20,26 @@ from decimal import Decimal
 from html import escape
 
 from server.exports import headings as h
-from server.exports.table import About, Cell, Column, ResultsTables, Score, Sheet
+from server.exports.table import (
+    About,
+    Cell,
+    Column,
+    NotCounted,
+    ResultsTables,
+    Score,
+    Sheet,
+)
 
 _STYLE = """
 :root { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif; }
 body { margin: 2rem; color: #111; }
 h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .4rem; }
+h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
+/* A heading and its note stay with the table they head, the key with the
+   table it explains (a key alone on a page reads as nothing). */
+h3, h3 + p.note { break-after: avoid; }
+p.key { break-before: avoid; }
 dl.about { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 1rem; }
 dl.about dt { font-weight: bold; color: #555; }
 dl.about dd { margin: 0; overflow-wrap: anywhere; }
@@ -33,14 +53,31 @@ td.number, td.integer { text-align: right; font-variant-numeric: tabular-nums; w
 td s { color: #888; }
 /* Short cells break at no point: "二/等/奖" one character a line is unreadable. */
 .rank, .id, .group, .award, .status, .panel, .shadow { white-space: nowrap; }
-/* Number columns as narrow as their figures (a heading wraps instead), so the
-   names, organisations and reasons have the width and a row stays two lines. */
-table.results th.judge, table.results th.aggregate,
-table.results th.component, table.results th.final { width: 1%; }
+/* A name wraps between words, never a character a line: a column is never
+   narrower than a few characters. */
+td.contestant, td.organisation { min-width: 5em; }
+/* Figures' columns as narrow as their figures (a heading wraps instead), so
+   the names, organisations and reasons have the width. */
+th.aggregate, th.component, th.final, th.judge { width: 1%; }
+table.results th.rank, table.results th.id, table.marks th.rank, table.marks th.id { width: 1%; }
+/* The marks: a column a judge, headed by the judge's label, a mark in a
+   compact font; a cell without a total says why in a word. */
+table.marks { font-size: .75rem; }
+table.marks th.judge, table.marks td.judge { padding: .1rem 1px; text-align: right; white-space: nowrap; }
+table.marks td.contestant { min-width: 4em; }
+span.none { color: #555; font-style: italic; font-size: .9em; }
+p.key { font-size: .8rem; margin: .4rem 0 0; line-height: 1.5; }
+p.key span { white-space: nowrap; margin-right: .9em; }
+p.key b { font-variant-numeric: tabular-nums; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { margin: 0; font-size: 9pt; }
   table { font-size: 8pt; }
+  /* The more judges, the smaller the marks: 25 totals of three places
+     ("87.950") at 6.5 pt leave the contestant's name a line of 25 characters. */
+  table.marks.compact { font-size: 7pt; }
+  table.marks.dense { font-size: 6.5pt; }
+  p.key { font-size: 7.5pt; }
   th, td { padding: .15rem .3rem; }
   section { break-before: page; }
   section:first-of-type { break-before: auto; }
@@ -49,6 +86,21 @@ table.results th.component, table.results th.final { width: 1%; }
   th { background: #eee; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
+
+_RESULT_KEYS = (
+    "rank",
+    "id",
+    "contestant",
+    "organisation",
+    "component",
+    "final",
+    "award",
+    "status",
+    "not-counted",
+)
+"""A group's results table: its standings, and which judges did not count."""
+_MARK_KEYS = ("rank", "id", "contestant", "judge", "aggregate")
+"""A group's marks table: every judge's total, then the aggregate they make."""
 
 
 def write_html(tables: ResultsTables) -> bytes:
@@ -65,7 +117,9 @@ def write_html(tables: ResultsTables) -> bytes:
         f"<header><h1>{title}</h1>",
         _about(about),
         "</header>",
-        *(_section(about, sheet) for sheet in (tables.ranking, *tables.groups, tables.judges)),
+        _section(about, tables.ranking),
+        *(_group(about, sheet) for sheet in tables.groups),
+        _section(about, tables.judges),
         "</body></html>",
     ]
     return "\n".join(parts).encode("utf-8")
@@ -80,33 +134,85 @@ def _about(about: About) -> str:
 
 
 def _section(about: About, sheet: Sheet) -> str:
-    head = "".join(f'<th class="{c.key}">{escape(c.heading)}</th>' for c in sheet.columns)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            _cell(about, column, value) for column, value in zip(sheet.columns, row, strict=True)
-        )
-        + "</tr>"
-        for row in sheet.rows
-    )
     return (
         f"<section><h2>{escape(sheet.name)}</h2>"
         f'<p class="note">{escape(sheet.note)}</p>'
-        f'<table class="{sheet.key}"><thead>'
-        f"<tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+        f"{_table(about, sheet.key, sheet.columns, sheet.rows)}</section>"
     )
 
 
+def _group(about: About, sheet: Sheet) -> str:
+    """The group's results, then its marks and the key to the judges' labels."""
+    results = _project(sheet, _RESULT_KEYS)
+    marks = _project(sheet, _MARK_KEYS)
+    judges = [column for column in sheet.columns if column.key == "judge"]
+    key = " ".join(
+        f"<span><b>{escape(column.label)}</b> {escape(column.detail)}</span>" for column in judges
+    )
+    return (
+        f"<section><h2>{escape(sheet.name)}</h2>"
+        f"{_table(about, 'results', *results)}"
+        f"<h3>{escape(about.text(h.MARKS))}</h3>"
+        f'<p class="note">{escape(about.text(h.MARKS_NOTE))}</p>'
+        f"{_table(about, f'marks {_density(len(judges))}', *marks, labels=True)}"
+        f'<p class="key">{escape(about.text(h.PANEL_KEY))}{key}</p></section>'
+    )
+
+
+def _density(judges: int) -> str:
+    """How closely a panel's marks are printed: at 8 pt like every table up
+    to 12 judges, 7 pt up to 20, 6.5 pt beyond."""
+    return "normal" if judges <= 12 else "compact" if judges <= 20 else "dense"
+
+
+def _project(
+    sheet: Sheet, keys: tuple[str, ...]
+) -> tuple[tuple[Column, ...], tuple[tuple[Cell, ...], ...]]:
+    """The columns of ``sheet`` whose key is one of ``keys``, in the sheet's order."""
+    kept = [i for i, column in enumerate(sheet.columns) if column.key in keys]
+    return (
+        tuple(sheet.columns[i] for i in kept),
+        tuple(tuple(row[i] for i in kept) for row in sheet.rows),
+    )
+
+
+def _table(
+    about: About,
+    classes: str,
+    columns: tuple[Column, ...],
+    rows: tuple[tuple[Cell, ...], ...],
+    *,
+    labels: bool = False,
+) -> str:
+    """A table; with ``labels``, a column that has a short label is headed by it."""
+    head = "".join(
+        f'<th class="{c.key}">{escape(c.label if labels and c.label else c.heading)}</th>'
+        for c in columns
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(_cell(about, column, value) for column, value in zip(columns, row, strict=True))
+        + "</tr>"
+        for row in rows
+    )
+    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 def _cell(about: About, column: Column, value: Cell) -> str:
-    struck = isinstance(value, Score) and not value.counted
+    cell = f'<td class="{column.kind} {column.key}">'
     if isinstance(value, Score):
-        value = value.value
+        if value.value is None:
+            word = h.NO_TOTAL_SHORT.get(value.reason or "")
+            said = escape(about.text(word)) if word is not None else ""
+            return f'{cell}<span class="none">{said}</span></td>' if said else f"{cell}</td>"
+        shown = escape(about.number(column, value.value))
+        return f"{cell}{shown if value.counted else f'<s>{shown}</s>'}</td>"
+    if isinstance(value, NotCounted):
+        return f"{cell}{escape(value.text(about, short=True))}</td>"
     if value is None:
         text = ""
     elif isinstance(value, Decimal):
         text = escape(about.number(column, value))
     else:
         text = escape(str(value))
-    if struck and text:
-        text = f"<s>{text}</s>"
-    return f'<td class="{column.kind} {column.key}">{text}</td>'
+    return f"{cell}{text}</td>"

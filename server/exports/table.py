@@ -3,10 +3,14 @@
 ``results_tables`` reads the admin board (every scored result ranked,
 provisional awards until the organiser finalises) and the audit of one round,
 and lays them out as sheets of typed cells in one language: the overall
-sheet (with every judge's column, for the XLSX and CSV), the overall
-ranking without the judges (for the printable page), one sheet per group
-and the judges' sheet. The writers (``xlsx``, ``csv``, ``html``) only decide
-how a cell looks.
+table with every judge's column (the CSV), the overall ranking without the
+judges (the XLSX's overall sheet, and shorter still the printable page's),
+one sheet per group with its panel's columns, and the judges' sheet. The
+writers (``xlsx``, ``csv``, ``html``) only decide how a cell looks.
+
+A judge of the panel with no total for a contestant says why in the cell
+(``Score.reason``: abstained, stood aside, not scored) and in the "not
+counted" column, like a total that does not count.
 
 Shadow judges are left out of the results sheets (their marks never count
 and are for the audit); they appear on the judges' sheet, marked as such.
@@ -24,7 +28,7 @@ from events.catalog import Component, Label
 from projections.audit import AuditView, audit
 from projections.board import BoardRow, BoardView, board
 from projections.rules import NORMALISED_PLACES
-from projections.state import Competition
+from projections.state import Competition, Entry, Judge, Round
 from server.errors import ApiError
 from server.exports import headings as h
 from server.exports.headings import ExportLanguage
@@ -32,15 +36,51 @@ from server.exports.headings import ExportLanguage
 LANGUAGES: tuple[ExportLanguage, ...] = ("zh-CN", "en")
 
 
+NoTotal = Literal["same_organisation", "recused", "not_scored"]
+"""Why a judge of the panel has no mark for a contestant: stood aside (the
+rules' same-organisation recusal, or an admin's), or never scored by the
+close. (An abstention is a mark, without a total.)"""
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
-    """A judge's total in a results row; not ``counted``: shown struck through."""
+    """A judge's cell in a results row. Not ``counted``: the total is shown
+    struck through; no ``value``: the cell says ``reason`` in words
+    (``headings.NO_TOTAL``). ``reason`` is a key of ``headings.REASONS``."""
 
     value: Decimal | None
     counted: bool
+    reason: str | None = None
 
 
-Cell = str | int | Decimal | Score | None
+@dataclass(frozen=True, slots=True)
+class Uncounted:
+    """One judge in the "not counted" cell."""
+
+    heading: str
+    """The judge's column heading (the name)."""
+    label: str
+    """The judge's short label (``Column.label``)."""
+    reason: str
+    """Why, in the export's language."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotCounted:
+    """The "not counted" cell: each judge of the row, in column order, whose
+    total does not count or who has none, and why. Written ``name: reason``
+    (the XLSX and CSV, whose columns are headed by names) or ``label reason``
+    (the printed page, whose columns are headed by labels)."""
+
+    judges: tuple[Uncounted, ...]
+
+    def text(self, about: About, *, short: bool = False) -> str:
+        return about.text(h.SEPARATOR).join(
+            f"{j.label} {j.reason}" if short else f"{j.heading}: {j.reason}" for j in self.judges
+        )
+
+
+Cell = str | int | Decimal | Score | NotCounted | None
 Kind = Literal["text", "integer", "number"]
 
 
@@ -53,6 +93,11 @@ class Column:
     key: str = ""
     """What the column holds, the same in every language (``rank``, ``award``,
     ``judge``, …): the printable page styles cells by it."""
+    label: str = ""
+    """A judge's short label (the id, or ``#n`` when ids are long): the
+    printed heading of a column too narrow for a name."""
+    detail: str = ""
+    """Who the label stands for, in the printed key under the table."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +163,15 @@ class About:
 class ResultsTables:
     about: About
     overall: Sheet
-    """Every member of the round, with a group column."""
+    """Every member of the round, with a group column and every judge's
+    column (the CSV: one table with every mark)."""
+    standings: Sheet
+    """``overall`` without the judges' columns (the XLSX's overall sheet:
+    each judge's marks are on the sheet of the group, the panel's judges each)."""
     ranking: Sheet
-    """The overall ranking a notice board needs: ``overall`` without the
-    judges' marks (those are in the group sheets, a panel's judges each)."""
+    """The overall ranking a notice board needs (the printable page):
+    ``standings`` without the ids and the aggregate, and a status only where
+    a result is not ranked."""
     groups: tuple[Sheet, ...]
     judges: Sheet
     """Judges' severity and consistency, from the audit."""
@@ -203,15 +253,30 @@ def results_tables(
         total_places=total_places(state),
     )
     components = _shown_components(state.rules.composite)
+    overall = _results_sheet(
+        about,
+        about.text(h.OVERALL),
+        state,
+        round_,
+        view,
+        view.overall,
+        components,
+        with_group=True,
+    )
     return ResultsTables(
         about=about,
-        overall=_results_sheet(
-            about, about.text(h.OVERALL), view, view.overall, components, with_group=True
-        ),
+        overall=overall,
+        standings=_standings_sheet(about, overall),
         ranking=_ranking_sheet(about, view, components),
         groups=tuple(
             _results_sheet(
-                about, group.name.pick(language) or group.group, view, group.rows, components
+                about,
+                group.name.pick(language) or group.group,
+                state,
+                round_,
+                view,
+                group.rows,
+                components,
             )
             for group in view.groups
         ),
@@ -284,10 +349,22 @@ def _ranking_sheet(about: About, view: BoardView, components: Sequence[Component
     return Sheet(text(h.OVERALL), columns, tuple(rows), text(h.RANKING_NOTE), "ranking")
 
 
-def _judge_headings(rows: Sequence[BoardRow]) -> dict[str, str]:
-    """Judge id → column heading for every non-shadow judge with a mark in
-    ``rows``, by id; names shared by two judges get the id added."""
-    names: dict[str, str] = {}
+_LABEL_WIDTH = 5
+"""Judges' ids up to this long are their labels; longer ones get ``#n``."""
+
+
+def _judge_columns(about: About, state: Competition, rows: Sequence[BoardRow]) -> dict[str, Column]:
+    """Judge id → column, by id, for every non-shadow judge with a mark in
+    ``rows`` or on a panel that scores a group of ``rows`` (so that a judge
+    who stood aside for every contestant is listed too). Headed by the name,
+    a name shared by two judges with the id added; labelled by the id, or by
+    ``#n`` in id order where an id is too long to head a narrow column."""
+    groups = {row.group for row in rows}
+    names: dict[str, str] = {
+        judge.id: judge.name
+        for judge in state.judges.values()
+        if not judge.shadow and groups & set(state.panels.get(judge.panel, ()))
+    }
     for row in rows:
         for mark in row.judges:
             if not mark.shadow:
@@ -295,15 +372,45 @@ def _judge_headings(rows: Sequence[BoardRow]) -> dict[str, str]:
     counts: dict[str, int] = {}
     for name in names.values():
         counts[name] = counts.get(name, 0) + 1
+    ids = sorted(names)
+    by_id = all(len(judge) <= _LABEL_WIDTH for judge in ids)
     return {
-        judge: name if counts[name] == 1 else f"{name} ({judge})"
-        for judge, name in sorted(names.items())
+        judge: Column(
+            names[judge] if counts[names[judge]] == 1 else f"{names[judge]} ({judge})",
+            "number",
+            about.total_places,
+            "judge",
+            label=judge if by_id else f"#{n}",
+            detail=names[judge] if by_id else f"{names[judge]} ({judge})",
+        )
+        for n, judge in enumerate(ids, start=1)
     }
+
+
+def _no_total(
+    state: Competition, judge: Judge | None, row: BoardRow, entry: Entry | None
+) -> NoTotal | None:
+    """Why ``judge`` has no mark for ``row``'s contestant: stood aside (known
+    before the contestant performs), or not scored when scoring closed; None
+    where the contestant is not the judge's to score, or scoring has not
+    closed yet. The questions of ``Competition.judge_expected``, one at a time."""
+    contestant = state.contestants.get(row.contestant)
+    if judge is None or contestant is None:
+        return None
+    if contestant.group not in state.panels.get(judge.panel, ()):
+        return None
+    if judge.organisation_key == contestant.organisation_key:
+        return "same_organisation"
+    if judge.recused_all is not None or contestant.id in judge.recused:
+        return "recused"
+    return "not_scored" if entry is not None and entry.closed else None
 
 
 def _results_sheet(
     about: About,
     name: str,
+    state: Competition,
+    round_: Round,
     view: BoardView,
     rows: Sequence[BoardRow],
     components: Sequence[Component],
@@ -311,7 +418,7 @@ def _results_sheet(
     with_group: bool = False,
 ) -> Sheet:
     text = about.text
-    judges = _judge_headings(rows)
+    judges = _judge_columns(about, state, rows)
     group_names = _group_names(about, view)
     columns = [
         Column(text(h.RANK), "integer", key="rank"),
@@ -319,7 +426,7 @@ def _results_sheet(
         Column(text(h.CONTESTANT), "text", key="contestant"),
         Column(text(h.ORGANISATION), "text", key="organisation"),
         *([Column(text(h.GROUP), "text", key="group")] if with_group else []),
-        *(Column(heading, "number", about.total_places, "judge") for heading in judges.values()),
+        *judges.values(),
         Column(text(h.AGGREGATE), "number", key="aggregate"),
         *(_component_column(about, c) for c in components),
         Column(text(h.FINAL), "number", key="final"),
@@ -330,11 +437,21 @@ def _results_sheet(
     out: list[tuple[Cell, ...]] = []
     for row in rows:
         marks = {m.judge: m for m in row.judges if not m.shadow}
-        scores = [Score(marks[j].value, marks[j].counted) if j in marks else None for j in judges]
-        not_counted = text(h.SEPARATOR).join(
-            f"{judges[m.judge]}: {text(h.REASONS[m.dropped])}"
-            for m in marks.values()
-            if m.dropped is not None
+        entry = round_.entries.get(row.contestant)
+        scores: list[Score | None] = []
+        for judge in judges:
+            mark = marks.get(judge)
+            if mark is not None:
+                scores.append(Score(mark.value, mark.counted, mark.dropped))
+                continue
+            absent = _no_total(state, state.judges.get(judge), row, entry)
+            scores.append(None if absent is None else Score(None, False, absent))
+        not_counted = NotCounted(
+            tuple(
+                Uncounted(column.heading, column.label, text(h.REASONS[score.reason]))
+                for column, score in zip(judges.values(), scores, strict=True)
+                if score is not None and score.reason is not None
+            )
         )
         award = _award_name(about, row)
         values = {c.source: c.value for c in row.components}
@@ -355,6 +472,33 @@ def _results_sheet(
             )
         )
     return Sheet(name, tuple(columns), tuple(out), text(h.LEGEND), "results")
+
+
+_STANDING_KEYS = {
+    "rank",
+    "id",
+    "contestant",
+    "organisation",
+    "group",
+    "aggregate",
+    "component",
+    "final",
+    "award",
+    "status",
+}
+
+
+def _standings_sheet(about: About, overall: Sheet) -> Sheet:
+    """``overall`` without the judges' columns and the "not counted" column
+    that names them."""
+    keep = [i for i, column in enumerate(overall.columns) if column.key in _STANDING_KEYS]
+    return Sheet(
+        overall.name,
+        tuple(overall.columns[i] for i in keep),
+        tuple(tuple(row[i] for i in keep) for row in overall.rows),
+        about.text(h.RANKING_NOTE),
+        "standings",
+    )
 
 
 def _judges_sheet(about: About, view: AuditView) -> Sheet:

@@ -1,8 +1,10 @@
 """The results announcement as an XLSX workbook.
 
-One sheet overall, one per group and one of the judges, each with the header
-block (competition, round, the log's head seq and hash, provisional or
-final), a frozen heading row and columns sized to their contents.
+One sheet overall (the standings: no judges' columns), one per group (a
+column for each judge of the group's panel, and a judge's cell without a
+total says why in grey italic words) and one of the judges, each with the
+header block (competition, round, the log's head seq and hash, provisional
+or final), a frozen heading row and columns sized to their contents.
 
 Numbers are written as numbers, digit for digit: openpyxl turns a
 ``Decimal`` into text through ``float`` and ``%.16g`` (8.45 is written
@@ -23,7 +25,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from server.exports.table import About, Cell, Column, ResultsTables, Score, Sheet
+from server.exports import headings as h
+from server.exports.table import About, Cell, Column, NotCounted, ResultsTables, Score, Sheet
 
 _TITLE = Font(bold=True, size=14)
 _LABEL = Font(bold=True, color="555555")
@@ -32,6 +35,7 @@ _HEADING = Font(bold=True)
 _HEADING_FILL = PatternFill("solid", fgColor="E8E8E8")
 _HEADING_BORDER = Border(bottom=Side(style="thin"))
 _STRUCK = Font(strike=True, color="888888")
+_NO_TOTAL = Font(italic=True, color="888888")
 _MAX_WIDTH = 60
 _FROZEN_COLUMNS = 3
 """Rank, ID and name stay in view when a long row of judges scrolls."""
@@ -41,7 +45,7 @@ def write_xlsx(tables: ResultsTables) -> bytes:
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
-    for sheet in (tables.overall, *tables.groups, tables.judges):
+    for sheet in (tables.standings, *tables.groups, tables.judges):
         _write_sheet(book.create_sheet(_sheet_title(sheet.name, taken)), tables.about, sheet)
     out = io.BytesIO()
     book.save(out)
@@ -95,11 +99,18 @@ def _write_sheet(ws: Any, about: About, sheet: Sheet) -> None:
 def _put(cell: Any, about: About, column: Column, value: Cell) -> str:
     """Write ``value`` into ``cell``; the text it shows (for the column width)."""
     if isinstance(value, Score):
+        if value.value is None and value.reason is not None:
+            cell.value = about.text(h.NO_TOTAL[value.reason])
+            cell.font = _NO_TOTAL
+            cell.alignment = Alignment(horizontal="right")
+            return str(cell.value)
         if not value.counted:
             cell.font = _STRUCK
         value = value.value
     if value is None:
         return ""
+    if isinstance(value, NotCounted):
+        value = value.text(about)
     if isinstance(value, Decimal):
         return _number(cell, value, about.places(column, value))
     if isinstance(value, int):

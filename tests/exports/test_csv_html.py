@@ -8,12 +8,14 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from events.catalog import RulesSet
 from projections.board import board
 from projections.commands import ConfirmPaperSheet
 from server.exports import FORMATS
 from server.exports.table import results_tables
 from tests.exports.contest import state
 from tests.exports.read import export_file, html_tables, workbook
+from tests.projections.log import Log, competition, perform
 from tests.projections.test_paper_sheets import LI, WANG, paper, show
 
 
@@ -74,7 +76,7 @@ def test_a_paper_sheet_names_who_keyed_it_in_and_who_confirmed_it() -> None:
 def test_html_ranking_leaves_the_judges_to_the_groups_and_names_the_unranked() -> None:
     tables = results_tables(state(), None, "en")
     page = FORMATS["html"].write(tables).decode()
-    ranking, g1, g2, _ = html_tables(page)
+    ranking, g1, g1_marks, g2, g2_marks, _ = html_tables(page)
     assert list(ranking[0]) == [
         "Rank",
         "Contestant",
@@ -90,8 +92,25 @@ def test_html_ranking_leaves_the_judges_to_the_groups_and_names_the_unranked() -
         ("Contestant c5", "Pending")
     ]
     assert ranking[0]["Rank"] == "1" and ranking[0]["Review ×0.3"] == "9.00"
-    for group in (g1, g2):  # the judges' marks are in the groups' tables
-        assert {f"Judge {j}" for j in ("j1", "j2", "j3", "j4", "j5")} <= set(group[0])
+    for group in (g1, g2):  # each group's results, then the judges' marks
+        assert list(group[0]) == [
+            "Rank",
+            "ID",
+            "Contestant",
+            "Organisation",
+            "Aggregate ×0.7",
+            "Review ×0.3",
+            "Final",
+            "Award",
+            "Status",
+            "Not counted",
+        ]
+    for marks in (g1_marks, g2_marks):  # headed by the judges' ids, a key below
+        judges = [f"j{i}" for i in range(1, 6)]
+        assert list(marks[0]) == ["Rank", "ID", "Contestant", *judges, "Aggregate"]
+    assert "<b>j1</b> Judge j1</span>" in page
+    c1 = next(r for r in g1 if r["ID"] == "c1")
+    assert c1["Not counted"] == "j3 lowest dropped; j5 highest dropped"
     published = results_tables(state(publish=True), None, "zh-CN")
     ranking = html_tables(FORMATS["html"].write(published).decode())[0]
     assert [(r["选手"], r["状态"]) for r in ranking if r["状态"]] == [("Contestant c5", "退赛")]
@@ -108,3 +127,33 @@ def test_every_export_with_a_header_says_when_it_was_issued(tmp_path: Path) -> N
         path.write_bytes(FORMATS["xlsx"].write(tables))
         sheet = workbook(path).worksheets[0]
         assert (sheet["A6"].value, sheet["B6"].value) == (label, "2026-05-16 21:04:09 UTC+08:00")
+
+
+def test_long_judge_ids_head_the_printed_marks_as_numbers_with_a_key() -> None:
+    """An id up to five characters heads its judge's printed column; where
+    one is longer, every judge of the table is numbered in id order, and the
+    key under the table names each with the id."""
+    log = Log("ids")
+    judges = ("expert-zhang", "expert-li", "wang")
+    competition(
+        log,
+        contestants={"c1": ("Org 1", "g1"), "c2": ("Org 2", "g1")},
+        judges={j: (f"Org {j}", "A") for j in judges},
+        panels={"A": ("g1",)},
+        rules=RulesSet(aggregation="mean", quorum=2),
+    )
+    perform(log, "c1", {"expert-zhang": "8", "expert-li": "7", "wang": "9"})
+    tables = results_tables(log.state, None, "en")
+    page = FORMATS["html"].write(tables).decode()
+    _, _, marks, _ = html_tables(page)
+    assert list(marks[0])[3:6] == ["#1", "#2", "#3"]
+    assert [marks[0][n] for n in ("#1", "#2", "#3")] == ["7.00", "8.00", "9.00"]
+    assert "<b>#1</b> Judge expert-li (expert-li)</span>" in page
+    assert "<b>#3</b> Judge wang (wang)</span>" in page
+    # the workbook and the CSV keep the names, which have room
+    (group,) = tables.groups
+    assert [c.heading for c in group.columns if c.key == "judge"] == [
+        "Judge expert-li",
+        "Judge expert-zhang",
+        "Judge wang",
+    ]

@@ -14,7 +14,9 @@ from tests.exports.contest import results_log, state
 from tests.exports.read import HEADING_ROW, export_file, number, table, workbook
 
 
-def assert_rows_are_the_boards(cells: list[dict[str, Any]], rows: tuple[BoardRow, ...]) -> None:
+def assert_rows_are_the_boards(
+    cells: list[dict[str, Any]], rows: tuple[BoardRow, ...], *, judges: bool = True
+) -> None:
     assert [c["ID"].value for c in cells] == [r.contestant for r in rows]
     for got, row in zip(cells, rows, strict=True):
         value = {heading: cell.value for heading, cell in got.items()}
@@ -27,7 +29,7 @@ def assert_rows_are_the_boards(cells: list[dict[str, Any]], rows: tuple[BoardRow
         assert number(value["Aggregate ×0.7"]) == row.components[0].value
         assert value["Award"] == (row.award_name.en if row.award_name else None)
         counted = [m for m in row.judges if not m.shadow]
-        for mark in counted:
+        for mark in counted if judges else ():
             cell = got[f"Judge {mark.judge}"]
             assert number(cell.value) == mark.total
             assert bool(cell.font.strike) is (not mark.counted)
@@ -40,13 +42,40 @@ def test_every_sheet_holds_the_board_of_the_round(tmp_path: Path) -> None:
     book = workbook(export_file(tmp_path, competition, "xlsx"))
     assert book.sheetnames == ["Overall", "g1", "g2", "Judges"]
     overall = table(book["Overall"])
-    assert_rows_are_the_boards(overall, view.overall)
+    assert_rows_are_the_boards(overall, view.overall, judges=False)
     assert [c["Group"].value for c in overall] == [r.group for r in view.overall]
+    assert overall[-1]["Status"].value == "Pending"
     for group in view.groups:
         assert_rows_are_the_boards(table(book[group.group]), group.rows)
-    dropped = {c["ID"].value: c["Not counted"].value for c in overall}
+    dropped = {c["ID"].value: c["Not counted"].value for c in table(book["g1"])}
     assert dropped["c1"] == "Judge j3: lowest dropped; Judge j5: highest dropped"
-    assert dropped["c5"] is None and overall[-1]["Status"].value == "Pending"
+    assert {c["ID"].value: c["Not counted"].value for c in table(book["g2"])}["c5"] is None
+
+
+def test_the_overall_sheet_is_the_standings_and_each_mark_is_on_its_groups_sheet(
+    tmp_path: Path,
+) -> None:
+    """The overall sheet leaves the judges to the groups' sheets, where each
+    column is a judge of the group's panel: no column is empty, no mark lost."""
+    competition = state()
+    book = workbook(export_file(tmp_path, competition, "xlsx"))
+    assert not [c.value for c in book["Overall"][HEADING_ROW] if str(c.value).startswith("Judge")]
+    assert book["Overall"]["A8"].value == "Each judge's marks are in the tables of the groups"
+    marks = {
+        (row.contestant, mark.judge): mark.total
+        for row in board(competition, public=False).overall
+        for mark in row.judges
+        if not mark.shadow and mark.total is not None
+    }
+    found = {}
+    for group in ("g1", "g2"):
+        for row in table(book[group]):
+            for heading, cell in row.items():
+                if str(heading).startswith("Judge") and cell.value is not None:
+                    found[(row["ID"].value, str(heading).removeprefix("Judge "))] = number(
+                        cell.value
+                    )
+    assert found == marks
 
 
 def test_the_judges_sheet_is_the_audit(tmp_path: Path) -> None:
@@ -68,7 +97,8 @@ def test_the_judges_sheet_is_the_audit(tmp_path: Path) -> None:
 def test_numbers_are_numbers_with_the_competitions_places(tmp_path: Path) -> None:
     path = export_file(tmp_path, state(), "xlsx")
     first = table(workbook(path)["Overall"])[0]
-    for heading in ("Aggregate", "Final", "Judge j1", "Aggregate ×0.7"):
+    assert table(workbook(path)["g1"])[0]["Judge j1"].number_format == "0.00"
+    for heading in ("Aggregate", "Final", "Aggregate ×0.7"):
         assert isinstance(first[heading].value, int | float), heading
         assert first[heading].number_format == "0.00", heading
     assert first["Rank"].value == 1 and first["Rank"].number_format == "0"
@@ -96,7 +126,15 @@ def test_chinese_headings(tmp_path: Path) -> None:
     assert book.sheetnames == ["总排名", "g1", "g2", "评委"]
     headings = [c.value for c in book["总排名"][HEADING_ROW]]
     assert headings[:5] == ["名次", "编号", "选手", "单位", "组别"]
-    assert headings[-7:] == [
+    assert headings[5:] == [
+        "评委得分",
+        "评委得分 ×0.7",
+        "专家评审 ×0.3",
+        "最终得分",
+        "奖项",
+        "状态",
+    ]
+    assert [c.value for c in book["g1"][HEADING_ROW]][-7:] == [
         "评委得分",
         "评委得分 ×0.7",
         "专家评审 ×0.3",
@@ -118,13 +156,26 @@ def test_chinese_headings(tmp_path: Path) -> None:
 
 def test_english_headings(tmp_path: Path) -> None:
     book = workbook(export_file(tmp_path, state(), "xlsx", "en"))
-    headings = [c.value for c in book["Overall"][HEADING_ROW]]
-    assert headings == [
+    standings = [c.value for c in book["Overall"][HEADING_ROW]]
+    assert standings == [
         "Rank",
         "ID",
         "Contestant",
         "Organisation",
         "Group",
+        "Aggregate",
+        "Aggregate ×0.7",
+        "Review ×0.3",
+        "Final",
+        "Award",
+        "Status",
+    ]
+    headings = [c.value for c in book["g2"][HEADING_ROW]]
+    assert headings == [
+        "Rank",
+        "ID",
+        "Contestant",
+        "Organisation",
         *(f"Judge j{i}" for i in range(1, 6)),
         "Aggregate",
         "Aggregate ×0.7",
@@ -172,7 +223,7 @@ def test_the_header_block_commits_to_the_log(tmp_path: Path) -> None:
 
 
 def test_frozen_headings_and_columns_sized_to_their_contents(tmp_path: Path) -> None:
-    sheet = workbook(export_file(tmp_path, state(), "xlsx"))["Overall"]
+    sheet = workbook(export_file(tmp_path, state(), "xlsx"))["g1"]
     assert sheet.freeze_panes == f"D{HEADING_ROW + 1}"
     assert sheet.print_title_rows == f"${HEADING_ROW}:${HEADING_ROW}"
     widths = {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[HEADING_ROW]}

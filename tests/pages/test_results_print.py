@@ -1,24 +1,56 @@
-"""The printable results of ``leitai demo`` (24 contestants, 4 groups, 12
-judges in cross-scoring panels of 3) on an A4 landscape page: the HTML
-export from a real server, in Chromium with print media at the printable
-width (297 mm − 2 × 12 mm of margin = 1032 CSS px), in both languages."""
+"""The printable results on an A4 landscape page, in Chromium with print
+media at the printable width (297 mm − 2 × 12 mm of margin = 1032 CSS px),
+in both languages: ``leitai demo`` (24 contestants, 4 groups, 12 judges in
+cross-scoring panels of 3) from a real server, and a show of two panels of
+25 judges built here (a full-size show's group tables, with judges who stand
+aside, abstain or never score, and names and organisations as long as a
+real roster's)."""
 
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from events.catalog import (
+    AwardTier,
+    CompetitionCreated,
+    Component,
+    ContestantRegistered,
+    GroupDefined,
+    JudgeRegistered,
+    Label,
+    PanelAssigned,
+    RoundOpened,
+    RulesSet,
+)
+from projections.commands import (
+    CallContestant,
+    CloseScoring,
+    FinaliseResults,
+    PublishAwards,
+    RecordPriorScore,
+    Reveal,
+    SubmitScore,
+)
+from projections.decide import Rejection
+from projections.state import Competition
+from server.exports import FORMATS
 from server.exports import headings as h
+from server.exports.headings import ExportLanguage
+from server.exports.table import results_tables
 from server.sample import sample_definition
 from tests.pages.conftest import OUTPUT, ROOT
+from tests.projections.log import Log, judge, sheet
 
 PRINTABLE = 1032
 DEMO = (sys.executable, "-m", "server.cli", "demo")
@@ -34,11 +66,18 @@ LAYOUT = """() => {
   return {
     page: document.documentElement.scrollWidth,
     issued: document.querySelector('header dd.issued')?.textContent ?? null,
+    keys: [...document.querySelectorAll('p.key')].map((p) => ({
+      width: p.getBoundingClientRect().width,
+      judges: [...p.querySelectorAll('span')].map((span) => span.textContent),
+    })),
     tables: [...document.querySelectorAll('table')].map((table) => ({
       name: table.closest('section').querySelector('h2').textContent,
+      kind: table.classList[0],
       width: table.getBoundingClientRect().width,
       headings: [...table.querySelectorAll('thead th')].map((th) => [th.textContent, lines(th)]),
       rows: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map(lines)),
+      heights: [...table.querySelectorAll('tbody tr')].map((tr) => tr.getBoundingClientRect().height),
+      texts: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent)),
     })),
   };
 }"""
@@ -103,7 +142,8 @@ def test_the_printed_results_fit_a4_landscape(
     context.close()
 
     assert layout["page"] <= PRINTABLE, "the page scrolls sideways"
-    judges = {judge.name for judge in sample_definition().judges}
+    definition = sample_definition()
+    judges = {judge.name for judge in definition.judges}
     short = {label.pick(lang) for label in (h.RANK, h.AWARD, h.STATUS, h.GROUP)}
     overall, *groups, audit = layout["tables"]
     assert overall["name"] == h.OVERALL.pick(lang)
@@ -116,9 +156,14 @@ def test_the_printed_results_fit_a4_landscape(
     expert, live = ("专家评审", "现场评分") if lang == "zh-CN" else ("Expert review", "Live score")
     assert headings[4].startswith(expert) and headings[5].startswith(live), headings
     assert headings[6:8] == [h.FINAL.pick(lang), h.AWARD.pick(lang)], headings
-    assert len(groups) == 4
-    for group in groups:  # the group's own panel of three, nobody else
-        assert len(judges & {heading for heading, _ in group["headings"]}) == 3, group["headings"]
+    # each group: its results, then its panel's marks under the judges' ids
+    assert [table["kind"] for table in groups] == ["results", "marks"] * 4
+    ids = {judge.id for judge in definition.judges}
+    for results, marks, key in zip(groups[::2], groups[1::2], layout["keys"], strict=True):
+        assert not (judges | ids) & {heading for heading, _ in results["headings"]}
+        labels = {heading for heading, _ in marks["headings"]} & ids
+        assert len(labels) == 3, marks["headings"]  # the group's own panel, nobody else
+        assert len(key["judges"]) == 3 and all(j.split(" ", 1)[0] in labels for j in key["judges"])
     for table in layout["tables"]:
         assert table["width"] <= PRINTABLE, (table["name"], table["width"])
         names = [heading for heading, _ in table["headings"]]
@@ -130,3 +175,187 @@ def test_the_printed_results_fit_a4_landscape(
                 assert lines <= 1 or heading not in short, (table["name"], heading, lines)
     assert audit["name"] == h.JUDGES_SHEET.pick(lang)
     assert layout["issued"] and re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d", layout["issued"])
+
+
+PANEL = 25
+"""Judges on each of the two panels: the most the page is made to fit."""
+NAMES = (
+    "市生态环境局巾帼志愿服务队",
+    "中国移动通信集团江苏有限公司宿迁分公司综合部党员先锋队",
+    "国网江苏省电力有限公司南通供电分公司调度控制中心“红色引擎”宣讲小分队",
+    "张晓雯 Zhang Xiaowen",
+    "Maximilian Featherstonehaugh-Worthington",
+    "韩冰",
+    "常州市财政局“光明使者”服务队",
+    "李浩然 Li Haoran",
+    "滨江轨道交通集团 Binjiang Rail Transit Youth Speakers",
+    "陆诗",
+)
+ORGANISATIONS = (
+    "中国移动通信集团江苏有限公司南京分公司政企客户部",
+    "国网江苏省电力有限公司连云港供电分公司输电运检中心",
+    "市发展和改革委员会 (Development and Reform Commission)",
+    "Jiangcheng Institute of Technology, School of Electrical Engineering",
+    "镇江市人力资源和社会保障局",
+)
+JUDGE_NAMES = ("欧阳晓雯", "方志强 Fang Zhiqiang", "曹敏", "Catherine Montgomery", "谭曦佳")
+
+
+def full_size_show() -> Competition:
+    """Two groups of ten, each scored by its own panel of 25 judges: trimmed
+    mean, a composite with an expert review, totals with three places
+    (weights 0.4, 0.35, 0.25), awards published and finalised. On each
+    panel two judges share an organisation with contestants of the group
+    (they stand aside for them), one judge abstains once and another never
+    scores one contestant."""
+    log = Log("full")
+    log.add(
+        CompetitionCreated(title=Label(zh_cn="满员评委组", en="Full panels"), decimals=2),
+        RoundOpened(round="final", name=Label(zh_cn="决赛", en="Final")),
+        sheet(("content", "100", "0.4"), ("delivery", "100", "0.35"), ("presence", "100", "0.25")),
+        RulesSet(
+            aggregation="trimmed_mean",
+            trim=1,
+            quorum=15,
+            composite=(
+                Component(source="expert", weight=Decimal("0.4"), label=EXPERT),
+                Component(source="live", weight=Decimal("0.6"), label=LIVE),
+            ),
+            awards=(
+                AwardTier(key="first", name=Label(zh_cn="一等奖", en="First"), by="rank", count=2),
+                AwardTier(
+                    key="second", name=Label(zh_cn="二等奖", en="Second"), by="rank", count=4
+                ),
+                AwardTier(key="merit", name=Label(zh_cn="优秀奖", en="Merit"), by="rank"),
+            ),
+        ),
+    )
+    groups = {
+        "g1": Label(
+            zh_cn="国有企业组（电力、通信及能源类）", en="State-owned enterprises (power, telecoms)"
+        ),
+        "g2": Label(
+            zh_cn="医疗卫生及教育事业单位组", en="Hospitals, schools and public institutions"
+        ),
+    }
+    for group, group_name in groups.items():
+        log.add(GroupDefined(group=group, name=group_name))
+    members: dict[str, list[str]] = {group: [] for group in groups}
+    for g, group in enumerate(groups):
+        for n, name in enumerate(NAMES):
+            contestant = f"{g + 1}{n + 1:02d}"
+            members[group].append(contestant)
+            organisation = ORGANISATIONS[(n + g) % len(ORGANISATIONS)]
+            log.add(
+                ContestantRegistered(
+                    contestant=contestant,
+                    name=name,
+                    organisation=organisation,
+                    group=group,
+                    round="final",
+                )
+            )
+    panels: dict[str, list[str]] = {}
+    for g, group in enumerate(groups):
+        panel = f"P{g + 1}"
+        log.add(PanelAssigned(panel=panel, groups=(group,)))
+        for n in range(PANEL):
+            ident = f"J{g * PANEL + n + 1:02d}"
+            panels.setdefault(group, []).append(ident)
+            # two of the panel share an organisation with contestants of the group
+            organisation = ORGANISATIONS[n] if n in (2, 3) else f"Judges' organisation {ident}"
+            judge_name = f"{JUDGE_NAMES[n % len(JUDGE_NAMES)]}{n + 1}"
+            log.add(
+                JudgeRegistered(
+                    judge=ident, name=judge_name, organisation=organisation, panel=panel
+                )
+            )
+    marks = random.Random(2025)
+    for group, contestants in members.items():
+        for i, contestant in enumerate(contestants):
+            log.ok(
+                RecordPriorScore(
+                    contestant=contestant,
+                    source="expert",
+                    value=Decimal(marks.randint(700, 990)) / 10,
+                )
+            )
+            log.ok(CallContestant(contestant=contestant))
+            for j, ident in enumerate(panels[group]):
+                if j == 5 and i == 1:
+                    continue  # never scores the second contestant
+                abstain = j == 6 and i == 2
+                points = {
+                    key: Decimal(marks.randint(600, 999)) / 10
+                    for key in ("content", "delivery", "presence")
+                }
+                command = SubmitScore(
+                    contestant=contestant,
+                    points={} if abstain else points,
+                    abstain=abstain,
+                    submission_id=f"{ident}-{contestant}-sheet",
+                )
+                if isinstance(log.run(command, judge(ident)), Rejection):
+                    continue  # stands aside: same organisation
+            log.ok(CloseScoring(contestant=contestant))
+            log.ok(Reveal(contestant=contestant))
+    log.ok(PublishAwards(round="final"))
+    log.ok(FinaliseResults(round="final"))
+    return log.state
+
+
+EXPERT = Label(zh_cn="专家评审", en="Expert review")
+LIVE = Label(zh_cn="现场评分", en="Live score")
+
+
+@pytest.fixture(scope="module")
+def full_size() -> Competition:
+    return full_size_show()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_panels_of_25_judges_print_legibly_on_a4_landscape(
+    full_size: Competition, browser: Any, lang: ExportLanguage
+) -> None:
+    """Every table within the page's width; every row one or two lines; no
+    name or organisation broken a character or two a line; every judge's mark
+    in its group's marks table, a judge with none saying why."""
+    tables = results_tables(full_size, None, lang)
+    context = browser.new_context(viewport={"width": PRINTABLE, "height": 730})
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.set_content(FORMATS["html"].write(tables).decode())
+    OUTPUT.mkdir(exist_ok=True)
+    pdf = page.pdf(path=str(OUTPUT / f"results-print-25-{lang}.pdf"), prefer_css_page_size=True)
+    layout = page.evaluate(LAYOUT)
+    context.close()
+
+    assert layout["page"] <= PRINTABLE, "the page scrolls sideways"
+    kinds = [table["kind"] for table in layout["tables"]]
+    assert kinds == ["ranking", "results", "marks", "results", "marks", "judges"], kinds
+    for table in layout["tables"]:
+        name = (table["name"], table["kind"])
+        assert table["width"] <= PRINTABLE, (name, table["width"])
+        headings = [heading for heading, _ in table["headings"]]
+        # one or two lines a row: 8 pt (7 pt for marks) at 1.5 lines plus padding
+        assert max(table["heights"]) <= 40, (name, max(table["heights"]))
+        for lines, texts in zip(table["rows"], table["texts"], strict=True):
+            assert max(lines) <= 2, (name, list(zip(headings, lines, texts, strict=True)))
+            for heading, count, text in zip(headings, lines, texts, strict=True):
+                if heading in {h.CONTESTANT.pick(lang), h.ORGANISATION.pick(lang)}:
+                    # a name wraps, if at all, at a dozen characters or more a line
+                    assert count == 1 or len(text) / count >= 8, (name, heading, text, count)
+    for marks, key in zip(layout["tables"][2:5:2], layout["keys"], strict=True):
+        labels = [heading for heading, _ in marks["headings"]][3:-1]
+        assert len(labels) == PANEL and all(re.fullmatch(r"J\d\d", label) for label in labels)
+        assert all(lines == 1 for _, lines in marks["headings"][3:-1])
+        assert [entry.split(" ", 1)[0] for entry in key["judges"]] == labels
+        assert key["width"] <= PRINTABLE
+        cells = [text for row in marks["texts"] for text in row[3:-1]]
+        assert len(cells) == 10 * PANEL
+        words = h.NO_TOTAL_SHORT
+        assert {cell for cell in cells if not re.fullmatch(r"\d+\.\d{3}", cell)} == {
+            words[reason].pick(lang) for reason in ("same_organisation", "abstained", "not_scored")
+        }
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages <= 12, pages  # the rehearsal's 20-judge panels printed 57 pages
