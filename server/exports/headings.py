@@ -80,7 +80,7 @@ AUDIT_NOTE = Label(
 
 STATUSES: dict[str, Label] = {
     "scored": Label(zh_cn="已评", en="Scored"),
-    "incomplete": Label(zh_cn="成绩不全", en="Incomplete"),
+    "incomplete": Label(zh_cn="待补成绩", en="Awaiting a score"),
     "withheld": Label(zh_cn="暂缓（评委不足）", en="Withheld (below quorum)"),
     "pending": Label(zh_cn="待评", en="Pending"),
     "withdrawn": Label(zh_cn="退赛", en="Withdrawn"),
