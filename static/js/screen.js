@@ -3,7 +3,7 @@ import { competitionFromPath, loadSetup, qrSvg } from "./api.js";
 import { countUp, formatScore } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, fill, h, languageSwitch, showMissingCompetition } from "./ui.js";
+import { connectionText, data, fill, h, languageSwitch, showMissingCompetition, tdata } from "./ui.js";
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
@@ -90,6 +90,43 @@ function fitName(root) {
   }
 }
 
+/** Fit the result to the panel, measured: the judges' marks shrink, taking more columns as
+ * they do, until the final and the ranks show whole (20 judges need four or five rows); past
+ * the smallest size the rest goes compact too (a smaller final, one line of organisation).
+ * Should even that not do, the marks are cut at the bottom, never the final or the ranks
+ * (.reveal-judges is the one part of the column that may shrink). */
+function fitReveal(body) {
+  const now = $("now");
+  const judges = body.querySelector(".reveal-judges");
+  // layout offsets, not scrollHeight: a mark not yet shown sits 20 px lower (its rising transition)
+  const fits = () => Math.max(...[...judges.children].map((el) => el.offsetTop + el.offsetHeight)) - judges.offsetTop <= judges.clientHeight + 1
+    && now.scrollHeight <= now.clientHeight + 1;
+  for (const [compact, sizes] of [[false, [40, 36, 34, 32, 30, 28]], [true, [36, 34, 32, 30, 28, 26, 24, 22, 20]]]) {
+    body.classList.toggle("compact", compact);
+    fitName(body);
+    fitRankLines(body);
+    for (const size of sizes) {
+      judges.style.fontSize = `${size}px`;
+      if (fits()) return;
+    }
+  }
+}
+
+/** A rank line too long for the column (a long group's name) shrinks a little, and past that
+ * takes two lines at its full size: cut, it would lose the rank itself. */
+function fitRankLines(body) {
+  for (const line of body.querySelectorAll(".reveal-rank > span")) {
+    line.style.fontSize = "";
+    line.classList.remove("wrap");
+    const full = parseFloat(getComputedStyle(line).fontSize);
+    for (let size = full - 2; line.scrollWidth > line.clientWidth + 1 && size >= 36; size -= 2) line.style.fontSize = `${size}px`;
+    if (line.scrollWidth > line.clientWidth + 1) {
+      line.style.fontSize = "";
+      line.classList.add("wrap");
+    }
+  }
+}
+
 function playReveal(body) {
   const { row, groupRow } = reveal;
   const run = ++revealRun;
@@ -123,11 +160,11 @@ function playReveal(body) {
       ))
     : [];
   const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "\u00a0"); // its height before the count
-  const rankText = [];
-  if (groupRow?.rank) rankText.push(t("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
-  if (row.rank) rankText.push(t("screen.overall_rank", { rank: row.rank }));
+  const rankLines = [];
+  if (groupRow?.rank) rankLines.push(tdata("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
+  if (row.rank) rankLines.push(h("span", {}, t("screen.overall_rank", { rank: row.rank })));
   // one line each: "Public agencies: rank 12 · Overall rank 34" does not fit one line at this size
-  const rank = h("div", { class: "reveal-rank", "data-testid": "reveal-rank" }, rankText.map((text) => h("span", {}, text)));
+  const rank = h("div", { class: "reveal-rank", "data-testid": "reveal-rank" }, rankLines);
   fill(body,
     data("div", row.name, { class: "now-name" }),
     data("div", row.organisation, { class: "now-org" }),
@@ -136,10 +173,7 @@ function playReveal(body) {
     final,
     rank,
   );
-  fitName(body);
-  // a panel of more than three judges takes a second row: if the rank would fall off the panel, go compact
-  const now = $("now");
-  body.classList.toggle("compact", now.scrollHeight > now.clientHeight + 1);
+  fitReveal(body);
   const stepMs = 450;
   judges.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 200 + i * stepMs));
   components.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 300 + judges.length * stepMs + i * 700));

@@ -1,0 +1,143 @@
+"""The venue screen at a full-size show, at 1920×1080 in both languages: a panel
+of 20 or 25 judges, a group with a long name, team names as long as real ones.
+The reveal keeps the final and both ranks whole on the display."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.pages.conftest import OUTPUT, SCREEN, Server, example_edited, start_server
+
+LANGS = ("zh-CN", "en")
+LONG_GROUP = {
+    "zh-CN": "国有企业组（电力、通信及能源类）",
+    "en": "State-owned enterprises (power, telecoms, energy)",
+}
+TEAM = "扬州市第八人民医院党员先锋队"
+TEAM_ORG = "中国石油天然气股份有限公司江城分公司第二采油厂党委宣传部"
+RANKS = {
+    "zh-CN": [f"{LONG_GROUP['zh-CN']}第 1 名", "总排名第 1 名"],
+    "en": [f"{LONG_GROUP['en']}: rank 1", "Overall rank 1"],
+}
+REASONS = {"zh-CN": ["去掉最低分", "去掉最高分"], "en": ["Lowest dropped", "Highest dropped"]}
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张"
+
+
+def long_group(text: str) -> str:
+    """The agency group (scored by panel C) under a long name in both languages."""
+    return text.replace(
+        'name = { zh-CN = "机关组", en = "Public agencies" }',
+        f'name = {{ zh-CN = "{LONG_GROUP["zh-CN"]}", en = "{LONG_GROUP["en"]}" }}',
+    )
+
+
+def full_panel(folder: Path, judges: int) -> Path:
+    """The example with panel C (the agency group's) grown to ``judges`` judges, one of
+    them with a long Latin name, that group's name long, and 101 a team with a long name."""
+
+    def edit(text: str) -> str:
+        text = long_group(text).replace(
+            'name = "李思远"\norganisation = "市发展和改革委员会"',
+            f'name = "{TEAM}"\norganisation = "{TEAM_ORG}"',
+        )
+        extra = [
+            f'[[judges]]\nid = "J{10 + k}"\n'
+            f'name = "{"Alexandra Konstantinopoulou" if k == 5 else SURNAMES[k] + "欣然怡"[: 1 + k % 3]}"\n'
+            f'organisation = "评委单位{k}"\npanel = "C"\n'
+            for k in range(judges - 3)
+        ]
+        return text + "\n" + "\n".join(extra)
+
+    return example_edited(folder, f"panel-{judges}.toml", edit)
+
+
+def open_screen(server: Server, browser: Any, lang: str) -> Page:
+    page: Page = browser.new_context(**SCREEN).new_page()
+    page.goto(server.page("screen", lang=lang))
+    # a screen plays the reveals it sees happen: wait until it is following
+    expect(page.locator(".conn.live")).to_be_visible()
+    expect(page.locator("#rows .row").first).to_be_visible()
+    return page
+
+
+REVEAL = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const size = (el) => parseFloat(getComputedStyle(el).fontSize);
+  const grid = document.querySelector('.reveal-judges');
+  return {
+    now: box(document.getElementById('now')),
+    final: box(document.querySelector('[data-testid=reveal-final]')),
+    finalSize: size(document.querySelector('[data-testid=reveal-final]')),
+    ranks: [...document.querySelectorAll('.reveal-rank > span')].map((el) => ({text: el.textContent, box: box(el),
+      size: size(el), cut: el.scrollWidth > el.clientWidth + 1})),
+    grid: box(grid),
+    marks: [...document.querySelectorAll('.reveal-judge .num')].map((el) => ({box: box(el), size: size(el)})),
+    whys: [...document.querySelectorAll('.reveal-judge .why')].map((el) => ({text: el.textContent, box: box(el)})),
+  };
+}"""
+
+
+def within(inner: list[float], outer: list[float]) -> bool:
+    return (
+        inner[0] >= outer[0] - 1
+        and inner[1] >= outer[1] - 1
+        and inner[2] <= outer[2] + 1
+        and inner[3] <= outer[3] + 1
+    )
+
+
+@pytest.mark.parametrize("judges", [20, 25])
+def test_a_large_panel_s_reveal_keeps_the_final_and_the_ranks_whole(
+    tmp_path: Path, browser: Any, judges: int
+) -> None:
+    for server in start_server(tmp_path, full_panel(tmp_path, judges)):
+        pages = {lang: open_screen(server, browser, lang) for lang in LANGS}
+        server.admin_post("stage", {"contestant": "101"})
+        panel = ["J7", "J8", "J9", *(f"J{10 + k}" for k in range(judges - 3))]
+        for k, judge in enumerate(panel):
+            mark = str(70 + (k * 7) % 29)
+            server.call(
+                "POST",
+                f"/api/competitions/{server.cid}/scores",
+                {
+                    "contestant": "101",
+                    "points": {"content": mark, "delivery": mark, "presence": mark},
+                    "submission_id": f"panel-{judges}-{judge}",
+                },
+                server.judges[judge],
+            )
+        for page in pages.values():
+            expect(page.locator(".dot.on")).to_have_count(judges)
+        server.admin_post("close", {"contestant": "101"})
+        server.admin_post("reveal", {"contestant": "101"})
+        for lang, page in pages.items():
+            final = page.get_by_test_id("reveal-final")
+            expect(final).to_have_attribute("data-final", re.compile(r"^\d+\.\d\d$"), timeout=30000)
+            expect(page.get_by_test_id("reveal-rank")).to_have_css("opacity", "1")
+            seen = page.evaluate(REVEAL)
+            (OUTPUT / "screens").mkdir(parents=True, exist_ok=True)
+            shot = OUTPUT / "screens" / f"screen-reveal-{judges}-judges-{lang}.png"
+            page.screenshot(path=str(shot))
+            left, top, right, bottom = seen["now"]
+            visible = [max(left, 0), top, right, min(bottom, 1080)]  # the panel, on the display
+            # the final and both ranks whole on the stage, at a size the back of the hall reads
+            assert within(seen["final"], visible), (lang, seen)
+            assert seen["finalSize"] >= 100, (lang, seen["finalSize"])
+            assert [r["text"] for r in seen["ranks"]] == RANKS[lang]
+            for line in seen["ranks"]:
+                assert within(line["box"], visible) and not line["cut"], (lang, line, visible)
+                assert line["size"] >= 36, (lang, line)
+            # every judge's mark in view (none cut off under the grid), and still legible
+            assert len(seen["marks"]) == judges
+            for mark in seen["marks"]:
+                assert within(mark["box"], seen["grid"]), (lang, mark, seen["grid"])
+                assert within(mark["box"], visible), (lang, mark, visible)
+                assert mark["size"] >= 20, (lang, mark)
+            assert sorted(w["text"] for w in seen["whys"]) == sorted(REASONS[lang])
+            for why in seen["whys"]:
+                assert within(why["box"], seen["grid"]), (lang, why)
