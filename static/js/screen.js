@@ -76,6 +76,16 @@ function renderNow() {
     h("div", { class: "now-state" }, `${t(state)} · ${t("screen.scored_of", { n: on.scored, m: on.expected.length })}`),
   );
   fitName(body);
+  fitDots(body);
+}
+
+/** A large panel (25 judges: three rows of dots) takes smaller dots, so that the line
+ * saying how many have scored stays on the stage. */
+function fitDots(body) {
+  const now = $("now");
+  const dots = body.querySelector(".dots");
+  dots.style.removeProperty("--dot");
+  for (let size = 50; now.scrollHeight > now.clientHeight + 1 && size >= 30; size -= 4) dots.style.setProperty("--dot", `${size}px`);
 }
 
 /** Shrink a long name until it fits its line (down to a size still legible from the back). */

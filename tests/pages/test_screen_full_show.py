@@ -1,6 +1,7 @@
 """The venue screen at a full-size show, at 1920×1080 in both languages: a panel
 of 20 or 25 judges, a group with a long name, team names as long as real ones.
-The reveal keeps the final and both ranks whole on the display."""
+The reveal keeps the final and both ranks whole on the display, and every
+judge's dot shows whole."""
 
 from __future__ import annotations
 
@@ -141,3 +142,39 @@ def test_a_large_panel_s_reveal_keeps_the_final_and_the_ranks_whole(
             assert sorted(w["text"] for w in seen["whys"]) == sorted(REASONS[lang])
             for why in seen["whys"]:
                 assert within(why["box"], seen["grid"]), (lang, why)
+
+
+DOTS = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return {now: box(document.getElementById('now')), dots: [...document.querySelectorAll('.dot')].map(box),
+    state: box(document.querySelector('.now-state'))};
+}"""
+
+
+@pytest.mark.parametrize("judges", [20, 25])
+def test_every_judge_s_dot_and_the_count_show_whole(
+    tmp_path: Path, browser: Any, judges: int
+) -> None:
+    for server in start_server(tmp_path, full_panel(tmp_path, judges)):
+        pages = {lang: open_screen(server, browser, lang) for lang in LANGS}
+        server.admin_post("stage", {"contestant": "101"})
+        for k, judge in enumerate(["J7", "J8", "J9", *(f"J{10 + k}" for k in range(judges - 3))]):
+            server.call(
+                "POST",
+                f"/api/competitions/{server.cid}/scores",
+                {
+                    "contestant": "101",
+                    "points": {"content": "90", "delivery": "90", "presence": "90"},
+                    "submission_id": f"dots-{judges}-{k:02d}",
+                },
+                server.judges[judge],
+            )
+        for lang, page in pages.items():
+            expect(page.locator(".dot.on")).to_have_count(judges)
+            page.wait_for_timeout(400)  # a scored dot grows (scale 1.08) over 300 ms
+            seen = page.evaluate(DOTS)
+            now = [seen["now"][0], seen["now"][1], seen["now"][2], min(seen["now"][3], 1080)]
+            # a grown dot at the left edge is not clipped by the panel, nor a row by its foot
+            for dot in seen["dots"]:
+                assert within(dot, now), (lang, dot, now)
+            assert within(seen["state"], now), (lang, seen["state"], now)
