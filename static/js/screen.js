@@ -250,6 +250,7 @@ function renderBoard() {
   cycle.page = Math.min(cycle.page, pages - 1);
   $("table-name").textContent = table.name;
   $("page").textContent = pages > 1 ? t("screen.page", { n: cycle.page + 1, m: pages }) : "";
+  fitHeading($("table-name"));
   const list = $("rows");
   const before = new Map([...list.children].map((el) => [el.dataset.contestant, el.getBoundingClientRect().top]));
   const places = decimals();
@@ -285,6 +286,12 @@ function renderBoard() {
     if (!delta) continue;
     el.animate([{ transform: `translateY(${delta}px)` }, { transform: "none" }], { duration: 900, easing: "ease-in-out" });
   }
+}
+
+/** A long table name (a group's) shrinks a little before it is cut. */
+function fitHeading(el) {
+  el.style.fontSize = "";
+  for (let size = 44; el.scrollWidth > el.clientWidth + 1 && size >= 32; size -= 4) el.style.fontSize = `${size}px`;
 }
 
 function nextPage() {

@@ -1,11 +1,12 @@
 """The venue screen at a full-size show, at 1920×1080 in both languages: a panel
 of 20 or 25 judges, a group with a long name, team names as long as real ones.
-The reveal keeps the final and both ranks whole on the display, and every
-judge's dot shows whole."""
+The reveal keeps the final and both ranks whole on the display, every judge's
+dot shows whole, and the leaderboard stays on the stage."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.pages.conftest import OUTPUT, SCREEN, Server, example_edited, start_server
+from tests.pages.test_screen_layout import hundred_contestants
 
 LANGS = ("zh-CN", "en")
 LONG_GROUP = {
@@ -178,3 +180,55 @@ def test_every_judge_s_dot_and_the_count_show_whole(
             for dot in seen["dots"]:
                 assert within(dot, now), (lang, dot, now)
             assert within(seen["state"], now), (lang, seen["state"], now)
+
+
+BOARD = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const cut = (el) => el.scrollWidth > el.clientWidth + 1;
+  return {
+    stage: document.getElementById('stage').scrollWidth,
+    board: box(document.getElementById('board')),
+    heading: box(document.getElementById('table-name')),
+    headingSize: parseFloat(getComputedStyle(document.getElementById('table-name')).fontSize),
+    headingCut: cut(document.getElementById('table-name')),
+    page: box(document.getElementById('page')),
+    marks: box(document.querySelector('.top .marks')),
+    cells: [...document.querySelectorAll('#rows .row > *')].map(box),
+    awards: document.querySelectorAll('#rows .award').length,
+    cutNames: [...document.querySelectorAll('#rows .name')].filter(cut).map((el) => el.textContent),
+    cutOrgs: [...document.querySelectorAll('#rows .org')].filter(cut).map((el) => el.textContent),
+  };
+}"""
+
+
+@pytest.fixture
+def hundred_long_group(tmp_path: Path) -> Iterator[Server]:
+    """100 contestants (33 in the agency group), the agency group under a long name."""
+    path = hundred_contestants(tmp_path)
+    path.write_text(long_group(path.read_text()))
+    yield from start_server(tmp_path, path)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_leaderboard_stays_on_the_stage_with_a_long_group_name(
+    hundred_long_group: Server, browser: Any, lang: str
+) -> None:
+    page = open_screen(hundred_long_group, browser, lang)
+    heading = page.locator("#table-name")
+    for _ in range(20):  # the overall table's pages first, then the groups'
+        if heading.inner_text() == LONG_GROUP[lang]:
+            break
+        page.keyboard.press("ArrowDown")
+    expect(heading).to_have_text(LONG_GROUP[lang])
+    expect(page.locator("#page")).to_have_text("第 1/4 页" if lang == "zh-CN" else "Page 1 of 4")
+    seen = page.evaluate(BOARD)
+    page.screenshot(path=str(OUTPUT / "screens" / f"screen-long-group-{lang}.png"))
+    assert seen["stage"] <= 1920, seen["stage"]
+    assert seen["board"][2] <= 1920 - 48 + 1, seen["board"]
+    assert seen["marks"][2] <= 1920 - 48 + 1, seen["marks"]
+    # the heading shrinks, not the page counter: both whole, side by side
+    assert seen["heading"][2] <= seen["page"][0], seen
+    assert seen["page"][2] <= seen["board"][2] + 1 and seen["page"][2] > seen["page"][0], seen
+    assert seen["headingSize"] >= 32 and not seen["headingCut"], seen
+    for cell in seen["cells"]:
+        assert cell[2] <= seen["board"][2] + 1, cell
