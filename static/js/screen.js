@@ -255,8 +255,12 @@ function renderBoard() {
   const before = new Map([...list.children].map((el) => [el.dataset.contestant, el.getBoundingClientRect().top]));
   const places = decimals();
   const awardKeys = shownBoard()?.award_order ?? [];
+  const rows = table.rows.slice(cycle.page * per, (cycle.page + 1) * per);
+  // an empty award column would cost every name on the page 164 px
+  const awards = rows.some((r) => r.award_name);
+  list.classList.toggle("no-award", !awards);
   list.replaceChildren(
-    ...table.rows.slice(cycle.page * per, (cycle.page + 1) * per).map((r) => {
+    ...rows.map((r) => {
       const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
       return h(
         "li",
@@ -269,7 +273,7 @@ function renderBoard() {
         r.final !== null
           ? h("span", { class: "final num" }, formatScore(r.final, places))
           : h("span", { class: "status" }, t(`status.${r.status}`)),
-        r.award_name ? data("span", label(r.award_name), { class: `award a${Math.min(awardKeys.indexOf(r.award), 3)}` }) : h("span"),
+        r.award_name ? data("span", label(r.award_name), { class: `award a${Math.min(awardKeys.indexOf(r.award), 3)}` }) : awards ? h("span") : null,
         h("span", { class: `move ${move[0]} num` }, move[1]),
       );
     }),

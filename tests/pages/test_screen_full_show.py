@@ -1,7 +1,8 @@
 """The venue screen at a full-size show, at 1920×1080 in both languages: a panel
 of 20 or 25 judges, a group with a long name, team names as long as real ones.
 The reveal keeps the final and both ranks whole on the display, every judge's
-dot shows whole, and the leaderboard stays on the stage."""
+dot shows whole, and the leaderboard stays on the stage and gives an unused
+award column to the names."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ LONG_GROUP = {
 }
 TEAM = "扬州市第八人民医院党员先锋队"
 TEAM_ORG = "中国石油天然气股份有限公司江城分公司第二采油厂党委宣传部"
+FIFTEEN = "常州理工学院机关党委青年突击队"  # 570 px at the board's 38 px: not beside an empty award column
 RANKS = {
     "zh-CN": [f"{LONG_GROUP['zh-CN']}第 1 名", "总排名第 1 名"],
     "en": [f"{LONG_GROUP['en']}: rank 1", "Overall rank 1"],
@@ -205,7 +207,9 @@ BOARD = """() => {
 def hundred_long_group(tmp_path: Path) -> Iterator[Server]:
     """100 contestants (33 in the agency group), the agency group under a long name."""
     path = hundred_contestants(tmp_path)
-    path.write_text(long_group(path.read_text()))
+    path.write_text(
+        long_group(path.read_text()).replace('"欧阳思远 Ouyang Siyuan 0"', f'"{FIFTEEN}"', 1)
+    )
     yield from start_server(tmp_path, path)
 
 
@@ -232,3 +236,24 @@ def test_the_leaderboard_stays_on_the_stage_with_a_long_group_name(
     assert seen["headingSize"] >= 32 and not seen["headingCut"], seen
     for cell in seen["cells"]:
         assert cell[2] <= seen["board"][2] + 1, cell
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_names_take_the_room_of_an_award_column_with_no_award(
+    hundred_long_group: Server, browser: Any, lang: str
+) -> None:
+    """Before the awards no row has one: a team's name of fifteen characters and
+    the organisations (江城市第7中学附属国际双语实验学校) show whole and at full size,
+    as they would not beside an empty 150 px column."""
+    page = open_screen(hundred_long_group, browser, lang)
+    expect(page.locator("#rows .row")).to_have_count(10)
+    seen = page.evaluate(BOARD)
+    assert seen["awards"] == 0
+    assert seen["cutNames"] == [], seen["cutNames"]
+    assert seen["cutOrgs"] == [], seen["cutOrgs"]
+    team = page.locator('#rows .row[data-contestant="c000"] .name')
+    expect(team).to_have_text(FIFTEEN)
+    # at the board's own size, not shrunk to fit
+    assert team.evaluate(
+        "(el) => getComputedStyle(el).fontSize === getComputedStyle(el.closest('.row')).fontSize"
+    )
