@@ -278,9 +278,12 @@ function renderBoard() {
       );
     }),
   );
-  // a long name (阿卜杜热合曼·买买提明) shrinks a little before it is cut
+  // a long name (阿卜杜热合曼·买买提明) or organisation shrinks a little before it is cut
   for (const el of list.querySelectorAll(".row .name")) {
     for (let size = 36; el.scrollWidth > el.clientWidth + 1 && size >= 30; size -= 2) el.style.fontSize = `${size}px`;
+  }
+  for (const el of list.querySelectorAll(".row .org")) {
+    for (let size = 24; el.scrollWidth > el.clientWidth + 1 && size >= 22; size -= 2) el.style.fontSize = `${size}px`;
   }
   // rank changes slide: each row starts where it was and moves to its new place
   for (const el of list.children) {

@@ -25,6 +25,7 @@ LONG_GROUP = {
 TEAM = "扬州市第八人民医院党员先锋队"
 TEAM_ORG = "中国石油天然气股份有限公司江城分公司第二采油厂党委宣传部"
 FIFTEEN = "常州理工学院机关党委青年突击队"  # 570 px at the board's 38 px: not beside an empty award column
+LONG_ORG = "国网江苏省电力有限公司连云港供电分公司输电运检中心"  # 624 px at 26 px: whole at 24
 RANKS = {
     "zh-CN": [f"{LONG_GROUP['zh-CN']}第 1 名", "总排名第 1 名"],
     "en": [f"{LONG_GROUP['en']}: rank 1", "Overall rank 1"],
@@ -207,9 +208,8 @@ BOARD = """() => {
 def hundred_long_group(tmp_path: Path) -> Iterator[Server]:
     """100 contestants (33 in the agency group), the agency group under a long name."""
     path = hundred_contestants(tmp_path)
-    path.write_text(
-        long_group(path.read_text()).replace('"欧阳思远 Ouyang Siyuan 0"', f'"{FIFTEEN}"', 1)
-    )
+    text = long_group(path.read_text()).replace('"欧阳思远 Ouyang Siyuan 0"', f'"{FIFTEEN}"', 1)
+    path.write_text(text.replace('"江城市第3中学附属国际双语实验学校"', f'"{LONG_ORG}"', 1))
     yield from start_server(tmp_path, path)
 
 
@@ -244,7 +244,8 @@ def test_names_take_the_room_of_an_award_column_with_no_award(
 ) -> None:
     """Before the awards no row has one: a team's name of fifteen characters and
     the organisations (江城市第7中学附属国际双语实验学校) show whole and at full size,
-    as they would not beside an empty 150 px column."""
+    as they would not beside an empty 150 px column; an organisation of 24
+    characters shrinks a little rather than be cut."""
     page = open_screen(hundred_long_group, browser, lang)
     expect(page.locator("#rows .row")).to_have_count(10)
     seen = page.evaluate(BOARD)
