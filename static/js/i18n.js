@@ -33,7 +33,7 @@ export const MESSAGES = {
   "status.incomplete": { "zh-CN": "评分不足", en: "Incomplete" },
   "status.withheld": { "zh-CN": "暂缓", en: "Withheld" },
   "status.pending": { "zh-CN": "待揭晓", en: "Pending" },
-  "status.withdrawn": { "zh-CN": "弃权", en: "Withdrawn" },
+  "status.withdrawn": { "zh-CN": "退赛", en: "Withdrawn" },
   "status.disqualified": { "zh-CN": "取消资格", en: "Disqualified" },
 
   "drop.trimmed_low": { "zh-CN": "去掉最低分", en: "Lowest dropped" },

@@ -1,8 +1,8 @@
 """The venue screen at a full-size show, at 1920×1080 in both languages: a panel
 of 20 or 25 judges, a group with a long name, team names as long as real ones.
 The reveal keeps the final and both ranks whole on the display, every judge's
-dot shows whole, and the leaderboard stays on the stage and gives an unused
-award column to the names."""
+dot shows whole, the leaderboard stays on the stage and gives an unused award
+column to the names, and a withdrawn contestant reads 退赛 / Withdrawn."""
 
 from __future__ import annotations
 
@@ -258,3 +258,26 @@ def test_names_take_the_room_of_an_award_column_with_no_award(
     assert team.evaluate(
         "(el) => getComputedStyle(el).fontSize === getComputedStyle(el.closest('.row')).fontSize"
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_withdrawn_contestant_reads_withdrawn_not_abstained(
+    tmp_path: Path, browser: Any, lang: str
+) -> None:
+    """退赛 on the screen and the audience's phones, as in the console and the
+    exports; 弃权 is a judge's abstention."""
+    definition = example_edited(tmp_path, "withdraw.toml", lambda text: text)
+    for server in start_server(tmp_path, definition):
+        server.admin_post("withdraw", {"contestant": "101", "reason": "ill"})
+        word = "退赛" if lang == "zh-CN" else "Withdrawn"
+        screen = open_screen(server, browser, lang)
+        row = screen.locator('#rows .row[data-contestant="101"]')
+        for _ in range(4):  # on whichever page of the board it is
+            if row.count():
+                break
+            screen.keyboard.press("ArrowDown")
+        expect(row.locator(".status")).to_have_text(word)
+        phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        phone.goto(server.page("live", lang=lang))
+        expect(phone.locator("#list")).to_contain_text(word)
+        expect(phone.locator("#list")).not_to_contain_text("弃权")
