@@ -39,6 +39,12 @@ export const MESSAGES = {
   "drop.trimmed_low": { "zh-CN": "去掉最低分", en: "Lowest dropped" },
   "drop.trimmed_high": { "zh-CN": "去掉最高分", en: "Highest dropped" },
   "drop.not_closest": { "zh-CN": "偏离较大，未计入", en: "Furthest, not counted" },
+  "drop.abstained": { "zh-CN": "弃权", en: "Abstained" },
+  "drop.recused": { "zh-CN": "回避", en: "Recused" },
+  "drop.same_organisation": { "zh-CN": "同单位回避", en: "Same organisation" },
+  "drop.not_on_panel": { "zh-CN": "不在本组评委", en: "Not on the panel" },
+  "drop.unknown_judge": { "zh-CN": "未登记评委", en: "Unknown judge" },
+  "drop.shadow": { "zh-CN": "见习评委", en: "Shadow judge" },
 
   "screen.page_title": { "zh-CN": "大屏", en: "Screen" },
   "screen.provisional": { "zh-CN": "暂定成绩", en: "Provisional" },
