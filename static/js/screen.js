@@ -3,7 +3,7 @@ import { competitionFromPath, loadSetup, qrSvg } from "./api.js";
 import { countUp, formatScore } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
-import { connectionText, data, fill, h, languageSwitch, showMissingCompetition } from "./ui.js";
+import { connectionText, data, fill, h, languageSwitch, showMissingCompetition, tdata } from "./ui.js";
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
@@ -76,6 +76,16 @@ function renderNow() {
     h("div", { class: "now-state" }, `${t(state)} · ${t("screen.scored_of", { n: on.scored, m: on.expected.length })}`),
   );
   fitName(body);
+  fitDots(body);
+}
+
+/** A large panel (25 judges: three rows of dots) takes smaller dots, so that the line
+ * saying how many have scored stays on the stage. */
+function fitDots(body) {
+  const now = $("now");
+  const dots = body.querySelector(".dots");
+  dots.style.removeProperty("--dot");
+  for (let size = 50; now.scrollHeight > now.clientHeight + 1 && size >= 30; size -= 4) dots.style.setProperty("--dot", `${size}px`);
 }
 
 /** Shrink a long name until it fits its line (down to a size still legible from the back). */
@@ -86,6 +96,43 @@ function fitName(root) {
     while (el.scrollWidth > el.clientWidth + 1 && size > 60) {
       size -= 4;
       el.style.fontSize = `${size}px`;
+    }
+  }
+}
+
+/** Fit the result to the panel, measured: the judges' marks shrink, taking more columns as
+ * they do, until the final and the ranks show whole (20 judges need four or five rows); past
+ * the smallest size the rest goes compact too (a smaller final, one line of organisation).
+ * Should even that not do, the marks are cut at the bottom, never the final or the ranks
+ * (.reveal-judges is the one part of the column that may shrink). */
+function fitReveal(body) {
+  const now = $("now");
+  const judges = body.querySelector(".reveal-judges");
+  // layout offsets, not scrollHeight: a mark not yet shown sits 20 px lower (its rising transition)
+  const fits = () => Math.max(...[...judges.children].map((el) => el.offsetTop + el.offsetHeight)) - judges.offsetTop <= judges.clientHeight + 1
+    && now.scrollHeight <= now.clientHeight + 1;
+  for (const [compact, sizes] of [[false, [40, 36, 34, 32, 30, 28]], [true, [36, 34, 32, 30, 28, 26, 24, 22, 20]]]) {
+    body.classList.toggle("compact", compact);
+    fitName(body);
+    fitRankLines(body);
+    for (const size of sizes) {
+      judges.style.fontSize = `${size}px`;
+      if (fits()) return;
+    }
+  }
+}
+
+/** A rank line too long for the column (a long group's name) shrinks a little, and past that
+ * takes two lines at its full size: cut, it would lose the rank itself. */
+function fitRankLines(body) {
+  for (const line of body.querySelectorAll(".reveal-rank > span")) {
+    line.style.fontSize = "";
+    line.classList.remove("wrap");
+    const full = parseFloat(getComputedStyle(line).fontSize);
+    for (let size = full - 2; line.scrollWidth > line.clientWidth + 1 && size >= 36; size -= 2) line.style.fontSize = `${size}px`;
+    if (line.scrollWidth > line.clientWidth + 1) {
+      line.style.fontSize = "";
+      line.classList.add("wrap");
     }
   }
 }
@@ -123,11 +170,11 @@ function playReveal(body) {
       ))
     : [];
   const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "\u00a0"); // its height before the count
-  const rankText = [];
-  if (groupRow?.rank) rankText.push(t("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
-  if (row.rank) rankText.push(t("screen.overall_rank", { rank: row.rank }));
+  const rankLines = [];
+  if (groupRow?.rank) rankLines.push(tdata("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
+  if (row.rank) rankLines.push(h("span", {}, t("screen.overall_rank", { rank: row.rank })));
   // one line each: "Public agencies: rank 12 · Overall rank 34" does not fit one line at this size
-  const rank = h("div", { class: "reveal-rank", "data-testid": "reveal-rank" }, rankText.map((text) => h("span", {}, text)));
+  const rank = h("div", { class: "reveal-rank", "data-testid": "reveal-rank" }, rankLines);
   fill(body,
     data("div", row.name, { class: "now-name" }),
     data("div", row.organisation, { class: "now-org" }),
@@ -136,10 +183,7 @@ function playReveal(body) {
     final,
     rank,
   );
-  fitName(body);
-  // a panel of more than three judges takes a second row: if the rank would fall off the panel, go compact
-  const now = $("now");
-  body.classList.toggle("compact", now.scrollHeight > now.clientHeight + 1);
+  fitReveal(body);
   const stepMs = 450;
   judges.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 200 + i * stepMs));
   components.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 300 + judges.length * stepMs + i * 700));
@@ -206,12 +250,17 @@ function renderBoard() {
   cycle.page = Math.min(cycle.page, pages - 1);
   $("table-name").textContent = table.name;
   $("page").textContent = pages > 1 ? t("screen.page", { n: cycle.page + 1, m: pages }) : "";
+  fitHeading($("table-name"));
   const list = $("rows");
   const before = new Map([...list.children].map((el) => [el.dataset.contestant, el.getBoundingClientRect().top]));
   const places = decimals();
   const awardKeys = shownBoard()?.award_order ?? [];
+  const rows = table.rows.slice(cycle.page * per, (cycle.page + 1) * per);
+  // an empty award column would cost every name on the page 164 px
+  const awards = rows.some((r) => r.award_name);
+  list.classList.toggle("no-award", !awards);
   list.replaceChildren(
-    ...table.rows.slice(cycle.page * per, (cycle.page + 1) * per).map((r) => {
+    ...rows.map((r) => {
       const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
       return h(
         "li",
@@ -224,14 +273,17 @@ function renderBoard() {
         r.final !== null
           ? h("span", { class: "final num" }, formatScore(r.final, places))
           : h("span", { class: "status" }, t(`status.${r.status}`)),
-        r.award_name ? data("span", label(r.award_name), { class: `award a${Math.min(awardKeys.indexOf(r.award), 3)}` }) : h("span"),
+        r.award_name ? data("span", label(r.award_name), { class: `award a${Math.min(awardKeys.indexOf(r.award), 3)}` }) : awards ? h("span") : null,
         h("span", { class: `move ${move[0]} num` }, move[1]),
       );
     }),
   );
-  // a long name (阿卜杜热合曼·买买提明) shrinks a little before it is cut
+  // a long name (阿卜杜热合曼·买买提明) or organisation shrinks a little before it is cut
   for (const el of list.querySelectorAll(".row .name")) {
     for (let size = 36; el.scrollWidth > el.clientWidth + 1 && size >= 30; size -= 2) el.style.fontSize = `${size}px`;
+  }
+  for (const el of list.querySelectorAll(".row .org")) {
+    for (let size = 24; el.scrollWidth > el.clientWidth + 1 && size >= 22; size -= 2) el.style.fontSize = `${size}px`;
   }
   // rank changes slide: each row starts where it was and moves to its new place
   for (const el of list.children) {
@@ -241,6 +293,12 @@ function renderBoard() {
     if (!delta) continue;
     el.animate([{ transform: `translateY(${delta}px)` }, { transform: "none" }], { duration: 900, easing: "ease-in-out" });
   }
+}
+
+/** A long table name (a group's) shrinks a little before it is cut. */
+function fitHeading(el) {
+  el.style.fontSize = "";
+  for (let size = 44; el.scrollWidth > el.clientWidth + 1 && size >= 32; size -= 4) el.style.fontSize = `${size}px`;
 }
 
 function nextPage() {

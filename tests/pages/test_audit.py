@@ -220,3 +220,27 @@ def test_on_a_phone_names_stay_on_one_line_and_the_board_scrolls(
     expect(names.first).to_have_text("李思远")
     broken = names.evaluate_all("els => els.filter((e) => e.getClientRects().length > 1).length")
     assert broken == 0, f"{broken} names broken over lines"
+
+
+def test_the_board_says_why_an_abstention_does_not_count(server: Server, browser: Any) -> None:
+    """The auditor's board strikes every mark that does not count, an abstention
+    too, and says why in the page's language (no message missing from the catalogue)."""
+    server.admin_post("stage", {"contestant": "101"})
+    for judge, mark in (("J7", "90"), ("J8", "84.5")):
+        score(server, judge, "101", mark)
+    server.call(
+        "POST",
+        f"/api/competitions/{server.cid}/scores",
+        {"contestant": "101", "abstain": True, "submission_id": "audit-J9-101-abstain"},
+        server.judges["J9"],
+    )
+    server.admin_post("close", {"contestant": "101"})
+    missing: list[str] = []
+    for lang, word in (("zh-CN", "弃权"), ("en", "Abstained")):
+        page: Page = browser.new_context(**DESKTOP).new_page()
+        page.on("console", lambda m: missing.append(m.text) if "i18n" in m.text else None)
+        page.goto(server.page("audit", server.auditor, lang=lang))
+        row = page.get_by_test_id("board-table").locator('tr[data-contestant="101"]')
+        expect(row.locator("s.dropped")).to_have_attribute("title", word)
+        assert missing == [], missing
+        page.context.close()

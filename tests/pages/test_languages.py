@@ -8,11 +8,13 @@ page's language, and no message of the other language may appear at all.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from projections.standings import NotCounted, Status
+from server.exports.headings import STATUSES
 from tests.pages.conftest import OUTPUT, PHONE, ROOT, SCREEN, Server
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -134,6 +136,20 @@ def test_catalogue_is_complete() -> None:
     for key, message in messages.items():
         assert message["zh-CN"] and message["en"], key
         assert not CJK.search(message["en"]) or key.startswith("lang."), key
+
+
+def test_catalogue_names_every_status_and_every_uncounted_mark() -> None:
+    """The pages look these up by the board's value (`status.${r.status}`,
+    `drop.${j.dropped}`), out of reach of the check above: each one the board can
+    give has a message, and a withdrawn contestant reads as the exports print it
+    (退赛), not as a judge's abstention (弃权)."""
+    messages = catalogue()
+    for status in get_args(Status):
+        assert f"status.{status}" in messages, status
+    for reason in get_args(NotCounted):
+        assert f"drop.{reason}" in messages, reason
+    withdrawn = STATUSES["withdrawn"]
+    assert messages["status.withdrawn"] == {"zh-CN": withdrawn.zh_cn, "en": withdrawn.en}
 
 
 QUOTE_WIDTH = """() => {
