@@ -300,10 +300,15 @@ function renderShow() {
     h("div", { class: "row" },
       h("span", {}, t("admin.seed"), ": "), r?.seed ? data("span", r.seed, { class: "seed", "data-testid": "seed" }) : h("span", { class: "muted" }, t("admin.not_drawn"))),
   ];
+  // a show run group by group draws within each group, the groups in their order
+  const byGroup = h("input", { type: "checkbox", "data-testid": "draw-by-group" });
+  const groups = new Set(list.map((id) => contestant(id)?.group)).size;
   if (!r?.seed) parts.push(h("div", { class: "row" }, seedInput,
+    groups > 1 ? h("label", {}, byGroup, " ", t("admin.draw_by_group")) : null,
     h("button", { type: "button", class: "secondary", disabled: started || busy("draw"), "data-testid": "draw", onclick: () => {
       const seed = seedInput.value.trim() || String(Date.now());
-      command("draw", { round: r?.round ?? board?.round, seed }, { ask: tdata("admin.ask_draw", { seed }), confirmLabel: t("admin.draw") });
+      const by_group = byGroup.checked;
+      command("draw", { round: r?.round ?? board?.round, seed, by_group }, { ask: tdata(by_group ? "admin.ask_draw_by_group" : "admin.ask_draw", { seed }), confirmLabel: t("admin.draw") });
     } }, t("admin.draw")),
     started ? h("span", { class: "muted", "data-testid": "draw-too-late" }, t("admin.draw_too_late")) : null));
   if (board?.awards_published) {

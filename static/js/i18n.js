@@ -188,6 +188,8 @@ export const MESSAGES = {
   "admin.seed_hint": { "zh-CN": "留空则用当前时间", en: "empty: the current time" },
   "admin.not_drawn": { "zh-CN": "尚未抽签", en: "not drawn yet" },
   "admin.draw": { "zh-CN": "抽签排序", en: "Draw the order" },
+  "admin.draw_by_group": { "zh-CN": "按组别分别抽签", en: "Group by group" },
+  "admin.ask_draw_by_group": { "zh-CN": "以种子 {seed} 按组别分别抽签（各组依次上场）？抽定后不能重抽。", en: "Draw the running order group by group (the groups one after another) with seed {seed}? It cannot be drawn again." },
   "admin.ask_draw": { "zh-CN": "以种子 {seed} 抽签排序？抽定后不能重抽。", en: "Draw the running order with seed {seed}? It cannot be drawn again." },
   "admin.draw_too_late": { "zh-CN": "已有选手上场，不能再抽签排序。", en: "Contestants have been called: the order can no longer be drawn." },
   "admin.contestant": { "zh-CN": "选手", en: "Contestant" },

@@ -207,3 +207,25 @@ def test_an_abstention_shows_as_one_on_the_stage_card(server: Server, browser: A
     expect(console.get_by_test_id("judge-J8").locator(".state")).to_have_text("Scored")
     expect(console.get_by_test_id("judge-J9").locator(".state")).to_have_text("Not scored")
     expect(console.locator("#stage")).to_contain_text("2 of 3 judges have scored · 1 abstained")
+
+
+def test_the_draw_can_run_group_by_group(server: Server, browser: Any) -> None:
+    """A show run a group at a time draws within each group, the groups in their order."""
+    console = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    console.goto(server.page("admin", server.admin, lang="zh-CN"))
+    console.locator("#seed").fill("现场抽签 2026")
+    console.get_by_test_id("draw-by-group").check()
+    console.get_by_test_id("draw").click()
+    dialog = console.get_by_test_id("confirm")
+    expect(dialog).to_contain_text("按组别分别抽签")
+    dialog.get_by_role("button", name="抽签排序").click()
+    expect(console.get_by_test_id("seed")).to_have_text("现场抽签 2026")
+    setup = server.call("GET", f"/api/competitions/{server.cid}/setup")
+    group = {c["contestant"]: c["group"] for c in setup["contestants"]}
+    order = next(r for r in setup["rounds"] if r["seed"])["order"]
+    runs = [group[c] for c in order]
+    assert runs == sorted(
+        runs, key=[g["group"] for g in setup["groups"]].index
+    )  # one group after another
+    log = server.text(f"/api/competitions/{server.cid}/log", server.auditor)
+    assert '"method":"sha256-fisher-yates-by-group"' in log
