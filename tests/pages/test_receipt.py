@@ -35,8 +35,8 @@ def send_sheet(phone: Page) -> None:
     phone.get_by_test_id("send").click()
 
 
-def reveal_with_the_others(server: Server, contestant: str) -> None:
-    """J8 and J9 score ``contestant`` through the API; the organiser closes and reveals."""
+def the_others_score(server: Server, contestant: str) -> None:
+    """J8 and J9 score ``contestant`` through the API."""
     for judge, mark in (("J8", "85"), ("J9", "95")):
         server.call(
             "POST",
@@ -48,6 +48,11 @@ def reveal_with_the_others(server: Server, contestant: str) -> None:
             },
             server.judges[judge],
         )
+
+
+def reveal_with_the_others(server: Server, contestant: str) -> None:
+    """J8 and J9 score ``contestant``; the organiser closes and reveals."""
+    the_others_score(server, contestant)
     server.admin_post("close", {"contestant": contestant})
     server.admin_post("reveal", {"contestant": contestant})
 
@@ -189,17 +194,7 @@ def test_other_judges_scores_do_not_send_every_phone_asking_for_a_checkpoint(
     send_sheet(phone)
     expect(phone.get_by_test_id("proof-status")).to_be_visible()
     before = len(asked)
-    for judge, mark in (("J8", "85"), ("J9", "95")):
-        server.call(
-            "POST",
-            f"/api/competitions/{server.cid}/scores",
-            {
-                "contestant": CONTESTANT,
-                "points": {"content": mark, "delivery": mark, "presence": mark},
-                "submission_id": f"quiet-{judge}",
-            },
-            server.judges[judge],
-        )
+    the_others_score(server, CONTESTANT)
     closed = server.admin_post("close", {"contestant": CONTESTANT})["seq"]
     phone.wait_for_timeout(100)  # real time: the page's clock is still
     for _ in range(100):  # the phone has the progress of every score and the close
