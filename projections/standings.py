@@ -396,10 +396,8 @@ def _not_counted(
         return "shadow"
     if judge.panel not in panels:
         return "not_on_panel"
-    if judge.organisation_key == contestant.organisation_key:
-        return "same_organisation"
-    if judge.recused_all is not None or contestant.id in judge.recused:
-        return "recused"
+    if (aside := judge.stands_aside(contestant)) is not None:
+        return aside
     if mark.abstain:
         return "abstained"
     return None

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 
 _D = TypeVar("_D")
 OutStatus = Literal["withdrawn", "disqualified"]
+StandAside = Literal["same_organisation", "recused"]
 
 
 def shallow_copier(cls: type[_D]) -> Callable[[_D], _D]:
@@ -112,6 +113,15 @@ class Judge:
     organisation_key: str
     recused_all: str | None = None
     recused: dict[str, str] = field(default_factory=dict)
+
+    def stands_aside(self, contestant: Contestant) -> StandAside | None:
+        """Why this judge does not score ``contestant`` though the panel may:
+        the same organisation (the rules' recusal), or an admin's recusal."""
+        if self.organisation_key == contestant.organisation_key:
+            return "same_organisation"
+        if self.recused_all is not None or contestant.id in self.recused:
+            return "recused"
+        return None
 
     def copy(self) -> Judge:
         new = _copy_judge(self)
@@ -349,9 +359,7 @@ class Competition:
         not recused (by an admin, or for sharing the contestant's organisation)."""
         return (
             contestant.group in self.panels.get(judge.panel, ())
-            and judge.recused_all is None
-            and contestant.id not in judge.recused
-            and judge.organisation_key != contestant.organisation_key
+            and judge.stands_aside(contestant) is None
         )
 
     def expected_judges(self, contestant: Contestant) -> list[Judge]:

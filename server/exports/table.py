@@ -393,16 +393,14 @@ def _no_total(
     """Why ``judge`` has no mark for ``row``'s contestant: stood aside (known
     before the contestant performs), or not scored when scoring closed; None
     where the contestant is not the judge's to score, or scoring has not
-    closed yet. The questions of ``Competition.judge_expected``, one at a time."""
+    closed yet (``Judge.stands_aside``, as ``Competition.judge_expected`` asks)."""
     contestant = state.contestants.get(row.contestant)
     if judge is None or contestant is None:
         return None
     if contestant.group not in state.panels.get(judge.panel, ()):
         return None
-    if judge.organisation_key == contestant.organisation_key:
-        return "same_organisation"
-    if judge.recused_all is not None or contestant.id in judge.recused:
-        return "recused"
+    if (aside := judge.stands_aside(contestant)) is not None:
+        return aside
     return "not_scored" if entry is not None and entry.closed else None
 
 
