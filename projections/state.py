@@ -258,6 +258,7 @@ class Competition:
         "judges",
         "languages",
         "on_stage",
+        "origin",
         "panels",
         "paper_sheets",
         "priors",
@@ -274,6 +275,9 @@ class Competition:
         self.stream = stream
         self.seq = 0
         self.head_hash = GENESIS
+        self.origin = GENESIS
+        """The hash of the stream's first event: which log this is (a log made
+        again under the same id has another)."""
         self.title = Label()
         self.languages: tuple[Language, ...] = ("zh-CN", "en")
         self.decimals = 2
@@ -314,6 +318,7 @@ class Competition:
             "stream",
             "seq",
             "head_hash",
+            "origin",
             "title",
             "languages",
             "decimals",
@@ -439,6 +444,8 @@ class Competition:
 
     def _fold(self, envelope: Envelope) -> None:
         event: AnyEvent = envelope.data
+        if envelope.seq == 1:  # the competition's creation, in every log
+            self.origin = envelope.hash
         match event:
             case ScoreSubmitted():
                 self._submitted(envelope, event)

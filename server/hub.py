@@ -28,6 +28,8 @@ from server.frames import FrameSink, Written, text_frame
 ViewKey = Hashable
 Send = Callable[[str], Coroutine[Any, Any, None]]
 HEARTBEAT: ViewKey = "heartbeat"
+CURRENT = '{{"type":"current","view":"{view}","seq":{seq}}}'
+"""The answer to a subscriber that holds the view's last message already."""
 
 
 class Message:
@@ -187,15 +189,34 @@ class Hub:
         return self._last.get(key)
 
     def subscribe(
-        self, subscriber: Subscriber, key: ViewKey, current: str, patches: bool = False
+        self,
+        subscriber: Subscriber,
+        key: ViewKey,
+        current: Message | str,
+        patches: bool = False,
+        held: int | None = None,
     ) -> None:
         """Add ``subscriber`` to ``key`` and send it the view whole; later
-        changes come as patches if it takes them (``patches``)."""
+        changes come as patches if it takes them (``patches``). A subscriber
+        taking patches that already holds the view at seq ``held`` (it
+        subscribed before, on a socket now gone) is sent only ``current``
+        (``CURRENT``) if that is the view's last message, the patch if it is
+        the one before, else the view whole. ``current`` is the view now,
+        sent when the hub has no message of it yet."""
         self._subscribers.setdefault(key, set()).add(subscriber)
         took = subscriber.keys.get(key, WHOLE) is not WHOLE
         subscriber.keys[key] = None if patches else WHOLE
         self._count_patching(key, patches - took)
-        last = self._last.setdefault(key, Message(current))
+        last = self._last.get(key)
+        if last is None:
+            last = self._last[key] = current if isinstance(current, Message) else Message(current)
+        if patches and held is not None:
+            if held == last.seq:
+                subscriber.keys[key] = last
+                subscriber.offer((CURRENT, key), Message(CURRENT.format(view=key, seq=held)))
+                return
+            if last.base is not None and held == last.base.seq and last.patch is not None:
+                subscriber.keys[key] = last.base  # so that it is sent the patch
         subscriber.offer(key, last)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:

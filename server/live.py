@@ -45,6 +45,7 @@ from projections.decide import Rejection, decide
 from projections.progress import progress
 from projections.setup import setup
 from projections.state import Competition, apply
+from server.basis import basis
 from server.errors import ApiError
 from server.hub import Hub, Message, Subscriber
 from server.patches import diff
@@ -401,10 +402,28 @@ class Live:
 
     def view_message(self, name: str) -> str:
         """The message a subscriber of ``name`` receives, encoded once."""
-        data = self.presence.view() if name == PRESENCE else self.view(name)
+        if name == PRESENCE:  # not a fold of the log: no basis to keep it by
+            message = {"type": "view", "view": name, "seq": self.state.seq}
+            return self._encoder.encode({**message, "data": self.presence.view()}).decode()
         return self._encoder.encode(
-            {"type": "view", "view": name, "seq": self.state.seq, "data": data}
+            {
+                "type": "view",
+                "view": name,
+                "seq": self.state.seq,
+                "basis": self.basis,
+                "data": self.view(name),
+            }
         ).decode()
+
+    @property
+    def basis(self) -> str:
+        """What the views are computed from (``server.basis``)."""
+        return basis(self.state.origin)
+
+    def current_message(self, name: str) -> Message:
+        """The message a new subscriber of view ``name`` is sent: the last
+        published, else the view now."""
+        return self.hub.last(name) or Message(self.view_message(name), self.state.seq)
 
     def judge_joined(self, judge: str, subscriber: Subscriber) -> None:
         """``subscriber`` is ``judge``'s page: subscribe it to its own view and

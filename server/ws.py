@@ -1,11 +1,13 @@
 """``/ws/competitions/{cid}``: views pushed as they change.
 
 Client → server: ``{"type": "subscribe", "view": "board", "since": 12, "token": "…",
-"patches": true}`` (``token`` only for views that need one). ``judge`` (a
-judge's token) marks the judge's page as open for the organisers' ``presence``
-view (admin). Server → client: ``{"type": "view", "view", "seq", "data"}``
-with the whole view at ``seq`` — first at once (the snapshot), then at every
-change. A client that subscribed with ``"patches": true`` may be sent a change
+"patches": true, "basis": "…"}`` (``token`` only for views that need one;
+``since`` and ``basis`` only when the client holds the view already). ``judge``
+(a judge's token) marks the judge's page as open for the organisers'
+``presence`` view (admin). Server → client: ``{"type": "view", "view", "seq",
+"basis", "data"}`` with the whole view at ``seq`` — first at once (the
+snapshot), then at every change; ``basis`` names the log and the code it was
+computed from (``server.basis``; presence, not a fold of the log, has none). A client that subscribed with ``"patches": true`` may be sent a change
 as ``{"type": "patch", "view", "seq", "base", "ops"}`` instead: the JSON Patch
 (RFC 6902) ``ops`` turn the view at ``base`` — always the last message of that
 view sent on this socket — into the view at ``seq`` (``server.patches``); whole
@@ -14,7 +16,10 @@ behind. ``{"type": "heartbeat", "seq", "writable"}``
 every few seconds, and at once when ``writable`` changes (False: the log
 refuses appends, so what the page shows may be out of date; a subscriber gets
 one at once while it is False); ``{"type": "error", "error": {"code", "message"}}``. A client that
-reconnects subscribes again with its last seq and gets the current view.
+reconnects subscribes again with its last seq and basis; if it takes patches
+and the basis is the server's, it is sent ``{"type": "current", "view",
+"seq"}`` when what it holds is the view's last message, the patch when it
+holds the one before, and the whole view otherwise.
 
 A client that sends a binary message (close code 1003), a message over
 ``ws_max_message_bytes`` (1009) or more than ``ws_messages_per_second`` after a
@@ -34,7 +39,7 @@ from server.auth import client_address, require
 from server.errors import ApiError, error_body
 from server.frames import sink_of
 from server.hub import HEARTBEAT, FrameOutlet, Message, SendOutlet, Subscriber
-from server.live import Live
+from server.live import PRESENCE, Live
 from server.ratelimit import MessageRate
 from server.state import AppState
 
@@ -56,6 +61,8 @@ class Subscribe(msgspec.Struct, forbid_unknown_fields=True, tag="subscribe", tag
     token: str | None = None
     patches: bool = False
     """Changes may come as patches of the last view sent (smaller, sooner)."""
+    basis: str | None = None
+    """The ``basis`` of the view the client holds at ``since``, if it holds one."""
 
 
 _decoder = msgspec.json.Decoder(Subscribe)
@@ -144,8 +151,13 @@ async def _subscribe(
         if request.view == "judge":
             live.judge_joined(actor.id, subscriber)
             return
+    held = request.since if request.basis is not None and request.basis == live.basis else None
     live.hub.subscribe(
-        subscriber, request.view, live.view_message(request.view), patches=request.patches
+        subscriber,
+        request.view,
+        live.current_message(request.view),
+        patches=request.patches,
+        held=held if request.view != PRESENCE else None,
     )
     if not live.writable:
         subscriber.offer(HEARTBEAT, Message(live.heartbeat_message()))

@@ -1,0 +1,56 @@
+"""A page whose Wi-Fi drops keeps the views it holds: on reconnecting it is
+told they are current (or sent what changed), not sent the whole board again."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.pages.conftest import SCREEN, Server
+
+CONTESTANT = "101"
+
+
+def test_a_screen_reconnecting_is_not_sent_the_board_again(server: Server, browser: Any) -> None:
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    context = browser.new_context(**SCREEN)
+    screen = context.new_page()
+    received: list[dict[str, Any]] = []
+    screen.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda payload: received.append(json.loads(payload))),
+    )
+    screen.goto(server.page("screen", lang="en"))
+    expect(screen.get_by_test_id("now-name")).to_have_text("李思远")
+    first = {m["view"]: m for m in received if m["type"] == "view"}
+    assert first.keys() == {"board", "progress"}
+
+    received.clear()
+    context.set_offline(True)
+    expect(screen.locator("#conn")).to_have_class("conn stale")
+    context.set_offline(False)
+    expect(screen.locator("#conn")).to_have_class("conn live")
+    answers = answers_to(screen, received, first.keys())
+    assert all(
+        m == {"type": "current", "view": v, "seq": first[v]["seq"]} for v, m in answers.items()
+    )
+    again = sum(len(json.dumps(m)) for m in answers.values())
+    whole = sum(len(json.dumps(m)) for m in first.values())
+    assert again * 50 < whole, (again, whole)
+
+    # what it holds is still what it builds on: the next change shows
+    server.admin_post("stage", {"contestant": "102"})
+    expect(screen.get_by_test_id("now-name")).to_have_text("王雨桐")
+
+
+def answers_to(page: Any, received: list[dict[str, Any]], views: Any) -> dict[str, Any]:
+    """The answers to subscribing to ``views`` again, once all have come (the
+    frames reach the test a little after the page)."""
+    for _ in range(100):
+        answers = {m["view"]: m for m in received if m["type"] in ("view", "patch", "current")}
+        if answers.keys() >= set(views):
+            return answers
+        page.wait_for_timeout(50)
+    raise AssertionError(f"no answer for every view: {received}")
