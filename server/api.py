@@ -26,6 +26,7 @@ from server.exports import FORMATS
 from server.exports.endpoints import results_export
 from server.live import Executed, Live
 from server.state import AppState
+from server.view_api import get_view
 
 Handler = Callable[[Request, AppState], Awaitable[Response]]
 """A route's handler: a request in, a response out (or an ``AsgiRoute``)."""
@@ -330,6 +331,14 @@ ENDPOINTS: list[Endpoint] = [
         "?at=SEQ (admin, auditor): the full board as it stood at that seq",
     ),
     Endpoint("GET", f"{C}/progress", get_progress, "Who is on stage and which judges have scored"),
+    Endpoint(
+        "GET",
+        f"{C}/views/{{view}}",
+        get_view,
+        "A view as the WebSocket sends it (type, view, seq, basis, data), gzipped where "
+        "accepted, with an ETag: a page's first load, before it subscribes with seq and basis; "
+        "board_full and audit need an admin or auditor token",
+    ),
     Endpoint(
         "GET",
         f"{C}/setup",

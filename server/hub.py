@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Protocol
 
@@ -33,11 +34,13 @@ CURRENT = '{{"type":"current","view":"{view}","seq":{seq}}}'
 
 
 class Message:
-    """A message's text, framed for the wire the first time a socket needs it;
-    for a view, its seq and data as decoded JSON (what the next one's patch is
-    computed from), and a patch from ``base``, the view's previous message."""
+    """A message's text, framed for the wire the first time a socket needs it
+    and gzipped the first time a page fetches it over HTTP
+    (``server.view_api``); for a view, its seq and data as decoded JSON (what
+    the next one's patch is computed from), and a patch from ``base``, the
+    view's previous message."""
 
-    __slots__ = ("_frame", "base", "doc", "patch", "seq", "text")
+    __slots__ = ("_frame", "_gzipped", "base", "doc", "patch", "seq", "text")
 
     def __init__(self, text: str, seq: int | None = None, doc: Any = None) -> None:
         self.text = text
@@ -46,12 +49,23 @@ class Message:
         self.base: Message | None = None
         self.patch: Message | None = None
         self._frame: bytes | None = None
+        self._gzipped: asyncio.Future[bytes] | None = None
 
     @property
     def frame(self) -> bytes:
         if self._frame is None:
             self._frame = text_frame(self.text.encode())
         return self._frame
+
+    async def gzipped(self) -> bytes:
+        """The text gzipped, once for every page asking (off the event loop:
+        a board of 10,000 contestants is tens of MB)."""
+        if self._gzipped is None:
+            data = self.text.encode()
+            self._gzipped = asyncio.ensure_future(
+                asyncio.to_thread(gzip.compress, data, 6, mtime=0)
+            )
+        return await asyncio.shield(self._gzipped)
 
 
 class Outlet(Protocol):

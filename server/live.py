@@ -159,6 +159,9 @@ class Live:
         self._publishing: asyncio.Handle | None = None
         self._quiet_until = 0.0
         self.presence = Presence()
+        self._unwatched: dict[str, Message] = {}
+        """Per view no socket watches (so the hub holds no message of it), the
+        message last made for a page fetching it."""
         self.writable = True
         """False from an append the store refused as unavailable (disk full, database
         down) until one succeeds again; heartbeats carry it so pages can say so."""
@@ -421,9 +424,18 @@ class Live:
         return basis(self.state.origin)
 
     def current_message(self, name: str) -> Message:
-        """The message a new subscriber of view ``name`` is sent: the last
-        published, else the view now."""
-        return self.hub.last(name) or Message(self.view_message(name), self.state.seq)
+        """The message a new subscriber of view ``name`` is sent, or a page
+        fetching it: the last published, else the view now (made once for
+        every page asking at this seq)."""
+        last = self.hub.last(name)
+        if last is not None:
+            return last
+        if name == PRESENCE:  # changes without the log: made anew
+            return Message(self.view_message(name), self.state.seq)
+        made = self._unwatched.get(name)
+        if made is None or made.seq != self.state.seq:
+            made = self._unwatched[name] = Message(self.view_message(name), self.state.seq)
+        return made
 
     def judge_joined(self, judge: str, subscriber: Subscriber) -> None:
         """``subscriber`` is ``judge``'s page: subscribe it to its own view and

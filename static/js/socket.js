@@ -21,6 +21,9 @@
 const HEARTBEAT_MS = 5000;
 const MISSED_BEATS = 3;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 10000];
+// The views that are folds of the log (the others, presence and judge, only
+// come over the socket).
+const FOLDS = new Set(["board", "board_full", "progress", "setup", "audit"]);
 
 import { applyPatch } from "./patch.js";
 
@@ -34,6 +37,7 @@ export class LiveSocket {
   constructor(cid, hooks = {}) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     this.url = `${scheme}//${location.host}/ws/competitions/${encodeURIComponent(cid)}`;
+    this.api = `/api/competitions/${encodeURIComponent(cid)}`;
     this.hooks = hooks;
     this.views = new Map(); // view -> {token, seq, data, handler}
     this.attempt = 0;
@@ -61,9 +65,31 @@ export class LiveSocket {
     this.connect();
   }
 
-  /** Follow `view`; `handler(data, seq)` gets every whole view. */
+  /** Follow `view`; `handler(data, seq)` gets every whole view. The first
+   * comes over HTTP, gzipped (…/views/{view}: the board of a full contest is
+   * 20× smaller so), then the socket sends what changed since. */
   subscribe(view, handler, token = null) {
-    this.views.set(view, { token, seq: 0, basis: null, data: undefined, handler });
+    const v = { token, seq: 0, basis: null, data: undefined, handler, loading: FOLDS.has(view) };
+    this.views.set(view, v);
+    if (v.loading) this.load(view, v);
+    else this.send(view);
+  }
+
+  async load(view, v) {
+    try {
+      const headers = v.token ? { Authorization: `Bearer ${v.token}` } : {};
+      const answer = await fetch(`${this.api}/views/${encodeURIComponent(view)}`, { headers });
+      const msg = answer.ok ? await answer.json() : null;
+      if (msg && v.data === undefined) {
+        v.seq = msg.seq;
+        v.basis = msg.basis;
+        v.data = msg.data;
+        v.handler(msg.data, msg.seq);
+      }
+    } catch {
+      // offline, or an older server: the socket sends the view whole
+    }
+    v.loading = false;
     this.send(view);
   }
 
@@ -77,6 +103,7 @@ export class LiveSocket {
   send(view) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     const v = this.views.get(view);
+    if (v.loading) return; // subscribed once loaded
     const msg = { type: "subscribe", view, since: v.seq, patches: true };
     if (v.token) msg.token = v.token;
     if (v.data !== undefined && v.basis) msg.basis = v.basis;
