@@ -392,7 +392,7 @@ def _amend(state: Competition, command: AmendScore) -> Decision:
             409,
         )
     if state.rounds[entry.round].final:
-        return _results_final(entry.round)
+        return _results_final(state.rounds[entry.round])
     refused = _eligible(state, judge, contestant)
     if refused is not None:
         return refused
@@ -603,8 +603,8 @@ def _call(state: Competition, command: CallContestant) -> Decision:
     ):
         return Rejection(
             "not_in_round",
-            f"contestant {contestant.id!r} is not in round {current.id!r}",
-            f"选手 {contestant.id!r} 不在本轮 {current.id!r}",
+            f"{contestant.name} ({contestant.id}) is not in {_en(current)}",
+            f"选手 {contestant.name}（{contestant.id}）不在本轮（{_zh(current)}）",
             409,
         )
     entry = current.entries.get(contestant.id) if current is not None else None
@@ -622,7 +622,7 @@ def _call(state: Competition, command: CallContestant) -> Decision:
         if entry is not None and entry.revealed is not None:
             return _already_revealed(contestant.id)
         if current is not None and current.final:
-            return _results_final(current.id)
+            return _results_final(current)
         if entry is None or not entry.scoring_open:
             events.append(ScoringOpened(contestant=contestant.id))
     return events
@@ -643,7 +643,7 @@ def _open(state: Competition, contestant_id: str) -> Decision:
     if entry is not None and entry.revealed is not None:
         return _already_revealed(contestant.id)
     if entry is not None and state.rounds[entry.round].final:
-        return _results_final(entry.round)
+        return _results_final(state.rounds[entry.round])
     if entry is not None and entry.scoring_open:
         return Rejection(
             "already_open",
@@ -739,7 +739,7 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
         return _unknown_contestant(command.contestant)
     final = _final_with_mark(state, judge.id, command.contestant)
     if final is not None:
-        return _results_final(final.id)
+        return _results_final(final)
     if judge.recused_all is not None or (
         command.contestant is not None and command.contestant in judge.recused
     ):
@@ -758,7 +758,7 @@ def _remove(state: Competition, command: WithdrawContestant | DisqualifyContesta
         return contestant
     rounds = [r for r in state.rounds.values() if contestant.id in r.members]
     if rounds and all(r.final for r in rounds):  # a later round's results are theirs to leave
-        return _results_final(rounds[-1].id)
+        return _results_final(rounds[-1])
     if isinstance(command, WithdrawContestant):
         return [ContestantWithdrawn(contestant=contestant.id, reason=command.reason)]
     return [ContestantDisqualified(contestant=contestant.id, reason=command.reason)]
@@ -783,7 +783,7 @@ def _prior(state: Competition, command: RecordPriorScore) -> Decision:
             None,
         )
         if final is not None:
-            return _results_final(final.id)
+            return _results_final(final)
     return [PriorScoreRecorded(contestant=command.contestant, source=command.source, value=value)]
 
 
@@ -797,24 +797,24 @@ def _draw(state: Competition, command: DrawOrder) -> Decision:
     if round_.order:
         return Rejection(
             "already_drawn",
-            f"the running order of round {round_.id!r} is already drawn",
-            f"轮次 {round_.id!r} 的出场顺序已抽定",
+            f"the running order of {_en(round_)} is already drawn",
+            f"{_zh(round_)}的出场顺序已抽定",
             409,
         )
     if round_.entries:
         return Rejection(
             "show_started",
-            f"contestants of round {round_.id!r} have already been called: the running order "
+            f"contestants of {_en(round_)} have already been called: the running order "
             "can no longer be drawn",
-            f"轮次 {round_.id!r} 已有选手上场，不能再抽签排序",
+            f"{_zh(round_)}已有选手上场，不能再抽签排序",
             409,
         )
     members = [c for c in round_.members if c in state.contestants and not state.contestants[c].out]
     if not members:
         return Rejection(
             "empty_round",
-            f"round {round_.id!r} has no contestants",
-            f"轮次 {round_.id!r} 没有选手",
+            f"{_en(round_)} has no contestants",
+            f"{_zh(round_)}没有选手",
             409,
         )
     if not command.by_group:
@@ -844,10 +844,8 @@ def _unfinished(state: Competition, round_: Round) -> Rejection | None:
         if contestant is not None and not contestant.out and (entry is None or not entry.closed):
             return Rejection(
                 "round_incomplete",
-                f"{contestant.name} ({contestant_id}) has not been scored in the round "
-                f"{round_.name.pick('en') or round_.id}",
-                f"选手 {contestant.name}（{contestant_id}）在{round_.name.pick('zh-CN') or round_.id}"
-                "中尚未完成评分",
+                f"{contestant.name} ({contestant_id}) has not been scored in {_en(round_)}",
+                f"选手 {contestant.name}（{contestant_id}）在{_zh(round_)}中尚未完成评分",
                 409,
             )
     return None
@@ -858,7 +856,7 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
     if round_ is None:
         return _unknown_round(command.round)
     if round_.final and not command.final:
-        return _results_final(round_.id)
+        return _results_final(round_)
     if (unfinished := _unfinished(state, round_)) is not None:
         return unfinished
     table = standings(state, round_)
@@ -880,13 +878,25 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
     return [AwardsPublished(round=round_.id, awards=tuple(given), final=command.final)]
 
 
-def _results_final(round_id: str) -> Rejection:
+def _results_final(round_: Round) -> Rejection:
     return Rejection(
         "results_final",
-        f"the results of round {round_id!r} are final: nothing may change them",
-        f"轮次 {round_id!r} 的成绩已确定为最终成绩，不能再更改",
+        f"the results of {_en(round_)} are final: nothing may change them",
+        f"{_zh(round_)}的成绩已确定为最终成绩，不能再更改",
         409,
     )
+
+
+def _en(round_: Round) -> str:
+    """The round as an English refusal names it: by its name, else its id."""
+    name = round_.name.pick("en")
+    return f"the round “{name}”" if name else f"round {round_.id!r}"
+
+
+def _zh(round_: Round) -> str:
+    """The round as a Chinese refusal names it: by its name, else its id."""
+    name = round_.name.pick("zh-CN")
+    return f"“{name}”" if name else f"轮次 {round_.id!r} "
 
 
 def _finalise(state: Competition, command: FinaliseResults) -> Decision:
@@ -894,12 +904,12 @@ def _finalise(state: Competition, command: FinaliseResults) -> Decision:
     if round_ is None:
         return _unknown_round(command.round)
     if round_.final:
-        return _results_final(round_.id)
+        return _results_final(round_)
     if round_.awards is None:
         return Rejection(
             "awards_not_published",
-            f"publish the awards of round {round_.id!r} first, then finalise",
-            f"请先公布轮次 {round_.id!r} 的奖项，再确定最终成绩",
+            f"publish the awards of {_en(round_)} first, then finalise",
+            f"请先公布{_zh(round_)}的奖项，再确定最终成绩",
             409,
         )
     if (unfinished := _unfinished(state, round_)) is not None:
@@ -911,9 +921,9 @@ def _finalise(state: Competition, command: FinaliseResults) -> Decision:
     if published[0].awards != round_.awards.awards:
         return Rejection(
             "awards_outdated",
-            f"the results of round {round_.id!r} changed since its awards were published: "
+            f"the results of {_en(round_)} changed since its awards were published: "
             "publish the awards again, then finalise",
-            f"轮次 {round_.id!r} 的成绩在公布奖项后有变动：请重新公布奖项后再确定最终成绩",
+            f"{_zh(round_)}的成绩在公布奖项后有变动：请重新公布奖项后再确定最终成绩",
             409,
         )
     return [ResultsFinalised(round=round_.id)]
@@ -926,16 +936,16 @@ def _awards_step(state: Competition, command: ShowAwardsStep) -> Decision:
     if round_.awards is None:
         return Rejection(
             "awards_not_published",
-            f"the awards of round {round_.id!r} are not published yet: publish them first",
-            f"轮次 {round_.id!r} 的奖项尚未公布，请先公布奖项",
+            f"the awards of {_en(round_)} are not published yet: publish them first",
+            f"{_zh(round_)}的奖项尚未公布，请先公布奖项",
             409,
         )
     tiers = round_.award_tiers()
     if command.step > tiers:
         return Rejection(
             "no_such_step",
-            f"round {round_.id!r} has {tiers} awards to show; step {command.step} is past them",
-            f"轮次 {round_.id!r} 只有 {tiers} 个奖项，没有第 {command.step} 步",
+            f"{_en(round_)} has {tiers} awards to show; step {command.step} is past them",
+            f"{_zh(round_)}只有 {tiers} 个奖项，没有第 {command.step} 步",
             409,
         )
     return [AwardsStepShown(round=round_.id, step=command.step)]
@@ -957,8 +967,8 @@ def _advance(state: Competition, command: AdvanceRound) -> Decision:
     if command.to_round == round_.id or (target is not None and target.opened):
         return Rejection(
             "round_exists",
-            f"round {command.to_round!r} was already opened",
-            f"轮次 {command.to_round!r} 已开始过",
+            f"{_en(target or round_)} was already opened",
+            f"{_zh(target or round_)}已开始过",
             409,
         )
     if (unfinished := _unfinished(state, round_)) is not None:

@@ -151,8 +151,10 @@ def test_run_of_show_order() -> None:
     unfinished = log.refused(PublishAwards(round="r1"))
     assert unfinished.code == "round_incomplete"
     # named as the console names them: a contestant and a round by name, the id beside
-    assert "Contestant c1 (c1)" in unfinished.message_en and "round Final" in unfinished.message_en
-    assert unfinished.message_zh == "选手 Contestant c1（c1）在Final中尚未完成评分"
+    assert (
+        "Contestant c1 (c1)" in unfinished.message_en and "round “Final”" in unfinished.message_en
+    )
+    assert unfinished.message_zh == "选手 Contestant c1（c1）在“Final”中尚未完成评分"
     assert log.refused(PublishAwards(round="r9")).code == "unknown_round"
     assert log.refused(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="x"))).code == (
         "no_advancement"
@@ -255,7 +257,8 @@ def test_no_draw_once_the_show_has_started() -> None:
     log.ok(CallContestant(contestant="c2", open_scoring=False))
     refused = log.refused(DrawOrder(round="r1", seed="late draw"))
     assert (refused.code, refused.status) == ("show_started", 409)
-    assert "r1" in refused.message_en and "已有选手上场" in refused.message_zh
+    # the round by its name, which the organiser knows, not its id
+    assert "round “Final”" in refused.message_en and "“Final”已有选手上场" in refused.message_zh
     assert not log.state.rounds["r1"].order
 
 
