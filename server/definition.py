@@ -41,6 +41,7 @@ from events.catalog import (
     RulesSet,
     ScoresheetDefined,
 )
+from projections.standings import least_valid
 from projections.state import organisation_key
 from server import limits
 from server.explain import Segment, dotted, explain, render
@@ -512,12 +513,15 @@ class _Checker:
         """Every contestant can get enough counted scores for the aggregation
         and the quorum, after judges of the same organisation stand aside."""
         rules = doc.rules
-        need, rule = rules.quorum, Bilingual.same(f"quorum = {rules.quorum}")
-        if rules.aggregation == "trimmed_mean" and 2 * rules.trim + 1 > need:
-            need = 2 * rules.trim + 1
+        need = least_valid(rules)
+        if need == rules.quorum:
+            rule = Bilingual.same(f"quorum = {rules.quorum}")
+        elif rules.aggregation == "trimmed_mean":
             rule = Bilingual(
                 f"trimmed_mean with trim = {rules.trim}", f"trimmed_mean 且 trim = {rules.trim} 时"
             )
+        else:
+            rule = Bilingual(rules.aggregation, f"{rules.aggregation} 时")
         counted = [judge for judge, _ in judges if not judge.shadow]
         by_group = {
             group.id: [

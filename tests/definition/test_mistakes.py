@@ -78,6 +78,22 @@ MISTAKES = [
         "contest.toml: contestants[11].organisation: quorum = 3 needs 3 counted scores, "
         'but only 2 judges can score "304" (1 from " 市文学艺术界联合会" must stand aside)',
     ),
+    (  # closest_pair needs two marks however low the quorum
+        TEXT.replace(
+            'aggregation = "trimmed_mean"\ntrim = 1\nquorum = 3',
+            'aggregation = "closest_pair"\nquorum = 1',
+        )
+        .replace(
+            'organisation = "市发展和改革委员会"\npanel = "A"',
+            'organisation = "江城轨道交通集团"\npanel = "A"',
+        )
+        .replace(
+            'organisation = "市教育局"\npanel = "A"',
+            'organisation = "江城轨道交通集团"\npanel = "A"',
+        ),
+        "contest.toml: contestants[4].organisation: closest_pair needs 2 counted scores, "
+        'but only 1 judges can score "201" (2 from "江城轨道交通集团" must stand aside)',
+    ),
     (
         _edit("prior = { expert = 86 }", "prior = { review = 86 }"),
         'contest.toml: contestants[11].prior.review: "review" is not a prior source of '
