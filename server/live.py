@@ -429,6 +429,7 @@ class Live:
         every page asking at this seq)."""
         last = self.hub.last(name)
         if last is not None:
+            self._unwatched.pop(name, None)
             return last
         if name == PRESENCE:  # changes without the log: made anew
             return Message(self.view_message(name), self.state.seq)
@@ -501,6 +502,8 @@ class Live:
         patching = len(text) <= PATCHED_VIEW_BYTES and self.hub.takes_patches(name)
         doc = _decode_view(text).data if patching else None
         patch = None
+        if doc is not None and last is not None and last.doc is None:
+            last.doc = _decode_view(last.text).data  # a first subscriber's, made whole
         if doc is not None and last is not None and last.doc is not None:
             ops = diff(last.doc, doc)
             if not ops or ops[0].path:  # not one replacing the whole view

@@ -7,8 +7,9 @@ Client → server: ``{"type": "subscribe", "view": "board", "since": 12, "token"
 ``presence`` view (admin). Server → client: ``{"type": "view", "view", "seq",
 "basis", "data"}`` with the whole view at ``seq`` — first at once (the
 snapshot), then at every change; ``basis`` names the log and the code it was
-computed from (``server.basis``; presence, not a fold of the log, has none). A client that subscribed with ``"patches": true`` may be sent a change
-as ``{"type": "patch", "view", "seq", "base", "ops"}`` instead: the JSON Patch
+computed from (``server.basis``; presence, not a fold of the log, has none).
+A client that subscribed with ``"patches": true`` may be sent a change as
+``{"type": "patch", "view", "seq", "base", "ops"}`` instead: the JSON Patch
 (RFC 6902) ``ops`` turn the view at ``base`` — always the last message of that
 view sent on this socket — into the view at ``seq`` (``server.patches``); whole
 views still come when a patch would not be smaller, and after the socket fell

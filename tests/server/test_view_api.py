@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ import websockets
 from server.view_api import takes_gzip
 from tests.server.conftest import Server
 from tests.server.test_live import post
+from tests.server.test_patches import apply_patch
 from tests.server.test_resubscribe import resubscribe, score
 
 RAW = {"Accept-Encoding": "identity"}
@@ -57,6 +59,34 @@ async def test_a_view_loaded_gzipped_is_the_sockets_message_and_then_current(
         server, {"board_full": {"since": message["seq"], "basis": message["basis"]}}
     )
     assert again == [{"type": "current", "view": "board_full", "seq": seq}]
+
+
+@pytest.mark.contest(judges_per_panel=5, contestants_per_group=4)
+async def test_the_first_change_after_a_load_comes_as_a_patch(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    await post(client, server, "/stage", server.admin, contestant="g1c1")
+    auditor = server.bearer(server.auditor)
+    loaded = (await client.get(server.api("/views/board_full"), headers=auditor)).json()
+    async with websockets.connect(server.ws(), compression=None) as ws:
+        subscribe = {"type": "subscribe", "view": "board_full", "token": server.auditor}
+        held = {"patches": True, "since": loaded["seq"], "basis": loaded["basis"]}
+        await ws.send(json.dumps({**subscribe, **held}))
+        assert json.loads(await ws.recv())["type"] == "current"
+        seq = await score(client, server, "B1", "g1c1")
+        change = await next_change(ws)
+
+    assert (change["type"], change["base"], change["seq"]) == ("patch", loaded["seq"], seq)
+    now = (await client.get(server.api("/views/board_full"), headers=auditor)).json()
+    assert apply_patch(loaded["data"], change["ops"]) == now["data"]
+
+
+async def next_change(ws: websockets.ClientConnection) -> dict[str, Any]:
+    """The next view or patch (heartbeats skipped)."""
+    while True:
+        message: dict[str, Any] = json.loads(await ws.recv())
+        if message["type"] in ("view", "patch"):
+            return message
 
 
 @pytest.mark.contest(judges_per_panel=5, contestants_per_group=4)
