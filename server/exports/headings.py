@@ -26,6 +26,11 @@ LEGEND = Label(
     en="Struck through: a judge's total that does not count; recused, abstained, "
     "not scored: the judge has no total (see 'Not counted'); shadow judges are not listed",
 )
+RESULTS_NOTE = Label(
+    zh_cn="“未计入”一栏以评委代号列出未计入的评委分及原因；各评委的评分及代号对应的姓名见本组评委评分",
+    en="'Not counted' names by their labels the judges whose totals do not count, and why; "
+    "every judge's mark, and the judges' names, are in the group's marks",
+)
 MARKS = Label(zh_cn="评委评分", en="Judges' marks")
 MARKS_NOTE = Label(
     zh_cn="删除线：未计入的评委分（原因见上表“未计入”一栏）；回避：评委与选手同单位或经主办方决定回避；"

@@ -28,6 +28,7 @@ from server.exports.table import (
     ResultsTables,
     Score,
     Sheet,
+    group_tables,
 )
 
 _STYLE = """
@@ -87,21 +88,6 @@ p.key b { font-variant-numeric: tabular-nums; }
 }
 """
 
-_RESULT_KEYS = (
-    "rank",
-    "id",
-    "contestant",
-    "organisation",
-    "component",
-    "final",
-    "award",
-    "status",
-    "not-counted",
-)
-"""A group's results table: its standings, and which judges did not count."""
-_MARK_KEYS = ("rank", "id", "contestant", "judge", "aggregate")
-"""A group's marks table: every judge's total, then the aggregate they make."""
-
 
 def write_html(tables: ResultsTables) -> bytes:
     about = tables.about
@@ -143,18 +129,17 @@ def _section(about: About, sheet: Sheet) -> str:
 
 def _group(about: About, sheet: Sheet) -> str:
     """The group's results, then its marks and the key to the judges' labels."""
-    results = _project(sheet, _RESULT_KEYS)
-    marks = _project(sheet, _MARK_KEYS)
-    judges = [column for column in sheet.columns if column.key == "judge"]
+    results, marks = group_tables(about, sheet)
+    judges = [column for column in marks.columns if column.key == "judge"]
     key = " ".join(
         f"<span><b>{escape(column.label)}</b> {escape(column.detail)}</span>" for column in judges
     )
     return (
         f"<section><h2>{escape(sheet.name)}</h2>"
-        f"{_table(about, 'results', *results)}"
+        f"{_table(about, 'results', results.columns, results.rows)}"
         f"<h3>{escape(about.text(h.MARKS))}</h3>"
-        f'<p class="note">{escape(about.text(h.MARKS_NOTE))}</p>'
-        f"{_table(about, f'marks {_density(len(judges))}', *marks, labels=True)}"
+        f'<p class="note">{escape(marks.note)}</p>'
+        f"{_table(about, f'marks {_density(len(judges))}', marks.columns, marks.rows, labels=True)}"
         f'<p class="key">{escape(about.text(h.PANEL_KEY))}{key}</p></section>'
     )
 
@@ -163,17 +148,6 @@ def _density(judges: int) -> str:
     """How closely a panel's marks are printed: at 8 pt like every table up
     to 12 judges, 7 pt up to 20, 6.5 pt beyond."""
     return "normal" if judges <= 12 else "compact" if judges <= 20 else "dense"
-
-
-def _project(
-    sheet: Sheet, keys: tuple[str, ...]
-) -> tuple[tuple[Column, ...], tuple[tuple[Cell, ...], ...]]:
-    """The columns of ``sheet`` whose key is one of ``keys``, in the sheet's order."""
-    kept = [i for i, column in enumerate(sheet.columns) if column.key in keys]
-    return (
-        tuple(sheet.columns[i] for i in kept),
-        tuple(tuple(row[i] for i in kept) for row in sheet.rows),
-    )
 
 
 def _table(

@@ -201,13 +201,13 @@ ORGANISATIONS = (
 JUDGE_NAMES = ("欧阳晓雯", "方志强 Fang Zhiqiang", "曹敏", "Catherine Montgomery", "谭曦佳")
 
 
-def full_size_show() -> Competition:
-    """Two groups of ten, each scored by its own panel of 25 judges: trimmed
-    mean, a composite with an expert review, totals with three places
-    (weights 0.4, 0.35, 0.25), awards published and finalised. On each
-    panel two judges share an organisation with contestants of the group
-    (they stand aside for them), one judge abstains once and another never
-    scores one contestant."""
+def full_size_show(panel: int = PANEL, groups: int = 2, members: int = 10) -> Competition:
+    """``groups`` groups of ``members`` (two of ten by default), each scored
+    by its own panel of ``panel`` judges: trimmed mean, a composite with an
+    expert review, totals with three places (weights 0.4, 0.35, 0.25),
+    awards published and finalised. On each panel two judges share an
+    organisation with contestants of the group (they stand aside for them),
+    one judge abstains once and another never scores one contestant."""
     log = Log("full")
     log.add(
         CompetitionCreated(title=Label(zh_cn="满员评委组", en="Full panels"), decimals=2),
@@ -230,21 +230,15 @@ def full_size_show() -> Competition:
             ),
         ),
     )
-    groups = {
-        "g1": Label(
-            zh_cn="国有企业组（电力、通信及能源类）", en="State-owned enterprises (power, telecoms)"
-        ),
-        "g2": Label(
-            zh_cn="医疗卫生及教育事业单位组", en="Hospitals, schools and public institutions"
-        ),
-    }
-    for group, group_name in groups.items():
+    names = dict(list(GROUPS.items())[:groups])
+    for group, group_name in names.items():
         log.add(GroupDefined(group=group, name=group_name))
-    members: dict[str, list[str]] = {group: [] for group in groups}
-    for g, group in enumerate(groups):
-        for n, name in enumerate(NAMES):
+    roster: dict[str, list[str]] = {group: [] for group in names}
+    for g, group in enumerate(names):
+        for n in range(members):
+            name = NAMES[n % len(NAMES)] + ("" if n < len(NAMES) else f" {n + 1}")
             contestant = f"{g + 1}{n + 1:02d}"
-            members[group].append(contestant)
+            roster[group].append(contestant)
             organisation = ORGANISATIONS[(n + g) % len(ORGANISATIONS)]
             log.add(
                 ContestantRegistered(
@@ -256,22 +250,21 @@ def full_size_show() -> Competition:
                 )
             )
     panels: dict[str, list[str]] = {}
-    for g, group in enumerate(groups):
-        panel = f"P{g + 1}"
-        log.add(PanelAssigned(panel=panel, groups=(group,)))
-        for n in range(PANEL):
-            ident = f"J{g * PANEL + n + 1:02d}"
+    for g, group in enumerate(names):
+        log.add(PanelAssigned(panel=f"P{g + 1}", groups=(group,)))
+        for n in range(panel):
+            ident = f"J{g * panel + n + 1:02d}"
             panels.setdefault(group, []).append(ident)
             # two of the panel share an organisation with contestants of the group
             organisation = ORGANISATIONS[n] if n in (2, 3) else f"Judges' organisation {ident}"
             judge_name = f"{JUDGE_NAMES[n % len(JUDGE_NAMES)]}{n + 1}"
             log.add(
                 JudgeRegistered(
-                    judge=ident, name=judge_name, organisation=organisation, panel=panel
+                    judge=ident, name=judge_name, organisation=organisation, panel=f"P{g + 1}"
                 )
             )
     marks = random.Random(2025)
-    for group, contestants in members.items():
+    for group, contestants in roster.items():
         for i, contestant in enumerate(contestants):
             log.ok(
                 RecordPriorScore(
@@ -304,6 +297,14 @@ def full_size_show() -> Competition:
     return log.state
 
 
+GROUPS = {
+    "g1": Label(
+        zh_cn="国有企业组（电力、通信及能源类）", en="State-owned enterprises (power, telecoms)"
+    ),
+    "g2": Label(zh_cn="医疗卫生及教育事业单位组", en="Hospitals, schools and public institutions"),
+    "g3": Label(zh_cn="党政机关组", en="Government departments"),
+    "g4": Label(zh_cn="高校及青年组", en="Universities and youth"),
+}
 EXPERT = Label(zh_cn="专家评审", en="Expert review")
 LIVE = Label(zh_cn="现场评分", en="Live score")
 
