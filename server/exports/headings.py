@@ -32,6 +32,7 @@ RESULTS_NOTE = Label(
     "every judge's mark, and the judges' names, are in the group's marks",
 )
 MARKS = Label(zh_cn="评委评分", en="Judges' marks")
+MARKS_PART = Label(zh_cn="评委评分（{first}–{last}）", en="Judges' marks ({first}–{last})")
 MARKS_NOTE = Label(
     zh_cn="删除线：未计入的评委分（原因见上表“未计入”一栏）；回避：评委与选手同单位或经主办方决定回避；"
     "弃权：评委放弃评分；未评：评分结束时评委未评分；见习评委不列出",

@@ -9,10 +9,11 @@ not count, one line a contestant), then every judge's mark (rank, ID,
 contestant, one narrow column a judge headed by the judge's short label,
 the aggregate), with a key of the judges' names under it. One table with
 both did not fit: a panel of 20 made 31 columns, 1107 px against the page's
-1032, and squeezed the names to a character a line. Every page repeats the
-table headings. Cells are styled by their column's key; a panel of 25
-judges fits the printable width in both languages
-(tests/pages/test_results_print.py)."""
+1032, and squeezed the names to a character a line. A panel of more than
+25 judges is printed as several marks tables (``MOST_JUDGES``), each
+repeating the contestants. Every page repeats the table headings. Cells
+are styled by their column's key; panels of 25 and of 40 judges fit the
+printable width in both languages (tests/pages/test_results_print.py)."""
 
 from __future__ import annotations
 
@@ -128,20 +129,69 @@ def _section(about: About, sheet: Sheet) -> str:
 
 
 def _group(about: About, sheet: Sheet) -> str:
-    """The group's results, then its marks and the key to the judges' labels."""
+    """The group's results, then its marks and the key to the judges' labels:
+    in parts of at most ``MOST_JUDGES`` judges, each with its own key, the
+    contestants repeated in each (the aggregate closes the last)."""
     results, marks = group_tables(about, sheet)
-    judges = [column for column in marks.columns if column.key == "judge"]
-    key = " ".join(
-        f"<span><b>{escape(column.label)}</b> {escape(column.detail)}</span>" for column in judges
-    )
-    return (
-        f"<section><h2>{escape(sheet.name)}</h2>"
-        f"{_table(about, 'results', results.columns, results.rows)}"
-        f"<h3>{escape(about.text(h.MARKS))}</h3>"
-        f'<p class="note">{escape(marks.note)}</p>'
-        f"{_table(about, f'marks {_density(len(judges))}', marks.columns, marks.rows, labels=True)}"
-        f'<p class="key">{escape(about.text(h.PANEL_KEY))}{key}</p></section>'
-    )
+    parts = _parts(marks)
+    out = [
+        f"<section><h2>{escape(sheet.name)}</h2>",
+        _table(about, "results", results.columns, results.rows),
+    ]
+    for n, part in enumerate(parts):
+        judges = [column for column in part.columns if column.key == "judge"]
+        if n == 0 or len(parts) > 1:
+            heading = about.text(h.MARKS)
+            if len(parts) > 1:
+                heading = about.text(h.MARKS_PART).format(
+                    first=judges[0].label, last=judges[-1].label
+                )
+            out.append(f"<h3>{escape(heading)}</h3>")
+        if n == 0:
+            out.append(f'<p class="note">{escape(marks.note)}</p>')
+        key = " ".join(f"<span><b>{escape(c.label)}</b> {escape(c.detail)}</span>" for c in judges)
+        out.append(
+            _table(about, f"marks {_density(len(judges))}", part.columns, part.rows, labels=True)
+        )
+        out.append(f'<p class="key">{escape(about.text(h.PANEL_KEY))}{key}</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
+MOST_JUDGES = 25
+"""Judges in one printed marks table. 25 totals of three places at 6.5 pt
+fit the A4 landscape width with every contestant's name on one or two
+lines; 28 squeezed the names to four lines, and from 29 the table was
+wider than the page (30 judges: 1064 px in zh-CN, 1087 px in en, against
+1032; 40: 1359 and 1381)."""
+
+
+def _parts(marks: Sheet) -> list[Sheet]:
+    """``marks`` cut into tables of at most ``MOST_JUDGES`` judges, as even
+    as can be (40 judges: two of 20, not 25 and 15), each with the rank, ID
+    and contestant; the aggregate, made of every judge's total, in the last."""
+    judges = [i for i, column in enumerate(marks.columns) if column.key == "judge"]
+    count = max(1, -(-len(judges) // MOST_JUDGES))
+    size = -(-len(judges) // count)
+    contestant = [i for i, column in enumerate(marks.columns) if column.key in _CONTESTANT]
+    rest = [i for i, column in enumerate(marks.columns) if column.key == "aggregate"]
+    parts = []
+    for n in range(count):
+        kept = [*contestant, *judges[n * size : (n + 1) * size], *(rest if n == count - 1 else [])]
+        parts.append(
+            Sheet(
+                marks.name,
+                tuple(marks.columns[i] for i in kept),
+                tuple(tuple(row[i] for i in kept) for row in marks.rows),
+                marks.note,
+                marks.key,
+            )
+        )
+    return parts
+
+
+_CONTESTANT = ("rank", "id", "contestant")
+"""The columns each part of the marks repeats, so that a row reads alone."""
 
 
 def _density(judges: int) -> str:

@@ -47,7 +47,7 @@ from projections.state import Competition
 from server.exports import FORMATS
 from server.exports import headings as h
 from server.exports.headings import ExportLanguage
-from server.exports.table import results_tables
+from server.exports.table import Score, results_tables
 from server.sample import sample_definition
 from tests.pages.conftest import OUTPUT, ROOT
 from tests.projections.log import Log, judge, sheet
@@ -314,26 +314,27 @@ def full_size() -> Competition:
     return full_size_show()
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_panels_of_25_judges_print_legibly_on_a4_landscape(
-    full_size: Competition, browser: Any, lang: ExportLanguage
-) -> None:
-    """Every table within the page's width; every row one or two lines; no
-    name or organisation broken a character or two a line; every judge's mark
-    in its group's marks table, a judge with none saying why."""
-    tables = results_tables(full_size, None, lang)
+def _print(
+    browser: Any, state: Competition, lang: ExportLanguage, name: str
+) -> tuple[dict[str, Any], int]:
+    """The page of ``state``'s results in print media at the printable width:
+    its layout (``LAYOUT``) and how many pages its PDF has."""
+    tables = results_tables(state, None, lang)
     context = browser.new_context(viewport={"width": PRINTABLE, "height": 730})
     page = context.new_page()
     page.emulate_media(media="print")
     page.set_content(FORMATS["html"].write(tables).decode())
     OUTPUT.mkdir(exist_ok=True)
-    pdf = page.pdf(path=str(OUTPUT / f"results-print-25-{lang}.pdf"), prefer_css_page_size=True)
+    pdf = page.pdf(path=str(OUTPUT / f"results-print-{name}-{lang}.pdf"), prefer_css_page_size=True)
     layout = page.evaluate(LAYOUT)
     context.close()
+    return layout, len(re.findall(rb"/Type\s*/Page\b", pdf))
 
+
+def _assert_legible(layout: dict[str, Any], lang: ExportLanguage) -> None:
+    """Every table within the page's width; every row one or two lines; no
+    name or organisation broken a character or two a line."""
     assert layout["page"] <= PRINTABLE, "the page scrolls sideways"
-    kinds = [table["kind"] for table in layout["tables"]]
-    assert kinds == ["ranking", "results", "marks", "results", "marks", "judges"], kinds
     for table in layout["tables"]:
         name = (table["name"], table["kind"])
         assert table["width"] <= PRINTABLE, (name, table["width"])
@@ -346,17 +347,94 @@ def test_panels_of_25_judges_print_legibly_on_a4_landscape(
                 if heading in {h.CONTESTANT.pick(lang), h.ORGANISATION.pick(lang)}:
                     # a name wraps, if at all, at a dozen characters or more a line
                     assert count == 1 or len(text) / count >= 8, (name, heading, text, count)
+    for key in layout["keys"]:
+        assert key["width"] <= PRINTABLE
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_panels_of_25_judges_print_legibly_on_a4_landscape(
+    full_size: Competition, browser: Any, lang: ExportLanguage
+) -> None:
+    """Every table within the page's width, every row one or two lines;
+    every judge's mark in its group's marks table, a judge with none saying why."""
+    layout, pages = _print(browser, full_size, lang, "25")
+    _assert_legible(layout, lang)
+    kinds = [table["kind"] for table in layout["tables"]]
+    assert kinds == ["ranking", "results", "marks", "results", "marks", "judges"], kinds
     for marks, key in zip(layout["tables"][2:5:2], layout["keys"], strict=True):
         labels = [heading for heading, _ in marks["headings"]][3:-1]
         assert len(labels) == PANEL and all(re.fullmatch(r"J\d\d", label) for label in labels)
         assert all(lines == 1 for _, lines in marks["headings"][3:-1])
         assert [entry.split(" ", 1)[0] for entry in key["judges"]] == labels
-        assert key["width"] <= PRINTABLE
         cells = [text for row in marks["texts"] for text in row[3:-1]]
         assert len(cells) == 10 * PANEL
         words = h.NO_TOTAL_SHORT
         assert {cell for cell in cells if not re.fullmatch(r"\d+\.\d{3}", cell)} == {
             words[reason].pick(lang) for reason in ("same_organisation", "abstained", "not_scored")
         }
-    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
     assert pages <= 12, pages  # the rehearsal's 20-judge panels printed 57 pages
+
+
+WIDE = 40
+"""A panel wider than one printed marks table can hold (29 judges overflowed the page)."""
+
+
+@pytest.fixture(scope="module")
+def wide() -> Competition:
+    return full_size_show(panel=WIDE)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_panel_of_40_judges_prints_its_marks_in_two_tables_of_20(
+    wide: Competition, browser: Any, lang: ExportLanguage
+) -> None:
+    """Each group's marks in two tables within the page's width, each with
+    the rank, ID and contestant of every row, 20 judges and a key of them;
+    the aggregate closes the second. Every judge's mark is printed once,
+    with its value or why there is none."""
+    layout, pages = _print(browser, wide, lang, "40")
+    _assert_legible(layout, lang)
+    kinds = [table["kind"] for table in layout["tables"]]
+    assert kinds == ["ranking", *(["results", "marks", "marks"] * 2), "judges"], kinds
+    tables = results_tables(wide, None, lang)
+    contestant = [h.RANK.pick(lang), h.CONTESTANT_ID.pick(lang), h.CONTESTANT.pick(lang)]
+    marks = [table for table in layout["tables"] if table["kind"] == "marks"]
+    for g, group in enumerate(tables.groups):
+        first, second = marks[2 * g : 2 * g + 2]
+        keys = layout["keys"][2 * g : 2 * g + 2]
+        assert [heading for heading, _ in first["headings"]][:3] == contestant
+        assert [heading for heading, _ in second["headings"]][:3] == contestant
+        assert [heading for heading, _ in second["headings"]][-1] == h.AGGREGATE.pick(lang)
+        assert [row[:3] for row in first["texts"]] == [row[:3] for row in second["texts"]]
+        labels = [heading for heading, _ in first["headings"][3:]] + [
+            heading for heading, _ in second["headings"][3:-1]
+        ]
+        judges = [column for column in group.columns if column.key == "judge"]
+        assert labels == [column.label for column in judges]
+        assert len(first["headings"][3:]) == len(second["headings"][3:-1]) == WIDE // 2
+        for table, key in ((first, keys[0]), (second, keys[1])):
+            shown = [heading for heading, _ in table["headings"][3:]]
+            assert [entry.split(" ", 1)[0] for entry in key["judges"]] == [
+                label for label in shown if label in labels
+            ]
+        printed = {
+            (row[1], label): text
+            for table in (first, second)
+            for row in table["texts"]
+            for (label, _), text in zip(table["headings"], row, strict=True)
+            if label in labels
+        }
+        expected = {}
+        for row in group.rows:
+            for column, value in zip(group.columns, row, strict=True):
+                if column.key != "judge":
+                    continue
+                assert isinstance(value, Score)
+                expected[(row[1], column.label)] = (
+                    tables.about.number(column, value.value)
+                    if value.value is not None
+                    else h.NO_TOTAL_SHORT[value.reason or ""].pick(lang)
+                )
+        assert printed == expected
+        assert len(printed) == 10 * WIDE
+    assert pages <= 12, pages
