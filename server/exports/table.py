@@ -46,7 +46,7 @@ close. (An abstention is a mark, without a total.)"""
 class Score:
     """A judge's cell in a results row. Not ``counted``: the total is shown
     struck through; no ``value``: the cell says ``reason`` in words
-    (``headings.NO_TOTAL``). ``reason`` is a key of ``headings.REASONS``."""
+    (``headings.NO_TOTAL_SHORT``). ``reason`` is a key of ``headings.REASONS``."""
 
     value: Decimal | None
     counted: bool
