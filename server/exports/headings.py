@@ -26,7 +26,17 @@ LEGEND = Label(
     en="Struck through: a judge's total that does not count; recused, abstained, "
     "not scored: the judge has no total (see 'Not counted'); shadow judges are not listed",
 )
+RESULTS_NOTE = Label(
+    zh_cn="“未计入”一栏以评委代号列出未计入的评委分及原因；各评委的评分及代号对应的姓名见本组评委评分",
+    en="'Not counted' names by their labels the judges whose totals do not count, and why; "
+    "every judge's mark, and the judges' names, are in the group's marks",
+)
 MARKS = Label(zh_cn="评委评分", en="Judges' marks")
+MARKS_PART = Label(zh_cn="评委评分（{first}–{last}）", en="Judges' marks ({first}–{last})")
+MARKS_SHEET = Label(zh_cn=" 评委评分", en=" marks")
+"""Ends the name of a group's marks sheet in the workbook."""
+PAGE = Label(zh_cn="第 &P 页，共 &N 页", en="Page &P of &N")
+"""A printed sheet's footer (``&P``: the page, ``&N``: the number of pages)."""
 MARKS_NOTE = Label(
     zh_cn="删除线：未计入的评委分（原因见上表“未计入”一栏）；回避：评委与选手同单位或经主办方决定回避；"
     "弃权：评委放弃评分；未评：评分结束时评委未评分；见习评委不列出",
@@ -100,21 +110,14 @@ REASONS: dict[str, Label] = {
     "not_scored": Label(zh_cn="未评", en="not scored"),
 }
 
-NO_TOTAL: dict[str, Label] = {
-    "abstained": Label(zh_cn="弃权", en="abstained"),
-    "recused": Label(zh_cn="回避", en="recused"),
-    "same_organisation": Label(zh_cn="回避", en="recused"),
-    "not_scored": Label(zh_cn="未评", en="not scored"),
-}
-"""What a judge's cell says when the judge has no total for the contestant
-(the reason in full is in the "not counted" column)."""
-
 NO_TOTAL_SHORT: dict[str, Label] = {
     "abstained": Label(zh_cn="弃权", en="abst."),
     "recused": Label(zh_cn="回避", en="rec."),
     "same_organisation": Label(zh_cn="回避", en="rec."),
     "not_scored": Label(zh_cn="未评", en="n.s."),
 }
-"""The same in a printed judge's column, as narrow as a total (``MARKS_NOTE`` spells them out)."""
+"""What a judge's cell says when the judge has no total for the contestant,
+in the workbook and on the page: a word as narrow as a total (``MARKS_NOTE``
+spells them out; the reason in full is in the "not counted" column)."""
 
 SEPARATOR = Label(zh_cn="；", en="; ")

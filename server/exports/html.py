@@ -9,10 +9,11 @@ not count, one line a contestant), then every judge's mark (rank, ID,
 contestant, one narrow column a judge headed by the judge's short label,
 the aggregate), with a key of the judges' names under it. One table with
 both did not fit: a panel of 20 made 31 columns, 1107 px against the page's
-1032, and squeezed the names to a character a line. Every page repeats the
-table headings. Cells are styled by their column's key; a panel of 25
-judges fits the printable width in both languages
-(tests/pages/test_results_print.py)."""
+1032, and squeezed the names to a character a line. A panel of more than
+25 judges is printed as several marks tables (``MOST_JUDGES``), each
+repeating the contestants. Every page repeats the table headings. Cells
+are styled by their column's key; panels of 25 and of 40 judges fit the
+printable width in both languages (tests/pages/test_results_print.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from server.exports.table import (
     ResultsTables,
     Score,
     Sheet,
+    group_tables,
 )
 
 _STYLE = """
@@ -87,21 +89,6 @@ p.key b { font-variant-numeric: tabular-nums; }
 }
 """
 
-_RESULT_KEYS = (
-    "rank",
-    "id",
-    "contestant",
-    "organisation",
-    "component",
-    "final",
-    "award",
-    "status",
-    "not-counted",
-)
-"""A group's results table: its standings, and which judges did not count."""
-_MARK_KEYS = ("rank", "id", "contestant", "judge", "aggregate")
-"""A group's marks table: every judge's total, then the aggregate they make."""
-
 
 def write_html(tables: ResultsTables) -> bytes:
     about = tables.about
@@ -142,38 +129,75 @@ def _section(about: About, sheet: Sheet) -> str:
 
 
 def _group(about: About, sheet: Sheet) -> str:
-    """The group's results, then its marks and the key to the judges' labels."""
-    results = _project(sheet, _RESULT_KEYS)
-    marks = _project(sheet, _MARK_KEYS)
-    judges = [column for column in sheet.columns if column.key == "judge"]
-    key = " ".join(
-        f"<span><b>{escape(column.label)}</b> {escape(column.detail)}</span>" for column in judges
-    )
-    return (
-        f"<section><h2>{escape(sheet.name)}</h2>"
-        f"{_table(about, 'results', *results)}"
-        f"<h3>{escape(about.text(h.MARKS))}</h3>"
-        f'<p class="note">{escape(about.text(h.MARKS_NOTE))}</p>'
-        f"{_table(about, f'marks {_density(len(judges))}', *marks, labels=True)}"
-        f'<p class="key">{escape(about.text(h.PANEL_KEY))}{key}</p></section>'
-    )
+    """The group's results, then its marks and the key to the judges' labels:
+    in parts of at most ``MOST_JUDGES`` judges, each with its own key, the
+    contestants repeated in each (the aggregate closes the last)."""
+    results, marks = group_tables(about, sheet)
+    parts = _parts(marks)
+    out = [
+        f"<section><h2>{escape(sheet.name)}</h2>",
+        _table(about, "results", results.columns, results.rows),
+    ]
+    for n, part in enumerate(parts):
+        judges = [column for column in part.columns if column.key == "judge"]
+        if n == 0 or len(parts) > 1:
+            heading = about.text(h.MARKS)
+            if len(parts) > 1:
+                heading = about.text(h.MARKS_PART).format(
+                    first=judges[0].label, last=judges[-1].label
+                )
+            out.append(f"<h3>{escape(heading)}</h3>")
+        if n == 0:
+            out.append(f'<p class="note">{escape(marks.note)}</p>')
+        key = " ".join(f"<span><b>{escape(c.label)}</b> {escape(c.detail)}</span>" for c in judges)
+        out.append(
+            _table(about, f"marks {_density(len(judges))}", part.columns, part.rows, labels=True)
+        )
+        out.append(f'<p class="key">{escape(about.text(h.PANEL_KEY))}{key}</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
+MOST_JUDGES = 25
+"""Judges in one printed marks table. 25 totals of three places at 6.5 pt
+fit the A4 landscape width with every contestant's name on one or two
+lines; 28 squeezed the names to four lines, and from 29 the table was
+wider than the page (30 judges: 1064 px in zh-CN, 1087 px in en, against
+1032; 40: 1359 and 1381)."""
+
+
+def _parts(marks: Sheet) -> list[Sheet]:
+    """``marks`` cut into tables of at most ``MOST_JUDGES`` judges, as even
+    as can be (40 judges: two of 20, not 25 and 15), each with the rank, ID
+    and contestant; the aggregate, made of every judge's total, in the last."""
+    judges = [i for i, column in enumerate(marks.columns) if column.key == "judge"]
+    count = max(1, -(-len(judges) // MOST_JUDGES))
+    size = -(-len(judges) // count)
+    contestant = [i for i, column in enumerate(marks.columns) if column.key in _CONTESTANT]
+    rest = [i for i, column in enumerate(marks.columns) if column.key == "aggregate"]
+    parts = []
+    for n in range(count):
+        kept = [*contestant, *judges[n * size : (n + 1) * size], *(rest if n == count - 1 else [])]
+        parts.append(
+            Sheet(
+                marks.name,
+                tuple(marks.columns[i] for i in kept),
+                tuple(tuple(row[i] for i in kept) for row in marks.rows),
+                marks.note,
+                marks.key,
+            )
+        )
+    return parts
+
+
+_CONTESTANT = ("rank", "id", "contestant")
+"""The columns each part of the marks repeats, so that a row reads alone."""
 
 
 def _density(judges: int) -> str:
     """How closely a panel's marks are printed: at 8 pt like every table up
     to 12 judges, 7 pt up to 20, 6.5 pt beyond."""
     return "normal" if judges <= 12 else "compact" if judges <= 20 else "dense"
-
-
-def _project(
-    sheet: Sheet, keys: tuple[str, ...]
-) -> tuple[tuple[Column, ...], tuple[tuple[Cell, ...], ...]]:
-    """The columns of ``sheet`` whose key is one of ``keys``, in the sheet's order."""
-    kept = [i for i, column in enumerate(sheet.columns) if column.key in keys]
-    return (
-        tuple(sheet.columns[i] for i in kept),
-        tuple(tuple(row[i] for i in kept) for row in sheet.rows),
-    )
 
 
 def _table(

@@ -46,7 +46,7 @@ close. (An abstention is a mark, without a total.)"""
 class Score:
     """A judge's cell in a results row. Not ``counted``: the total is shown
     struck through; no ``value``: the cell says ``reason`` in words
-    (``headings.NO_TOTAL``). ``reason`` is a key of ``headings.REASONS``."""
+    (``headings.NO_TOTAL_SHORT``). ``reason`` is a key of ``headings.REASONS``."""
 
     value: Decimal | None
     counted: bool
@@ -108,7 +108,19 @@ class Sheet:
     note: str = ""
     """A line printed above the table (what struck-through means, …)."""
     key: str = ""
-    """What the sheet is (``ranking``, ``results``, ``judges``): the printable page styles by it."""
+    """What the sheet is (``ranking``, ``results``, ``marks``, ``judges``): the
+    printable page styles by it."""
+
+    def project(self, keys: tuple[str, ...], key: str, note: str) -> Sheet:
+        """The columns whose key is one of ``keys``, in the sheet's order."""
+        kept = [i for i, column in enumerate(self.columns) if column.key in keys]
+        return Sheet(
+            self.name,
+            tuple(self.columns[i] for i in kept),
+            tuple(tuple(row[i] for i in kept) for row in self.rows),
+            note,
+            key,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +187,34 @@ class ResultsTables:
     groups: tuple[Sheet, ...]
     judges: Sheet
     """Judges' severity and consistency, from the audit."""
+
+
+RESULT_KEYS = (
+    "rank",
+    "id",
+    "contestant",
+    "organisation",
+    "component",
+    "final",
+    "award",
+    "status",
+    "not-counted",
+)
+"""A group's results table: its standings, and which judges did not count."""
+MARK_KEYS = ("rank", "id", "contestant", "judge", "aggregate")
+"""A group's marks table: every judge's total, then the aggregate they make."""
+
+
+def group_tables(about: About, group: Sheet) -> tuple[Sheet, Sheet]:
+    """A group's sheet as a reader is given it, in two tables (one with
+    every judge did not fit a page: a panel of 20 made 31 columns): its
+    results (``RESULT_KEYS``, "not counted" naming each judge by the label
+    of the marks table), then its marks (``MARK_KEYS``: one narrow column a
+    judge, headed by the judge's label, with a key of the names)."""
+    return (
+        group.project(RESULT_KEYS, "results", about.text(h.RESULTS_NOTE)),
+        group.project(MARK_KEYS, "marks", about.text(h.MARKS_NOTE)),
+    )
 
 
 def issued_text(moment: datetime) -> str:

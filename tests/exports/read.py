@@ -38,11 +38,25 @@ def number(value: Any) -> Decimal | None:
 
 
 def table(sheet: Any) -> list[dict[str, Any]]:
-    """The rows under the heading row, as heading → cell."""
-    headings = [c.value for c in sheet[HEADING_ROW]]
-    return [
-        dict(zip(headings, row, strict=True)) for row in sheet.iter_rows(min_row=HEADING_ROW + 1)
-    ]
+    """The rows under the heading row, as heading → cell, down to the first
+    empty row (a marks sheet's key is below it)."""
+    headings = [c.value for c in sheet[HEADING_ROW] if c.value is not None]
+    rows = []
+    for row in sheet.iter_rows(min_row=HEADING_ROW + 1, max_col=len(headings)):
+        if all(cell.value is None for cell in row):
+            break
+        rows.append(dict(zip(headings, row, strict=True)))
+    return rows
+
+
+def key(sheet: Any) -> dict[str, str]:
+    """A marks sheet's key under its table: each judge's label → name."""
+    first = HEADING_ROW + len(table(sheet)) + 2
+    assert sheet.cell(first, 2).value in ("评委：", "Judges:"), sheet.cell(first, 2).value
+    labels = {}
+    for row in sheet.iter_rows(min_row=first + 1, min_col=2, max_col=3, values_only=True):
+        labels[row[0]] = row[1]
+    return labels
 
 
 def workbook(path: Path) -> Any:

@@ -37,12 +37,12 @@ async def test_admin_downloads_the_workbook_of_the_round(
     path = tmp_path / "results.xlsx"
     path.write_bytes(answer.content)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["总排名", "g1组", "g2组", "评委"]
+    assert book.sheetnames == ["总排名", "g1组", "g1组 评委评分", "g2组", "g2组 评委评分", "评委"]
     first = table(book["总排名"])[0]
     assert first["编号"].value == "g1c1" and first["名次"].value == 1
     assert first["评委得分"].value == 85 and first["评委得分"].number_format == "0.00"
-    marks = table(book["g1组"])[0]  # each judge's marks are on the group's sheet
-    assert marks["评委 B1"].font.strike and not marks["评委 B2"].font.strike
+    marks = table(book["g1组 评委评分"])[0]  # each judge's marks are on the group's marks
+    assert marks["B1"].font.strike and not marks["B2"].font.strike
     board = (await client.get(server.api("/board"), headers=server.bearer(server.admin))).json()
     assert book["总排名"]["B4"].value == board["seq"]
     assert book["总排名"]["A1"].value == "测试赛 · 初赛 · 总排名"

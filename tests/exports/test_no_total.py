@@ -12,6 +12,7 @@ from pathlib import Path
 from events.catalog import RulesSet
 from projections.commands import CallContestant, CloseScoring, RecuseJudge, SubmitScore
 from server.exports import FORMATS
+from server.exports import headings as h
 from server.exports.headings import ExportLanguage
 from server.exports.table import NotCounted, Score, Sheet, results_tables
 from tests.exports.read import html_tables, table, workbook
@@ -83,21 +84,30 @@ def test_the_tables_say_why_a_judge_of_the_panel_has_no_total() -> None:
 def test_the_workbook_says_it_in_the_judges_cells(tmp_path: Path) -> None:
     cases: tuple[tuple[ExportLanguage, tuple[str, ...]], ...] = (
         ("zh-CN", ("回避", "弃权", "未评", "回避")),
-        ("en", ("recused", "abstained", "not scored", "recused")),
+        ("en", ("rec.", "abst.", "n.s.", "rec.")),
     )
     for language, words in cases:
         tables = results_tables(show().state, None, language)
         path = tmp_path / f"nt-{language}.xlsx"
         path.write_bytes(FORMATS["xlsx"].write(tables))
+        book = workbook(path)
         c1 = next(
             r
-            for r in table(workbook(path)["g1"])
+            for r in table(book[f"g1{h.MARKS_SHEET.pick(language)}"])
             if r[tables.groups[0].columns[1].heading].value == "c1"
         )
-        cells = [c1[f"Judge {j}"] for j in ("j1", "j5", "j6", "j7")]
+        cells = [c1[j] for j in ("j1", "j5", "j6", "j7")]
         assert tuple(cell.value for cell in cells) == words
         assert all(cell.font.italic and not cell.font.strike for cell in cells)
-        assert c1["Judge j2"].value == 8
+        assert c1["j2"].value == 8
+        results = next(
+            r for r in table(book["g1"]) if r[tables.groups[0].columns[1].heading].value == "c1"
+        )
+        not_counted = _cells(tables.groups[0], "c1")[h.NOT_COUNTED.pick(language)]
+        assert isinstance(not_counted, NotCounted)  # by the labels heading the marks
+        assert results[h.NOT_COUNTED.pick(language)].value == not_counted.text(
+            tables.about, short=True
+        )
 
 
 def test_the_csv_keeps_numbers_in_the_judges_columns_and_says_why_in_not_counted() -> None:

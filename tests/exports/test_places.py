@@ -55,10 +55,13 @@ async def test_every_judges_total_has_the_scoresheets_places(tmp_path: Path) -> 
 
         path = tmp_path / f"results-{language}.xlsx"
         path.write_bytes(FORMATS["xlsx"].write(tables))
-        for sheet in workbook(path).worksheets[:-1]:  # the judges' sheet has no totals
+        columns = 0
+        for sheet in workbook(path).worksheets[2:-1:2]:  # the groups' marks
             for col, heading in enumerate(sheet[HEADING_ROW], start=1):
-                if heading.value not in judges:
+                if heading.value not in labels:
                     continue
+                columns += 1
                 column = sheet.iter_rows(min_row=HEADING_ROW + 1, min_col=col, max_col=col)
                 formats = {cell.number_format for (cell,) in column if cell.value is not None}
                 assert formats == {"0." + "0" * PLACES}, (sheet.title, heading.value, formats)
+        assert columns == 4 * 3  # each group's panel of three

@@ -10,53 +10,63 @@ from typing import Any
 
 from projections.audit import audit
 from projections.board import BoardRow, board
-from tests.exports.contest import results_log, state
-from tests.exports.read import HEADING_ROW, export_file, number, table, workbook
+from tests.exports.contest import JUDGES, results_log, state
+from tests.exports.read import HEADING_ROW, export_file, key, number, table, workbook
 
 
-def assert_rows_are_the_boards(
-    cells: list[dict[str, Any]], rows: tuple[BoardRow, ...], *, judges: bool = True
-) -> None:
+def assert_rows_are_the_boards(cells: list[dict[str, Any]], rows: tuple[BoardRow, ...]) -> None:
     assert [c["ID"].value for c in cells] == [r.contestant for r in rows]
     for got, row in zip(cells, rows, strict=True):
         value = {heading: cell.value for heading, cell in got.items()}
         assert value["Rank"] == row.rank
         assert value["Contestant"] == row.name
         assert value["Organisation"] == row.organisation
-        assert number(value["Aggregate"]) == row.aggregate
         assert number(value["Final"]) == row.final
         assert number(value["Review ×0.3"]) == row.components[1].value
         assert number(value["Aggregate ×0.7"]) == row.components[0].value
         assert value["Award"] == (row.award_name.en if row.award_name else None)
-        counted = [m for m in row.judges if not m.shadow]
-        for mark in counted if judges else ():
-            cell = got[f"Judge {mark.judge}"]
+        assert not any("s1" in str(heading) for heading in got)
+
+
+def assert_marks_are_the_boards(cells: list[dict[str, Any]], rows: tuple[BoardRow, ...]) -> None:
+    """A marks sheet: each judge's total under the judge's label, struck
+    through where it does not count, then the aggregate."""
+    assert [c["ID"].value for c in cells] == [r.contestant for r in rows]
+    for got, row in zip(cells, rows, strict=True):
+        assert got["Rank"].value == row.rank and got["Contestant"].value == row.name
+        assert number(got["Aggregate"].value) == row.aggregate
+        for mark in (m for m in row.judges if not m.shadow):
+            cell = got[mark.judge]
             assert number(cell.value) == mark.total
             assert bool(cell.font.strike) is (not mark.counted)
-        assert not any("s1" in str(heading) for heading in got)
+        assert "s1" not in got
 
 
 def test_every_sheet_holds_the_board_of_the_round(tmp_path: Path) -> None:
     competition = state()
     view = board(competition, public=False)
     book = workbook(export_file(tmp_path, competition, "xlsx"))
-    assert book.sheetnames == ["Overall", "g1", "g2", "Judges"]
+    assert book.sheetnames == ["Overall", "g1", "g1 marks", "g2", "g2 marks", "Judges"]
     overall = table(book["Overall"])
-    assert_rows_are_the_boards(overall, view.overall, judges=False)
+    assert_rows_are_the_boards(overall, view.overall)
+    assert number(overall[0]["Aggregate"].value) == view.overall[0].aggregate
     assert [c["Group"].value for c in overall] == [r.group for r in view.overall]
     assert overall[-1]["Status"].value == "Pending"
     for group in view.groups:
         assert_rows_are_the_boards(table(book[group.group]), group.rows)
+        assert_marks_are_the_boards(table(book[f"{group.group} marks"]), group.rows)
+        assert key(book[f"{group.group} marks"]) == {j: f"Judge {j}" for j in JUDGES}
+    # the judges are named by the labels that head the marks
     dropped = {c["ID"].value: c["Not counted"].value for c in table(book["g1"])}
-    assert dropped["c1"] == "Judge j3: lowest dropped; Judge j5: highest dropped"
+    assert dropped["c1"] == "j3 lowest dropped; j5 highest dropped"
     assert {c["ID"].value: c["Not counted"].value for c in table(book["g2"])}["c5"] is None
 
 
 def test_the_overall_sheet_is_the_standings_and_each_mark_is_on_its_groups_sheet(
     tmp_path: Path,
 ) -> None:
-    """The overall sheet leaves the judges to the groups' sheets, where each
-    column is a judge of the group's panel: no column is empty, no mark lost."""
+    """The overall sheet leaves the judges to the groups' marks sheets, where
+    each column is a judge of the group's panel: no column is empty, no mark lost."""
     competition = state()
     book = workbook(export_file(tmp_path, competition, "xlsx"))
     assert not [c.value for c in book["Overall"][HEADING_ROW] if str(c.value).startswith("Judge")]
@@ -69,12 +79,10 @@ def test_the_overall_sheet_is_the_standings_and_each_mark_is_on_its_groups_sheet
     }
     found = {}
     for group in ("g1", "g2"):
-        for row in table(book[group]):
+        for row in table(book[f"{group} marks"]):
             for heading, cell in row.items():
-                if str(heading).startswith("Judge") and cell.value is not None:
-                    found[(row["ID"].value, str(heading).removeprefix("Judge "))] = number(
-                        cell.value
-                    )
+                if heading in JUDGES and cell.value is not None:
+                    found[(row["ID"].value, heading)] = number(cell.value)
     assert found == marks
 
 
@@ -97,7 +105,7 @@ def test_the_judges_sheet_is_the_audit(tmp_path: Path) -> None:
 def test_numbers_are_numbers_with_the_competitions_places(tmp_path: Path) -> None:
     path = export_file(tmp_path, state(), "xlsx")
     first = table(workbook(path)["Overall"])[0]
-    assert table(workbook(path)["g1"])[0]["Judge j1"].number_format == "0.00"
+    assert table(workbook(path)["g1 marks"])[0]["j1"].number_format == "0.00"
     for heading in ("Aggregate", "Final", "Aggregate ×0.7"):
         assert isinstance(first[heading].value, int | float), heading
         assert first[heading].number_format == "0.00", heading
@@ -123,7 +131,7 @@ def test_one_decimal_place_is_the_format_of_a_one_place_competition(tmp_path: Pa
 
 def test_chinese_headings(tmp_path: Path) -> None:
     book = workbook(export_file(tmp_path, state(), "xlsx", "zh-CN"))
-    assert book.sheetnames == ["总排名", "g1", "g2", "评委"]
+    assert book.sheetnames == ["总排名", "g1", "g1 评委评分", "g2", "g2 评委评分", "评委"]
     headings = [c.value for c in book["总排名"][HEADING_ROW]]
     assert headings[:5] == ["名次", "编号", "选手", "单位", "组别"]
     assert headings[5:] == [
@@ -134,8 +142,7 @@ def test_chinese_headings(tmp_path: Path) -> None:
         "奖项",
         "状态",
     ]
-    assert [c.value for c in book["g1"][HEADING_ROW]][-7:] == [
-        "评委得分",
+    assert [c.value for c in book["g1"][HEADING_ROW]][-6:] == [
         "评委得分 ×0.7",
         "专家评审 ×0.3",
         "最终得分",
@@ -176,8 +183,6 @@ def test_english_headings(tmp_path: Path) -> None:
         "ID",
         "Contestant",
         "Organisation",
-        *(f"Judge j{i}" for i in range(1, 6)),
-        "Aggregate",
         "Aggregate ×0.7",
         "Review ×0.3",
         "Final",
@@ -185,6 +190,8 @@ def test_english_headings(tmp_path: Path) -> None:
         "Status",
         "Not counted",
     ]
+    marks = [c.value for c in book["g2 marks"][HEADING_ROW]]
+    assert marks == ["Rank", "ID", "Contestant", *JUDGES, "Aggregate"]
     assert [c.value for c in book["Judges"][HEADING_ROW]] == [
         "Judge",
         "Name",
@@ -227,9 +234,14 @@ def test_frozen_headings_and_columns_sized_to_their_contents(tmp_path: Path) -> 
     assert sheet.freeze_panes == f"D{HEADING_ROW + 1}"
     assert sheet.print_title_rows == f"${HEADING_ROW}:${HEADING_ROW}"
     widths = {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[HEADING_ROW]}
-    assert widths["Not counted"] >= len("Judge j3: lowest dropped; Judge j5: highest dropped")
+    assert widths["Not counted"] >= len("j3 lowest dropped; j5 highest dropped")
     assert widths["Contestant"] >= len("Contestant c1")
     assert widths["Rank"] >= len("Log head hash")  # the header block's labels fit
     zh = workbook(export_file(tmp_path, state(), "xlsx", "zh-CN"))["总排名"]
     zh_widths = {c.value: zh.column_dimensions[c.column_letter].width for c in zh[HEADING_ROW]}
-    assert zh_widths["最终得分"] >= 8  # four Chinese characters take eight columns
+    # a heading of four Chinese characters wraps onto two lines over a column of figures
+    assert zh_widths["最终得分"] >= 5
+    assert (
+        zh.cell(HEADING_ROW, 9).value == "最终得分" and zh.cell(HEADING_ROW, 9).alignment.wrap_text
+    )
+    assert zh_widths["组别"] >= 4 and zh_widths["选手"] >= len("Contestant c1")

@@ -1,56 +1,32 @@
 """The printable results on an A4 landscape page, in Chromium with print
 media at the printable width (297 mm − 2 × 12 mm of margin = 1032 CSS px),
 in both languages: ``leitai demo`` (24 contestants, 4 groups, 12 judges in
-cross-scoring panels of 3) from a real server, and a show of two panels of
-25 judges built here (a full-size show's group tables, with judges who stand
-aside, abstain or never score, and names and organisations as long as a
-real roster's)."""
+cross-scoring panels of 3) from a real server, and shows of two panels of
+25 and of 40 judges (``tests/exports/full_size.py``: a full-size show's
+group tables, with judges who stand aside, abstain or never score, and
+names and organisations as long as a real roster's)."""
 
 from __future__ import annotations
 
 import json
-import random
 import re
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from events.catalog import (
-    AwardTier,
-    CompetitionCreated,
-    Component,
-    ContestantRegistered,
-    GroupDefined,
-    JudgeRegistered,
-    Label,
-    PanelAssigned,
-    RoundOpened,
-    RulesSet,
-)
-from projections.commands import (
-    CallContestant,
-    CloseScoring,
-    FinaliseResults,
-    PublishAwards,
-    RecordPriorScore,
-    Reveal,
-    SubmitScore,
-)
-from projections.decide import Rejection
 from projections.state import Competition
 from server.exports import FORMATS
 from server.exports import headings as h
 from server.exports.headings import ExportLanguage
-from server.exports.table import results_tables
+from server.exports.table import Score, results_tables
 from server.sample import sample_definition
+from tests.exports.full_size import PANEL, full_size_show
 from tests.pages.conftest import OUTPUT, ROOT
-from tests.projections.log import Log, judge, sheet
 
 PRINTABLE = 1032
 DEMO = (sys.executable, "-m", "server.cli", "demo")
@@ -177,162 +153,32 @@ def test_the_printed_results_fit_a4_landscape(
     assert layout["issued"] and re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d", layout["issued"])
 
 
-PANEL = 25
-"""Judges on each of the two panels: the most the page is made to fit."""
-NAMES = (
-    "市生态环境局巾帼志愿服务队",
-    "中国移动通信集团江苏有限公司宿迁分公司综合部党员先锋队",
-    "国网江苏省电力有限公司南通供电分公司调度控制中心“红色引擎”宣讲小分队",
-    "张晓雯 Zhang Xiaowen",
-    "Maximilian Featherstonehaugh-Worthington",
-    "韩冰",
-    "常州市财政局“光明使者”服务队",
-    "李浩然 Li Haoran",
-    "滨江轨道交通集团 Binjiang Rail Transit Youth Speakers",
-    "陆诗",
-)
-ORGANISATIONS = (
-    "中国移动通信集团江苏有限公司南京分公司政企客户部",
-    "国网江苏省电力有限公司连云港供电分公司输电运检中心",
-    "市发展和改革委员会 (Development and Reform Commission)",
-    "Jiangcheng Institute of Technology, School of Electrical Engineering",
-    "镇江市人力资源和社会保障局",
-)
-JUDGE_NAMES = ("欧阳晓雯", "方志强 Fang Zhiqiang", "曹敏", "Catherine Montgomery", "谭曦佳")
-
-
-def full_size_show() -> Competition:
-    """Two groups of ten, each scored by its own panel of 25 judges: trimmed
-    mean, a composite with an expert review, totals with three places
-    (weights 0.4, 0.35, 0.25), awards published and finalised. On each
-    panel two judges share an organisation with contestants of the group
-    (they stand aside for them), one judge abstains once and another never
-    scores one contestant."""
-    log = Log("full")
-    log.add(
-        CompetitionCreated(title=Label(zh_cn="满员评委组", en="Full panels"), decimals=2),
-        RoundOpened(round="final", name=Label(zh_cn="决赛", en="Final")),
-        sheet(("content", "100", "0.4"), ("delivery", "100", "0.35"), ("presence", "100", "0.25")),
-        RulesSet(
-            aggregation="trimmed_mean",
-            trim=1,
-            quorum=15,
-            composite=(
-                Component(source="expert", weight=Decimal("0.4"), label=EXPERT),
-                Component(source="live", weight=Decimal("0.6"), label=LIVE),
-            ),
-            awards=(
-                AwardTier(key="first", name=Label(zh_cn="一等奖", en="First"), by="rank", count=2),
-                AwardTier(
-                    key="second", name=Label(zh_cn="二等奖", en="Second"), by="rank", count=4
-                ),
-                AwardTier(key="merit", name=Label(zh_cn="优秀奖", en="Merit"), by="rank"),
-            ),
-        ),
-    )
-    groups = {
-        "g1": Label(
-            zh_cn="国有企业组（电力、通信及能源类）", en="State-owned enterprises (power, telecoms)"
-        ),
-        "g2": Label(
-            zh_cn="医疗卫生及教育事业单位组", en="Hospitals, schools and public institutions"
-        ),
-    }
-    for group, group_name in groups.items():
-        log.add(GroupDefined(group=group, name=group_name))
-    members: dict[str, list[str]] = {group: [] for group in groups}
-    for g, group in enumerate(groups):
-        for n, name in enumerate(NAMES):
-            contestant = f"{g + 1}{n + 1:02d}"
-            members[group].append(contestant)
-            organisation = ORGANISATIONS[(n + g) % len(ORGANISATIONS)]
-            log.add(
-                ContestantRegistered(
-                    contestant=contestant,
-                    name=name,
-                    organisation=organisation,
-                    group=group,
-                    round="final",
-                )
-            )
-    panels: dict[str, list[str]] = {}
-    for g, group in enumerate(groups):
-        panel = f"P{g + 1}"
-        log.add(PanelAssigned(panel=panel, groups=(group,)))
-        for n in range(PANEL):
-            ident = f"J{g * PANEL + n + 1:02d}"
-            panels.setdefault(group, []).append(ident)
-            # two of the panel share an organisation with contestants of the group
-            organisation = ORGANISATIONS[n] if n in (2, 3) else f"Judges' organisation {ident}"
-            judge_name = f"{JUDGE_NAMES[n % len(JUDGE_NAMES)]}{n + 1}"
-            log.add(
-                JudgeRegistered(
-                    judge=ident, name=judge_name, organisation=organisation, panel=panel
-                )
-            )
-    marks = random.Random(2025)
-    for group, contestants in members.items():
-        for i, contestant in enumerate(contestants):
-            log.ok(
-                RecordPriorScore(
-                    contestant=contestant,
-                    source="expert",
-                    value=Decimal(marks.randint(700, 990)) / 10,
-                )
-            )
-            log.ok(CallContestant(contestant=contestant))
-            for j, ident in enumerate(panels[group]):
-                if j == 5 and i == 1:
-                    continue  # never scores the second contestant
-                abstain = j == 6 and i == 2
-                points = {
-                    key: Decimal(marks.randint(600, 999)) / 10
-                    for key in ("content", "delivery", "presence")
-                }
-                command = SubmitScore(
-                    contestant=contestant,
-                    points={} if abstain else points,
-                    abstain=abstain,
-                    submission_id=f"{ident}-{contestant}-sheet",
-                )
-                if isinstance(log.run(command, judge(ident)), Rejection):
-                    continue  # stands aside: same organisation
-            log.ok(CloseScoring(contestant=contestant))
-            log.ok(Reveal(contestant=contestant))
-    log.ok(PublishAwards(round="final"))
-    log.ok(FinaliseResults(round="final"))
-    return log.state
-
-
-EXPERT = Label(zh_cn="专家评审", en="Expert review")
-LIVE = Label(zh_cn="现场评分", en="Live score")
-
-
 @pytest.fixture(scope="module")
 def full_size() -> Competition:
     return full_size_show()
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_panels_of_25_judges_print_legibly_on_a4_landscape(
-    full_size: Competition, browser: Any, lang: ExportLanguage
-) -> None:
-    """Every table within the page's width; every row one or two lines; no
-    name or organisation broken a character or two a line; every judge's mark
-    in its group's marks table, a judge with none saying why."""
-    tables = results_tables(full_size, None, lang)
+def _print(
+    browser: Any, state: Competition, lang: ExportLanguage, name: str
+) -> tuple[dict[str, Any], int]:
+    """The page of ``state``'s results in print media at the printable width:
+    its layout (``LAYOUT``) and how many pages its PDF has."""
+    tables = results_tables(state, None, lang)
     context = browser.new_context(viewport={"width": PRINTABLE, "height": 730})
     page = context.new_page()
     page.emulate_media(media="print")
     page.set_content(FORMATS["html"].write(tables).decode())
     OUTPUT.mkdir(exist_ok=True)
-    pdf = page.pdf(path=str(OUTPUT / f"results-print-25-{lang}.pdf"), prefer_css_page_size=True)
+    pdf = page.pdf(path=str(OUTPUT / f"results-print-{name}-{lang}.pdf"), prefer_css_page_size=True)
     layout = page.evaluate(LAYOUT)
     context.close()
+    return layout, len(re.findall(rb"/Type\s*/Page\b", pdf))
 
+
+def _assert_legible(layout: dict[str, Any], lang: ExportLanguage) -> None:
+    """Every table within the page's width; every row one or two lines; no
+    name or organisation broken a character or two a line."""
     assert layout["page"] <= PRINTABLE, "the page scrolls sideways"
-    kinds = [table["kind"] for table in layout["tables"]]
-    assert kinds == ["ranking", "results", "marks", "results", "marks", "judges"], kinds
     for table in layout["tables"]:
         name = (table["name"], table["kind"])
         assert table["width"] <= PRINTABLE, (name, table["width"])
@@ -345,17 +191,94 @@ def test_panels_of_25_judges_print_legibly_on_a4_landscape(
                 if heading in {h.CONTESTANT.pick(lang), h.ORGANISATION.pick(lang)}:
                     # a name wraps, if at all, at a dozen characters or more a line
                     assert count == 1 or len(text) / count >= 8, (name, heading, text, count)
+    for key in layout["keys"]:
+        assert key["width"] <= PRINTABLE
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_panels_of_25_judges_print_legibly_on_a4_landscape(
+    full_size: Competition, browser: Any, lang: ExportLanguage
+) -> None:
+    """Every table within the page's width, every row one or two lines;
+    every judge's mark in its group's marks table, a judge with none saying why."""
+    layout, pages = _print(browser, full_size, lang, "25")
+    _assert_legible(layout, lang)
+    kinds = [table["kind"] for table in layout["tables"]]
+    assert kinds == ["ranking", "results", "marks", "results", "marks", "judges"], kinds
     for marks, key in zip(layout["tables"][2:5:2], layout["keys"], strict=True):
         labels = [heading for heading, _ in marks["headings"]][3:-1]
         assert len(labels) == PANEL and all(re.fullmatch(r"J\d\d", label) for label in labels)
         assert all(lines == 1 for _, lines in marks["headings"][3:-1])
         assert [entry.split(" ", 1)[0] for entry in key["judges"]] == labels
-        assert key["width"] <= PRINTABLE
         cells = [text for row in marks["texts"] for text in row[3:-1]]
         assert len(cells) == 10 * PANEL
         words = h.NO_TOTAL_SHORT
         assert {cell for cell in cells if not re.fullmatch(r"\d+\.\d{3}", cell)} == {
             words[reason].pick(lang) for reason in ("same_organisation", "abstained", "not_scored")
         }
-    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
     assert pages <= 12, pages  # the rehearsal's 20-judge panels printed 57 pages
+
+
+WIDE = 40
+"""A panel wider than one printed marks table can hold (29 judges overflowed the page)."""
+
+
+@pytest.fixture(scope="module")
+def wide() -> Competition:
+    return full_size_show(panel=WIDE)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_panel_of_40_judges_prints_its_marks_in_two_tables_of_20(
+    wide: Competition, browser: Any, lang: ExportLanguage
+) -> None:
+    """Each group's marks in two tables within the page's width, each with
+    the rank, ID and contestant of every row, 20 judges and a key of them;
+    the aggregate closes the second. Every judge's mark is printed once,
+    with its value or why there is none."""
+    layout, pages = _print(browser, wide, lang, "40")
+    _assert_legible(layout, lang)
+    kinds = [table["kind"] for table in layout["tables"]]
+    assert kinds == ["ranking", *(["results", "marks", "marks"] * 2), "judges"], kinds
+    tables = results_tables(wide, None, lang)
+    contestant = [h.RANK.pick(lang), h.CONTESTANT_ID.pick(lang), h.CONTESTANT.pick(lang)]
+    marks = [table for table in layout["tables"] if table["kind"] == "marks"]
+    for g, group in enumerate(tables.groups):
+        first, second = marks[2 * g : 2 * g + 2]
+        keys = layout["keys"][2 * g : 2 * g + 2]
+        assert [heading for heading, _ in first["headings"]][:3] == contestant
+        assert [heading for heading, _ in second["headings"]][:3] == contestant
+        assert [heading for heading, _ in second["headings"]][-1] == h.AGGREGATE.pick(lang)
+        assert [row[:3] for row in first["texts"]] == [row[:3] for row in second["texts"]]
+        labels = [heading for heading, _ in first["headings"][3:]] + [
+            heading for heading, _ in second["headings"][3:-1]
+        ]
+        judges = [column for column in group.columns if column.key == "judge"]
+        assert labels == [column.label for column in judges]
+        assert len(first["headings"][3:]) == len(second["headings"][3:-1]) == WIDE // 2
+        for table, key in ((first, keys[0]), (second, keys[1])):
+            shown = [heading for heading, _ in table["headings"][3:]]
+            assert [entry.split(" ", 1)[0] for entry in key["judges"]] == [
+                label for label in shown if label in labels
+            ]
+        printed = {
+            (row[1], label): text
+            for table in (first, second)
+            for row in table["texts"]
+            for (label, _), text in zip(table["headings"], row, strict=True)
+            if label in labels
+        }
+        expected = {}
+        for row in group.rows:
+            for column, value in zip(group.columns, row, strict=True):
+                if column.key != "judge":
+                    continue
+                assert isinstance(value, Score)
+                expected[(row[1], column.label)] = (
+                    tables.about.number(column, value.value)
+                    if value.value is not None
+                    else h.NO_TOTAL_SHORT[value.reason or ""].pick(lang)
+                )
+        assert printed == expected
+        assert len(printed) == 10 * WIDE
+    assert pages <= 12, pages
