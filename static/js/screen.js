@@ -75,7 +75,7 @@ function renderNow() {
     ),
     h("div", { class: "now-state" }, `${t(state)} · ${t("screen.scored_of", { n: on.scored, m: on.expected.length })}`),
   );
-  fitName(body);
+  fitNames(body);
   fitDots(body);
 }
 
@@ -88,15 +88,49 @@ function fitDots(body) {
   for (let size = 50; now.scrollHeight > now.clientHeight + 1 && size >= 30; size -= 4) dots.style.setProperty("--dot", `${size}px`);
 }
 
-/** Shrink a long name until it fits its line (down to a size still legible from the back). */
-function fitName(root) {
-  for (const el of root.querySelectorAll(".now-name")) {
-    el.style.fontSize = "";
-    let size = parseFloat(getComputedStyle(el).fontSize);
-    while (el.scrollWidth > el.clientWidth + 1 && size > 60) {
-      size -= 4;
+// The floor of a name on the stage, the awards' too: 32 px, a thirty-fourth of the
+// screen's height, is read from the back of a 30 m hall; an organisation's is three quarters.
+const NAME_FLOOR = 32;
+const ORG_FLOOR = 24;
+
+/** Fit a text to its box's width, never cut: the stage's one way of fitting its names,
+ * organisations and rank lines. It goes through the stages (`stagesOf(its own size)`) in
+ * turn, each allowing at most `lines` lines, shrinking 2 px at a time from `from` (by
+ * default where the last stage stopped, the first: its own size) down to `floor`. Past the
+ * last stage it keeps that size and takes the lines it needs, a word broken only where it
+ * is wider than the box. Text that may take more than one line is balanced (.wrap). */
+function fitText(el, stagesOf) {
+  el.style.fontSize = "";
+  el.classList.remove("wrap", "breaks");
+  let size = parseFloat(getComputedStyle(el).fontSize);
+  for (const { lines, from = size, floor } of stagesOf(size)) {
+    el.classList.toggle("wrap", lines > 1);
+    for (size = from; ; size -= 2) {
       el.style.fontSize = `${size}px`;
+      // a stage of one line is white-space: nowrap (no .wrap): its width alone tells
+      if (el.scrollWidth <= el.clientWidth + 1 && (lines === 1 || linesOf(el) <= lines)) return size;
+      if (size - 2 < floor) break;
     }
+  }
+  el.classList.add("wrap", "breaks");
+  return size;
+}
+
+/** How many lines a block of text takes: its height in its own line height. */
+const linesOf = (el) => Math.round(el.offsetHeight / parseFloat(getComputedStyle(el).lineHeight));
+
+/** The contestant's name and organisation on the stage's left side. The name shrinks on
+ * one line down to half its size, then takes two lines, which at that size are the height
+ * of one line at full size: what is under it does not move; it shrinks further, on two
+ * lines, down to the floor. The organisation has two lines from the start (one in the
+ * compact reveal) and shrinks on them down to its floor. */
+function fitNames(body) {
+  for (const el of body.querySelectorAll(".now-name")) {
+    fitText(el, (full) => [{ lines: 1, floor: Math.max(NAME_FLOOR, 2 * Math.round(full / 4)) }, { lines: 2, floor: NAME_FLOOR }]);
+  }
+  const compact = body.classList.contains("compact");
+  for (const el of body.querySelectorAll(".now-org")) {
+    fitText(el, () => (compact ? [{ lines: 1, floor: 30 }, { lines: 2, floor: ORG_FLOOR }] : [{ lines: 2, floor: ORG_FLOOR }]));
   }
 }
 
@@ -113,7 +147,7 @@ function fitReveal(body) {
     && now.scrollHeight <= now.clientHeight + 1;
   for (const [compact, sizes] of [[false, [40, 36, 34, 32, 30, 28]], [true, [36, 34, 32, 30, 28, 26, 24, 22, 20]]]) {
     body.classList.toggle("compact", compact);
-    fitName(body);
+    fitNames(body);
     fitRankLines(body);
     for (const size of sizes) {
       judges.style.fontSize = `${size}px`;
@@ -125,16 +159,7 @@ function fitReveal(body) {
 /** A rank line too long for the column (a long group's name) shrinks a little, and past that
  * takes two lines at its full size: cut, it would lose the rank itself. */
 function fitRankLines(body) {
-  for (const line of body.querySelectorAll(".reveal-rank > span")) {
-    line.style.fontSize = "";
-    line.classList.remove("wrap");
-    const full = parseFloat(getComputedStyle(line).fontSize);
-    for (let size = full - 2; line.scrollWidth > line.clientWidth + 1 && size >= 36; size -= 2) line.style.fontSize = `${size}px`;
-    if (line.scrollWidth > line.clientWidth + 1) {
-      line.style.fontSize = "";
-      line.classList.add("wrap");
-    }
-  }
+  for (const line of body.querySelectorAll(".reveal-rank > span")) fitText(line, (full) => [{ lines: 1, floor: 36 }, { lines: 2, from: full, floor: full }]);
 }
 
 function playReveal(body) {
