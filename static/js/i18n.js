@@ -63,6 +63,7 @@ export const MESSAGES = {
   "screen.page": { "zh-CN": "第 {n}/{m} 页", en: "Page {n} of {m}" },
   "screen.scan": { "zh-CN": "扫码用手机看实时榜单", en: "Scan to follow the board on your phone" },
   "screen.awards": { "zh-CN": "获奖名单", en: "Awards" },
+  "screen.awards_roll": { "zh-CN": "全体获奖名单", en: "All the winners" },
   "screen.awards_soon": { "zh-CN": "颁奖即将开始", en: "The awards are next" },
   "screen.awards_next": { "zh-CN": "按空格键揭晓下一奖项", en: "Press Space for the next award" },
   "screen.award_count": { "zh-CN": "共 {n} 名", en: "{n} winners" },

@@ -7,6 +7,9 @@ import { connectionText, data, fill, h, languageSwitch, showMissingCompetition, 
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
+// The last award stays up alone at least this long (its winners are photographed on stage
+// under it), and until every page of it has been up; then the closing roll begins.
+const ROLL_AFTER_MS = 30000;
 const FINAL_HOLD_MS = 4000; // a final stays up at least this long, even if the next one was called
 const ROW_PITCH = 82; // .row height + margin, in stage pixels
 
@@ -360,8 +363,16 @@ const AWARD_SIZES = [32, 34, 36, 38, 40, 42, 44, 46, 48];
 // fits so, else under it.
 const AWARD_COLUMNS = { inline: [30, 24, 19], stacked: [16, 13, 10.5] };
 // The newest tier's pages when it has more names than the stage holds (null when it
-// fits), the one shown, the timer turning them; and the tiers drawn last (a new one rises).
-const awardPages = { key: null, pages: null, page: 0, timer: null, drawn: new Set() };
+// fits), the one shown, the timer turning them, since when the newest is up; the award the
+// closing roll shows (null: no roll); and the tiers drawn last (a new one rises).
+const awardPages = { key: null, pages: null, page: 0, timer: null, since: 0, roll: null, drawn: new Set() };
+
+/** The winners of an award, each once (a contestant is in the overall table and a group's). */
+function winnersOf(board, key) {
+  const seen = new Map();
+  for (const r of [...board.overall, ...board.groups.flatMap((g) => g.rows)]) if (r.award === key && !seen.has(r.contestant)) seen.set(r.contestant, r);
+  return [...seen.values()];
+}
 
 function renderAwards() {
   const el = $("awards");
@@ -369,35 +380,36 @@ function renderAwards() {
   if (!b?.awards_published) {
     el.classList.add("hidden");
     awardPages.pages = null;
+    awardPages.roll = null;
     awardPages.drawn = new Set();
     return;
   }
   el.classList.remove("hidden");
   const keys = b.award_order; // best first; a stepped public board holds back the winners of the rest
-  const winners = (key) => {
-    const seen = new Map();
-    for (const r of [...b.overall, ...b.groups.flatMap((g) => g.rows)]) if (r.award === key && !seen.has(r.contestant)) seen.set(r.contestant, r);
-    return [...seen.values()];
-  };
   // bottom up: the lowest award first, one more each step
   const shown = keys.slice(keys.length - Math.min(awardsShown, keys.length));
   const newest = shown[0] ?? null;
   if (awardPages.key !== newest) {
-    // a new award on the stage starts at its first page, shown for a whole PAGE_MS
+    // a new award on the stage (or a step back) starts at its first page, shown for a whole
+    // PAGE_MS, and ends the closing roll
     awardPages.key = newest;
     awardPages.page = 0;
+    awardPages.since = Date.now();
+    awardPages.roll = null;
     clearInterval(awardPages.timer);
     awardPages.timer = setInterval(() => turnAwardPage(), PAGE_MS);
   }
+  // the closing roll: every award announced, each is on the stage alone in turn
+  const drawn = awardPages.roll === null ? shown : [awardPages.roll];
   el.replaceChildren(
-    h("h2", {}, t("screen.awards")),
+    h("h2", {}, t(awardPages.roll === null ? "screen.awards" : "screen.awards_roll")),
     h(
       "div",
       { class: "tiers" },
       // published, none shown yet: say what the hall is waiting for, not a bare heading
       shown.length ? null : h("div", { class: "awards-soon", "data-testid": "awards-soon" }, t("screen.awards_soon")),
-      shown.map((key) => {
-        const list = winners(key);
+      drawn.map((key) => {
+        const list = winnersOf(b, key);
         return h(
           "div",
           { class: `tier${awardPages.drawn.has(key) ? "" : " fresh"}`, dataset: { award: key } },
@@ -418,7 +430,7 @@ function renderAwards() {
     ),
     h("div", { class: "hint" }, awardsShown < keys.length && b.awards_step == null ? t("screen.awards_next") : ""),
   );
-  awardPages.drawn = new Set(shown);
+  awardPages.drawn = new Set(drawn);
   awardPages.pages = fitTiers(el.querySelector(".tiers"));
   showAwardPage();
 }
@@ -524,16 +536,40 @@ function showAwardPage() {
   tier.querySelector(".tier-page").textContent = t("screen.page", { n: awardPages.page + 1, m: pages.length });
 }
 
-/** The next page of the newest tier (the timer's, or the ↓ key's, which restarts the timer). */
+/** The awards' timer, every PAGE_MS, or the ↓ key, which restarts it: the next page of the
+ * award up. After its last page, the closing roll's next award; or, once every award has
+ * been announced and the last one has been up ROLL_AFTER_MS, the roll begins; else the
+ * award's first page again. */
 function turnAwardPage(byHand = false) {
-  if (missing || !awardPages.pages) return;
+  if (missing || !view.board?.awards_published) return;
   if (byHand) {
     clearInterval(awardPages.timer);
     awardPages.timer = setInterval(() => turnAwardPage(), PAGE_MS);
   }
-  awardPages.page = (awardPages.page + 1) % awardPages.pages.length;
+  const pages = awardPages.pages?.length ?? 1;
+  if (awardPages.page + 1 >= pages) {
+    const all = awardsShown >= view.board.award_order.length;
+    const next = nextInRoll(awardPages.roll);
+    if (next !== null && (awardPages.roll !== null || (all && Date.now() - awardPages.since >= ROLL_AFTER_MS))) {
+      awardPages.roll = next;
+      awardPages.page = 0;
+      renderAwards();
+      return;
+    }
+  }
+  if (pages < 2) return;
+  awardPages.page = (awardPages.page + 1) % pages;
   showAwardPage();
   $("awards").querySelector(".tier.paged ul")?.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 600, easing: "ease-out" });
+}
+
+/** The award the closing roll shows after `key` (null: it starts): best first, beginning
+ * under the best, which was just up, and round again; an award nobody won is left out.
+ * null when there is nothing to roll through: one award is its own pages. */
+function nextInRoll(key) {
+  const keys = view.board.award_order.filter((k) => winnersOf(view.board, k).length);
+  if (keys.length < 2) return null;
+  return keys[(Math.max(0, keys.indexOf(key)) + 1) % keys.length];
 }
 
 function advanceAwards() {
@@ -631,8 +667,9 @@ async function start() {
       clearTimeout(awardsTimer); // the organiser drives it from here on
       advanceAwards();
     } else if (e.key === "ArrowDown") {
-      // the page of the awards when they are up (a tier too big for the stage), else of the board
-      if (awardPages.pages) turnAwardPage(true);
+      // the page of the awards when they are up (a tier too big for the stage, the closing
+      // roll), else of the board
+      if (awardPages.pages || awardPages.roll !== null) turnAwardPage(true);
       else nextPage();
     }
   });
