@@ -160,6 +160,7 @@ export const MESSAGES = {
   "admin.awards_step_of": { "zh-CN": "大屏已揭晓 {n}/{m} 个奖项", en: "Awards on the screens: {n} of {m}" },
   "admin.award_next": { "zh-CN": "揭晓下一奖项", en: "Next award" },
   "admin.award_previous": { "zh-CN": "退回上一奖项", en: "Previous award" },
+  "admin.awards_roll": { "zh-CN": "名单长的奖项在大屏上分页显示，揭晓下一奖项不等翻完；全部揭晓后，大屏轮流显示全体获奖名单，没翻到的页也在其中", en: "A long list shows in pages on the screens, and the next award does not wait for them; once every award is out, the screens roll through all the winners, pages stepped past included" },
   "admin.scored_of": { "zh-CN": "{n}/{m} 位评委已评分", en: "{n} of {m} judges have scored" },
   "admin.open": { "zh-CN": "开始评分", en: "Open scoring" },
   "admin.close": { "zh-CN": "结束评分", en: "Close scoring" },
