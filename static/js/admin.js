@@ -327,7 +327,9 @@ function renderShow() {
     parts.push(h("div", { class: "row" },
       h("span", { "data-testid": "awards-step" }, t("admin.awards_step_of", { n: step, m: total })),
       h("button", { type: "button", class: "secondary", disabled: step <= 0 || stepping, "data-testid": "award-previous", onclick: () => go(step - 1) }, t("admin.award_previous")),
-      h("button", { type: "button", disabled: step >= total || stepping, "data-testid": "award-next", onclick: () => go(step + 1) }, t("admin.award_next"))));
+      h("button", { type: "button", disabled: step >= total || stepping, "data-testid": "award-next", onclick: () => go(step + 1) }, t("admin.award_next"))),
+      // a step does not wait for the screens' pages: say where the names of pages stepped past go
+      h("p", { class: "muted", "data-testid": "awards-roll" }, t("admin.awards_roll")));
   }
   parts.push(h("table", {},
     h("thead", {}, h("tr", {}, ["#", t("admin.contestant"), t("admin.group"), t("admin.status"), t("admin.final"), ""].map((x) => h("th", {}, x)))),

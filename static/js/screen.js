@@ -7,6 +7,9 @@ import { connectionText, data, fill, h, languageSwitch, showMissingCompetition, 
 
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
+// The last award stays up alone at least this long (its winners are photographed on stage
+// under it), and until every page of it has been up; then the closing roll begins.
+const ROLL_AFTER_MS = 30000;
 const FINAL_HOLD_MS = 4000; // a final stays up at least this long, even if the next one was called
 const ROW_PITCH = 82; // .row height + margin, in stage pixels
 
@@ -75,7 +78,7 @@ function renderNow() {
     ),
     h("div", { class: "now-state" }, `${t(state)} · ${t("screen.scored_of", { n: on.scored, m: on.expected.length })}`),
   );
-  fitName(body);
+  fitNames(body);
   fitDots(body);
 }
 
@@ -88,15 +91,49 @@ function fitDots(body) {
   for (let size = 50; now.scrollHeight > now.clientHeight + 1 && size >= 30; size -= 4) dots.style.setProperty("--dot", `${size}px`);
 }
 
-/** Shrink a long name until it fits its line (down to a size still legible from the back). */
-function fitName(root) {
-  for (const el of root.querySelectorAll(".now-name")) {
-    el.style.fontSize = "";
-    let size = parseFloat(getComputedStyle(el).fontSize);
-    while (el.scrollWidth > el.clientWidth + 1 && size > 60) {
-      size -= 4;
+// The floor of a name on the stage, the awards' too: 32 px, a thirty-fourth of the
+// screen's height, is read from the back of a 30 m hall; an organisation's is three quarters.
+const NAME_FLOOR = 32;
+const ORG_FLOOR = 24;
+
+/** Fit a text to its box's width, never cut: the stage's one way of fitting its names,
+ * organisations and rank lines. It goes through the stages (`stagesOf(its own size)`) in
+ * turn, each allowing at most `lines` lines, shrinking 2 px at a time from `from` (by
+ * default where the last stage stopped, the first: its own size) down to `floor`. Past the
+ * last stage it keeps that size and takes the lines it needs, a word broken only where it
+ * is wider than the box. Text that may take more than one line is balanced (.wrap). */
+function fitText(el, stagesOf) {
+  el.style.fontSize = "";
+  el.classList.remove("wrap", "breaks");
+  let size = parseFloat(getComputedStyle(el).fontSize);
+  for (const { lines, from = size, floor } of stagesOf(size)) {
+    el.classList.toggle("wrap", lines > 1);
+    for (size = from; ; size -= 2) {
       el.style.fontSize = `${size}px`;
+      // a stage of one line is white-space: nowrap (no .wrap): its width alone tells
+      if (el.scrollWidth <= el.clientWidth + 1 && (lines === 1 || linesOf(el) <= lines)) return size;
+      if (size - 2 < floor) break;
     }
+  }
+  el.classList.add("wrap", "breaks");
+  return size;
+}
+
+/** How many lines a block of text takes: its height in its own line height. */
+const linesOf = (el) => Math.round(el.offsetHeight / parseFloat(getComputedStyle(el).lineHeight));
+
+/** The contestant's name and organisation on the stage's left side. The name shrinks on
+ * one line down to half its size, then takes two lines, which at that size are the height
+ * of one line at full size: what is under it does not move; it shrinks further, on two
+ * lines, down to the floor. The organisation has two lines from the start (one in the
+ * compact reveal) and shrinks on them down to its floor. */
+function fitNames(body) {
+  for (const el of body.querySelectorAll(".now-name")) {
+    fitText(el, (full) => [{ lines: 1, floor: Math.max(NAME_FLOOR, 2 * Math.round(full / 4)) }, { lines: 2, floor: NAME_FLOOR }]);
+  }
+  const compact = body.classList.contains("compact");
+  for (const el of body.querySelectorAll(".now-org")) {
+    fitText(el, () => (compact ? [{ lines: 1, floor: 30 }, { lines: 2, floor: ORG_FLOOR }] : [{ lines: 2, floor: ORG_FLOOR }]));
   }
 }
 
@@ -113,7 +150,7 @@ function fitReveal(body) {
     && now.scrollHeight <= now.clientHeight + 1;
   for (const [compact, sizes] of [[false, [40, 36, 34, 32, 30, 28]], [true, [36, 34, 32, 30, 28, 26, 24, 22, 20]]]) {
     body.classList.toggle("compact", compact);
-    fitName(body);
+    fitNames(body);
     fitRankLines(body);
     for (const size of sizes) {
       judges.style.fontSize = `${size}px`;
@@ -125,16 +162,7 @@ function fitReveal(body) {
 /** A rank line too long for the column (a long group's name) shrinks a little, and past that
  * takes two lines at its full size: cut, it would lose the rank itself. */
 function fitRankLines(body) {
-  for (const line of body.querySelectorAll(".reveal-rank > span")) {
-    line.style.fontSize = "";
-    line.classList.remove("wrap");
-    const full = parseFloat(getComputedStyle(line).fontSize);
-    for (let size = full - 2; line.scrollWidth > line.clientWidth + 1 && size >= 36; size -= 2) line.style.fontSize = `${size}px`;
-    if (line.scrollWidth > line.clientWidth + 1) {
-      line.style.fontSize = "";
-      line.classList.add("wrap");
-    }
-  }
+  for (const line of body.querySelectorAll(".reveal-rank > span")) fitText(line, (full) => [{ lines: 1, floor: 36 }, { lines: 2, from: full, floor: full }]);
 }
 
 function playReveal(body) {
@@ -335,8 +363,16 @@ const AWARD_SIZES = [32, 34, 36, 38, 40, 42, 44, 46, 48];
 // fits so, else under it.
 const AWARD_COLUMNS = { inline: [30, 24, 19], stacked: [16, 13, 10.5] };
 // The newest tier's pages when it has more names than the stage holds (null when it
-// fits), the one shown, the timer turning them; and the tiers drawn last (a new one rises).
-const awardPages = { key: null, pages: null, page: 0, timer: null, drawn: new Set() };
+// fits), the one shown, the timer turning them, since when the newest is up; the award the
+// closing roll shows (null: no roll); and the tiers drawn last (a new one rises).
+const awardPages = { key: null, pages: null, page: 0, timer: null, since: 0, roll: null, drawn: new Set() };
+
+/** The winners of an award, each once (a contestant is in the overall table and a group's). */
+function winnersOf(board, key) {
+  const seen = new Map();
+  for (const r of [...board.overall, ...board.groups.flatMap((g) => g.rows)]) if (r.award === key && !seen.has(r.contestant)) seen.set(r.contestant, r);
+  return [...seen.values()];
+}
 
 function renderAwards() {
   const el = $("awards");
@@ -344,35 +380,36 @@ function renderAwards() {
   if (!b?.awards_published) {
     el.classList.add("hidden");
     awardPages.pages = null;
+    awardPages.roll = null;
     awardPages.drawn = new Set();
     return;
   }
   el.classList.remove("hidden");
   const keys = b.award_order; // best first; a stepped public board holds back the winners of the rest
-  const winners = (key) => {
-    const seen = new Map();
-    for (const r of [...b.overall, ...b.groups.flatMap((g) => g.rows)]) if (r.award === key && !seen.has(r.contestant)) seen.set(r.contestant, r);
-    return [...seen.values()];
-  };
   // bottom up: the lowest award first, one more each step
   const shown = keys.slice(keys.length - Math.min(awardsShown, keys.length));
   const newest = shown[0] ?? null;
   if (awardPages.key !== newest) {
-    // a new award on the stage starts at its first page, shown for a whole PAGE_MS
+    // a new award on the stage (or a step back) starts at its first page, shown for a whole
+    // PAGE_MS, and ends the closing roll
     awardPages.key = newest;
     awardPages.page = 0;
+    awardPages.since = Date.now();
+    awardPages.roll = null;
     clearInterval(awardPages.timer);
     awardPages.timer = setInterval(() => turnAwardPage(), PAGE_MS);
   }
+  // the closing roll: every award announced, each is on the stage alone in turn
+  const drawn = awardPages.roll === null ? shown : [awardPages.roll];
   el.replaceChildren(
-    h("h2", {}, t("screen.awards")),
+    h("h2", {}, t(awardPages.roll === null ? "screen.awards" : "screen.awards_roll")),
     h(
       "div",
       { class: "tiers" },
       // published, none shown yet: say what the hall is waiting for, not a bare heading
       shown.length ? null : h("div", { class: "awards-soon", "data-testid": "awards-soon" }, t("screen.awards_soon")),
-      shown.map((key) => {
-        const list = winners(key);
+      drawn.map((key) => {
+        const list = winnersOf(b, key);
         return h(
           "div",
           { class: `tier${awardPages.drawn.has(key) ? "" : " fresh"}`, dataset: { award: key } },
@@ -393,7 +430,7 @@ function renderAwards() {
     ),
     h("div", { class: "hint" }, awardsShown < keys.length && b.awards_step == null ? t("screen.awards_next") : ""),
   );
-  awardPages.drawn = new Set(shown);
+  awardPages.drawn = new Set(drawn);
   awardPages.pages = fitTiers(el.querySelector(".tiers"));
   showAwardPage();
 }
@@ -499,16 +536,40 @@ function showAwardPage() {
   tier.querySelector(".tier-page").textContent = t("screen.page", { n: awardPages.page + 1, m: pages.length });
 }
 
-/** The next page of the newest tier (the timer's, or the ↓ key's, which restarts the timer). */
+/** The awards' timer, every PAGE_MS, or the ↓ key, which restarts it: the next page of the
+ * award up. After its last page, the closing roll's next award; or, once every award has
+ * been announced and the last one has been up ROLL_AFTER_MS, the roll begins; else the
+ * award's first page again. */
 function turnAwardPage(byHand = false) {
-  if (missing || !awardPages.pages) return;
+  if (missing || !view.board?.awards_published) return;
   if (byHand) {
     clearInterval(awardPages.timer);
     awardPages.timer = setInterval(() => turnAwardPage(), PAGE_MS);
   }
-  awardPages.page = (awardPages.page + 1) % awardPages.pages.length;
+  const pages = awardPages.pages?.length ?? 1;
+  if (awardPages.page + 1 >= pages) {
+    const all = awardsShown >= view.board.award_order.length;
+    const next = nextInRoll(awardPages.roll);
+    if (next !== null && (awardPages.roll !== null || (all && Date.now() - awardPages.since >= ROLL_AFTER_MS))) {
+      awardPages.roll = next;
+      awardPages.page = 0;
+      renderAwards();
+      return;
+    }
+  }
+  if (pages < 2) return;
+  awardPages.page = (awardPages.page + 1) % pages;
   showAwardPage();
   $("awards").querySelector(".tier.paged ul")?.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 600, easing: "ease-out" });
+}
+
+/** The award the closing roll shows after `key` (null: it starts): best first, beginning
+ * under the best, which was just up, and round again; an award nobody won is left out.
+ * null when there is nothing to roll through: one award is its own pages. */
+function nextInRoll(key) {
+  const keys = view.board.award_order.filter((k) => winnersOf(view.board, k).length);
+  if (keys.length < 2) return null;
+  return keys[(Math.max(0, keys.indexOf(key)) + 1) % keys.length];
 }
 
 function advanceAwards() {
@@ -606,8 +667,9 @@ async function start() {
       clearTimeout(awardsTimer); // the organiser drives it from here on
       advanceAwards();
     } else if (e.key === "ArrowDown") {
-      // the page of the awards when they are up (a tier too big for the stage), else of the board
-      if (awardPages.pages) turnAwardPage(true);
+      // the page of the awards when they are up (a tier too big for the stage, the closing
+      // roll), else of the board
+      if (awardPages.pages || awardPages.roll !== null) turnAwardPage(true);
       else nextPage();
     }
   });

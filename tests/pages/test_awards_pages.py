@@ -25,6 +25,7 @@ CID = "big-awards-2025"
 CONTESTANTS = 100
 PAGE_MS = 10000  # static/js/screen.js
 AWARD_STEP_MS = 12000
+ROLL_AFTER_MS = 30000  # the last award up alone before the closing roll
 NAME_FLOOR = 32  # px: a name still legible from 30 m
 ORG_FLOOR = 24
 
@@ -309,3 +310,50 @@ def test_the_screen_paces_a_big_award_by_its_pages(server: Server, browser: Any)
     page.clock.run_for(PAGE_MS)
     expect(tiers).to_have_count(2)
     expect(tiers.first).to_have_attribute("data-award", "excellent")
+
+
+def test_names_stepped_past_come_back_in_the_closing_roll(server: Server, browser: Any) -> None:
+    """The rehearsal: the console steps to 优秀 while 合格 is on page 1 of 4. 优秀 goes
+    up at once (the organiser leads: stage, phones and MC agree), and once the last award
+    has been up ROLL_AFTER_MS the screen rolls through every award, best first from the
+    one after it, each alone on the stage: all 78 of 合格 come back, page by page, then
+    优秀, then 合格 again."""
+    passed, excellent = winners(server, "passed"), winners(server, "excellent")
+    step(server, 1)
+    page = screen_at(browser, server, "zh-CN")
+    tiers = page.locator("#awards .tier")
+    heading = page.locator("#awards h2")
+    expect(tiers).to_have_count(1)
+    label = page.get_by_test_id("award-page").first
+    expect(label).to_contain_text("第 1/")
+    step(server, 2)  # pages 2-4 of 合格 never shown
+    expect(tiers).to_have_count(2)
+    expect(tiers.first).to_have_attribute("data-award", "excellent")
+    expect(heading).to_have_text("获奖名单")
+    page.clock.run_for(ROLL_AFTER_MS - 1000)
+    expect(tiers).to_have_count(2)  # the last award has its moment, whole
+    page.clock.run_for(1000)
+    expect(heading).to_have_text("全体获奖名单")
+    expect(tiers).to_have_count(1)
+    expect(tiers.first).to_have_attribute("data-award", "passed")
+    expect(page.locator("#awards .tier-count")).to_have_text("共 78 名")
+    pages = int(label.inner_text().split("/")[1].split()[0])
+    page.wait_for_timeout(800)  # the tier's rise
+    page.screenshot(path=str(OUTPUT / "screens" / "screen-awards-roll-zh-CN.png"))
+    seen = read_pages(page, lambda: page.clock.run_for(PAGE_MS), "第 {n}/{m} 页", pages)
+    assert sorted(x for names in seen for x in names) == sorted(passed)  # each once
+    # then the best, whole, and round again
+    expect(tiers).to_have_count(1)
+    expect(tiers.first).to_have_attribute("data-award", "excellent")
+    page.wait_for_timeout(800)  # the tier's rise
+    (top,) = page.evaluate(TIERS)
+    check_names(top)
+    assert {name["id"] for name in top["names"]} == excellent and top["page"] is None
+    page.clock.run_for(PAGE_MS)
+    expect(tiers.first).to_have_attribute("data-award", "passed")
+    expect(label).to_have_text(f"第 1/{pages} 页")
+    # the console steps back: the roll stops, the stage shows what it is stepped to
+    step(server, 1)
+    expect(heading).to_have_text("获奖名单")
+    expect(tiers).to_have_count(1)
+    expect(tiers.first).to_have_attribute("data-award", "passed")

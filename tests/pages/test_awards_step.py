@@ -55,6 +55,8 @@ def test_the_console_steps_the_awards_and_the_screen_follows(server: Server, bro
     expect(screen.locator("#awards")).to_be_visible()
 
     expect(console.get_by_test_id("awards-step")).to_have_text("Awards on the screens: 0 of 3")
+    # the organiser knows a step does not wait for the pages, and where their names go
+    expect(console.get_by_test_id("awards-roll")).to_contain_text("pages stepped past included")
     # published, none shown yet: the stage says what comes, not a bare heading
     expect(screen.get_by_test_id("awards-soon")).to_have_text("The awards are next")
     console.get_by_test_id("award-next").click()
