@@ -76,6 +76,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
     "judge_recused": {"contestant": None},
     "judge_registered": {"shadow": False},
     "paper_sheet_entered": {"abstain": False},
+    "prior_score_recorded": {"round": None},
     "result_revealed": {"aggregate": None, "final": None, "rank": None},
     "round_opened": {"contestants": [], "name.en": "", "name.zh-CN": ""},
     "rules_set": {

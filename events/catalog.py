@@ -294,6 +294,10 @@ class PriorScoreRecorded(Event, frozen=True):
     contestant: Id
     source: Id
     value: Decimal
+    round: Id | None = None
+    """The first round it counts in, and every later one until another is
+    recorded for a later round (a new review for the final); None: from the
+    first round on, as the competition file's ``prior``."""
 
 
 # --- the run of show -------------------------------------------------------

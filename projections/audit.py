@@ -174,7 +174,7 @@ def _missing_priors(state: Competition, round_: Round) -> tuple[MissingPrior, ..
     for component in state.rules.composite:
         if component.source == "live":
             continue
-        lacking = tuple(c for c in competing if component.source not in state.priors.get(c, {}))
+        lacking = tuple(c for c in competing if state.prior(c, component.source, round_.id) is None)
         if lacking:
             missing.append(MissingPrior(component.source, component.label, lacking))
     return tuple(missing)

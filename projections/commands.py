@@ -149,6 +149,8 @@ class RecordPriorScore(_Command, frozen=True, tag="record_prior_score"):
     contestant: Id
     source: Id
     value: Decimal
+    round: Id | None = None
+    """From which round on it counts (``PriorScoreRecorded.round``); none: from the first."""
 
 
 Command = (

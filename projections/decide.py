@@ -777,14 +777,38 @@ def _prior(state: Competition, command: RecordPriorScore) -> Decision:
     value = _number(command.value, PRIOR_MAXIMUM, 4, command.source)
     if isinstance(value, Rejection):
         return value
+    if command.round is not None and command.round not in state.rounds:
+        return _unknown_round(command.round)
     if any(c.source == command.source for c in state.rules.composite):
         final = next(
-            (r for r in state.rounds.values() if r.final and command.contestant in r.members),
+            (
+                r
+                for r in _rounds_counting(state, command)
+                if r.final and command.contestant in r.members
+            ),
             None,
         )
         if final is not None:
             return _results_final(final)
-    return [PriorScoreRecorded(contestant=command.contestant, source=command.source, value=value)]
+    return [
+        PriorScoreRecorded(
+            contestant=command.contestant, source=command.source, value=value, round=command.round
+        )
+    ]
+
+
+def _rounds_counting(state: Competition, command: RecordPriorScore) -> list[Round]:
+    """The rounds a prior score would count in: from its round (the first, if
+    none) up to the next that has one of its own (``Competition.prior``)."""
+    recorded = state.priors.get(command.contestant, {}).get(command.source, {})
+    rounds = list(state.rounds.values())
+    begin = 0 if command.round is None else [r.id for r in rounds].index(command.round)
+    counting = []
+    for round_ in rounds[begin:]:
+        if round_.id != command.round and round_.id in recorded:
+            break
+        counting.append(round_)
+    return counting
 
 
 # --- rounds ----------------------------------------------------------------------

@@ -112,7 +112,10 @@ def round_results(state: Competition, round_: Round) -> dict[str, Result]:
     contestants = [state.contestants[c] for c in round_.members if c in state.contestants]
     if state.rules.normalise:
         normalised = _normalised(state, round_, contestants)
-        return {c.id: _result(state, c, round_.entries.get(c.id), normalised) for c in contestants}
+        return {
+            c.id: _result(state, round_.id, c, round_.entries.get(c.id), normalised)
+            for c in contestants
+        }
     return {c.id: _cached_result(state, round_, c) for c in contestants}
 
 
@@ -127,7 +130,7 @@ def _cached_result(state: Competition, round_: Round, contestant: Contestant) ->
     entry = round_.entries.get(contestant.id)
     if entry is not None and entry.cache is not None and entry.cache[0] == state.epoch:
         return entry.cache[1]
-    result = _result(state, contestant, entry, None)
+    result = _result(state, round_.id, contestant, entry, None)
     if entry is not None:
         entry.cache = (state.epoch, result)
     return result
@@ -272,6 +275,7 @@ def _component(result: Result, source: str | None) -> Decimal | None:
 
 def _result(
     state: Competition,
+    round_id: str,
     contestant: Contestant,
     entry: Entry | None,
     normalised: dict[tuple[str, str], Decimal] | None,
@@ -341,7 +345,6 @@ def _result(
         ]
     decimals, rounding = state.decimals, state.rounding
     aggregate = rules.round_to(aggregated.ratio, decimals, rounding)
-    priors = state.priors.get(contestant.id, {})
     components: list[tuple[Component, Decimal | None]] = []
     exact: list[tuple[Decimal, rules.Ratio]] = []
     rounded = settings.compose_from == "rounded"
@@ -352,7 +355,7 @@ def _result(
                 (component.weight, rules.Ratio.of(aggregate) if rounded else aggregated.ratio)
             )
         else:
-            prior = priors.get(component.source)
+            prior = state.prior(contestant.id, component.source, round_id)
             if prior is not None and rounded:  # shown, and weighed, as a table prints it
                 prior = rules.round_to(rules.Ratio.of(prior), decimals, rounding)
             components.append((component, prior))

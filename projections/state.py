@@ -292,7 +292,9 @@ class Competition:
         self.current_round: str | None = None
         self.on_stage: str | None = None
         self.active: dict[str, Entry] = {}
-        self.priors: dict[str, dict[str, Decimal]] = {}
+        self.priors: dict[str, dict[str, dict[str | None, Decimal]]] = {}
+        """Prior scores: contestant → source → the round from which each counts
+        (None: from the first) → value; read them with ``prior``."""
         self._submissions: dict[str, dict[str, Mark]] | None = None
         """Built from the marks when first asked for (``submissions``), then kept."""
         self.paper_sheets: dict[str, PaperSheet] = {}
@@ -336,7 +338,10 @@ class Competition:
         new.panels = dict(self.panels)
         new.rounds = {r: round_.copy() for r, round_ in self.rounds.items()}
         new.active = {c: new.rounds[e.round].entries[c] for c, e in self.active.items()}
-        new.priors = {c: dict(sources) for c, sources in self.priors.items()}
+        new.priors = {
+            c: {source: dict(by_round) for source, by_round in sources.items()}
+            for c, sources in self.priors.items()
+        }
         new._submissions = (
             None
             if self._submissions is None
@@ -358,6 +363,20 @@ class Competition:
         if opened:
             return opened[-1]
         return next(iter(self.rounds.values()), None)
+
+    def prior(self, contestant: str, source: str, round_id: str) -> Decimal | None:
+        """The prior score ``source`` of ``contestant`` that counts in round
+        ``round_id``: the one recorded for the latest round up to it, else the
+        one recorded from the first round on (docs/rules.md §7)."""
+        recorded = self.priors.get(contestant, {}).get(source)
+        if not recorded:
+            return None
+        value = recorded.get(None)
+        for earlier in self.rounds:
+            value = recorded.get(earlier, value)
+            if earlier == round_id:
+                break
+        return value
 
     def judge_expected(self, judge: Judge, contestant: Contestant) -> bool:
         """The judge's panel scores the contestant's group, and the judge is
@@ -552,7 +571,8 @@ class Competition:
             case RulesSet():
                 self.rules = event
             case PriorScoreRecorded():
-                self.priors.setdefault(event.contestant, {})[event.source] = event.value
+                sources = self.priors.setdefault(event.contestant, {})
+                sources.setdefault(event.source, {})[event.round] = event.value
             case RunningOrderDrawn():
                 round_ = self._round(event.round)
                 round_.order = event.order

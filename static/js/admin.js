@@ -410,7 +410,10 @@ function renderPriors() {
         const text = value.value.trim().replace(",", ".");
         if (!/^\d+(\.\d+)?$/.test(text)) return toast(t(text ? "mark.not_number" : "mark.empty"));
         const m = missing.find((x) => x.source === source.value) ?? missing[0];
-        command("prior-scores", { contestant: who.value, source: m.source, value: text },
+        // for the round under way (and on): an earlier round, final, keeps its own
+        const body = { contestant: who.value, source: m.source, value: text };
+        if (audit?.round) body.round = audit.round;
+        command("prior-scores", body,
           { ask: tdata("admin.ask_prior", { name: nameOf(who.value), source: sourceName(m), value: text }), confirmLabel: t("admin.prior_record") });
       } }, t("admin.prior_record"))));
 }

@@ -131,4 +131,8 @@ EXAMPLES: list[tuple[Actor, c.AnyEvent]] = [
     ),
     (ADMIN, c.AwardsPublished(round="r1", awards=(), final=False)),
     (ADMIN, c.ResultsFinalised(round="r1")),
+    (
+        ADMIN,
+        c.PriorScoreRecorded(contestant="c01", source="expert", value=Decimal("90.00"), round="r2"),
+    ),
 ]

@@ -4,6 +4,7 @@ they now name what is missing, and the console asks for it before the reveals.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,18 @@ def test_the_console_asks_for_the_missing_reviews_and_warns_at_the_reveal(
     dialog.get_by_role("button", name="录入成绩").click()
     expect(chinese.get_by_test_id("priors-missing-expert")).to_have_text("1 位选手缺少专家评审成绩")
     expect(chinese.get_by_test_id("priors-list-expert")).to_have_text("李思远")
+    # for the round under way: an earlier round, once final, keeps its own
+    log = server.text(f"/api/competitions/{server.cid}/log", server.auditor)
+    recorded = [e for e in map(json.loads, log.splitlines()) if e["type"] == "prior_score_recorded"]
+    round_ = server.call("GET", f"/api/competitions/{server.cid}/audit", token=server.admin)[
+        "round"
+    ]
+    assert recorded[-1]["data"] == {
+        "contestant": "102",
+        "source": "expert",
+        "value": "91",
+        "round": round_,
+    }
 
     english = browser.new_context(**CONSOLE).new_page()
     english.goto(server.page("admin", server.admin, lang="en"))

@@ -17,6 +17,7 @@ from projections.board import board
 from projections.commands import (
     AdvanceRound,
     CallContestant,
+    CloseScoring,
     DisqualifyContestant,
     DrawOrder,
     FinaliseResults,
@@ -25,10 +26,11 @@ from projections.commands import (
     RecordPriorScore,
     RecuseJudge,
     ShowAwardsStep,
+    SubmitScore,
     WithdrawContestant,
 )
 from projections.progress import progress, show_stage
-from tests.projections.log import Log, competition, perform
+from tests.projections.log import Log, competition, judge, perform
 
 FINALS = {
     # group g1: 9, 8, 8, 5 ; group g2: 7, 6, 4
@@ -170,11 +172,10 @@ def test_the_show_stage_is_not_started_then_running_then_final() -> None:
     assert show_stage(log.state) == "final"
 
 
-def test_nothing_changes_the_results_of_a_final_round() -> None:
-    """A full-size rehearsal withdrew, disqualified, recused and re-recorded expert
-    reviews after the results were final, and the final board moved: first place lost
-    its rank, a final went from 77.70 to 85.10. Each is refused now, and a contestant
-    who goes on to a later round may still leave it without changing this one."""
+def finalised_heats() -> Log:
+    """Round r1 scored (a4 closed, not revealed), its awards published and
+    finalised; each contestant's expert review, recorded from the first
+    round on, is their live mark."""
     composite = (
         Component(source="expert", weight=Decimal("0.4")),
         Component(source="live", weight=Decimal("0.6")),
@@ -192,6 +193,69 @@ def test_nothing_changes_the_results_of_a_final_round() -> None:
         perform(log, contestant, {"j1": value}, reveal=contestant != "a4")  # a4: closed only
     log.ok(PublishAwards(round="r1"))
     log.ok(FinaliseResults(round="r1"))
+    return log
+
+
+def test_a_prior_score_for_a_later_round_counts_from_it_and_leaves_a_final_round_as_it_was() -> (
+    None
+):
+    """The final has an expert review of its own: recorded for the final, it
+    counts there (and in any round after), while the heats, final, keep theirs.
+    Recorded from the first round on, it would change the heats: refused."""
+    log = finalised_heats()
+    log.ok(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="Grand final")))
+    heats = board(log.state, "r1", public=False).overall
+
+    def scored_in_the_final(contestant: str, mark: str) -> tuple[Decimal | None, Decimal | None]:
+        """The contestant's expert review and final in r2, once scored there."""
+        log.ok(CallContestant(contestant=contestant))
+        submission = f"final-{contestant}-j1"
+        points = {"score": Decimal(mark)}
+        log.ok(
+            SubmitScore(contestant=contestant, points=points, submission_id=submission), judge("j1")
+        )
+        log.ok(CloseScoring(contestant=contestant))
+        row = next(
+            r for r in board(log.state, "r2", public=False).overall if r.contestant == contestant
+        )
+        return next(c.value for c in row.components if c.source == "expert"), row.final
+
+    assert log.state.prior("a1", "expert", "r2") == Decimal(9)  # the heats' review carries on
+    refused = log.refused(RecordPriorScore(contestant="a1", source="expert", value=Decimal(3)))
+    assert refused.code == "results_final" and "round “Final”" in refused.message_en  # r1
+    assert (
+        log.refused(
+            RecordPriorScore(contestant="a1", source="expert", value=Decimal(3), round="r1")
+        ).code
+        == "results_final"
+    )
+    assert (
+        log.refused(
+            RecordPriorScore(contestant="a1", source="expert", value=Decimal(3), round="r9")
+        ).code
+        == "unknown_round"
+    )
+
+    log.ok(RecordPriorScore(contestant="a1", source="expert", value=Decimal(3), round="r2"))
+
+    assert scored_in_the_final("a1", "10") == (Decimal(3), Decimal("7.20"))  # .4 × 3 + .6 × 10
+    assert scored_in_the_final("a2", "10") == (Decimal(8), Decimal("9.20"))
+    assert board(log.state, "r1", public=False).overall == heats
+    assert log.state.prior("a1", "expert", "r1") == Decimal(9)
+    # and once the final has its own, the one from the first round on may
+    # change only what is not final: here nothing
+    assert (
+        log.refused(RecordPriorScore(contestant="a1", source="expert", value=Decimal(4))).code
+        == "results_final"
+    )
+
+
+def test_nothing_changes_the_results_of_a_final_round() -> None:
+    """A full-size rehearsal withdrew, disqualified, recused and re-recorded expert
+    reviews after the results were final, and the final board moved: first place lost
+    its rank, a final went from 77.70 to 85.10. Each is refused now, and a contestant
+    who goes on to a later round may still leave it without changing this one."""
+    log = finalised_heats()
 
     def rows(round_: str = "r1") -> list[tuple[str, int | None, Decimal | None, str]]:
         return [
