@@ -40,11 +40,13 @@ VISIBLE_TEXT = """() => {
 
 
 def catalogue() -> dict[str, dict[str, str]]:
-    """MESSAGES from static/js/i18n.js (one entry a line, as written there)."""
+    """MESSAGES from static/js/i18n.js (an entry on one line or several)."""
     source = (ROOT / "static" / "js" / "i18n.js").read_text()
-    entries = re.findall(r'"([\w.-]+)": \{ "zh-CN": "([^"]*)", en: "([^"]*)" \}', source)
+    entries = re.findall(r'"([\w.-]+)": \{\s*"zh-CN": "([^"]*)",\s*en: "([^"]*)",?\s*\}', source)
     assert len(entries) > 100
     keys = [key for key, _, _ in entries]
+    # every entry written is read here, so that none escapes the checks
+    assert sorted(keys) == sorted(re.findall(r'^\s*"([\w.-]+)": \{', source, re.MULTILINE))
     # a key written twice is not an error in a script: the later one silently wins
     assert sorted({k for k in keys if keys.count(k) > 1}) == []
     return {key: {"zh-CN": zh, "en": en} for key, zh, en in entries}
