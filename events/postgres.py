@@ -94,6 +94,7 @@ WITH inserted AS (
 SELECT pg_notify($9, stream) FROM (SELECT DISTINCT stream FROM inserted) AS streams
 """
 _HEAD = "SELECT seq, hash FROM leitai_events WHERE stream = $1 ORDER BY seq DESC LIMIT 1"
+_KEYED = "SELECT seq, idem_count FROM leitai_events WHERE stream = $1 AND idem_key = $2"
 # The heads of the batch's streams (idem_key NULL; seq NULL when empty), and the first
 # rows of earlier appends under the batch's idempotency keys: one round trip.
 _HEADS_AND_KEYS = """
@@ -449,6 +450,15 @@ class PostgresStore(QueuedAppends):
         with _translated(self._target, "reading the head"):
             row = await self._pool.fetchrow(_HEAD, stream)
         return Head(row["seq"], row["hash"]) if row else EMPTY_HEAD
+
+    async def keyed(self, stream: str, key: str) -> list[Envelope]:
+        self._check_open()
+        with _translated(self._target, "reading an idempotency key"):
+            row = await self._pool.fetchrow(_KEYED, stream, key)
+        if row is None:
+            return []
+        first, count = row["seq"], row["idem_count"]
+        return [e async for e in self.read(stream, first, first + count - 1)]
 
     async def streams(self) -> list[str]:
         self._check_open()

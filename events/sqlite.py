@@ -527,6 +527,18 @@ class SqliteStore(QueuedAppends):
             row = await cursor.fetchone()
         return Head(row[0], row[1]) if row else EMPTY_HEAD
 
+    async def keyed(self, stream: str, key: str) -> list[Envelope]:
+        self._check_open()
+        async with self._reader.execute(
+            "SELECT seq, idem_count FROM events WHERE stream = ? AND idem_key = ? LIMIT 1",
+            (stream, key),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return []
+        first, count = row
+        return [e async for e in self.read(stream, first, first + count - 1)]
+
     async def streams(self) -> list[str]:
         self._check_open()
         async with self._reader.execute(

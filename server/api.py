@@ -3,6 +3,7 @@ the router and the OpenAPI document are made."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -148,10 +149,33 @@ def admin_command(kind: type) -> Handler:
     async def handle(request: Request, app: AppState) -> Response:
         live = await competition(request, app)
         actor = require(await caller(request, app, live), "admin")
+        key = idempotency_key(request.headers.get("idempotency-key"))
         command = decode_command(await read_body(request, app.settings.max_body_bytes), kind)
-        return json_response(receipt(await live.execute(command, actor)))
+        executed = await live.execute(
+            command, actor, idempotency_key=None if key is None else f"admin:{actor.id}:{key}"
+        )
+        return json_response(receipt(executed))
 
     return handle
+
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def idempotency_key(header: str | None) -> str | None:
+    """An organiser's command sent again with the same ``Idempotency-Key``
+    (its answer lost on the venue's Wi-Fi) answers what the first did, as a
+    duplicate, instead of being done twice or refused as already done."""
+    if header is None:
+        return None
+    if _KEY.fullmatch(header) is None:
+        raise ApiError(
+            400,
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 8-64 letters, digits, '-' or '_'.",
+            "Idempotency-Key 须为 8 至 64 个字母、数字、“-”或“_”",
+        )
+    return header
 
 
 async def submit_score(scope: Scope, receive: Receive, send: Send) -> None:

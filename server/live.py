@@ -30,7 +30,7 @@ import gc
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import msgspec
 
@@ -109,11 +109,14 @@ class _Flight:
     callers waiting for its outcome (``None``: it appended nothing, decide
     again): the one that decided it, and any repeating its submission."""
 
-    __slots__ = ("appended", "first", "last", "waiting")
+    __slots__ = ("appended", "first", "key", "last", "waiting")
 
-    def __init__(self, first: int, last: int, appended: asyncio.Future[list[Envelope]]) -> None:
+    def __init__(
+        self, first: int, last: int, appended: asyncio.Future[list[Envelope]], key: str | None
+    ) -> None:
         self.first = first
         self.last = last
+        self.key = key
         self.appended = appended
         """The store's outcome of the append."""
         self.waiting: list[asyncio.Future[Executed | None]] = []
@@ -204,17 +207,29 @@ class Live:
             resync: asyncio.Task[None] | None = None
             answer: asyncio.Future[Executed | None] | None = None
             first_seq: int | None = None
+            refused: Rejection | None = None
             async with self._lock:
                 if self._resync is not None:
                     resync = self._resync
                 else:
                     outcome = decide(self._ahead, command, actor)
                     if isinstance(outcome, Rejection):
-                        if outcome.code != DUPLICATE or outcome.seq is None:
+                        if outcome.code == DUPLICATE and outcome.seq is not None:
+                            first_seq = outcome.seq
+                        elif idempotency_key is None:
                             raise rejection_error(outcome)
-                        first_seq = outcome.seq
+                        else:
+                            refused = outcome
                     else:
                         answer = self._launch(outcome, actor, idempotency_key).outcome()
+            if refused is not None:
+                assert idempotency_key is not None
+                repeated = await self._repeated(idempotency_key)
+                if repeated is False:
+                    continue  # the first went nowhere: decide again
+                if repeated is None:
+                    raise rejection_error(refused)
+                return repeated
             if resync is not None:
                 await asyncio.shield(resync)
             elif first_seq is not None:
@@ -233,6 +248,19 @@ class Live:
             "The competition changed too often to decide; try again.",
             "赛事状态变化过快，请重试",
         )
+
+    async def _repeated(self, key: str) -> Executed | Literal[False] | None:
+        """For a command refused though it came with idempotency ``key``: what
+        the command that first came with it did, if one did (a retry whose
+        answer was lost: it is refused now because it was done then), as a
+        duplicate; None if none did; False if it is still in flight and
+        appended nothing."""
+        for flight in self._flights:
+            if flight.key == key:
+                first = await flight.outcome()
+                return False if first is None else Executed(first.envelopes, duplicate=True)
+        earlier = await self.store.keyed(self.stream, key)
+        return Executed(earlier, duplicate=True) if earlier else None
 
     def _launch(self, events: list[AnyEvent], actor: Actor, key: str | None) -> _Flight:
         """Apply ``events`` to ``ahead`` and hand them to the store, in order."""
@@ -267,7 +295,7 @@ class Live:
         except Exception as error:  # refused at the call (a closed store): fails as an append
             appended = asyncio.get_running_loop().create_future()
             appended.set_exception(error)
-        flight = _Flight(expected + 1, ahead.seq, appended)
+        flight = _Flight(expected + 1, ahead.seq, appended, key)
         self._flights.append(flight)
         appended.add_done_callback(self._landed)
         return flight

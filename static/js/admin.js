@@ -36,7 +36,7 @@ async function command(name, body, { ask, confirmLabel } = {}) {
   render(); // its buttons are drawn disabled at once, before a second click can land
   try {
     if (ask && !(await confirmOnce(ask, confirmLabel))) return null;
-    const receipt = await api(`/api/competitions/${enc(cid)}/${name}`, { method: "POST", body, token });
+    const receipt = await send(name, body, actionKey());
     toast(t("admin.done", { seq: receipt.seq }), "info");
     refreshSetup();
     return receipt;
@@ -46,6 +46,25 @@ async function command(name, body, { ask, confirmLabel } = {}) {
   } finally {
     pending.delete(name);
     render();
+  }
+}
+
+const RETRY_MS = [500, 1000, 2000, 4000];
+
+/** A key for one action of the organiser, the same for every try of it. */
+const actionKey = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** POST a command, sending it again while the network or the server fails: with
+ * its Idempotency-Key the server does it once however many arrive, and answers a
+ * repeat with what the first did (its answer lost on the venue's Wi-Fi). */
+async function send(name, body, key) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await api(`/api/competitions/${enc(cid)}/${name}`, { method: "POST", body, token, headers: { "Idempotency-Key": key } });
+    } catch (error) {
+      if (!error.retryable || attempt >= RETRY_MS.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS[attempt]));
+    }
   }
 }
 

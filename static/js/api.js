@@ -15,8 +15,8 @@ export class ApiError extends Error {
 }
 
 /** JSON from `path`; throws ApiError with the server's own message. */
-export async function api(path, { method = "GET", body, token } = {}) {
-  const headers = { "Accept-Language": currentLanguage() };
+export async function api(path, { method = "GET", body, token, headers: extra = {} } = {}) {
+  const headers = { "Accept-Language": currentLanguage(), ...extra };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;

@@ -80,6 +80,20 @@ async def test_idempotency_key_returns_the_first_append(store: Store) -> None:
     assert [e.seq for e in other] == [1]
 
 
+async def test_the_append_made_under_a_key_is_found_by_it(store: Store) -> None:
+    """What a repeated command already did, asked before it is decided again."""
+    await store.append("comp", called("a"), actor=ADMIN, expected_seq=0)
+    keyed = await store.append(
+        "comp", called("b", "c"), actor=ADMIN, expected_seq=1, idempotency_key="admin:a:k1"
+    )
+    await store.append("other", called("a"), actor=ADMIN, expected_seq=0, idempotency_key="k2")
+
+    assert await store.keyed("comp", "admin:a:k1") == keyed
+    assert [e.seq for e in keyed] == [2, 3]
+    assert await store.keyed("comp", "k2") == []  # another stream's
+    assert await store.keyed("comp", "admin:a:k9") == []
+
+
 async def test_idempotency_key_appended_concurrently(store: Store) -> None:
     results = await asyncio.gather(
         *(
