@@ -288,9 +288,9 @@ const rowFits = new Map();
 let measuring = null; // a list out of sight, as wide as the board's
 
 /** The row's name and organisation fitted to its columns (a `.who` to copy) and the row's
- * height: each shrinks to its floor on one line, then takes two balanced lines (a word wider
- * than the column breaks past that), and the row grows for them; never cut. Measured once
- * per text, language (an English page sets quotes narrower) and column width. */
+ * height: each shrinks to its floor on one line, then takes two balanced lines at the floor,
+ * past which it takes the lines it needs; the row grows for them; never cut. Measured once
+ * per text, status, language (an English page sets quotes narrower) and column width. */
 function rowFit(r, award) {
   const key = [award, currentLanguage(), r.final === null ? r.status : "", r.name, r.organisation].join("\n");
   let fit = rowFits.get(key);

@@ -228,6 +228,16 @@ def check_page(seen: dict[str, Any], where: str) -> None:
                 assert within(cell, row["box"]), (what, cell, row["box"])
                 assert not overlap(s["box"], cell), (at, s["box"], cell)
             assert s["size"] >= floor, at
+        # a name that fits one line at the board's size keeps it; two lines at the floor
+        # hold 36 Chinese characters or about 65 Latin ones, a longer English name takes three
+        name_seen, org_seen = row["name"], row["org"]
+        if len(name) <= 15:
+            assert (name_seen["size"], name_seen["lines"]) == (38, 1), (what, name_seen)
+        assert name_seen["lines"] <= (2 if len(name) <= 45 else 3), (what, name_seen)
+        # the organisation runs under the score too: a Chinese one of 32 characters is on
+        # one line at its full size
+        if not organisation.isascii() and len(organisation) <= 32:
+            assert (org_seen["size"], org_seen["lines"]) == (26, 1), (what, org_seen)
 
 
 def open_screen(server: Server, browser: Any, lang: str) -> Page:
