@@ -1,7 +1,7 @@
 // The venue screen: on stage with judges' dots, the reveal, the leaderboard, the awards.
 import { competitionFromPath, loadSetup, qrSvg } from "./api.js";
 import { countUp, formatScore } from "./format.js";
-import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
+import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
 import { connectionText, data, fill, h, languageSwitch, showMissingCompetition, tdata } from "./ui.js";
 
@@ -11,7 +11,7 @@ const AWARD_STEP_MS = 12000;
 // under it), and until every page of it has been up; then the closing roll begins.
 const ROLL_AFTER_MS = 30000;
 const FINAL_HOLD_MS = 4000; // a final stays up at least this long, even if the next one was called
-const ROW_PITCH = 82; // .row height + margin, in stage pixels
+const ROW_GAP = 6; // .row margin-bottom, in stage pixels
 
 const cid = competitionFromPath();
 const $ = (id) => document.getElementById(id);
@@ -264,8 +264,76 @@ function tables() {
   return out;
 }
 
-function rowsPerPage() {
-  return Math.max(1, Math.floor(($("rows").clientHeight + 8) / ROW_PITCH));
+/** A row of the board: `who` is its name and organisation, fitted (rowFit); `award` says
+ * whether its page has the awards' column. */
+function boardRow(r, award, who) {
+  const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
+  const flash = reveal?.ended && reveal.row.contestant === r.contestant;
+  return h(
+    "li",
+    { class: `row${r.revealed ? "" : " pending"}${award ? "" : " no-award"}${flash ? " flash" : ""}`, dataset: { contestant: r.contestant } },
+    h("span", { class: "rank num" }, r.rank ?? "—"),
+    who,
+    r.final !== null
+      ? h("span", { class: "final num" }, formatScore(r.final, decimals()))
+      : h("span", { class: "status" }, t(`status.${r.status}`)),
+    r.award_name ? data("span", label(r.award_name), { class: `award a${Math.min((shownBoard()?.award_order ?? []).indexOf(r.award), 3)}` }) : award ? h("span") : null,
+    h("span", { class: `move ${move[0]} num` }, move[1]),
+  );
+}
+
+// A row's name and organisation as fitted, by all that its height depends on: the board is
+// drawn again at every score, and its pages are cut by the rows' heights.
+const rowFits = new Map();
+let measuring = null; // a list out of sight, as wide as the board's
+
+/** The row's name and organisation fitted to its columns (a `.who` to copy) and the row's
+ * height: each shrinks to its floor on one line, then takes two balanced lines at the floor,
+ * past which it takes the lines it needs; the row grows for them; never cut. Measured once
+ * per text, status, language (an English page sets quotes narrower) and column width. */
+function rowFit(r, award) {
+  const key = [award, currentLanguage(), r.final === null ? r.status : "", r.name, r.organisation].join("\n");
+  let fit = rowFits.get(key);
+  if (!fit) {
+    if (!measuring) $("board").append(measuring = h("ol", { class: "rows measuring", "aria-hidden": "true" }));
+    const who = h("span", { class: "who" }, data("span", r.name, { class: "name" }), data("span", r.organisation, { class: "org" }));
+    const row = boardRow(r, award, who);
+    measuring.replaceChildren(row);
+    fitText(who.firstChild, () => [{ lines: 1, floor: NAME_FLOOR }, { lines: 2, floor: NAME_FLOOR }]);
+    fitText(who.lastChild, () => [{ lines: 1, floor: ORG_FLOOR }, { lines: 2, floor: ORG_FLOOR }]);
+    fit = { who, height: row.offsetHeight };
+    rowFits.set(key, fit);
+  }
+  return fit;
+}
+
+/** A table's rows cut into pages ({start, end, award}): as many rows as the list holds, one
+ * at least. Ten rows of one line of name and one of organisation, as always; a row whose name
+ * or organisation takes two lines is taller, and its page holds fewer. A page with an award
+ * has the awards' column, which narrows every name on it. */
+function boardPages(rows) {
+  const room = $("rows").clientHeight + ROW_GAP;
+  const height = (from, to, award) => {
+    let sum = 0;
+    for (let i = from; i < to; i += 1) sum += rowFit(rows[i], award).height + ROW_GAP;
+    return sum;
+  };
+  const pages = [];
+  for (let start = 0; start < rows.length;) {
+    let award = false;
+    let used = 0;
+    let end = start;
+    for (; end < rows.length; end += 1) {
+      const withAward = award || Boolean(rows[end].award_name);
+      const next = withAward === award ? used + height(end, end + 1, award) : height(start, end + 1, withAward);
+      if (end > start && next > room) break;
+      used = next;
+      award = withAward;
+    }
+    pages.push({ start, end, award });
+    start = end;
+  }
+  return pages.length ? pages : [{ start: 0, end: 0, award: false }];
 }
 
 function renderBoard() {
@@ -273,46 +341,16 @@ function renderBoard() {
   if (!all.length) return;
   cycle.table %= all.length;
   const table = all[cycle.table];
-  const per = rowsPerPage();
-  const pages = Math.max(1, Math.ceil(table.rows.length / per));
-  cycle.page = Math.min(cycle.page, pages - 1);
+  const pages = boardPages(table.rows);
+  cycle.page = Math.min(cycle.page, pages.length - 1);
+  const { start, end, award } = pages[cycle.page];
   $("table-name").textContent = table.name;
-  $("page").textContent = pages > 1 ? t("screen.page", { n: cycle.page + 1, m: pages }) : "";
+  $("page").textContent = pages.length > 1 ? t("screen.page", { n: cycle.page + 1, m: pages.length }) : "";
   fitHeading($("table-name"));
   const list = $("rows");
   const before = new Map([...list.children].map((el) => [el.dataset.contestant, el.getBoundingClientRect().top]));
-  const places = decimals();
-  const awardKeys = shownBoard()?.award_order ?? [];
-  const rows = table.rows.slice(cycle.page * per, (cycle.page + 1) * per);
-  // an empty award column would cost every name on the page 164 px
-  const awards = rows.some((r) => r.award_name);
-  list.classList.toggle("no-award", !awards);
-  list.replaceChildren(
-    ...rows.map((r) => {
-      const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
-      return h(
-        "li",
-        {
-          class: `row ${r.revealed ? "" : "pending"}${reveal?.ended && reveal.row.contestant === r.contestant ? " flash" : ""}`,
-          dataset: { contestant: r.contestant },
-        },
-        h("span", { class: "rank num" }, r.rank ?? "—"),
-        h("span", { class: "who" }, data("span", r.name, { class: "name" }), data("span", r.organisation, { class: "org" })),
-        r.final !== null
-          ? h("span", { class: "final num" }, formatScore(r.final, places))
-          : h("span", { class: "status" }, t(`status.${r.status}`)),
-        r.award_name ? data("span", label(r.award_name), { class: `award a${Math.min(awardKeys.indexOf(r.award), 3)}` }) : awards ? h("span") : null,
-        h("span", { class: `move ${move[0]} num` }, move[1]),
-      );
-    }),
-  );
-  // a long name (阿卜杜热合曼·买买提明) or organisation shrinks a little before it is cut
-  for (const el of list.querySelectorAll(".row .name")) {
-    for (let size = 36; el.scrollWidth > el.clientWidth + 1 && size >= 30; size -= 2) el.style.fontSize = `${size}px`;
-  }
-  for (const el of list.querySelectorAll(".row .org")) {
-    for (let size = 24; el.scrollWidth > el.clientWidth + 1 && size >= 22; size -= 2) el.style.fontSize = `${size}px`;
-  }
+  // an empty award column would cost every name on the page 164 px: a page without an award has none
+  list.replaceChildren(...table.rows.slice(start, end).map((r) => boardRow(r, award, rowFit(r, award).who.cloneNode(true))));
   // rank changes slide: each row starts where it was and moves to its new place
   for (const el of list.children) {
     const old = before.get(el.dataset.contestant);
@@ -332,8 +370,7 @@ function fitHeading(el) {
 function nextPage() {
   const all = tables();
   if (all.length) {
-    const per = rowsPerPage();
-    const pages = Math.max(1, Math.ceil(all[cycle.table % all.length].rows.length / per));
+    const pages = boardPages(all[cycle.table % all.length].rows).length;
     if (cycle.page + 1 < pages) cycle.page += 1;
     else {
       cycle.page = 0;
@@ -348,7 +385,7 @@ function showContestant(contestant, groupId) {
   const index = Math.max(0, all.findIndex((x) => x.key === groupId));
   const position = all[index].rows.findIndex((r) => r.contestant === contestant);
   cycle.table = index;
-  cycle.page = Math.max(0, Math.floor(position / rowsPerPage()));
+  cycle.page = Math.max(0, boardPages(all[index].rows).findIndex((p) => p.start <= position && position < p.end));
   clearInterval(cycle.timer);
   cycle.timer = setInterval(nextPage, PAGE_MS);
 }
