@@ -47,6 +47,11 @@ function learn(src, env) {
   if (env.type === "scoresheet_defined") src.criteria = d.criteria;
   if (env.type === "group_defined") src.groups.set(d.group, d.name);
   if (env.type === "rules_set") for (const c of d.composite ?? []) src.sources.set(c.source, c.label);
+  if (env.type === "contestants_advanced" || env.type === "round_opened") {
+    // a new round is a new entry: its first sheets correct nothing of the last one's
+    const entering = new Set(d.contestants ?? []);
+    for (const key of [...src.sheets.keys()]) if (entering.has(key.split("|")[1])) src.sheets.delete(key);
+  }
   if (env.type === "score_submitted" || env.type === "score_amended") {
     const key = `${d.judge}|${d.contestant}`;
     if (src.sheets.has(key)) src.before.set(env.seq, src.sheets.get(key));

@@ -69,7 +69,7 @@ async function flush() {
             : { contestant: item.contestant, points: item.points, submission_id: item.submission_id },
         });
         const all = receipts();
-        all[item.contestant] = { ...receipt, submission_id: item.submission_id, points: item.points, total: item.total, abstain: !!item.abstain, name: item.name };
+        all[item.contestant] = { ...receipt, round: item.round, submission_id: item.submission_id, points: item.points, total: item.total, abstain: !!item.abstain, name: item.name };
         save("receipts", all);
         lastReceipt = all[item.contestant];
         retry.attempt = 0;
@@ -114,28 +114,53 @@ function scorable() {
   return list;
 }
 
-function previousPoints(contestant) {
-  const waiting = outbox().filter((x) => x.contestant === contestant).pop();
-  if (waiting) return waiting.points;
+/** The round `contestant` is being scored in now (a finalist's heats sheets are another
+ * entry's: they neither fill the final's form nor count as scored in it). */
+function roundOf(contestant) {
+  return scorable().find((cp) => cp.contestant === contestant)?.round ?? progress?.round ?? null;
+}
+
+/** This judge's sheets waiting to be sent for `contestant` in the round being scored. */
+function waitingFor(contestant) {
+  const round = roundOf(contestant);
+  return outbox().filter((x) => x.contestant === contestant && (x.round ?? round) === round);
+}
+
+/** This phone's receipt for `contestant` in the round being scored (one of an earlier
+ * round, or kept from before receipts named their round, is not it). */
+function receiptFor(contestant) {
   const receipt = receipts()[contestant];
+  return receipt && receipt.round === roundOf(contestant) ? receipt : undefined;
+}
+
+function previousPoints(contestant) {
+  const waiting = waitingFor(contestant).pop();
+  if (waiting) return waiting.points;
+  const receipt = receiptFor(contestant);
   // the log may hold a later sheet than this phone sent: one from another device, or a paper sheet
-  const sheet = me?.sheets.find((s) => s.contestant === contestant);
+  const sheet = serverSheet(contestant);
   if (receipt && !(sheet?.points && sheet.seq > receipt.seq)) return receipt.points;
   return sheet?.points ?? null;
+}
+
+/** The server's copy of this judge's sheet for `contestant` in the round being scored. */
+function serverSheet(contestant) {
+  const round = roundOf(contestant);
+  return me?.sheets.find((s) => s.contestant === contestant && s.round === round);
 }
 
 /** This judge's sent sheet in force for `contestant`: the later of this phone's receipt and
  * the server's copy (one from another device, or a paper sheet, may be later). */
 function sheetInForce(contestant) {
-  const receipt = receipts()[contestant];
-  const sheet = me?.sheets.find((s) => s.contestant === contestant);
+  const receipt = receiptFor(contestant);
+  const sheet = serverSheet(contestant);
   return receipt && !(sheet && sheet.seq > receipt.seq) ? receipt : sheet;
 }
 
 /** Whether the judge's sheet for `contestant` is an abstention: the latest waiting to be
  * sent, else the one in force. */
 function abstainedOn(contestant) {
-  const waiting = outbox().filter((x) => x.contestant === contestant).pop();
+  const waiting = waitingFor(contestant).pop();
   return Boolean(waiting ? waiting.abstain : sheetInForce(contestant)?.abstain);
 }
 
@@ -303,9 +328,11 @@ function renderReceipt() {
 }
 
 function renderScored() {
-  const local = receipts();
-  const waiting = outbox();
-  const ids = new Set([...Object.keys(local), ...(me?.sheets ?? []).map((s) => s.contestant), ...waiting.map((x) => x.contestant)]);
+  // the round being run: a finalist scored in the heats is still to be scored here
+  const now = progress?.round ?? null;
+  const local = Object.fromEntries(Object.entries(receipts()).filter(([, r]) => r.round === now));
+  const waiting = outbox().filter((x) => (x.round ?? now) === now);
+  const ids = new Set([...Object.keys(local), ...(me?.sheets ?? []).filter((s) => s.round === now).map((s) => s.contestant), ...waiting.map((x) => x.contestant)]);
   const name = (id) => setup?.contestants?.find((c) => c.contestant === id)?.name ?? local[id]?.name ?? waiting.find((x) => x.contestant === id)?.name ?? id;
   // in the running order, as the contestants came on (a list of 25 is read against it)
   const round = setup?.rounds?.find((r) => r.round === setup.current_round);
@@ -412,14 +439,14 @@ function onReview(e) {
   dismissInvalid(); // valid now, whatever the judge was told before
   const points = Object.fromEntries(setup.criteria.map((c) => [c.key, draft[c.key]]));
   const chosen = scorable().find((c) => c.contestant === target);
-  confirming = { contestant: target, name: chosen?.name ?? target, points, total: sheetTotal(points) };
+  confirming = { contestant: target, round: roundOf(target), name: chosen?.name ?? target, points, total: sheetTotal(points) };
   render();
 }
 
 /** An abstention: a sheet without points, confirmed like any other; it does not count. */
 function onAbstain() {
   const chosen = scorable().find((c) => c.contestant === target);
-  confirming = { contestant: target, name: chosen?.name ?? target, abstain: true, points: {}, total: null };
+  confirming = { contestant: target, round: roundOf(target), name: chosen?.name ?? target, abstain: true, points: {}, total: null };
   render();
 }
 
