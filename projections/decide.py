@@ -66,11 +66,12 @@ from projections.commands import (
     WithdrawContestant,
 )
 from projections.draw import draw_by_group, draw_order
-from projections.standings import rank_fields, standings
+from projections.standings import rank_fields, sheet_maximum, standings
 from projections.state import Competition, Contestant, Entry, Judge, PaperSheet, Round
 
 PRIOR_MAXIMUM = Decimal(1_000_000)
-"""The largest prior score accepted (values are 0 … this, at most 4 decimals)."""
+"""The largest prior score accepted before a scoresheet is defined; after, the
+sheet's scale (Σ weight × maximum), as the live score's (at most 4 decimals)."""
 
 
 class Rejection(msgspec.Struct, frozen=True):
@@ -774,7 +775,13 @@ def _prior(state: Competition, command: RecordPriorScore) -> Decision:
             "来源 'live' 指现场评分，不能作为前期成绩",
             422,
         )
-    value = _number(command.value, PRIOR_MAXIMUM, 4, command.source)
+    component = next((c for c in state.rules.composite if c.source == command.source), None)
+    label = component.label.pick("en") if component is not None else ""
+    what = f"{label} ({command.source})" if label else command.source
+    # on the live score's scale, as the competition file's prior (a typo of 935 for
+    # 93.5 would otherwise weigh in at ten times the rest)
+    scale = sheet_maximum(state) if state.scoresheet.criteria else PRIOR_MAXIMUM
+    value = _number(command.value, Decimal(f"{scale.normalize():f}"), 4, what)
     if isinstance(value, Rejection):
         return value
     if command.round is not None and command.round not in state.rounds:

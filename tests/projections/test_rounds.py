@@ -284,3 +284,15 @@ def test_nothing_changes_the_results_of_a_final_round() -> None:
     log.ok(WithdrawContestant(contestant="a1", reason="withdrew before the final"))
     assert rows() == final  # the heats' winner keeps the result earned there
     assert next(r for r in rows("r2") if r[0] == "a1")[3] == "withdrawn"
+
+
+def test_a_prior_score_is_on_the_live_score_s_scale() -> None:
+    """As the competition file's: a review typed 935 for 93.5 on a sheet of
+    10 points would otherwise outweigh every judge together."""
+    log = finalised_heats()
+    log.ok(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="Grand final")))
+    command = RecordPriorScore(contestant="a1", source="expert", value=Decimal("93.5"), round="r2")
+    refused = log.refused(command)
+    assert (refused.code, refused.status) == ("points_out_of_range", 422)
+    assert refused.message_en == "expert: 93.5 is not between 0 and 10"
+    log.ok(RecordPriorScore(contestant="a1", source="expert", value=Decimal("9.35"), round="r2"))
