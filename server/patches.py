@@ -7,7 +7,8 @@ their JSON decodes (dicts, lists, strings, numbers, booleans, null: exactly
 what a client holds, so a decimal's trailing zeros count) and returns the
 operations that turn the old into the new: ``replace`` where a value changed,
 ``remove``/``add`` where a list lost or gained a few items (a judge leaving
-the list of those missing) and for dict keys. Order is kept: JSON objects are
+the list of those missing), where one item of a list moved (a contestant
+revealed takes their rank: ``IDENTITIES`` name the items) and for dict keys. Order is kept: JSON objects are
 unordered, but pages list members in the order they come, so a dict whose
 remaining members moved is replaced whole (an added member goes last).
 
@@ -63,6 +64,8 @@ def _member(old: Json, new: Json, path: str, ops: list[Op]) -> None:
 
 
 def _sequence(old: list[Json], new: list[Json], path: str, ops: list[Op]) -> bool:
+    if len(old) == len(new) and _moved(old, new, path, ops):
+        return True
     if len(old) == len(new):
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
             if a != b:
@@ -81,6 +84,54 @@ def _sequence(old: list[Json], new: list[Json], path: str, ops: list[Op]) -> boo
     ops.extend(Op("remove", f"{path}/{start}") for _ in range(removed))
     ops.extend(Op("add", f"{path}/{start + i}", new[start + i]) for i in range(added))
     return True
+
+
+IDENTITIES = ("contestant", "judge")
+"""Members naming what a list's item stands for (a board's row, a judge's dot)."""
+
+
+def _moved(old: list[Json], new: list[Json], path: str, ops: list[Op]) -> bool:
+    """A list of the same items in which one moved (a contestant revealed takes
+    their rank and those below go down one): that item removed and added at its
+    new place, the others changed where they are, instead of every row from one
+    place to the other replaced by its neighbour. False if that is not the case."""
+    key = _identity(old, new)
+    if key is None:
+        return False
+    before, after = [item[key] for item in old], [item[key] for item in new]
+    if before == after or set(before) != set(after):
+        return False
+    start = 0
+    while before[start] == after[start]:
+        start += 1
+    end = len(before)
+    while before[end - 1] == after[end - 1]:
+        end -= 1
+    if before[start + 1 : end] == after[start : end - 1]:  # the first moved down
+        source, target = start, end - 1
+    elif before[start : end - 1] == after[start + 1 : end]:  # the last moved up
+        source, target = end - 1, start
+    else:
+        return False
+    ops.append(Op("remove", f"{path}/{source}"))
+    ops.append(Op("add", f"{path}/{target}", new[target]))
+    shifted = old[:source] + old[source + 1 :]
+    shifted.insert(target, new[target])
+    for i, (a, b) in enumerate(zip(shifted, new, strict=True)):
+        if i != target and a != b:
+            _member(a, b, f"{path}/{i}", ops)
+    return True
+
+
+def _identity(old: list[Json], new: list[Json]) -> str | None:
+    """The member every item of both lists has, each value once, if there is one."""
+    if not old or type(old[0]) is not dict:
+        return None
+    for key in IDENTITIES:
+        if all(type(item) is dict and type(item.get(key)) is str for item in (*old, *new)):
+            if len({item[key] for item in old}) == len(old):
+                return key
+    return None
 
 
 def _mapping(old: dict[str, Json], new: dict[str, Json], path: str, ops: list[Op]) -> bool:

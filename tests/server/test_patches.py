@@ -149,3 +149,45 @@ def test_applying_the_patch_gives_the_new_document_exactly(pair: tuple[Any, Any]
     old, new = pair
     wire = ops_of(old, new)
     assert msgspec.json.encode(apply_patch(old, wire)) == msgspec.json.encode(new)
+
+
+@st.composite
+def reranked(draw: st.DrawFn) -> tuple[list[Any], list[Any], int]:
+    """A board's rows, and the same after one row moved (a reveal) and a few
+    rows' members changed (the ranks below it); how many rows changed."""
+    size = draw(st.integers(2, 30))
+    old = [
+        {"contestant": f"c{i}", "rank": i, "judges": [draw(leaves) for _ in range(3)]}
+        for i in range(size)
+    ]
+    new = copy.deepcopy(old)
+    row = new.pop(draw(st.integers(0, size - 1)))
+    new.insert(draw(st.integers(0, size - 1)), row)
+    edits = draw(st.lists(st.integers(0, size - 1), max_size=4))
+    for i in edits:
+        new[i]["rank"] = -new[i]["rank"] - 1
+    return old, new, len(set(edits))
+
+
+@given(reranked())
+def test_a_row_that_moved_is_removed_and_added_and_the_rest_patched_where_they_are(
+    case: tuple[list[Any], list[Any], int],
+) -> None:
+    old, new, edited_rows = case
+    wire = ops_of({"overall": old}, {"overall": new})
+    assert msgspec.json.encode(apply_patch({"overall": old}, wire)) == msgspec.json.encode(
+        {"overall": new}
+    )
+    # not every row between its old and new place replaced by its neighbour
+    assert len(wire) <= 2 + edited_rows, wire
+
+
+def test_a_reveal_that_moves_one_row_up_is_two_operations_and_the_ranks() -> None:
+    old = [{"contestant": c, "rank": r} for c, r in (("a", 1), ("b", 2), ("c", None))]
+    new = [{"contestant": c, "rank": r} for c, r in (("c", 1), ("a", 2), ("b", 3))]
+    assert ops_of({"rows": old}, {"rows": new}) == [
+        {"op": "remove", "path": "/rows/2"},
+        {"op": "add", "path": "/rows/0", "value": {"contestant": "c", "rank": 1}},
+        {"op": "replace", "path": "/rows/1/rank", "value": 2},
+        {"op": "replace", "path": "/rows/2/rank", "value": 3},
+    ]
