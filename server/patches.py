@@ -128,9 +128,9 @@ def _identity(old: list[Json], new: list[Json]) -> str | None:
     if not old or type(old[0]) is not dict:
         return None
     for key in IDENTITIES:
-        if all(type(item) is dict and type(item.get(key)) is str for item in (*old, *new)):
-            if len({item[key] for item in old}) == len(old):
-                return key
+        named = all(type(item) is dict and type(item.get(key)) is str for item in (*old, *new))
+        if named and len({item[key] for item in old}) == len(old):
+            return key
     return None
 
 
