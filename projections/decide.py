@@ -163,15 +163,15 @@ def _contestant(state: Competition, contestant_id: str) -> Contestant | Rejectio
     if contestant.withdrawn is not None:
         return Rejection(
             "contestant_withdrawn",
-            f"contestant {contestant_id!r} has withdrawn",
-            f"选手 {contestant_id!r} 已退赛",
+            f"{contestant.name} ({contestant.id}) has withdrawn",
+            f"选手 {contestant.name}（{contestant.id}）已退赛",
             409,
         )
     if contestant.disqualified is not None:
         return Rejection(
             "contestant_disqualified",
-            f"contestant {contestant_id!r} is disqualified",
-            f"选手 {contestant_id!r} 已被取消资格",
+            f"{contestant.name} ({contestant.id}) is disqualified",
+            f"选手 {contestant.name}（{contestant.id}）已被取消资格",
             409,
         )
     return contestant
@@ -310,14 +310,14 @@ def _scoring_entry(state: Competition, contestant: Contestant) -> Entry | Reject
     if state.on_stage != contestant.id and (entry is None or not entry.called):
         return Rejection(
             "not_on_stage",
-            f"contestant {contestant.id!r} has not been called to the stage",
-            f"选手 {contestant.id!r} 尚未上场",
+            f"{contestant.name} ({contestant.id}) has not been called to the stage",
+            f"选手 {contestant.name}（{contestant.id}）尚未上场",
             409,
         )
     return Rejection(
         "scoring_closed",
-        f"scoring is not open for contestant {contestant.id!r}",
-        f"选手 {contestant.id!r} 的评分未开放",
+        f"scoring is not open for {contestant.name} ({contestant.id})",
+        f"选手 {contestant.name}（{contestant.id}）的评分未开放",
         409,
     )
 
@@ -388,8 +388,8 @@ def _amend(state: Competition, command: AmendScore) -> Decision:
     if entry is None or not entry.closed:
         return Rejection(
             "not_closed",
-            f"scoring for contestant {contestant.id!r} has not been closed",
-            f"选手 {contestant.id!r} 的评分尚未结束",
+            f"scoring for {contestant.name} ({contestant.id}) has not been closed",
+            f"选手 {contestant.name}（{contestant.id}）的评分尚未结束",
             409,
         )
     if state.rounds[entry.round].final:
@@ -468,9 +468,9 @@ def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> De
         if entry.code == "scoring_closed":
             return Rejection(
                 "scoring_closed",
-                f"scoring is not open for contestant {contestant.id!r}: once it is closed, "
+                f"scoring is not open for {contestant.name} ({contestant.id}): once it is closed, "
                 "amend the judge's score with a reason instead",
-                f"选手 {contestant.id!r} 的评分未开放：评分结束后请填写理由修改评委评分",
+                f"选手 {contestant.name}（{contestant.id}）的评分未开放：评分结束后请填写理由修改评委评分",
                 409,
             )
         return entry
@@ -488,10 +488,11 @@ def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> De
     if waiting is not None:
         return Rejection(
             "paper_sheet_pending",
-            f"paper sheet {waiting.sheet!r} of judge {judge.id!r} for contestant "
-            f"{contestant.id!r} awaits a second admin: confirm or reject it first",
-            f"评委 {judge.id!r} 对选手 {contestant.id!r} 的纸质评分表 {waiting.sheet!r} "
-            "待另一位管理员确认：请先确认或驳回",
+            f"the paper sheet {waiting.sheet!r} of judge {judge.name} ({judge.id}) for "
+            f"{contestant.name} ({contestant.id}) awaits a second admin: confirm or reject it "
+            "first",
+            f"评委 {judge.name}（{judge.id}）对选手 {contestant.name}（{contestant.id}）的纸质评分表 "
+            f"{waiting.sheet!r} 待另一位管理员确认：请先确认或驳回",
             409,
         )
     points = _points(state, command.points, command.abstain)
@@ -582,12 +583,13 @@ def _reject_paper(state: Competition, command: RejectPaperSheet) -> Decision:
 # --- the run of show -----------------------------------------------------------
 
 
-def _already_revealed(contestant: str) -> Rejection:
+def _already_revealed(contestant: Contestant) -> Rejection:
     return Rejection(
         "already_revealed",
-        f"the result of contestant {contestant!r} is already revealed; nothing to do "
-        "(to correct it, amend a judge's score with a reason)",
-        f"选手 {contestant!r} 的成绩已公布，无需再操作（如需更正，请填写理由修改评委评分）",
+        f"the result of {contestant.name} ({contestant.id}) is already revealed; nothing to "
+        "do (to correct it, amend a judge's score with a reason)",
+        f"选手 {contestant.name}（{contestant.id}）的成绩已公布，无需再操作"
+        "（如需更正，请填写理由修改评委评分）",
         409,
     )
 
@@ -614,14 +616,14 @@ def _call(state: Competition, command: CallContestant) -> Decision:
     ):
         return Rejection(
             "already_on_stage",
-            f"contestant {contestant.id!r} is already on stage",
-            f"选手 {contestant.id!r} 已在台上",
+            f"{contestant.name} ({contestant.id}) is already on stage",
+            f"选手 {contestant.name}（{contestant.id}）已在台上",
             409,
         )
     events: list[AnyEvent] = [ContestantCalled(contestant=contestant.id)]
     if command.open_scoring:
         if entry is not None and entry.revealed is not None:
-            return _already_revealed(contestant.id)
+            return _already_revealed(contestant)
         if current is not None and current.final:
             return _results_final(current)
         if entry is None or not entry.scoring_open:
@@ -636,67 +638,70 @@ def _open(state: Competition, contestant_id: str) -> Decision:
     if state.on_stage != contestant.id:
         return Rejection(
             "not_on_stage",
-            f"contestant {contestant.id!r} is not on stage",
-            f"选手 {contestant.id!r} 不在台上",
+            f"{contestant.name} ({contestant.id}) is not on stage",
+            f"选手 {contestant.name}（{contestant.id}）不在台上",
             409,
         )
     entry = state.entry_for(contestant.id)
     if entry is not None and entry.revealed is not None:
-        return _already_revealed(contestant.id)
+        return _already_revealed(contestant)
     if entry is not None and state.rounds[entry.round].final:
         return _results_final(state.rounds[entry.round])
     if entry is not None and entry.scoring_open:
         return Rejection(
             "already_open",
-            f"scoring is already open for contestant {contestant.id!r}",
-            f"选手 {contestant.id!r} 的评分已开放",
+            f"scoring is already open for {contestant.name} ({contestant.id})",
+            f"选手 {contestant.name}（{contestant.id}）的评分已开放",
             409,
         )
     return [ScoringOpened(contestant=contestant.id)]
 
 
 def _close(state: Competition, contestant_id: str) -> Decision:
-    if contestant_id not in state.contestants:
+    contestant = state.contestants.get(contestant_id)
+    if contestant is None:
         return _unknown_contestant(contestant_id)
+    who, who_zh = f"{contestant.name} ({contestant.id})", f"{contestant.name}（{contestant.id}）"
     entry = state.entry_for(contestant_id)
     if entry is None or not entry.scoring_open:
         return Rejection(
             "not_open",
-            f"scoring is not open for contestant {contestant_id!r}",
-            f"选手 {contestant_id!r} 的评分未开放",
+            f"scoring is not open for {who}",
+            f"选手 {who_zh} 的评分未开放",
             409,
         )
     if (waiting := _pending_paper(state, contestant_id)) is not None:
+        judge = state.judges.get(waiting.judge)
+        by = f"{judge.name} ({judge.id})" if judge else waiting.judge
+        by_zh = f"{judge.name}（{judge.id}）" if judge else waiting.judge
         return Rejection(
             "paper_sheet_pending",
-            f"judge {waiting.judge!r}'s paper sheet for contestant {contestant_id!r} awaits "
-            "a second admin: confirm or reject it first",
-            f"评委 {waiting.judge!r} 对选手 {contestant_id!r} 的纸质评分表待另一位管理员确认："
-            "请先确认或驳回",
+            f"judge {by}'s paper sheet for {who} awaits a second admin: confirm or reject it first",
+            f"评委 {by_zh} 对选手 {who_zh} 的纸质评分表待另一位管理员确认：请先确认或驳回",
             409,
         )
     if not entry.marks:
         return Rejection(
             "no_scores",
-            f"no judge has scored contestant {contestant_id!r} yet: wait for the scores, "
-            "or withdraw the contestant",
-            f"尚无评委给选手 {contestant_id!r} 评分：请等待评分，或将该选手退赛",
+            f"no judge has scored {who} yet: wait for the scores, or withdraw the contestant",
+            f"尚无评委给选手 {who_zh} 评分：请等待评分，或将该选手退赛",
             409,
         )
     return [ScoringClosed(contestant=contestant_id)]
 
 
 def _reveal(state: Competition, contestant_id: str) -> Decision:
-    if contestant_id not in state.contestants:
+    contestant = state.contestants.get(contestant_id)
+    if contestant is None:
         return _unknown_contestant(contestant_id)
     entry = state.entry_for(contestant_id)
     if entry is not None and entry.revealed is not None:
-        return _already_revealed(contestant_id)
+        return _already_revealed(contestant)
     if entry is None or entry.scoring_open or not entry.closed:
         return Rejection(
             "not_closed",
-            f"close scoring for contestant {contestant_id!r} first, then reveal the result",
-            f"请先结束选手 {contestant_id!r} 的评分，再公布成绩",
+            f"close scoring for {contestant.name} ({contestant.id}) first, then reveal the result",
+            f"请先结束选手 {contestant.name}（{contestant.id}）的评分，再公布成绩",
             409,
         )
     round_ = state.rounds[entry.round]
@@ -746,8 +751,8 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
     ):
         return Rejection(
             "already_recused",
-            f"judge {judge.id!r} is already recused",
-            f"评委 {judge.id!r} 已回避",
+            f"judge {judge.name} ({judge.id}) is already recused",
+            f"评委 {judge.name}（{judge.id}）已回避",
             409,
         )
     return [JudgeRecused(judge=judge.id, reason=command.reason, contestant=command.contestant)]

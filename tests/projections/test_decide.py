@@ -147,6 +147,11 @@ def test_run_of_show_order() -> None:
     log.ok(Reveal(contestant="c2"))
     refused = log.refused(Reveal(contestant="c2"))
     assert (refused.code, refused.status) == ("already_revealed", 409)
+    # people by their names, as the console shows them, ids beside
+    assert refused.message_en.startswith("the result of Contestant c2 (c2) is already revealed")
+    assert refused.message_zh.startswith("选手 Contestant c2（c2）的成绩已公布")
+    for command in (Reveal(contestant="c2"), CloseScoring(contestant="c2")):
+        assert "'c2'" not in log.refused(command).message_en
     assert log.refused(OpenScoring(contestant="c2")).code == "already_revealed"
     unfinished = log.refused(PublishAwards(round="r1"))
     assert unfinished.code == "round_incomplete"
