@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.pages.conftest import OUTPUT, SCREEN, Server, serve, start_server
+from tests.pages.one_judge import contest_file, score_and_reveal
 
 CID = "big-awards-2025"
 CONTESTANTS = 100
@@ -56,62 +57,12 @@ def contestant(i: int) -> tuple[str, str]:
 
 
 def definition(folder: Path) -> Path:
-    lines = [
-        f'id = "{CID}"',
-        'title = { zh-CN = "江苏省能源系统青年理论宣讲大赛", en = "Jiangsu Energy Youth Speech Contest" }',
-        'languages = ["zh-CN", "en"]',
-        "",
-        "[[groups]]",
-        'id = "open"',
-        'name = { zh-CN = "公开组", en = "Open" }',
-        "",
-        "[[panels]]",
-        'id = "A"',
-        'groups = ["open"]',
-        "",
-        "[scoresheet]",
-        "places = 1",
-        "[[scoresheet.criteria]]",
-        'key = "score"',
-        'label = { zh-CN = "得分", en = "Score" }',
-        "maximum = 100",
-        "",
-        "[rules]",
-        'aggregation = "mean"',
-        "trim = 0",
-        "quorum = 1",
-        "",
-        "[[rules.awards]]",
-        'key = "excellent"',
-        'name = { zh-CN = "优秀", en = "Advanced" }',
-        'by = "share"',
-        "share = 0.17",
-        "",
-        "[[rules.awards]]",
-        'key = "passed"',
-        'name = { zh-CN = "合格", en = "Passed" }',
-        'by = "share"',
-        "share = 0.78",
-        "",
-        "[[judges]]",
-        'id = "J1"',
-        'name = "马建国"',
-        'organisation = "省评审委员会"',
-        'panel = "A"',
+    roster = [(f"c{i:03d}", *contestant(i), "open") for i in range(CONTESTANTS)]
+    awards = [
+        ("excellent", "优秀", "Advanced", "share", "0.17"),
+        ("passed", "合格", "Passed", "share", "0.78"),
     ]
-    for i in range(CONTESTANTS):
-        name, organisation = contestant(i)
-        lines += [
-            "",
-            "[[contestants]]",
-            f'id = "c{i:03d}"',
-            f'name = "{name}"',
-            f'organisation = "{organisation}"',
-            'group = "open"',
-        ]
-    path = folder / "big.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return contest_file(folder / "big.toml", CID, roster, awards)
 
 
 @dataclass
@@ -128,20 +79,9 @@ class Show:
 def show(tmp_path_factory: pytest.TempPathFactory) -> Show:
     folder = tmp_path_factory.mktemp("big-awards")
     for server in start_server(folder, definition(folder)):
-        for i in range(CONTESTANTS):
-            server.admin_post("stage", {"contestant": f"c{i:03d}"})
-            server.call(
-                "POST",
-                f"/api/competitions/{CID}/scores",
-                {
-                    "contestant": f"c{i:03d}",
-                    "points": {"score": f"{60 + i * 0.3:.1f}"},  # no two alike: no ties at a cut
-                    "submission_id": f"big-sheet-{i:03d}",
-                },
-                server.judges["J1"],
-            )
-            server.admin_post("close", {"contestant": f"c{i:03d}"})
-            server.admin_post("reveal", {"contestant": f"c{i:03d}"})
+        # no two marks alike: no ties at a cut
+        marks = [(f"c{i:03d}", f"{60 + i * 0.3:.1f}") for i in range(CONTESTANTS)]
+        score_and_reveal(server, marks, "big-sheet")
         server.admin_post("awards", {"round": "final"})
         done = Show(folder, server.admin, server.auditor, server.judges)
     return done  # the server has stopped: its log is whole on disk

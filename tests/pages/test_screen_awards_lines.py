@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.pages.conftest import OUTPUT, SCREEN, Server, start_server
+from tests.pages.one_judge import contest_file, score_and_reveal
 
 CID = "awards-lines-2025"
 LANGS = ("zh-CN", "en")
@@ -41,82 +42,23 @@ def names() -> list[str]:
 def definition(folder: Path) -> Path:
     everyone = names()
     half = len(everyone) // 2
-    lines = [
-        f'id = "{CID}"',
-        'title = { zh-CN = "江苏省能源系统青年理论宣讲大赛", en = "Jiangsu Energy Youth Speech Contest" }',
-        'languages = ["zh-CN", "en"]',
-        "",
-        "[[groups]]",
-        'id = "open"',
-        'name = { zh-CN = "公开组", en = "Open" }',
-        "",
-        "[[panels]]",
-        'id = "A"',
-        'groups = ["open"]',
-        "",
-        "[scoresheet]",
-        "places = 1",
-        "[[scoresheet.criteria]]",
-        'key = "score"',
-        'label = { zh-CN = "得分", en = "Score" }',
-        "maximum = 100",
-        "",
-        "[rules]",
-        'aggregation = "mean"',
-        "trim = 0",
-        "quorum = 1",
-        "",
-        "[[rules.awards]]",
-        'key = "excellent"',
-        'name = { zh-CN = "优秀宣讲团队", en = "Outstanding speakers" }',
-        'by = "rank"',
-        f"count = {half}",
-        "",
-        "[[rules.awards]]",
-        'key = "passed"',
-        'name = { zh-CN = "合格", en = "Passed" }',
-        'by = "rank"',
-        f"count = {len(everyone) - half}",
-        "",
-        "[[judges]]",
-        'id = "J1"',
-        'name = "马建国"',
-        'organisation = "省评审委员会"',
-        'panel = "A"',
+    roster = [
+        (f"c{i:03d}", name, ORGANISATIONS[i % len(ORGANISATIONS)], "open")
+        for i, name in enumerate(everyone)
     ]
-    for i, name in enumerate(everyone):
-        lines += [
-            "",
-            "[[contestants]]",
-            f'id = "c{i:03d}"',
-            f'name = "{name}"',
-            f'organisation = "{ORGANISATIONS[i % len(ORGANISATIONS)]}"',
-            'group = "open"',
-        ]
-    path = folder / "lines.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    awards = [
+        ("excellent", "优秀宣讲团队", "Outstanding speakers", "rank", half),
+        ("passed", "合格", "Passed", "rank", len(everyone) - half),
+    ]
+    return contest_file(folder / "lines.toml", CID, roster, awards)
 
 
 @pytest.fixture
 def awarded(tmp_path: Path) -> Iterator[Server]:
     """Every contestant scored and revealed, the awards published: half of them each."""
     for server in start_server(tmp_path, definition(tmp_path)):
-        for i in range(len(names())):
-            contestant = f"c{i:03d}"
-            server.admin_post("stage", {"contestant": contestant})
-            server.call(
-                "POST",
-                f"/api/competitions/{CID}/scores",
-                {
-                    "contestant": contestant,
-                    "points": {"score": f"{60 + i * 0.5:.1f}"},
-                    "submission_id": f"lines-{contestant}",
-                },
-                server.judges["J1"],
-            )
-            server.admin_post("close", {"contestant": contestant})
-            server.admin_post("reveal", {"contestant": contestant})
+        marks = [(f"c{i:03d}", f"{60 + i * 0.5:.1f}") for i in range(len(names()))]
+        score_and_reveal(server, marks, "lines")
         server.admin_post("awards", {"round": "final"})
         yield server
 

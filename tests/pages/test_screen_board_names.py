@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.pages.conftest import OUTPUT, SCREEN, Server, start_server
+from tests.pages.one_judge import contest_file, score_and_reveal
 
 CID = "rehearsal-board-2025"
 CONTESTANTS = 100
@@ -65,65 +66,17 @@ def roster() -> dict[str, tuple[str, str]]:
 
 
 def definition(folder: Path) -> Path:
-    lines = [
-        f'id = "{CID}"',
-        'title = { zh-CN = "江苏省能源系统青年理论宣讲大赛", en = "Jiangsu Energy Youth Speech Contest" }',
-        'languages = ["zh-CN", "en"]',
-    ]
-    for group, (zh, en) in GROUPS.items():
-        lines += ["", "[[groups]]", f'id = "{group}"', f'name = {{ zh-CN = "{zh}", en = "{en}" }}']
-    lines += [
-        "",
-        "[[panels]]",
-        'id = "A"',
-        f"groups = {list(GROUPS)}".replace("'", '"'),
-        "",
-        "[scoresheet]",
-        "places = 1",
-        "[[scoresheet.criteria]]",
-        'key = "score"',
-        'label = { zh-CN = "得分", en = "Score" }',
-        "maximum = 100",
-        "",
-        "[rules]",
-        'aggregation = "mean"',
-        "trim = 0",
-        "quorum = 1",
-    ]
     # the top six have an award (provisional until published): its column on the first pages
-    for key, zh, en, count in (
-        ("first", "一等奖", "First prize", 1),
-        ("second", "二等奖", "Second prize", 2),
-        ("third", "三等奖", "Third prize", 3),
-    ):
-        lines += [
-            "",
-            "[[rules.awards]]",
-            f'key = "{key}"',
-            f'name = {{ zh-CN = "{zh}", en = "{en}" }}',
-            'by = "rank"',
-            f"count = {count}",
-        ]
-    lines += [
-        "",
-        "[[judges]]",
-        'id = "J1"',
-        'name = "马建国"',
-        'organisation = "省评审委员会"',
-        'panel = "A"',
+    awards = [
+        ("first", "一等奖", "First prize", "rank", 1),
+        ("second", "二等奖", "Second prize", "rank", 2),
+        ("third", "三等奖", "Third prize", "rank", 3),
     ]
-    for i, (contestant, (name, organisation)) in enumerate(roster().items()):
-        lines += [
-            "",
-            "[[contestants]]",
-            f'id = "{contestant}"',
-            f'name = "{name}"',
-            f'organisation = "{organisation}"',
-            f'group = "{list(GROUPS)[i % len(GROUPS)]}"',
-        ]
-    path = folder / "rehearsal.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    rows = [
+        (contestant, name, organisation, list(GROUPS)[i % len(GROUPS)])
+        for i, (contestant, (name, organisation)) in enumerate(roster().items())
+    ]
+    return contest_file(folder / "rehearsal.toml", CID, rows, awards, GROUPS)
 
 
 @pytest.fixture
@@ -131,21 +84,8 @@ def rehearsal(tmp_path: Path) -> Iterator[Server]:
     """The roster with the first twelve revealed, the first ones best: the longest names
     rank first, so they sit on the pages with an award column."""
     for server in start_server(tmp_path, definition(tmp_path)):
-        for i in range(REVEALED):
-            contestant = f"c{i:03d}"
-            server.admin_post("stage", {"contestant": contestant})
-            server.call(
-                "POST",
-                f"/api/competitions/{CID}/scores",
-                {
-                    "contestant": contestant,
-                    "points": {"score": f"{95 - i:.1f}"},
-                    "submission_id": f"board-names-{contestant}",
-                },
-                server.judges["J1"],
-            )
-            server.admin_post("close", {"contestant": contestant})
-            server.admin_post("reveal", {"contestant": contestant})
+        marks = [(f"c{i:03d}", f"{95 - i:.1f}") for i in range(REVEALED)]
+        score_and_reveal(server, marks, "board-names")
         yield server
 
 
