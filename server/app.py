@@ -12,15 +12,15 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from events.credentials import open_credentials
 from events.errors import LogError
 from events.store import open_store
 from server import ws
 from server.api import ENDPOINTS, SCORES, AsgiRoute, Handler, submit_score
+from server.assets import Assets
 from server.auth import Authenticator
 from server.errors import ApiError, error_response
 from server.openapi import openapi_document
@@ -53,9 +53,16 @@ def _route(handler: Handler) -> Route:
     return endpoint  # type: ignore[return-value]
 
 
-def _page(name: str) -> Route:
+def _served(assets: Assets, relative: str | None = None) -> Route:
+    """An endpoint answering the file ``relative`` of ``assets`` (None: the
+    request's ``path`` parameter), for GET and HEAD."""
+
     async def endpoint(request: Request) -> Response:
-        return FileResponse(static_dir() / f"{name}.html")
+        return assets.response(
+            request.headers,
+            relative if relative is not None else request.path_params["path"],
+            head=request.method == "HEAD",
+        )
 
     return endpoint  # type: ignore[return-value]
 
@@ -128,6 +135,7 @@ def create_app(settings: Settings) -> Starlette:
             await credentials.close()
             await store.close()
 
+    assets = Assets(static_dir())
     routes: list[BaseRoute] = [
         Route(
             e.path,
@@ -141,18 +149,13 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", _health),
         Route("/qr.svg", qr_endpoint),
         # the judge page's service worker, at the root so it may control /judge/…
-        Route(
-            "/judge-sw.js",
-            lambda request: FileResponse(
-                static_dir() / "judge-sw.js", media_type="text/javascript"
-            ),
-        ),
+        Route("/judge-sw.js", _served(assets, "judge-sw.js")),
         WebSocketRoute("/ws/competitions/{cid}", ws.endpoint),
-        Route("/", _page("index")),
-        *[Route(f"/{name}/{{cid}}", _page(name)) for name in PAGES],
-        Route("/judge", _page("judge")),
-        Route("/admin", _page("admin")),
-        Mount("/static", StaticFiles(directory=static_dir()), name="static"),
+        Route("/", _served(assets, "index.html")),
+        *[Route(f"/{name}/{{cid}}", _served(assets, f"{name}.html")) for name in PAGES],
+        Route("/judge", _served(assets, "judge.html")),
+        Route("/admin", _served(assets, "admin.html")),
+        Route("/static/{path:path}", _served(assets)),
     ]
     return Starlette(
         middleware=[

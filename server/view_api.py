@@ -20,10 +20,9 @@ from starlette.responses import Response
 from server.auth import bearer, client_address, require
 from server.errors import ApiError
 from server.live import VIEWS
+from server.negotiation import holds, takes_gzip
 from server.state import AppState
 from server.ws import VIEW_ROLES
-
-_REFUSED = {"q=0", "q=0.0", "q=0.00", "q=0.000"}
 
 
 async def get_view(request: Request, app: AppState) -> Response:
@@ -44,7 +43,7 @@ async def get_view(request: Request, app: AppState) -> Response:
     message = live.current_message(name)
     etag = f'"{message.seq}-{live.basis}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
-    if etag in (tag.strip().removeprefix("W/") for tag in _header(request, "if-none-match")):
+    if holds(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=headers)
     if takes_gzip(request.headers.get("accept-encoding", "")):
         headers["Content-Encoding"] = "gzip"
@@ -52,16 +51,3 @@ async def get_view(request: Request, app: AppState) -> Response:
     else:
         body = message.text.encode()
     return Response(body, media_type="application/json", headers=headers)
-
-
-def _header(request: Request, name: str) -> list[str]:
-    return request.headers.get(name, "").split(",")
-
-
-def takes_gzip(accept_encoding: str) -> bool:
-    """Whether an ``Accept-Encoding`` value accepts gzip (``gzip;q=0`` refuses it)."""
-    for item in accept_encoding.lower().split(","):
-        coding, *params = (part.strip().replace(" ", "") for part in item.split(";"))
-        if coding in ("gzip", "*"):
-            return not _REFUSED.intersection(params)
-    return False

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import websockets
 
-from server.view_api import takes_gzip
+from server.negotiation import takes_gzip
 from tests.server.conftest import Server
 from tests.server.test_live import post
 from tests.server.test_patches import apply_patch
