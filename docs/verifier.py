@@ -73,7 +73,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "title.zh-CN": "",
     },
     "group_defined": {"name.en": "", "name.zh-CN": ""},
-    "judge_recused": {"contestant": None},
+    "judge_recused": {"contestant": None, "round": None},
     "judge_registered": {"shadow": False},
     "paper_sheet_entered": {"abstain": False},
     "prior_score_recorded": {"round": None},

@@ -180,6 +180,10 @@ class JudgeRecused(Event, frozen=True):
     judge: Id
     reason: Reason
     contestant: Id | None = None
+    round: Id | None = None
+    """The first round the judge stands aside in, and every later one (a
+    conflict, or a departure, does not end with the round); None: every
+    round, as in every log before rounds could be named."""
 
 
 class PanelAssigned(Event, frozen=True):

@@ -97,6 +97,8 @@ class RecuseJudge(_Command, frozen=True, tag="recuse_judge"):
     judge: Id
     reason: Reason
     contestant: Id | None = None
+    round: Id | None = None
+    """From which round on (``JudgeRecused.round``); none: every round."""
 
 
 class WithdrawContestant(_Command, frozen=True, tag="withdraw_contestant"):

@@ -177,8 +177,10 @@ def _contestant(state: Competition, contestant_id: str) -> Contestant | Rejectio
     return contestant
 
 
-def _eligible(state: Competition, judge: Judge, contestant: Contestant) -> Rejection | None:
-    """Why ``judge`` may not score ``contestant``, or None."""
+def _eligible(
+    state: Competition, judge: Judge, contestant: Contestant, round_id: str
+) -> Rejection | None:
+    """Why ``judge`` may not score ``contestant`` in round ``round_id``, or None."""
     # people are named as the pages name them: a judge and a group by name, ids beside
     if contestant.group not in state.panels.get(judge.panel, ()):
         group = state.groups.get(contestant.group, Label())
@@ -198,7 +200,7 @@ def _eligible(state: Competition, judge: Judge, contestant: Contestant) -> Rejec
             f"评委 {judge.name}（{judge.id}）与选手 {contestant.name} 同一单位，须回避",
             403,
         )
-    reason = judge.recused_all or judge.recused.get(contestant.id)
+    reason = state.recusal(judge, contestant.id, round_id)
     if reason is not None:
         return Rejection(
             "judge_recused",
@@ -353,7 +355,7 @@ def _submit(state: Competition, command: SubmitScore, judge_id: str) -> Decision
     entry_or = _scoring_entry(state, contestant)
     if isinstance(entry_or, Rejection):
         return entry_or
-    refused = _eligible(state, judge, contestant)
+    refused = _eligible(state, judge, contestant, entry_or.round)
     if refused is not None:
         return refused
     points = _points(state, command.points, command.abstain)
@@ -394,7 +396,7 @@ def _amend(state: Competition, command: AmendScore) -> Decision:
         )
     if state.rounds[entry.round].final:
         return _results_final(state.rounds[entry.round])
-    refused = _eligible(state, judge, contestant)
+    refused = _eligible(state, judge, contestant, entry.round)
     if refused is not None:
         return refused
     points = _points(state, command.points, command.abstain)
@@ -474,7 +476,7 @@ def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> De
                 409,
             )
         return entry
-    refused = _eligible(state, judge, contestant)
+    refused = _eligible(state, judge, contestant, entry.round)
     if refused is not None:
         return refused
     waiting = next(
@@ -558,7 +560,7 @@ def _confirm_paper(state: Competition, command: ConfirmPaperSheet, admin: str) -
     entry = _scoring_entry(state, contestant)
     if isinstance(entry, Rejection):
         return entry
-    refused = _eligible(state, judge, contestant)
+    refused = _eligible(state, judge, contestant, entry.round)
     if refused is not None:
         return refused
     return [
@@ -724,10 +726,13 @@ def _reveal(state: Competition, contestant_id: str) -> Decision:
 # --- people ----------------------------------------------------------------------
 
 
-def _final_with_mark(state: Competition, judge: str, contestant: str | None) -> Round | None:
-    """A final round holding a mark of ``judge`` (for ``contestant``, or any):
-    recusing the judge would strike it from results that may not change."""
-    for round_ in state.rounds.values():
+def _final_with_mark(
+    state: Competition, judge: str, contestant: str | None, rounds: list[Round]
+) -> Round | None:
+    """One of ``rounds``, final, holding a mark of ``judge`` (for
+    ``contestant``, or any): recusing the judge there would strike it from
+    results that may not change."""
+    for round_ in rounds:
         if round_.final and any(
             judge in entry.marks
             for c, entry in round_.entries.items()
@@ -743,19 +748,32 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
         return _unknown_judge(command.judge)
     if command.contestant is not None and command.contestant not in state.contestants:
         return _unknown_contestant(command.contestant)
-    final = _final_with_mark(state, judge.id, command.contestant)
+    if command.round is not None and command.round not in state.rounds:
+        return _unknown_round(command.round)
+    rounds = list(state.rounds.values())
+    ids = [r.id for r in rounds]
+    # from its round on (docs/rules.md §4): the rounds before it keep the judge's marks
+    counting = rounds[ids.index(command.round) :] if command.round is not None else rounds
+    final = _final_with_mark(state, judge.id, command.contestant, counting)
     if final is not None:
         return _results_final(final)
-    if judge.recused_all is not None or (
-        command.contestant is not None and command.contestant in judge.recused
-    ):
+    # standing aside from a round on holds from every later one: already so there?
+    first = command.round if command.round is not None else next(iter(ids), None)
+    if state.recusal(judge, command.contestant, first) is not None:
         return Rejection(
             "already_recused",
             f"judge {judge.name} ({judge.id}) is already recused",
             f"评委 {judge.name}（{judge.id}）已回避",
             409,
         )
-    return [JudgeRecused(judge=judge.id, reason=command.reason, contestant=command.contestant)]
+    return [
+        JudgeRecused(
+            judge=judge.id,
+            reason=command.reason,
+            contestant=command.contestant,
+            round=command.round,
+        )
+    ]
 
 
 def _remove(state: Competition, command: WithdrawContestant | DisqualifyContestant) -> Decision:

@@ -156,8 +156,12 @@ def judge_view(state: Competition, judge_id: str) -> JudgeView | None:
         for contestant, entry in round_.entries.items()
         if (mark := entry.marks.get(judge.id)) is not None
     )
+    # in the round being run: a judge may stand aside from the final only
+    current = state.round()
     expected = tuple(
-        c.id for c in state.contestants.values() if state.judge_expected(judge, c) and not c.out
+        c.id
+        for c in state.contestants.values()
+        if not c.out and state.judge_expected(judge, c, current.id if current else None)
     )
     return JudgeView(
         state.stream, state.seq, judge.id, judge.name, judge.panel, judge.shadow, expected, sheets

@@ -295,7 +295,7 @@ def _result(
         if normalised is not None and total is not None:
             value = normalised.get((mark.judge, contestant.id), total)
         judge = state.judges.get(mark.judge)
-        reason = _not_counted(judge, panels, contestant, mark)
+        reason = _not_counted(state, round_id, judge, panels, contestant, mark)
         if reason is None and value is not None:
             valid[mark.judge] = value
         marks.append(
@@ -389,17 +389,22 @@ def _panels_of(state: Competition, group: str) -> set[str]:
 
 
 def _not_counted(
-    judge: Judge | None, panels: set[str], contestant: Contestant, mark: Mark
+    state: Competition,
+    round_id: str,
+    judge: Judge | None,
+    panels: set[str],
+    contestant: Contestant,
+    mark: Mark,
 ) -> NotCounted | None:
-    """Why ``judge``'s mark cannot count (before any trimming), or None;
-    ``panels`` are those scoring the contestant's group."""
+    """Why ``judge``'s mark in round ``round_id`` cannot count (before any
+    trimming), or None; ``panels`` are those scoring the contestant's group."""
     if judge is None:
         return "unknown_judge"
     if judge.shadow:
         return "shadow"
     if judge.panel not in panels:
         return "not_on_panel"
-    if (aside := judge.stands_aside(contestant)) is not None:
+    if (aside := state.stands_aside(judge, contestant, round_id)) is not None:
         return aside
     if mark.abstain:
         return "abstained"
@@ -418,7 +423,8 @@ def _normalised(
             continue
         panels = _panels_of(state, contestant.group)
         for judge_id, mark in entry.marks.items():
-            if _not_counted(state.judges.get(judge_id), panels, contestant, mark) is None:
+            judge = state.judges.get(judge_id)
+            if _not_counted(state, round_.id, judge, panels, contestant, mark) is None:
                 total = rules.judge_total(state.scoresheet.criteria, mark.points)
                 per_judge.setdefault(judge_id, {})[contestant.id] = total
     maximum = sheet_maximum(state)

@@ -111,21 +111,14 @@ class Judge:
     panel: str
     shadow: bool
     organisation_key: str
-    recused_all: str | None = None
-    recused: dict[str, str] = field(default_factory=dict)
-
-    def stands_aside(self, contestant: Contestant) -> StandAside | None:
-        """Why this judge does not score ``contestant`` though the panel may:
-        the same organisation (the rules' recusal), or an admin's recusal."""
-        if self.organisation_key == contestant.organisation_key:
-            return "same_organisation"
-        if self.recused_all is not None or contestant.id in self.recused:
-            return "recused"
-        return None
+    recusals: dict[tuple[str | None, str | None], str] = field(default_factory=dict)
+    """An admin's recusals: (contestant, the round from which it counts) →
+    reason; None for everyone, and for every round. Read them with
+    ``Competition.recusal``."""
 
     def copy(self) -> Judge:
         new = _copy_judge(self)
-        new.recused = dict(self.recused)
+        new.recusals = dict(self.recusals)
         return new
 
 
@@ -378,17 +371,68 @@ class Competition:
                 break
         return value
 
-    def judge_expected(self, judge: Judge, contestant: Contestant) -> bool:
+    def recusal(self, judge: Judge, contestant: str | None, round_id: str | None) -> str | None:
+        """The reason of an admin's recusal of ``judge`` that counts for
+        ``contestant`` in round ``round_id``: one for everyone or for them
+        (``contestant`` None: for everyone only), for every round or from that
+        round or an earlier one on (docs/rules.md §4); None if none does."""
+        recusals = judge.recusals
+        if not recusals:  # nearly every judge: no cost to a score
+            return None
+        for who in (None, contestant) if contestant is not None else (None,):
+            reason = recusals.get((who, None))
+            if reason is not None:
+                return reason
+            if round_id not in self.rounds:
+                continue
+            for earlier in self.rounds:
+                reason = recusals.get((who, earlier))
+                if reason is not None:
+                    return reason
+                if earlier == round_id:
+                    break
+        return None
+
+    def stands_aside(
+        self, judge: Judge, contestant: Contestant, round_id: str
+    ) -> StandAside | None:
+        """Why ``judge`` does not score ``contestant`` in round ``round_id``
+        though the panel may: the same organisation (the rules' recusal), or
+        an admin's recusal counting in that round."""
+        if judge.organisation_key == contestant.organisation_key:
+            return "same_organisation"
+        if self.recusal(judge, contestant.id, round_id) is not None:
+            return "recused"
+        return None
+
+    def scoring_round(self, contestant: Contestant) -> str:
+        """The round ``contestant``'s marks go to now: that of the entry they
+        were last called in, else the open round, else their registration round."""
+        entry = self.active.get(contestant.id)
+        if entry is not None:
+            return entry.round
+        return self.current_round or contestant.round
+
+    def judge_expected(
+        self, judge: Judge, contestant: Contestant, round_id: str | None = None
+    ) -> bool:
         """The judge's panel scores the contestant's group, and the judge is
-        not recused (by an admin, or for sharing the contestant's organisation)."""
+        not recused in round ``round_id`` (by an admin, or for sharing the
+        contestant's organisation); by default the round the contestant's
+        marks go to now (``scoring_round``)."""
+        if round_id is None:
+            round_id = self.scoring_round(contestant)
         return (
             contestant.group in self.panels.get(judge.panel, ())
-            and judge.stands_aside(contestant) is None
+            and self.stands_aside(judge, contestant, round_id) is None
         )
 
-    def expected_judges(self, contestant: Contestant) -> list[Judge]:
-        """Every judge (shadow ones included) expected to score ``contestant``."""
-        return [j for j in self.judges.values() if self.judge_expected(j, contestant)]
+    def expected_judges(self, contestant: Contestant, round_id: str | None = None) -> list[Judge]:
+        """Every judge (shadow ones included) expected to score ``contestant``
+        in round ``round_id`` (by default the round their marks go to now)."""
+        if round_id is None:
+            round_id = self.scoring_round(contestant)
+        return [j for j in self.judges.values() if self.judge_expected(j, contestant, round_id)]
 
     @property
     def submissions(self) -> dict[str, dict[str, Mark]]:
@@ -560,10 +604,7 @@ class Competition:
                 )
             case JudgeRecused():
                 if (judge := self.judges.get(event.judge)) is not None:
-                    if event.contestant is None:
-                        judge.recused_all = event.reason
-                    else:
-                        judge.recused[event.contestant] = event.reason
+                    judge.recusals[(event.contestant, event.round)] = event.reason
             case PanelAssigned():
                 self.panels[event.panel] = event.groups
             case ScoresheetDefined():

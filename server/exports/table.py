@@ -428,18 +428,19 @@ def _judge_columns(about: About, state: Competition, rows: Sequence[BoardRow]) -
 
 
 def _no_total(
-    state: Competition, judge: Judge | None, row: BoardRow, entry: Entry | None
+    state: Competition, round_id: str, judge: Judge | None, row: BoardRow, entry: Entry | None
 ) -> NoTotal | None:
-    """Why ``judge`` has no mark for ``row``'s contestant: stood aside (known
-    before the contestant performs), or not scored when scoring closed; None
-    where the contestant is not the judge's to score, or scoring has not
-    closed yet (``Judge.stands_aside``, as ``Competition.judge_expected`` asks)."""
+    """Why ``judge`` has no mark for ``row``'s contestant in round ``round_id``:
+    stood aside (known before the contestant performs), or not scored when
+    scoring closed; None where the contestant is not the judge's to score, or
+    scoring has not closed yet (``Competition.stands_aside``, as
+    ``Competition.judge_expected`` asks)."""
     contestant = state.contestants.get(row.contestant)
     if judge is None or contestant is None:
         return None
     if contestant.group not in state.panels.get(judge.panel, ()):
         return None
-    if (aside := judge.stands_aside(contestant)) is not None:
+    if (aside := state.stands_aside(judge, contestant, round_id)) is not None:
         return aside
     return "not_scored" if entry is not None and entry.closed else None
 
@@ -482,7 +483,7 @@ def _results_sheet(
             if mark is not None:
                 scores.append(Score(mark.value, mark.counted, mark.dropped))
                 continue
-            absent = _no_total(state, state.judges.get(judge), row, entry)
+            absent = _no_total(state, round_.id, state.judges.get(judge), row, entry)
             scores.append(None if absent is None else Score(None, False, absent))
         not_counted = NotCounted(
             tuple(

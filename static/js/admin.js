@@ -522,12 +522,18 @@ function renderTools() {
 
   const recuseJudge = select(judges), recuseWho = select([["", t("admin.everyone")], ...people]), recuseReason = h("input", {});
   const recuse = h("details", {}, h("summary", {}, t("admin.recuse")),
+    h("p", { class: "muted" }, t("admin.recuse_hint")),
     field(t("admin.judge"), recuseJudge), field(t("admin.contestant"), recuseWho), field(t("admin.reason"), recuseReason),
     h("button", { type: "button", class: "danger", onclick: () => {
       if (!recuseReason.value.trim()) return toast(t("admin.reason_needed"));
       const body = { judge: recuseJudge.value, reason: recuseReason.value.trim() };
       if (recuseWho.value) body.contestant = recuseWho.value;
-      command("recuse", body, { ask: tdata("admin.ask_recuse", { judge: judgeName(recuseJudge.value) }), confirmLabel: t("admin.recuse") });
+      // from the round under way on: an earlier round, final or not, keeps the judge's marks
+      const from = round();
+      if (from) body.round = from.round;
+      const ask = from ? tdata("admin.ask_recuse_from", { judge: judgeName(recuseJudge.value), round: label(from.name) || from.round })
+        : tdata("admin.ask_recuse", { judge: judgeName(recuseJudge.value) });
+      command("recuse", body, { ask, confirmLabel: t("admin.recuse") });
     } }, t("admin.recuse")));
 
   const rounds = setup.rounds ?? [];

@@ -225,7 +225,8 @@ function details(src, env) {
       return data("span", d.round);
     case "judge_recused":
       return h("span", {}, data("span", judgeName(src, d.judge)), " → ",
-        d.contestant ? who(src, d.contestant) : t("audit.all_contestants"), sep, reason(d.reason));
+        d.contestant ? who(src, d.contestant) : t("audit.all_contestants"),
+        d.round ? [sep, tdata("audit.from_round", { round: roundName(d.round) })] : null, sep, reason(d.reason));
     case "contestant_withdrawn":
     case "contestant_disqualified":
       return h("span", {}, who(src, d.contestant), sep, reason(d.reason));

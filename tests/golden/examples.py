@@ -135,4 +135,5 @@ EXAMPLES: list[tuple[Actor, c.AnyEvent]] = [
         ADMIN,
         c.PriorScoreRecorded(contestant="c01", source="expert", value=Decimal("90.00"), round="r2"),
     ),
+    (ADMIN, c.JudgeRecused(judge="j01", reason="决赛前离开 / left before the final", round="r2")),
 ]
