@@ -521,6 +521,9 @@ class Competition:
                 self.decimals = event.decimals if event.decimals is not None else self.decimals
                 self.rounding = event.rounding if event.rounding is not None else self.rounding
             case RoundOpened():
+                # nobody is called in a round yet: whoever was on stage was so in
+                # an earlier one (the last of the heats, gone on to the final)
+                self.on_stage = None
                 round_ = self._round(event.round)
                 round_.name = event.name
                 round_.opened = True
@@ -528,6 +531,7 @@ class Competition:
                 round_.members.update(dict.fromkeys(event.contestants))
                 self.current_round = event.round
             case RoundClosed():
+                self.on_stage = None  # a round that ends leaves its stage empty
                 self._round(event.round).closed = True
                 if self.current_round == event.round:
                     self.current_round = None

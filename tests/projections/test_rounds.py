@@ -100,6 +100,27 @@ def test_the_best_of_each_group_advance_with_ties_and_the_next_round_starts_with
     assert refused.code == "not_in_round"
 
 
+def test_advancing_leaves_the_stage_empty_for_the_next_round() -> None:
+    """The rehearsal's last heats contestant went through to the final and stayed
+    "on stage" on the screen and the console, though nobody had been called in it
+    (and calling them without opening scoring was refused as already on stage)."""
+    log = entered((), Advancement(count=2, scope="group"))
+    for contestant, (_, value) in reversed(FINALS.items()):  # the best, a1, last
+        perform(log, contestant, {"j1": value}, reveal=True)
+    on_stage = progress(log.state).on_stage
+    assert on_stage is not None and on_stage.contestant == "a1"
+    log.ok(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="Final")))
+    assert "a1" in log.state.rounds["r2"].members
+    assert progress(log.state).on_stage is None
+    assert board(log.state, public=True).on_stage is None
+    assert board(log.state, public=False).on_stage is None
+    # called into the final, they are on stage there, with nothing open yet
+    log.ok(CallContestant(contestant="a1", open_scoring=False))
+    on_stage = progress(log.state).on_stage
+    assert on_stage is not None and on_stage.contestant == "a1" and on_stage.round == "r2"
+    assert not on_stage.scoring_open and not on_stage.revealed
+
+
 def test_share_tiers_count_half_up_of_the_field() -> None:
     # 7 ranked: 30% of 7 = 2.1 → 2 places; 50% of 7 = 3.5 → 4 places
     assert rules.share_count(Decimal("0.3"), 7) == 2
