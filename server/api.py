@@ -295,7 +295,7 @@ async def get_log(request: Request, app: AppState) -> Response:
         raise ApiError(
             422,
             "invalid_query",
-            "from_seq must be a whole number ≥ 1.",
+            "The query's from_seq must be a whole number ≥ 1.",
             "from_seq 须为不小于 1 的整数",
         )
     upto = live.state.seq  # a consistent snapshot: what was committed when asked

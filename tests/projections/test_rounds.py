@@ -315,5 +315,5 @@ def test_a_prior_score_is_on_the_live_score_s_scale() -> None:
     command = RecordPriorScore(contestant="a1", source="expert", value=Decimal("93.5"), round="r2")
     refused = log.refused(command)
     assert (refused.code, refused.status) == ("points_out_of_range", 422)
-    assert refused.message_en == "expert: 93.5 is not between 0 and 10"
+    assert refused.message_en == "Out of range for expert: 93.5 is not between 0 and 10"
     log.ok(RecordPriorScore(contestant="a1", source="expert", value=Decimal("9.35"), round="r2"))
