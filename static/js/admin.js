@@ -360,7 +360,7 @@ function renderShow() {
       return h("tr", { class: progress?.on_stage?.contestant === id ? "current" : "", dataset: { contestant: id } },
         h("td", { class: "num" }, i + 1),
         h("td", {}, data("span", name), " ", data("span", id, { class: "muted" })),
-        h("td", {}, data("span", groupName(contestant(id)?.group ?? r?.group))),
+        h("td", { class: "group" }, data("span", groupName(contestant(id)?.group ?? r?.group))),
         h("td", {}, h("span", { class: `badge ${state}` }, t(`admin.state_${state}`))),
         h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : state !== "open" && withheld(r) ? statusText(r) : ""),
         h("td", { class: "actions" },
