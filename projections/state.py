@@ -368,15 +368,26 @@ class Competition:
         """The prior score ``source`` of ``contestant`` that counts in round
         ``round_id``: the one recorded for the latest round up to it, else the
         one recorded from the first round on (docs/rules.md §7)."""
+        found = self.prior_recorded(contestant, source, round_id)
+        return None if found is None else found[1]
+
+    def prior_recorded(
+        self, contestant: str, source: str, round_id: str
+    ) -> tuple[str | None, Decimal] | None:
+        """``prior``'s score with the round it was recorded for (None: from the
+        first round on), or None if there is none."""
         recorded = self.priors.get(contestant, {}).get(source)
         if not recorded:
             return None
-        value = recorded.get(None)
+        found: tuple[str | None, Decimal] | None = (
+            (None, recorded[None]) if None in recorded else None
+        )
         for earlier in self.rounds:
-            value = recorded.get(earlier, value)
+            if earlier in recorded:
+                found = (earlier, recorded[earlier])
             if earlier == round_id:
                 break
-        return value
+        return found
 
     def judge_expected(self, judge: Judge, contestant: Contestant) -> bool:
         """The judge's panel scores the contestant's group, and the judge is

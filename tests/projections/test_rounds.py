@@ -13,6 +13,7 @@ from events.catalog import (
     RulesSet,
 )
 from projections import rules
+from projections.audit import audit
 from projections.board import board
 from projections.commands import (
     AdvanceRound,
@@ -269,6 +270,28 @@ def test_a_prior_score_for_a_later_round_counts_from_it_and_leaves_a_final_round
         log.refused(RecordPriorScore(contestant="a1", source="expert", value=Decimal(4))).code
         == "results_final"
     )
+
+
+def test_the_audit_view_says_whose_prior_score_is_the_round_s_own_and_whose_is_carried() -> None:
+    """The console's card listed only contestants with no prior score, so in a
+    final with a review of its own the finalists carrying the heats' could not be
+    given the final's. The audit view gives every member's score in the round and
+    the round it was recorded for."""
+    log = finalised_heats()
+    heats = audit(log.state, "r1").priors
+    assert [p.source for p in heats] == ["expert"]
+    assert {(h.contestant, h.round) for h in heats[0].contestants} == {(c, "r1") for c in FINALS}
+    log.ok(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="Grand final")))
+    log.ok(RecordPriorScore(contestant="a2", source="expert", value=Decimal(3), round="r2"))
+    (final,) = audit(log.state).priors
+    assert [(h.contestant, h.value, h.round) for h in final.contestants] == [
+        ("a1", Decimal(9), "r1"),
+        ("a2", Decimal(3), "r2"),
+        ("a3", Decimal(8), "r1"),
+        ("b1", Decimal(7), "r1"),
+        ("b2", Decimal(6), "r1"),
+    ]
+    assert audit(log.state).missing_priors == ()
 
 
 def test_nothing_changes_the_results_of_a_final_round() -> None:
