@@ -110,6 +110,27 @@ class MissingPrior(msgspec.Struct, frozen=True, gc=False):
     """The round's contestants still competing, in running order."""
 
 
+class PriorHeld(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
+    """A contestant's prior score counting in the round, and where it comes from."""
+
+    contestant: str
+    value: Decimal | None = None
+    """None: missing (the result stays incomplete until it is recorded)."""
+    round: str | None = None
+    """The round it was recorded for: this one (its own), or an earlier one whose
+    score the contestant carries (one recorded from the first round on counts as
+    recorded for the round the contestant first competes in)."""
+
+
+class RoundPriors(msgspec.Struct, frozen=True, gc=False):
+    """One prior source of the composite for every member of the round still
+    competing, in running order: what the console's prior scores card lists."""
+
+    source: str
+    label: Label
+    contestants: tuple[PriorHeld, ...]
+
+
 class AuditView(msgspec.Struct, frozen=True, gc=False):
     stream: str
     seq: int
@@ -121,6 +142,9 @@ class AuditView(msgspec.Struct, frozen=True, gc=False):
     missing_priors: tuple[MissingPrior, ...] = ()
     """Per prior source of the composite that some contestant of the round
     lacks, in the composite's order: who lacks it. Empty when none is missing."""
+    priors: tuple[RoundPriors, ...] = ()
+    """Per prior source of the composite, each member's score in the round and the
+    round it was recorded for, so that a later round can have a review of its own."""
 
 
 def audit(state: Competition, round: str | None = None) -> AuditView:
@@ -163,13 +187,37 @@ def audit(state: Competition, round: str | None = None) -> AuditView:
         ),
         paper_sheets=_papers(state),
         missing_priors=_missing_priors(state, round_),
+        priors=_priors(state, round_),
     )
 
 
-def _missing_priors(state: Competition, round_: Round) -> tuple[MissingPrior, ...]:
+def _competing(state: Competition, round_: Round) -> list[str]:
+    """The round's members neither withdrawn nor disqualified, in running order."""
     drawn = set(round_.order)
     members = (*round_.order, *(c for c in round_.members if c not in drawn))
-    competing = [c for c in members if c in state.contestants and not state.contestants[c].out]
+    return [c for c in members if c in state.contestants and not state.contestants[c].out]
+
+
+def _priors(state: Competition, round_: Round) -> tuple[RoundPriors, ...]:
+    competing = _competing(state, round_)
+    found = []
+    for component in state.rules.composite:
+        if component.source == "live":
+            continue
+        held = []
+        for c in competing:
+            recorded = state.prior_recorded(c, component.source, round_.id)
+            if recorded is None:
+                held.append(PriorHeld(c))
+                continue
+            where, value = recorded
+            held.append(PriorHeld(c, value, where or state.contestants[c].round))
+        found.append(RoundPriors(component.source, component.label, tuple(held)))
+    return tuple(found)
+
+
+def _missing_priors(state: Competition, round_: Round) -> tuple[MissingPrior, ...]:
+    competing = _competing(state, round_)
     missing = []
     for component in state.rules.composite:
         if component.source == "live":

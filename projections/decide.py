@@ -92,10 +92,10 @@ def decide(state: Competition, command: Command, actor: Actor) -> Decision:
     """The events ``command`` by ``actor`` gives in ``state``, or why not."""
     if isinstance(command, SubmitScore):
         if actor.role != "judge":
-            return _forbidden("only a judge submits scores", "只有评委可以提交评分")
+            return _forbidden("Only a judge submits scores", "只有评委可以提交评分")
         return _submit(state, command, actor.id)
     if actor.role not in ("admin", "system"):
-        return _forbidden("only an admin may do this", "只有管理员可以执行此操作")
+        return _forbidden("Only an admin may do this", "只有管理员可以执行此操作")
     match command:
         case CallContestant():
             return _call(state, command)
@@ -141,18 +141,18 @@ def _forbidden(en: str, zh: str) -> Rejection:
 def _unknown_contestant(contestant: str) -> Rejection:
     return Rejection(
         "unknown_contestant",
-        f"no contestant {contestant!r}",
+        f"No contestant {contestant!r}",
         f"没有选手 {contestant!r}",
         404,
     )
 
 
 def _unknown_judge(judge: str, status: int = 404) -> Rejection:
-    return Rejection("unknown_judge", f"no judge {judge!r}", f"没有评委 {judge!r}", status)
+    return Rejection("unknown_judge", f"No judge {judge!r}", f"没有评委 {judge!r}", status)
 
 
 def _unknown_round(round_id: str) -> Rejection:
-    return Rejection("unknown_round", f"no round {round_id!r}", f"没有轮次 {round_id!r}", 404)
+    return Rejection("unknown_round", f"No round {round_id!r}", f"没有轮次 {round_id!r}", 404)
 
 
 def _contestant(state: Competition, contestant_id: str) -> Contestant | Rejection:
@@ -163,14 +163,14 @@ def _contestant(state: Competition, contestant_id: str) -> Contestant | Rejectio
     if contestant.withdrawn is not None:
         return Rejection(
             "contestant_withdrawn",
-            f"{contestant.name} ({contestant.id}) has withdrawn",
+            f"Contestant {contestant.name} ({contestant.id}) has withdrawn",
             f"选手 {contestant.name}（{contestant.id}）已退赛",
             409,
         )
     if contestant.disqualified is not None:
         return Rejection(
             "contestant_disqualified",
-            f"{contestant.name} ({contestant.id}) is disqualified",
+            f"Contestant {contestant.name} ({contestant.id}) is disqualified",
             f"选手 {contestant.name}（{contestant.id}）已被取消资格",
             409,
         )
@@ -186,7 +186,7 @@ def _eligible(
         group = state.groups.get(contestant.group, Label())
         return Rejection(
             "not_on_panel",
-            f"judge {judge.name} ({judge.id}) is on panel {judge.panel!r}, which does not "
+            f"Judge {judge.name} ({judge.id}) is on panel {judge.panel!r}, which does not "
             f"score the group {group.pick('en') or contestant.group}",
             f"评委 {judge.name}（{judge.id}）所在的评委组 {judge.panel!r} "
             f"不负责「{group.pick('zh-CN') or contestant.group}」的评分",
@@ -195,7 +195,7 @@ def _eligible(
     if judge.organisation_key == contestant.organisation_key:
         return Rejection(
             "judge_recused",
-            f"judge {judge.name} ({judge.id}) is from {contestant.name}'s organisation "
+            f"Judge {judge.name} ({judge.id}) is from {contestant.name}'s organisation "
             "and is recused",
             f"评委 {judge.name}（{judge.id}）与选手 {contestant.name} 同一单位，须回避",
             403,
@@ -204,7 +204,7 @@ def _eligible(
     if reason is not None:
         return Rejection(
             "judge_recused",
-            f"judge {judge.name} ({judge.id}) is recused: {reason}",
+            f"Judge {judge.name} ({judge.id}) is recused: {reason}",
             f"评委 {judge.name}（{judge.id}）已回避：{reason}",
             403,
         )
@@ -246,14 +246,14 @@ def _number(value: Decimal, maximum: Decimal, places: int, what: str) -> Decimal
     if not value.is_finite() or value < 0 or value > maximum:
         return Rejection(
             "points_out_of_range",
-            f"{what}: {value} is not between 0 and {maximum}",
+            f"Out of range for {what}: {value} is not between 0 and {maximum}",
             f"{what}：{value} 不在 0 到 {maximum} 之间",
             422,
         )
     if places_of(value) > places:
         return Rejection(
             "too_many_decimals",
-            f"{what}: {value} has more than {places} decimal places",
+            f"Too many decimal places for {what}: {value} has more than {places}",
             f"{what}：{value} 的小数位超过 {places} 位",
             422,
         )
@@ -268,20 +268,20 @@ def _points(
         if points:
             return Rejection(
                 "points_with_abstention",
-                "an abstention carries no points",
+                "An abstention carries no points",
                 "弃权时不能填写分数",
                 422,
             )
         return {}
     sheet = state.scoresheet
     if not sheet.criteria:
-        return Rejection("no_scoresheet", "no scoresheet is defined", "尚未设置评分表", 409)
+        return Rejection("no_scoresheet", "No scoresheet is defined", "尚未设置评分表", 409)
     keys = {c.key for c in sheet.criteria}
     unknown = sorted(set(points) - keys)
     if unknown:
         return Rejection(
             "unknown_criterion",
-            f"unknown criterion {unknown[0]!r}; expected {sorted(keys)}",
+            f"Unknown criterion {unknown[0]!r}; expected {sorted(keys)}",
             f"未知评分项 {unknown[0]!r}",
             422,
         )
@@ -290,7 +290,7 @@ def _points(
         if criterion.key not in points:
             return Rejection(
                 "missing_criterion",
-                f"criterion {criterion.key!r} has no points",
+                f"Criterion {criterion.key!r} has no points",
                 f"评分项 {criterion.key!r} 未评分",
                 422,
             )
@@ -312,13 +312,13 @@ def _scoring_entry(state: Competition, contestant: Contestant) -> Entry | Reject
     if state.on_stage != contestant.id and (entry is None or not entry.called):
         return Rejection(
             "not_on_stage",
-            f"{contestant.name} ({contestant.id}) has not been called to the stage",
+            f"Contestant {contestant.name} ({contestant.id}) has not been called to the stage",
             f"选手 {contestant.name}（{contestant.id}）尚未上场",
             409,
         )
     return Rejection(
         "scoring_closed",
-        f"scoring is not open for {contestant.name} ({contestant.id})",
+        f"Scoring is not open for {contestant.name} ({contestant.id})",
         f"选手 {contestant.name}（{contestant.id}）的评分未开放",
         409,
     )
@@ -338,14 +338,14 @@ def _submit(state: Competition, command: SubmitScore, judge_id: str) -> Decision
         if same:
             return Rejection(
                 "duplicate_submission",
-                "this submission was already recorded",
+                "This submission was already recorded",
                 "该评分已记录",
                 200,
                 first.seq,
             )
         return Rejection(
             "submission_id_reused",
-            f"submission id {command.submission_id!r} was used for a different sheet",
+            f"Submission id {command.submission_id!r} was used for a different sheet",
             f"提交编号 {command.submission_id!r} 已用于另一份评分",
             409,
         )
@@ -383,14 +383,14 @@ def _amend(state: Competition, command: AmendScore) -> Decision:
     if entry is not None and entry.scoring_open:
         return Rejection(
             "scoring_open",
-            "scoring is open: the judge submits again instead",
+            "Scoring is open: the judge submits again instead",
             "评分进行中，请评委重新提交",
             409,
         )
     if entry is None or not entry.closed:
         return Rejection(
             "not_closed",
-            f"scoring for {contestant.name} ({contestant.id}) has not been closed",
+            f"Scoring for {contestant.name} ({contestant.id}) has not been closed",
             f"选手 {contestant.name}（{contestant.id}）的评分尚未结束",
             409,
         )
@@ -441,14 +441,14 @@ def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> De
         if same:
             return Rejection(
                 "duplicate_submission",
-                "this paper sheet was already entered",
+                "This paper sheet was already entered",
                 "该纸质评分表已录入",
                 200,
                 known.seq,
             )
         return Rejection(
             "submission_id_reused",
-            f"paper sheet id {command.sheet!r} was used for a different sheet",
+            f"Paper sheet id {command.sheet!r} was used for a different sheet",
             f"纸质评分表编号 {command.sheet!r} 已用于另一份评分",
             409,
         )
@@ -458,7 +458,7 @@ def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> De
     if command.sheet in state.submissions.get(judge.id, {}):
         return Rejection(
             "submission_id_reused",
-            f"id {command.sheet!r} is already one of judge {judge.id!r}'s submissions",
+            f"The id {command.sheet!r} is already one of judge {judge.id!r}'s submissions",
             f"编号 {command.sheet!r} 已是评委 {judge.id!r} 的提交编号",
             409,
         )
@@ -470,7 +470,7 @@ def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> De
         if entry.code == "scoring_closed":
             return Rejection(
                 "scoring_closed",
-                f"scoring is not open for {contestant.name} ({contestant.id}): once it is closed, "
+                f"Scoring is not open for {contestant.name} ({contestant.id}): once it is closed, "
                 "amend the judge's score with a reason instead",
                 f"选手 {contestant.name}（{contestant.id}）的评分未开放：评分结束后请填写理由修改评委评分",
                 409,
@@ -490,7 +490,7 @@ def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> De
     if waiting is not None:
         return Rejection(
             "paper_sheet_pending",
-            f"the paper sheet {waiting.sheet!r} of judge {judge.name} ({judge.id}) for "
+            f"The paper sheet {waiting.sheet!r} of judge {judge.name} ({judge.id}) for "
             f"{contestant.name} ({contestant.id}) awaits a second admin: confirm or reject it "
             "first",
             f"评委 {judge.name}（{judge.id}）对选手 {contestant.name}（{contestant.id}）的纸质评分表 "
@@ -516,12 +516,12 @@ def _waiting_paper(state: Competition, sheet: str) -> PaperSheet | Rejection:
     paper = state.paper_sheets.get(sheet)
     if paper is None:
         return Rejection(
-            "unknown_paper_sheet", f"no paper sheet {sheet!r}", f"没有纸质评分表 {sheet!r}", 404
+            "unknown_paper_sheet", f"No paper sheet {sheet!r}", f"没有纸质评分表 {sheet!r}", 404
         )
     if paper.status == "superseded":
         return Rejection(
             "paper_sheet_superseded",
-            f"judge {paper.judge!r} scored contestant {paper.contestant!r} from their own "
+            f"Judge {paper.judge!r} scored contestant {paper.contestant!r} from their own "
             f"phone (seq {paper.settled_seq}) after paper sheet {sheet!r} was entered: "
             "the judge's own sheet counts",
             f"纸质评分表 {sheet!r} 录入后，评委 {paper.judge!r} 已用手机为选手 "
@@ -531,7 +531,7 @@ def _waiting_paper(state: Competition, sheet: str) -> PaperSheet | Rejection:
     if paper.status != "pending":
         return Rejection(
             "paper_sheet_settled",
-            f"paper sheet {sheet!r} was already {paper.status} by {paper.settled_by!r}",
+            f"Paper sheet {sheet!r} was already {paper.status} by {paper.settled_by!r}",
             f"纸质评分表 {sheet!r} 已由 {paper.settled_by!r} "
             + ("确认" if paper.status == "confirmed" else "驳回"),
             409,
@@ -546,7 +546,7 @@ def _confirm_paper(state: Competition, command: ConfirmPaperSheet, admin: str) -
     if paper.entered_by == admin:
         return Rejection(
             "same_admin",
-            f"admin {admin!r} keyed in paper sheet {paper.sheet!r}: a different admin "
+            f"Admin {admin!r} keyed in paper sheet {paper.sheet!r}: a different admin "
             "must confirm it",
             f"纸质评分表 {paper.sheet!r} 由管理员 {admin!r} 录入，须由另一位管理员确认",
             403,
@@ -588,7 +588,7 @@ def _reject_paper(state: Competition, command: RejectPaperSheet) -> Decision:
 def _already_revealed(contestant: Contestant) -> Rejection:
     return Rejection(
         "already_revealed",
-        f"the result of {contestant.name} ({contestant.id}) is already revealed; nothing to "
+        f"The result of {contestant.name} ({contestant.id}) is already revealed; nothing to "
         "do (to correct it, amend a judge's score with a reason)",
         f"选手 {contestant.name}（{contestant.id}）的成绩已公布，无需再操作"
         "（如需更正，请填写理由修改评委评分）",
@@ -608,7 +608,7 @@ def _call(state: Competition, command: CallContestant) -> Decision:
     ):
         return Rejection(
             "not_in_round",
-            f"{contestant.name} ({contestant.id}) is not in {_en(current)}",
+            f"Contestant {contestant.name} ({contestant.id}) is not in {_en(current)}",
             f"选手 {contestant.name}（{contestant.id}）不在本轮（{_zh(current)}）",
             409,
         )
@@ -618,7 +618,7 @@ def _call(state: Competition, command: CallContestant) -> Decision:
     ):
         return Rejection(
             "already_on_stage",
-            f"{contestant.name} ({contestant.id}) is already on stage",
+            f"Contestant {contestant.name} ({contestant.id}) is already on stage",
             f"选手 {contestant.name}（{contestant.id}）已在台上",
             409,
         )
@@ -640,7 +640,7 @@ def _open(state: Competition, contestant_id: str) -> Decision:
     if state.on_stage != contestant.id:
         return Rejection(
             "not_on_stage",
-            f"{contestant.name} ({contestant.id}) is not on stage",
+            f"Contestant {contestant.name} ({contestant.id}) is not on stage",
             f"选手 {contestant.name}（{contestant.id}）不在台上",
             409,
         )
@@ -652,7 +652,7 @@ def _open(state: Competition, contestant_id: str) -> Decision:
     if entry is not None and entry.scoring_open:
         return Rejection(
             "already_open",
-            f"scoring is already open for {contestant.name} ({contestant.id})",
+            f"Scoring is already open for {contestant.name} ({contestant.id})",
             f"选手 {contestant.name}（{contestant.id}）的评分已开放",
             409,
         )
@@ -668,7 +668,7 @@ def _close(state: Competition, contestant_id: str) -> Decision:
     if entry is None or not entry.scoring_open:
         return Rejection(
             "not_open",
-            f"scoring is not open for {who}",
+            f"Scoring is not open for {who}",
             f"选手 {who_zh} 的评分未开放",
             409,
         )
@@ -678,14 +678,14 @@ def _close(state: Competition, contestant_id: str) -> Decision:
         by_zh = f"{judge.name}（{judge.id}）" if judge else waiting.judge
         return Rejection(
             "paper_sheet_pending",
-            f"judge {by}'s paper sheet for {who} awaits a second admin: confirm or reject it first",
+            f"Judge {by}'s paper sheet for {who} awaits a second admin: confirm or reject it first",
             f"评委 {by_zh} 对选手 {who_zh} 的纸质评分表待另一位管理员确认：请先确认或驳回",
             409,
         )
     if not entry.marks:
         return Rejection(
             "no_scores",
-            f"no judge has scored {who} yet: wait for the scores, or withdraw the contestant",
+            f"No judge has scored {who} yet: wait for the scores, or withdraw the contestant",
             f"尚无评委给选手 {who_zh} 评分：请等待评分，或将该选手退赛",
             409,
         )
@@ -702,7 +702,7 @@ def _reveal(state: Competition, contestant_id: str) -> Decision:
     if entry is None or entry.scoring_open or not entry.closed:
         return Rejection(
             "not_closed",
-            f"close scoring for {contestant.name} ({contestant.id}) first, then reveal the result",
+            f"Close scoring for {contestant.name} ({contestant.id}) first, then reveal the result",
             f"请先结束选手 {contestant.name}（{contestant.id}）的评分，再公布成绩",
             409,
         )
@@ -762,7 +762,7 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
     if state.recusal(judge, command.contestant, first) is not None:
         return Rejection(
             "already_recused",
-            f"judge {judge.name} ({judge.id}) is already recused",
+            f"Judge {judge.name} ({judge.id}) is already recused",
             f"评委 {judge.name}（{judge.id}）已回避",
             409,
         )
@@ -794,7 +794,7 @@ def _prior(state: Competition, command: RecordPriorScore) -> Decision:
     if command.source == "live":
         return Rejection(
             "invalid_source",
-            "the source 'live' is the judges' aggregate, not a prior score",
+            "The source 'live' is the judges' aggregate, not a prior score",
             "来源 'live' 指现场评分，不能作为前期成绩",
             422,
         )
@@ -851,14 +851,14 @@ def _draw(state: Competition, command: DrawOrder) -> Decision:
     if round_.order:
         return Rejection(
             "already_drawn",
-            f"the running order of {_en(round_)} is already drawn",
+            f"The running order of {_en(round_)} is already drawn",
             f"{_zh(round_)}的出场顺序已抽定",
             409,
         )
     if round_.entries:
         return Rejection(
             "show_started",
-            f"contestants of {_en(round_)} have already been called: the running order "
+            f"Contestants of {_en(round_)} have already been called: the running order "
             "can no longer be drawn",
             f"{_zh(round_)}已有选手上场，不能再抽签排序",
             409,
@@ -867,7 +867,7 @@ def _draw(state: Competition, command: DrawOrder) -> Decision:
     if not members:
         return Rejection(
             "empty_round",
-            f"{_en(round_)} has no contestants",
+            f"There are no contestants in {_en(round_)}",
             f"{_zh(round_)}没有选手",
             409,
         )
@@ -898,7 +898,7 @@ def _unfinished(state: Competition, round_: Round) -> Rejection | None:
         if contestant is not None and not contestant.out and (entry is None or not entry.closed):
             return Rejection(
                 "round_incomplete",
-                f"{contestant.name} ({contestant_id}) has not been scored in {_en(round_)}",
+                f"Contestant {contestant.name} ({contestant_id}) has not been scored in {_en(round_)}",
                 f"选手 {contestant.name}（{contestant_id}）在{_zh(round_)}中尚未完成评分",
                 409,
             )
@@ -935,7 +935,7 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
 def _results_final(round_: Round) -> Rejection:
     return Rejection(
         "results_final",
-        f"the results of {_en(round_)} are final: nothing may change them",
+        f"The results of {_en(round_)} are final: nothing may change them",
         f"{_zh(round_)}的成绩已确定为最终成绩，不能再更改",
         409,
     )
@@ -962,7 +962,7 @@ def _finalise(state: Competition, command: FinaliseResults) -> Decision:
     if round_.awards is None:
         return Rejection(
             "awards_not_published",
-            f"publish the awards of {_en(round_)} first, then finalise",
+            f"Publish the awards of {_en(round_)} first, then finalise",
             f"请先公布{_zh(round_)}的奖项，再确定最终成绩",
             409,
         )
@@ -975,7 +975,7 @@ def _finalise(state: Competition, command: FinaliseResults) -> Decision:
     if published[0].awards != round_.awards.awards:
         return Rejection(
             "awards_outdated",
-            f"the results of {_en(round_)} changed since its awards were published: "
+            f"The results of {_en(round_)} changed since its awards were published: "
             "publish the awards again, then finalise",
             f"{_zh(round_)}的成绩在公布奖项后有变动：请重新公布奖项后再确定最终成绩",
             409,
@@ -990,7 +990,7 @@ def _awards_step(state: Competition, command: ShowAwardsStep) -> Decision:
     if round_.awards is None:
         return Rejection(
             "awards_not_published",
-            f"the awards of {_en(round_)} are not published yet: publish them first",
+            f"The awards of {_en(round_)} are not published yet: publish them first",
             f"{_zh(round_)}的奖项尚未公布，请先公布奖项",
             409,
         )
@@ -998,7 +998,7 @@ def _awards_step(state: Competition, command: ShowAwardsStep) -> Decision:
     if command.step > tiers:
         return Rejection(
             "no_such_step",
-            f"{_en(round_)} has {tiers} awards to show; step {command.step} is past them",
+            f"There are {tiers} awards to show in {_en(round_)}; step {command.step} is past them",
             f"{_zh(round_)}只有 {tiers} 个奖项，没有第 {command.step} 步",
             409,
         )
@@ -1013,7 +1013,7 @@ def _advance(state: Competition, command: AdvanceRound) -> Decision:
     if rule is None:
         return Rejection(
             "no_advancement",
-            "the rules name no advancement",
+            "The rules name no advancement",
             "规则未设置晋级办法",
             409,
         )
@@ -1021,7 +1021,7 @@ def _advance(state: Competition, command: AdvanceRound) -> Decision:
     if command.to_round == round_.id or (target is not None and target.opened):
         return Rejection(
             "round_exists",
-            f"{_en(target or round_)} was already opened",
+            f"Cannot open {_en(target or round_)} again: it was already opened",
             f"{_zh(target or round_)}已开始过",
             409,
         )

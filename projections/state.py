@@ -361,15 +361,26 @@ class Competition:
         """The prior score ``source`` of ``contestant`` that counts in round
         ``round_id``: the one recorded for the latest round up to it, else the
         one recorded from the first round on (docs/rules.md §7)."""
+        found = self.prior_recorded(contestant, source, round_id)
+        return None if found is None else found[1]
+
+    def prior_recorded(
+        self, contestant: str, source: str, round_id: str
+    ) -> tuple[str | None, Decimal] | None:
+        """``prior``'s score with the round it was recorded for (None: from the
+        first round on), or None if there is none."""
         recorded = self.priors.get(contestant, {}).get(source)
         if not recorded:
             return None
-        value = recorded.get(None)
+        found: tuple[str | None, Decimal] | None = (
+            (None, recorded[None]) if None in recorded else None
+        )
         for earlier in self.rounds:
-            value = recorded.get(earlier, value)
+            if earlier in recorded:
+                found = (earlier, recorded[earlier])
             if earlier == round_id:
                 break
-        return value
+        return found
 
     def recusal(self, judge: Judge, contestant: str | None, round_id: str | None) -> str | None:
         """The reason of an admin's recusal of ``judge`` that counts for
@@ -565,6 +576,9 @@ class Competition:
                 self.decimals = event.decimals if event.decimals is not None else self.decimals
                 self.rounding = event.rounding if event.rounding is not None else self.rounding
             case RoundOpened():
+                # nobody is called in a round yet: whoever was on stage was so in
+                # an earlier one (the last of the heats, gone on to the final)
+                self.on_stage = None
                 round_ = self._round(event.round)
                 round_.name = event.name
                 round_.opened = True
@@ -572,6 +586,7 @@ class Competition:
                 round_.members.update(dict.fromkeys(event.contestants))
                 self.current_round = event.round
             case RoundClosed():
+                self.on_stage = None  # a round that ends leaves its stage empty
                 self._round(event.round).closed = True
                 if self.current_round == event.round:
                     self.current_round = None

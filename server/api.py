@@ -95,6 +95,9 @@ class Endpoint:
     body: type | None = None
     answer: type | None = None
     media_type: str = "application/json"
+    idempotency_key: bool = False
+    """Takes an ``Idempotency-Key`` header (``idempotency_key``): sent again with
+    the same key, it answers the first one's receipt instead of doing it twice."""
 
 
 _encoder = msgspec.json.Encoder()
@@ -159,7 +162,9 @@ def admin_command(kind: type) -> Handler:
     return handle
 
 
-_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+IDEMPOTENCY_KEY = r"[A-Za-z0-9_-]{8,64}"
+"""What an ``Idempotency-Key`` header may hold (the OpenAPI document says so too)."""
+_KEY = re.compile(IDEMPOTENCY_KEY)
 
 
 def idempotency_key(header: str | None) -> str | None:
@@ -290,7 +295,7 @@ async def get_log(request: Request, app: AppState) -> Response:
         raise ApiError(
             422,
             "invalid_query",
-            "from_seq must be a whole number ≥ 1.",
+            "The query's from_seq must be a whole number ≥ 1.",
             "from_seq 须为不小于 1 的整数",
         )
     upto = live.state.seq  # a consistent snapshot: what was committed when asked
@@ -464,6 +469,7 @@ ENDPOINTS += [
         roles=("admin",),
         body=kind,
         answer=Receipt,
+        idempotency_key=True,
     )
     for name, kind, summary in ADMIN_COMMANDS
 ]

@@ -95,14 +95,19 @@ def _whole(request: Request, name: str) -> int:
         raise ApiError(
             422,
             "invalid_query",
-            f"{name} must be a whole number, got {raw!r}.",
+            f"The query's {name} must be a whole number, got {raw!r}.",
             f"{name} 须为整数",
         )
     return int(raw)
 
 
-def _beyond(message: str) -> ApiError:
-    return ApiError(404, "beyond_log", f"{message}.", "超出日志范围")
+def _beyond(stream: str, holds: int, asked: int) -> ApiError:
+    return ApiError(
+        404,
+        "beyond_log",
+        f"The log of {stream!r} holds {holds} events, not {asked}.",
+        "超出日志范围",
+    )
 
 
 async def public_key(request: Request, app: AppState) -> Response:
@@ -141,7 +146,7 @@ async def _tree(transparency: Transparency, stream: str, size: int) -> MerkleTre
     try:
         return await transparency.tree(stream, size)
     except SizeError as exc:
-        raise _beyond(str(exc)) from None
+        raise _beyond(stream, exc.holds, size) from None
 
 
 async def inclusion_proof(request: Request, app: AppState) -> Response:
@@ -158,7 +163,7 @@ async def inclusion_proof(request: Request, app: AppState) -> Response:
         raise ApiError(
             422,
             "invalid_query",
-            f"seq must be within 1…size ({size}), got {seq}.",
+            f"The query's seq must be within 1…size ({size}), got {seq}.",
             f"seq 须在 1…{size} 之内",
         )
     tree = await _tree(transparency, live.stream, size)
@@ -179,7 +184,7 @@ async def consistency_proof(request: Request, app: AppState) -> Response:
         raise ApiError(
             422,
             "invalid_query",
-            f"from must be within 1…to ({new}), got {old}.",
+            f"The query's from must be within 1…to ({new}), got {old}.",
             f"from 须在 1…{new} 之内",
         )
     tree = await _tree(transparency, live.stream, new)
@@ -193,7 +198,7 @@ async def board_at(request: Request, app: AppState) -> Response:
     live = await _live(request, app, "admin", "auditor")
     seq = _whole(request, "at")
     if seq > live.state.seq:
-        raise _beyond(f"the log of {live.stream!r} holds {live.state.seq} events, not {seq}")
+        raise _beyond(live.stream, live.state.seq, seq)
     history = _histories.get(live)
     if history is None:
         history = _histories[live] = StateHistory(live.store, live.stream)

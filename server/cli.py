@@ -104,6 +104,7 @@ def _init(args: argparse.Namespace) -> int:
         link = f"{base}/judge/{created.stream}#token={created.judge_tokens[judge.id]}"
         print(f"  {judge.id} {judge.name} ({judge.panel}): {link}")
     _print_stand_asides(definition)
+    _print_missing_priors(definition)
     return 0
 
 
@@ -119,6 +120,30 @@ def _print_stand_asides(definition: Definition) -> None:
         print(
             f"  {judge.judge} {judge.name} - {contestant.contestant} {contestant.name}"
             f" ({contestant.organisation})"
+        )
+
+
+def _print_missing_priors(definition: Definition) -> None:
+    """The contestants without a prior score the composite needs (an expert
+    review the file did not hold): their results would be incomplete at the
+    reveal, as the stand-asides, worth a look before the show."""
+    needed = definition.missing_priors()
+    if not needed:
+        return
+    lacking = [(c, component) for component, contestants in needed for c in contestants]
+    if not lacking:
+        names = ", ".join(component.label.pick("en") or component.source for component, _ in needed)
+        print(f"Every contestant has the prior scores the rules need ({names}).")
+        return
+    print(
+        f"Contestants without a prior score the rules need ({len(lacking)}): each result stays "
+        "incomplete until the score is recorded (the console's card “Prior scores not recorded”):"
+    )
+    for contestant, component in lacking:
+        what = component.label.pick("en")
+        print(
+            f"  {contestant.contestant} {contestant.name} - "
+            + (f"{what} ({component.source})" if what else component.source)
         )
 
 

@@ -25,6 +25,7 @@ from msgspec import Meta
 from events.catalog import (
     AnyEvent,
     CompetitionCreated,
+    Component,
     ContestantRegistered,
     Decimals,
     GroupDefined,
@@ -82,6 +83,23 @@ class Definition(msgspec.Struct, frozen=True):
             if contestant.group in groups.get(judge.panel, ())
             and organisation_key(judge.organisation) == organisation_key(contestant.organisation)
         ]
+
+    def missing_priors(self) -> list[tuple[Component, list[ContestantRegistered]]]:
+        """Each prior source of the composite (an expert review …) with the
+        contestants the file gives no score of it: their results stay incomplete
+        until one is recorded, for the organisers to see before the show."""
+        rules = next((e for e in reversed(self.events) if isinstance(e, RulesSet)), None)
+        recorded = {
+            (e.contestant, e.source) for e in self.events if isinstance(e, PriorScoreRecorded)
+        }
+        contestants = [e for e in self.events if isinstance(e, ContestantRegistered)]
+        found = []
+        for component in rules.composite if rules is not None else ():
+            if component.source == "live":
+                continue
+            lacking = [c for c in contestants if (c.contestant, component.source) not in recorded]
+            found.append((component, lacking))
+        return found
 
 
 # --- the shape of the file ---------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from server.api import ENDPOINTS, Endpoint
+from server.api import ENDPOINTS, IDEMPOTENCY_KEY, Endpoint
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -27,6 +27,18 @@ def _path_parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in names
     ]
+
+
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "One key per action, the same for every try of it: a command sent again "
+    "with the key of one already done (its answer lost) is not done again but answers the "
+    'first one\'s receipt with "duplicate": true (docs/api.md). Else 400 '
+    "invalid_idempotency_key.",
+    "schema": {"type": "string", "pattern": f"^{IDEMPOTENCY_KEY}$"},
+}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -55,7 +67,8 @@ def openapi_document() -> dict[str, Any]:
             "summary": endpoint.summary,
             "operationId": f"{endpoint.method.lower()}_{endpoint.handler.__name__}_"
             + endpoint.path.rsplit("/", 1)[-1].strip("{}").replace("-", "_"),
-            "parameters": _path_parameters(endpoint),
+            "parameters": _path_parameters(endpoint)
+            + ([IDEMPOTENCY_HEADER] if endpoint.idempotency_key else []),
             "responses": responses,
         }
         if endpoint.roles:

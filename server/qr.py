@@ -41,7 +41,7 @@ async def qr_endpoint(request: Request) -> Response:
         raise ApiError(
             422,
             "invalid_qr_text",
-            f"text must be a link to this server of at most {MAX_TEXT} characters.",
+            f"The text must be a link to this server of at most {MAX_TEXT} characters.",
             f"text 须为指向本服务器的链接，且不超过 {MAX_TEXT} 个字符",
         )
     return Response(

@@ -71,7 +71,7 @@ async def issue_admin_token(store: Store, credentials: Credentials, stream: str,
         raise ApiError(
             422,
             "invalid_admin",
-            f"admin id {admin!r}: expected letters, digits, '_', '.', '-' (at most 64)",
+            f"Admin id {admin!r}: expected letters, digits, '_', '.', '-' (at most 64)",
             f"管理员编号 {admin!r} 无效：只能使用字母、数字、'_'、'.'、'-'（最多 64 个）",
         ) from None
     if (await store.head(stream)).seq == 0:

@@ -33,7 +33,7 @@ from server.state import AppState
 
 SETUP_STREAM = ""
 """The credentials' stream of server-wide tokens."""
-UPLOAD_NAME = Bilingual("competition file", "赛事文件")
+UPLOAD_NAME = Bilingual("Competition file", "赛事文件")
 """How messages call the uploaded text."""
 
 _encoder = msgspec.json.Encoder()

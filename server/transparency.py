@@ -29,7 +29,11 @@ SIGNED_AFTER = (ResultRevealed, AwardsPublished)
 
 
 class SizeError(ValueError):
-    """A tree size or leaf the log does not (yet) hold."""
+    """A tree size or leaf the log does not (yet) hold: it ``holds`` fewer events."""
+
+    def __init__(self, stream: str, holds: int, asked: int) -> None:
+        super().__init__(f"the log of {stream!r} holds {holds} events, not {asked}")
+        self.holds = holds
 
 
 @dataclass
@@ -87,7 +91,7 @@ class Transparency:
                     async for record in self.store.read_records(stream, tree.size + 1):
                         tree.append(bytes.fromhex(record.hash))
         if entry.tree.size < size:
-            raise SizeError(f"the log of {stream!r} holds {entry.tree.size} events, not {size}")
+            raise SizeError(stream, entry.tree.size, size)
         return entry.tree
 
     async def sign(self, stream: str, size: int) -> str:

@@ -252,7 +252,7 @@ def parse_language(raw: str | None, state: Competition) -> ExportLanguage:
     raise ApiError(
         422,
         "invalid_language",
-        f"lang must be one of {', '.join(LANGUAGES)}, not {raw!r}.",
+        f"The language (lang) must be one of {', '.join(LANGUAGES)}, not {raw!r}.",
         f"lang 须为 {'、'.join(LANGUAGES)} 之一，而不是 {raw!r}",
     )
 

@@ -360,7 +360,7 @@ function renderShow() {
       return h("tr", { class: progress?.on_stage?.contestant === id ? "current" : "", dataset: { contestant: id } },
         h("td", { class: "num" }, i + 1),
         h("td", {}, data("span", name), " ", data("span", id, { class: "muted" })),
-        h("td", {}, data("span", groupName(contestant(id)?.group ?? r?.group))),
+        h("td", { class: "group" }, data("span", groupName(contestant(id)?.group ?? r?.group))),
         h("td", {}, h("span", { class: `badge ${state}` }, t(`admin.state_${state}`))),
         h("td", { class: "num" }, r?.final ? formatScore(r.final, board.decimals) : state !== "open" && withheld(r) ? statusText(r) : ""),
         h("td", { class: "actions" },
@@ -392,49 +392,86 @@ function followStage(list) {
   box.scrollTop += r.top - b.top - box.clientHeight / 3;
 }
 
-/** The prior scores not recorded (an expert review …): how many contestants lack each, who,
- * and a form to record one. Drawn again only when that changes, since it holds a form. */
+/** The prior scores of the round under way (an expert review …): how many contestants lack each,
+ * who, and a form to record one. In a round some carry a score into from an earlier one (the
+ * final, after the heats), it may have a review of its own: the form then lists every member,
+ * saying who has this round's score and who carries an earlier one. Drawn again only when that
+ * changes, since it holds a form. */
 function renderPriors() {
   const el = $("priors");
   const button = el.querySelector('[data-testid="prior-record"]');
   if (button) button.disabled = busy("prior-scores");
-  const missing = audit?.missing_priors ?? [];
-  const drawn = JSON.stringify([currentLanguage(), missing, Boolean(setup)]);
+  const here = audit?.round;
+  const sources = (audit?.priors ?? []).map((p) => ({
+    ...p,
+    lacking: p.contestants.filter((c) => c.value == null).map((c) => c.contestant),
+    carried: p.contestants.filter((c) => c.value != null && c.round !== here),
+  })).filter((p) => p.lacking.length || p.carried.length);
+  const drawn = JSON.stringify([currentLanguage(), here, sources, Boolean(setup)]);
   if (drawn === priorsDrawn) return;
   priorsDrawn = drawn;
-  el.classList.toggle("hidden", !missing.length);
-  if (!missing.length) return el.replaceChildren();
+  el.classList.toggle("hidden", !sources.length);
+  if (!sources.length) return el.replaceChildren();
+  const roundName = (id) => label(setup?.rounds?.find((r) => r.round === id)?.name) || id;
   const sourceName = (m) => label(m.label) || m.source;
-  const source = select(missing.map((m) => [m.source, sourceName(m)]), { "data-testid": "prior-source" });
+  const held = (m, id) => m.contestants.find((c) => c.contestant === id);
+  /** Whether the contestant has this round's score, carries one, or has none: said of the one chosen. */
+  const standing = (m, id, key) => {
+    const c = held(m, id);
+    if (c?.value == null) return null;
+    const params = { name: nameOf(id), source: sourceName(m), value: c.value, round: roundName(c.round), here: roundName(here) };
+    return c.round === here ? tdata(`admin.prior_own${key}`, params) : tdata(`admin.prior_carried${key}`, params);
+  };
+  const source = select(sources.map((m) => [m.source, sourceName(m)]), { "data-testid": "prior-source" });
   const who = select([], { "data-testid": "prior-contestant" });
+  const status = h("p", { class: "muted", "data-testid": "prior-status" });
+  const chosen = () => sources.find((x) => x.source === source.value) ?? sources[0];
+  const said = () => status.replaceChildren(standing(chosen(), who.value, "") ?? "");
   const fit = () => {
-    const m = missing.find((x) => x.source === source.value) ?? missing[0];
-    who.replaceChildren(...m.contestants.map((id) => h("option", { value: id, translate: "no" }, `${nameOf(id)} (${id})`)));
+    const m = chosen();
+    // every member once some carry an earlier round's score; else those lacking one
+    const listed = m.carried.length ? m.contestants.map((c) => c.contestant) : m.lacking;
+    who.replaceChildren(...listed.map((id) => {
+      const c = held(m, id);
+      const note = c?.value == null ? "" : ` · ${t(c.round === here ? "admin.prior_own_short" : "admin.prior_carried_short", { value: c.value, round: roundName(c.round) })}`;
+      return h("option", { value: id, translate: "no" }, `${nameOf(id)} (${id})${note}`);
+    }));
+    const next = m.lacking[0] ?? m.carried[0]?.contestant; // the next to record: one lacking, else one carrying
+    if (next) who.value = next;
+    said();
   };
   source.addEventListener("input", fit);
+  who.addEventListener("input", said);
   fit();
   const value = h("input", { inputmode: "decimal", autocomplete: "off", "data-testid": "prior-value" });
+  const missing = sources.some((m) => m.lacking.length);
   fill(el,
-    h("h2", {}, t("admin.priors")),
-    missing.map((m) => [
-      h("p", { "data-testid": `priors-missing-${m.source}` }, h("strong", {}, tdata("admin.priors_missing", { n: m.contestants.length, source: sourceName(m) }))),
-      data("p", m.contestants.map(nameOf).join(t("list.separator")), { class: "muted names", "data-testid": `priors-list-${m.source}` }),
+    h("h2", {}, t(missing ? "admin.priors" : "admin.priors_round")),
+    sources.map((m) => [
+      m.lacking.length ? [
+        h("p", { "data-testid": `priors-missing-${m.source}` }, h("strong", {}, tdata("admin.priors_missing", { n: m.lacking.length, source: sourceName(m) }))),
+        data("p", m.lacking.map(nameOf).join(t("list.separator")), { class: "muted names", "data-testid": `priors-list-${m.source}` }),
+      ] : null,
+      [...new Set(m.carried.map((c) => c.round))].map((from) => h("p", { "data-testid": `priors-carried-${m.source}` },
+        tdata("admin.priors_carried", { n: m.carried.filter((c) => c.round === from).length, source: sourceName(m), round: roundName(from), here: roundName(here) }))),
     ]),
-    h("p", { class: "muted" }, t("admin.priors_hint")),
+    missing ? h("p", { class: "muted" }, t("admin.priors_hint")) : null,
     h("div", { class: "row" },
-      missing.length > 1 ? field(t("admin.prior_source"), source) : null,
+      sources.length > 1 ? field(t("admin.prior_source"), source) : null,
       field(t("admin.contestant"), who),
       field(t("admin.prior_value"), value),
       h("button", { type: "button", disabled: busy("prior-scores"), "data-testid": "prior-record", onclick: () => {
         const text = value.value.trim().replace(",", ".");
         if (!/^\d+(\.\d+)?$/.test(text)) return toast(t(text ? "mark.not_number" : "mark.empty"));
-        const m = missing.find((x) => x.source === source.value) ?? missing[0];
+        const m = chosen();
         // for the round under way (and on): an earlier round, final, keeps its own
         const body = { contestant: who.value, source: m.source, value: text };
-        if (audit?.round) body.round = audit.round;
-        command("prior-scores", body,
-          { ask: tdata("admin.ask_prior", { name: nameOf(who.value), source: sourceName(m), value: text }), confirmLabel: t("admin.prior_record") });
-      } }, t("admin.prior_record"))));
+        if (here) body.round = here;
+        const ask = tdata("admin.ask_prior", { name: nameOf(who.value), source: sourceName(m), value: text });
+        const replaces = standing(m, who.value, "_replace");
+        command("prior-scores", body, { ask: replaces ? h("span", {}, replaces, h("br"), ask) : ask, confirmLabel: t("admin.prior_record") });
+      } }, t("admin.prior_record"))),
+    status);
 }
 
 /** A reason, asked once in the same dialog that confirms the action. */

@@ -210,3 +210,49 @@ def test_init_lists_the_judges_who_stand_aside_for_their_own_organisation(
     assert pairs == [("J5", "304")]
     assert "Judges standing aside for their own organisation (1):" in printed
     assert "  J5 宋文斌 - 304 何欣然 ( 城投水务集团)" in printed
+
+
+def test_init_lists_the_contestants_lacking_a_prior_score_the_rules_need(
+    tmp_path: Path,
+) -> None:
+    """A contestant without the expert review of the composite has an incomplete
+    result until it is recorded; ``init`` listed stand-asides but said nothing of
+    these, which the rehearsal found only at the reveals."""
+    text = (EXAMPLES / "contest.toml").read_text(encoding="utf-8")
+    for prior in ("prior = { expert = 86.5 }\n", "prior = { expert = 91 }\n"):
+        assert prior in text
+        text = text.replace(prior, "")
+    path = tmp_path / "contest.toml"
+    path.write_text(text, encoding="utf-8")
+    missing = [
+        (component.source, [c.contestant for c in lacking])
+        for component, lacking in load_definition(path).missing_priors()
+    ]
+    printed = subprocess.run(
+        [sys.executable, "-m", "server.cli", "init", str(path), "--db", str(tmp_path / "t.db")],
+        cwd=EXAMPLES.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert missing == [("expert", ["101", "102"])]
+    assert (
+        "Contestants without a prior score the rules need (2): each result stays "
+        "incomplete until the score is recorded (the console's card “Prior scores not recorded”):"
+    ) in printed
+    assert (
+        "  101 李思远 - Expert review (expert)\n  102 王雨桐 - Expert review (expert)\n" in printed
+    )
+
+    whole = tmp_path / "whole.toml"
+    whole.write_text((EXAMPLES / "contest.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    printed = subprocess.run(
+        [sys.executable, "-m", "server.cli", "init", str(whole), "--db", str(tmp_path / "w.db")],
+        cwd=EXAMPLES.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "Every contestant has the prior scores the rules need (Expert review)." in printed

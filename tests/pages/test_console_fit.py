@@ -13,6 +13,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.pages.conftest import OUTPUT, PHONE, Server, example_edited, start_server
+from tests.pages.one_judge import score_and_reveal
+from tests.pages.test_screen_board_names import definition as rehearsal_roster
 
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 PANEL_C = ("J7", "J8", "J9", *(f"J{n}" for n in range(10, 27)))  # 20 judges: the agency group
@@ -166,3 +168,58 @@ def test_the_run_of_show_follows_the_contestant_on_stage(field: Server, browser:
     page.get_by_test_id("call-next").click()
     page.get_by_test_id("confirm").locator('button[value="yes"]').click()  # 106 stays open
     in_view("107")
+
+
+@pytest.fixture
+def long_groups(tmp_path: Path) -> Iterator[Server]:
+    """The rehearsal's roster (tests/pages/test_screen_board_names.py): 100 contestants
+    with names of up to 90 letters, in groups such as 国有企业组（电力、通信及能源类）;
+    three revealed, one left open (Close on its row), the next on stage."""
+    for server in start_server(tmp_path, rehearsal_roster(tmp_path)):
+        score_and_reveal(server, [(f"c{i:03d}", f"{95 - i:.1f}") for i in range(3)], "groups")
+        server.admin_post("stage", {"contestant": "c003"})
+        server.admin_post("stage", {"contestant": "c004"})
+        yield server
+
+
+# Each group cell of the run of show: how many characters each line of its name holds
+# (a range over each character, by the line it lands on); the buttons of its row, by line.
+GROUP_CELLS = """() => [...document.querySelectorAll('#show tbody tr')].map((tr) => {
+  const span = tr.children[2].querySelector('span');
+  const text = span.firstChild;
+  const lines = new Map();
+  for (let i = 0; i < text.length; i += 1) {
+    const range = document.createRange();
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    const top = Math.round(range.getBoundingClientRect().top / 4);
+    lines.set(top, (lines.get(top) ?? 0) + 1);
+  }
+  const buttons = [...tr.querySelectorAll('td.actions button')];
+  return { contestant: tr.dataset.contestant, text: text.textContent, lines: [...lines.values()],
+    buttons: buttons.length,
+    button_lines: new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size };
+})"""
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_long_group_name_in_the_run_of_show_keeps_whole_words_a_line(
+    long_groups: Server, browser: Any, lang: str
+) -> None:
+    """The rehearsal's run of show broke 国有企业组（电力、通信及能源类） one or two
+    characters a line, beside the long names: each line now holds at least five
+    characters (or the whole name), in at most four lines, and the table
+    still fits its card, a row's buttons on one line unless it has three."""
+    page = console(long_groups, browser, lang)
+    expect(page.locator("#show tbody tr")).to_have_count(100)
+    expect(
+        page.locator('#show tr[data-contestant="c003"] [data-testid="row-close"]')
+    ).to_be_visible()
+    cells = page.evaluate(GROUP_CELLS)
+    page.screenshot(path=str(OUTPUT / "screens" / f"admin-1366-long-groups-{lang}.png"))
+    for cell in cells:
+        assert len(cell["lines"]) <= 4, cell
+        assert min(cell["lines"]) >= min(5, len(cell["text"])), cell
+        assert cell["button_lines"] == 1 or cell["buttons"] > 2, cell
+    assert page.locator("#show").evaluate("(el) => el.scrollWidth <= el.clientWidth")
+    on_screen(page.locator('#show tr[data-contestant="c004"] td.actions button').last)

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.pages.conftest import OUTPUT, PHONE, Server, example_edited, start_server
+from tests.pages.test_judge_final import run_the_heats
 
 CONSOLE = {"viewport": {"width": 1366, "height": 768}}
 
@@ -137,3 +138,82 @@ def test_the_audience_sees_which_score_is_missing(
     expect(row.locator(".score")).to_have_text(said)
     expect(phone.locator("#list")).not_to_contain_text(not_said)
     phone.screenshot(path=str(OUTPUT / "screens" / f"live-incomplete-{lang}.png"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "carried", "status", "replaces", "own"),
+    [
+        (
+            "zh-CN",
+            "{n} 位选手沿用初赛的专家评审成绩；如决赛有自己的评审，请为每位选手录入",
+            "{name} 沿用初赛的专家评审成绩 {value}；在此录入的成绩自决赛起计入。",
+            "{name} 目前沿用初赛的专家评审成绩 {value}；录入后决赛起改用新成绩，初赛的成绩不变。",
+            "{name} 已有决赛的专家评审成绩 93.5。",
+        ),
+        (
+            "en",
+            "{n} contestants carry their Expert review score from the round “Preliminary”: "
+            "if the round “Final” has a review of its own, record each one's",
+            "{name} carries the Expert review score {value} from the round “Preliminary”; "
+            "one recorded here counts from the round “Final” on.",
+            "{name} carries the Expert review score {value} from the round “Preliminary”: from "
+            "the round “Final” on, the new one counts instead; the round “Preliminary” keeps "
+            "its own.",
+            "{name} already has the Expert review score of the round “Final”: 93.5.",
+        ),
+    ],
+)
+def test_the_final_s_own_review_is_recorded_for_finalists_carrying_the_heats(
+    server: Server, browser: Any, lang: str, carried: str, status: str, replaces: str, own: str
+) -> None:
+    """The rehearsal's final had an expert review of its own, but the console's form
+    listed only contestants with no score, and every finalist carried the heats':
+    the final's were given by API. In a round whose members carry an earlier
+    round's score the form lists every member, saying who carries one and who has
+    this round's, and records for this round."""
+    run_the_heats(server)
+    server.admin_post(
+        "advance",
+        {"from_round": "prelim", "to_round": "final", "name": {"zh-CN": "决赛", "en": "Final"}},
+    )
+    api = f"/api/competitions/{server.cid}"
+    finalists = next(
+        r for r in server.call("GET", f"{api}/setup")["rounds"] if r["round"] == "final"
+    )["members"]
+    (expert,) = server.call("GET", f"{api}/audit", token=server.admin)["priors"]
+    first = expert["contestants"][0]
+    name = next(
+        c["name"]
+        for c in server.call("GET", f"{api}/setup")["contestants"]
+        if c["contestant"] == first["contestant"]
+    )
+    said = {"name": name, "value": first["value"], "n": len(finalists)}
+
+    page = browser.new_context(**CONSOLE).new_page()
+    page.goto(server.page("admin", server.admin, lang=lang))
+    expect(page.get_by_test_id("priors-carried-expert")).to_have_text(carried.format(**said))
+    expect(page.get_by_test_id("priors-missing-expert")).to_have_count(0)
+    options = page.get_by_test_id("prior-contestant").locator("option")
+    expect(options).to_have_count(len(finalists))
+    page.get_by_test_id("prior-contestant").select_option(first["contestant"])
+    expect(page.get_by_test_id("prior-status")).to_have_text(status.format(**said))
+    page.get_by_test_id("prior-value").fill("93.5")
+    page.get_by_test_id("prior-record").click()
+    dialog = page.get_by_test_id("confirm")
+    expect(dialog).to_contain_text(replaces.format(**said))
+    dialog.locator('button[value="yes"]').click()
+
+    expect(page.get_by_test_id("priors-carried-expert")).to_have_text(
+        carried.format(**(said | {"n": len(finalists) - 1}))
+    )
+    page.get_by_test_id("prior-contestant").select_option(first["contestant"])
+    expect(page.get_by_test_id("prior-status")).to_have_text(own.format(**said))
+    log = server.text(f"{api}/log", server.auditor)
+    recorded = [e for e in map(json.loads, log.splitlines()) if e["type"] == "prior_score_recorded"]
+    assert recorded[-1]["data"] == {
+        "contestant": first["contestant"],
+        "source": "expert",
+        "value": "93.5",
+        "round": "final",
+    }
+    page.screenshot(path=str(OUTPUT / "screens" / f"admin-final-priors-{lang}.png"))

@@ -148,7 +148,7 @@ def test_run_of_show_order() -> None:
     refused = log.refused(Reveal(contestant="c2"))
     assert (refused.code, refused.status) == ("already_revealed", 409)
     # people by their names, as the console shows them, ids beside
-    assert refused.message_en.startswith("the result of Contestant c2 (c2) is already revealed")
+    assert refused.message_en.startswith("The result of Contestant c2 (c2) is already revealed")
     assert refused.message_zh.startswith("选手 Contestant c2（c2）的成绩已公布")
     for command in (Reveal(contestant="c2"), CloseScoring(contestant="c2")):
         assert "'c2'" not in log.refused(command).message_en

@@ -13,6 +13,7 @@ from events.catalog import (
     RulesSet,
 )
 from projections import rules
+from projections.audit import audit
 from projections.board import board
 from projections.commands import (
     AdvanceRound,
@@ -98,6 +99,27 @@ def test_the_best_of_each_group_advance_with_ties_and_the_next_round_starts_with
     assert on_stage is not None and on_stage.round == "r2" and on_stage.missing == ("j1",)
     refused = log.refused(CallContestant(contestant="a4"))
     assert refused.code == "not_in_round"
+
+
+def test_advancing_leaves_the_stage_empty_for_the_next_round() -> None:
+    """The rehearsal's last heats contestant went through to the final and stayed
+    "on stage" on the screen and the console, though nobody had been called in it
+    (and calling them without opening scoring was refused as already on stage)."""
+    log = entered((), Advancement(count=2, scope="group"))
+    for contestant, (_, value) in reversed(FINALS.items()):  # the best, a1, last
+        perform(log, contestant, {"j1": value}, reveal=True)
+    on_stage = progress(log.state).on_stage
+    assert on_stage is not None and on_stage.contestant == "a1"
+    log.ok(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="Final")))
+    assert "a1" in log.state.rounds["r2"].members
+    assert progress(log.state).on_stage is None
+    assert board(log.state, public=True).on_stage is None
+    assert board(log.state, public=False).on_stage is None
+    # called into the final, they are on stage there, with nothing open yet
+    log.ok(CallContestant(contestant="a1", open_scoring=False))
+    on_stage = progress(log.state).on_stage
+    assert on_stage is not None and on_stage.contestant == "a1" and on_stage.round == "r2"
+    assert not on_stage.scoring_open and not on_stage.revealed
 
 
 def test_share_tiers_count_half_up_of_the_field() -> None:
@@ -250,6 +272,28 @@ def test_a_prior_score_for_a_later_round_counts_from_it_and_leaves_a_final_round
     )
 
 
+def test_the_audit_view_says_whose_prior_score_is_the_round_s_own_and_whose_is_carried() -> None:
+    """The console's card listed only contestants with no prior score, so in a
+    final with a review of its own the finalists carrying the heats' could not be
+    given the final's. The audit view gives every member's score in the round and
+    the round it was recorded for."""
+    log = finalised_heats()
+    heats = audit(log.state, "r1").priors
+    assert [p.source for p in heats] == ["expert"]
+    assert {(h.contestant, h.round) for h in heats[0].contestants} == {(c, "r1") for c in FINALS}
+    log.ok(AdvanceRound(from_round="r1", to_round="r2", name=Label(en="Grand final")))
+    log.ok(RecordPriorScore(contestant="a2", source="expert", value=Decimal(3), round="r2"))
+    (final,) = audit(log.state).priors
+    assert [(h.contestant, h.value, h.round) for h in final.contestants] == [
+        ("a1", Decimal(9), "r1"),
+        ("a2", Decimal(3), "r2"),
+        ("a3", Decimal(8), "r1"),
+        ("b1", Decimal(7), "r1"),
+        ("b2", Decimal(6), "r1"),
+    ]
+    assert audit(log.state).missing_priors == ()
+
+
 def test_nothing_changes_the_results_of_a_final_round() -> None:
     """A full-size rehearsal withdrew, disqualified, recused and re-recorded expert
     reviews after the results were final, and the final board moved: first place lost
@@ -294,5 +338,5 @@ def test_a_prior_score_is_on_the_live_score_s_scale() -> None:
     command = RecordPriorScore(contestant="a1", source="expert", value=Decimal("93.5"), round="r2")
     refused = log.refused(command)
     assert (refused.code, refused.status) == ("points_out_of_range", 422)
-    assert refused.message_en == "expert: 93.5 is not between 0 and 10"
+    assert refused.message_en == "Out of range for expert: 93.5 is not between 0 and 10"
     log.ok(RecordPriorScore(contestant="a1", source="expert", value=Decimal("9.35"), round="r2"))

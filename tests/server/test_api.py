@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -278,6 +279,37 @@ async def test_openapi_describes_every_route(server: Server, client: httpx.Async
         "/awards",
     ):
         assert "post" in document["paths"][f"/api/competitions/{{cid}}{path}"]
+
+
+async def test_openapi_documents_the_idempotency_key_wherever_it_is_taken(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    """The console sends every command with an ``Idempotency-Key``; the document
+    said nothing of it. Each operation that reads the header (a malformed one is
+    refused) documents it, and none that ignores it does."""
+    document = (await client.get(f"{server.url}/api/openapi.json")).json()
+    taken, documented = set(), set()
+    for path, operations in document["paths"].items():
+        url = server.url + path.replace("{cid}", server.stream).replace("{judge}", "A1")
+        for method, operation in operations.items():
+            if method == "get":
+                continue
+            headers = server.bearer(server.admin) | {"Idempotency-Key": "not a key!"}
+            answer = await client.request(method.upper(), url, json={}, headers=headers)
+            if answer.status_code == 400 and answer.json()["error"]["code"] == (
+                "invalid_idempotency_key"
+            ):
+                taken.add(f"{method} {path}")
+            named = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+            if named:
+                documented.add(f"{method} {path}")
+                (header,) = named
+                assert header["in"] == "header" and header["required"] is False
+                pattern = header["schema"]["pattern"]
+                assert re.fullmatch(pattern, "a1b2c3d4") and not re.fullmatch(pattern, "short")
+    assert "post /api/competitions/{cid}/stage" in taken
+    assert len(taken) == 17  # every admin command
+    assert documented == taken
 
 
 async def test_unknown_routes_and_competitions_use_the_error_shape(

@@ -135,7 +135,7 @@ async def test_results_are_provisional_until_finalised(
 
 async def test_admin_ids_are_checked(server: Server) -> None:
     for stream, name, problem in (
-        (server.stream, "no spaces", "admin id 'no spaces'"),
+        (server.stream, "no spaces", "Admin id 'no spaces'"),
         ("nope", "wang", "No competition 'nope'"),
     ):
         result = await asyncio.to_thread(admin_token, server, stream, name)

@@ -115,5 +115,5 @@ async def test_a_mistake_is_said_in_the_language_asked_for(served: tuple[str, st
         }
         english = await client.post(f"{url}/api/competitions", content=wrong, headers=auth)
         assert english.json()["error"]["message"] == (
-            "competition file: rules.composite[1].weight: expected a number more than 0, found -5"
+            "Competition file: rules.composite[1].weight: expected a number more than 0, found -5"
         )

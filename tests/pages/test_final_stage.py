@@ -1,0 +1,53 @@
+"""Advancing to the final leaves the stage empty: the rehearsal's last heats
+contestant, gone through, stayed "on stage" on the screen and the console while
+the final had not begun."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.pages.conftest import SCREEN, Server
+from tests.pages.test_judge_final import run_the_heats
+
+CONSOLE = {"viewport": {"width": 1366, "height": 768}}
+
+
+def test_the_screen_and_the_console_show_nobody_on_stage_once_the_final_opens(
+    server: Server, browser: Any
+) -> None:
+    run_the_heats(server)
+    setup = server.call("GET", f"/api/competitions/{server.cid}/setup")
+    last = setup["contestants"][-1]
+    console = browser.new_context(**CONSOLE).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    expect(console.locator("#stage .big-name")).to_have_text(last["name"])
+    screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="en"))
+    expect(screen.locator("#round")).to_have_text("Preliminary")
+
+    console.locator("#tools summary").filter(has_text="Advance to the next round").click()
+    console.locator("#tools button.danger").filter(has_text="Advance to the next round").click()
+    dialog = console.get_by_test_id("confirm")
+    dialog.get_by_role("button", name="Advance to the next round").click()
+
+    expect(console.locator("#stage")).to_contain_text("Nobody is on stage")
+    expect(console.locator("#stage .big-name")).to_have_count(0)
+    expect(screen.locator("#round")).to_have_text("Final")
+    expect(screen.locator("#now-body")).to_have_text("The next contestant will be on shortly")
+    expect(screen.get_by_test_id("now-name")).to_have_count(0)
+    progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
+    assert progress["round"] == "final" and progress["on_stage"] is None
+    # the final's first is called from an empty stage, on both
+    first = next(
+        r
+        for r in server.call("GET", f"/api/competitions/{server.cid}/setup")["rounds"]
+        if r["round"] == "final"
+    )["members"][0]
+    name = next(c["name"] for c in setup["contestants"] if c["contestant"] == first)
+    expect(console.get_by_test_id("call-next")).to_have_text(f"Call next: {name}")
+    console.get_by_test_id("call-next").click()
+    expect(console.locator("#stage .big-name")).to_have_text(name)
+    expect(console.get_by_test_id("stage-state")).to_have_text("Scoring")
+    expect(screen.get_by_test_id("now-name")).to_have_text(name)
