@@ -16,7 +16,7 @@ const ROW_GAP = 6; // .row margin-bottom, in stage pixels
 const cid = competitionFromPath();
 const $ = (id) => document.getElementById(id);
 const view = { setup: null, board: null, progress: null, status: "connecting", since: null };
-let revealed = null; // contestants revealed in the board we last saw (null before the first)
+let revealed = null; // contestant → status of those revealed in the board we last saw (null before the first)
 let reveal = null; // {row, groupRow, ended}: the result on the stage's left side
 // The board as it was before the reveal now playing: the leaderboard shows it until the
 // count-up ends, so that it does not give the result away; later boards wait in view.board.
@@ -629,16 +629,21 @@ function paceAwards() {
 // --- wiring ---------------------------------------------------------------------
 
 function onBoard(board) {
-  const now = new Set(board.overall.filter((r) => r.revealed).map((r) => r.contestant));
+  const now = new Map(board.overall.filter((r) => r.revealed).map((r) => [r.contestant, r.status]));
   if (revealed !== null) {
-    const fresh = board.overall.filter((r) => r.revealed && !revealed.has(r.contestant));
-    // a reveal whose contestant has already left the stage (the next one's progress came first) is not replayed
+    // a result revealed incomplete is revealed again once its prior score is recorded
+    // (docs/rules.md §12): the public board shows it incomplete until then
+    const again = (r) => revealed.get(r.contestant) === "incomplete" && r.status === "scored";
+    const fresh = board.overall.filter((r) => r.revealed && (!revealed.has(r.contestant) || again(r)));
+    // a reveal whose contestant has already left the stage (the next one's progress came first)
+    // is not replayed; one revealed again is the organiser's call, whoever is on stage
     const onStage = view.progress?.on_stage?.contestant;
-    if (fresh.length && (!onStage || fresh.some((r) => r.contestant === onStage))) {
+    if (fresh.length && (!onStage || fresh.some((r) => r.contestant === onStage || again(r)))) {
       const row = fresh.find((r) => r.contestant === onStage) ?? fresh[fresh.length - 1];
       const groupRow = board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant);
       if (!reveal || reveal.ended) held = view.board; // the leaderboard as it was, until the count-up ends
       reveal = { row, groupRow, ended: false };
+      $("now-body").dataset.reveal = ""; // played even if its incomplete reveal is still up
     } else if (reveal) {
       const row = board.overall.find((r) => r.contestant === reveal.row.contestant);
       if (row) reveal = { ...reveal, row, groupRow: board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant) };
