@@ -931,7 +931,12 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
                 if table.awards.get(ident) is tier
                 and (final := table.results[ident].final) is not None
             )
-    return [AwardsPublished(round=round_.id, awards=tuple(given), final=command.final)]
+    published: list[AnyEvent] = [
+        AwardsPublished(round=round_.id, awards=tuple(given), final=command.final)
+    ]
+    if command.by_steps and round_.awards_step is None:
+        published.append(AwardsStepShown(round=round_.id, step=0))
+    return published
 
 
 def _results_final(round_: Round) -> Rejection:
