@@ -148,16 +148,24 @@ function fitReveal(body) {
   // layout offsets, not scrollHeight: a mark not yet shown sits 20 px lower (its rising transition)
   const fits = () => Math.max(...[...judges.children].map((el) => el.offsetTop + el.offsetHeight)) - judges.offsetTop <= judges.clientHeight + 1
     && now.scrollHeight <= now.clientHeight + 1;
+  // a result without a final says so in the final's place (待补成绩 / "Awaiting a score"):
+  // fitted with the rest, on one line if it can, rather than drawn over two after it
+  const status = body.querySelector(".reveal-final.status");
   for (const [compact, sizes] of [[false, [40, 36, 34, 32, 30, 28]], [true, [36, 34, 32, 30, 28, 26, 24, 22, 20]]]) {
     body.classList.toggle("compact", compact);
     fitNames(body);
     fitRankLines(body);
+    if (status) fitText(status, () => [{ lines: 1, floor: STATUS_FLOOR }, { lines: 2, floor: STATUS_FLOOR }]);
     for (const size of sizes) {
       judges.style.fontSize = `${size}px`;
       if (fits()) return;
     }
   }
 }
+
+// A status in the final's place shrinks to fit one line down to this: half the final's
+// size, twice a name's floor.
+const STATUS_FLOOR = 64;
 
 /** A rank line too long for the column (a long group's name) shrinks a little, and past that
  * takes two lines at its full size: cut, it would lose the rank itself. */
@@ -197,7 +205,10 @@ function playReveal(body) {
         h("span", { class: "num weight" }, `× ${c.weight}`),
       ))
     : [];
-  const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "\u00a0"); // its height before the count
+  // its height before the count; a result without a final has its status there instead,
+  // hidden until the marks are shown but in place while the layout is fitted
+  const status = row.final === null ? t(`status.${row.status}`) : null;
+  const final = h("div", { class: `reveal-final num${status ? " status" : ""}`, "data-testid": "reveal-final" }, status ?? "\u00a0");
   const rankLines = [];
   if (groupRow?.rank) rankLines.push(tdata("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
   if (row.rank) rankLines.push(h("span", {}, t("screen.overall_rank", { rank: row.rank })));
@@ -217,7 +228,7 @@ function playReveal(body) {
   components.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 300 + judges.length * stepMs + i * 700));
   const start = 300 + judges.length * stepMs + components.length * 700;
   if (row.final === null) {
-    setTimeout(() => { final.textContent = t(`status.${row.status}`); rank.classList.add("shown"); endReveal(run); }, start);
+    setTimeout(() => { final.classList.add("shown"); rank.classList.add("shown"); endReveal(run); }, start);
     return;
   }
   const frames = countUp(row.final, places, 30);

@@ -31,7 +31,8 @@ def test_the_screen_shows_a_result_revealed_again_once_its_review_is_recorded(
     server.admin_post("close", {"contestant": "101"})
     server.admin_post("reveal", {"contestant": "101"})
     final = screen.get_by_test_id("reveal-final")
-    expect(final).to_have_text("Awaiting a score", timeout=15000)
+    expect(final).to_be_visible(timeout=15000)  # at the end of the reveal
+    expect(final).to_have_text("Awaiting a score")
     server.admin_post("stage", {"contestant": "102"})  # the show goes on
     expect(screen.get_by_test_id("now-name")).to_have_text("王雨桐", timeout=15000)
 
