@@ -158,6 +158,7 @@ function fitReveal(body) {
     if (status) fitText(status, () => [{ lines: 1, floor: STATUS_FLOOR }, { lines: 2, floor: STATUS_FLOOR }]);
     for (const size of sizes) {
       judges.style.fontSize = `${size}px`;
+      fitJudgeNames(judges);
       if (fits()) return;
     }
   }
@@ -166,6 +167,22 @@ function fitReveal(body) {
 // A status in the final's place shrinks to fit one line down to this: half the final's
 // size, twice a name's floor.
 const STATUS_FLOOR = 64;
+
+/** Judges' names under their marks, at the size the marks were just given: a name too wide
+ * for its column (a Latin one: "Catherine Montgomery-Whitfield") shrinks a little on one
+ * line, then takes two lines at its own size, down to four fifths of it; past that a word
+ * breaks (fitText), never cut to "Catherin…". The names that fit are measured together. */
+function fitJudgeNames(judges) {
+  const names = [...judges.querySelectorAll(".reveal-judge small")];
+  for (const el of names) {
+    el.style.fontSize = "";
+    el.classList.remove("wrap", "breaks");
+  }
+  const wide = names.filter((el) => el.scrollWidth > el.clientWidth + 1);
+  for (const el of wide) {
+    fitText(el, (full) => [{ lines: 1, floor: Math.round(full * 0.9) }, { lines: 2, from: full, floor: Math.round(full * 0.8) }]);
+  }
+}
 
 /** A rank line too long for the column (a long group's name) shrinks a little, and past that
  * takes two lines at its full size: cut, it would lose the rank itself. */

@@ -1,7 +1,9 @@
 """The reveal of a panel of 20 judges at 1920×1080, as the rehearsal had it: an
 incomplete result's status (待补成绩 / "Awaiting a score") is fitted with the
 marks, not drawn after them over two lines that pushed marks out of the
-panel (the rehearsal lost 8 of its 20 in English, this panel 6)."""
+panel (the rehearsal lost 8 of its 20 in English, this panel 6); and judges'
+names, long Latin ones among them, shrink or wrap rather than end in
+"Catherin…"."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.pages.conftest import OUTPUT, Server, start_server
 from tests.pages.test_screen_full_show import LANGS, REVEAL, full_panel, open_screen, within
@@ -94,3 +96,43 @@ def test_an_incomplete_result_s_status_is_fitted_with_every_mark(
               return Math.round(el.offsetHeight / parseFloat(getComputedStyle(el).lineHeight)); }"""
         )
         assert lines == 1, (lang, lines)
+
+
+# Each judge's name under their mark: whether its text is cut (wider than its box, or
+# ending in an ellipsis), its text's box and its cell's, its size.
+NAMES = """() => [...document.querySelectorAll('.reveal-judge small')].map((el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const r = range.getBoundingClientRect();
+  const c = el.parentElement.getBoundingClientRect();
+  return {name: el.textContent, cut: el.scrollWidth > el.clientWidth + 1,
+    text: [r.left, r.top, r.right, r.bottom], cell: [c.left, c.top, c.right, c.bottom],
+    size: parseFloat(getComputedStyle(el).fontSize)};
+})"""
+
+
+def test_judges_names_shrink_or_wrap_and_are_never_cut(twenty: Server, browser: Any) -> None:
+    twenty.call(  # 101's result complete: the marks, the final and the ranks in the panel
+        "POST",
+        f"/api/competitions/{twenty.cid}/prior-scores",
+        {"contestant": "101", "source": "expert", "value": "86.5"},
+        twenty.admin,
+    )
+    pages: dict[str, Page] = {lang: open_screen(twenty, browser, lang) for lang in LANGS}
+    reveal(twenty, "101")
+    for lang, page in pages.items():
+        expect(page.get_by_test_id("reveal-final")).to_have_attribute(
+            "data-final", "85.20", timeout=30000
+        )
+        names = page.evaluate(NAMES)
+        assert len(names) == JUDGES
+        for long in LONG_NAMES.values():
+            assert long in [n["name"] for n in names]
+        for name in names:
+            assert not name["cut"], (lang, name)
+            left, _, right, _ = name["text"]  # its glyphs may rise above a line of 1.15
+            assert name["cell"][0] - 1 <= left and right <= name["cell"][2] + 1, (lang, name)
+            assert name["size"] >= NAME_FLOOR, (lang, name)
+        seen = page.evaluate(REVEAL)
+        assert visible_marks(seen) == JUDGES, (lang, seen)
+        page.screenshot(path=str(OUTPUT / "screens" / f"screen-reveal-judge-names-{lang}.png"))
