@@ -106,11 +106,14 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
     table = standings(state, round_)
     revealed = [c for c in round_.reveals if _revealed(round_, c)]
     shown = set(revealed)
+    # revealed incomplete: the public sees that result, unranked, until it is revealed again
+    incomplete = {c for c in revealed if round_.entries[c].revealed_incomplete}
     public_overall, public_groups = rank_fields(
-        state, (table.results[c] for c in revealed if c in table.results)
+        state, (table.results[c] for c in revealed if c in table.results and c not in incomplete)
     )
     before_overall, before_groups = rank_fields(
-        state, (table.results[c] for c in revealed[:-1] if c in table.results)
+        state,
+        (table.results[c] for c in revealed[:-1] if c in table.results and c not in incomplete),
     )
     if public:
         overall, groups = public_overall, public_groups
@@ -122,7 +125,10 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
         awards = _stepped(awards, order, round_.awards_step)
     position = {c: i for i, c in enumerate(round_.order or tuple(round_.members))}
 
-    base = {c: _row(state, r, awards, public, shown) for c, r in table.results.items()}
+    base = {
+        c: _row(state, _as_revealed(r) if public and c in incomplete else r, awards, public, shown)
+        for c, r in table.results.items()
+    }
 
     def rows(
         results: Iterable[Result], ranks: Field, now: Field, before: Field
@@ -183,6 +189,22 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
 def _revealed(round_: Round, contestant: str) -> bool:
     entry = round_.entries.get(contestant)
     return entry is not None and entry.revealed is not None
+
+
+def _as_revealed(result: Result) -> Result:
+    """A result revealed incomplete as the public saw it then: no final, the live
+    score alone of its terms, incomplete, even once a prior score recorded since
+    completes it (rules §12); unchanged if it is no longer scored at all."""
+    if result.final is None:
+        return result
+    return msgspec.structs.replace(
+        result,
+        status="incomplete",
+        final=None,
+        components=tuple(
+            (c, value if c.source == "live" else None) for c, value in result.components
+        ),
+    )
 
 
 def _movement(now: Field, before: Field) -> dict[str, int]:

@@ -132,6 +132,11 @@ class PublishAwards(_Command, frozen=True, tag="publish_awards"):
 
     round: Id
     final: bool = False
+    by_steps: bool = False
+    """The organiser steps the screens through the awards (``ShowAwardsStep``):
+    the ceremony starts at step 0 with the publication, in the same append, so
+    no phone shows an award before the stage announces it. A ceremony already
+    stepped keeps its step when the awards are published again."""
 
 
 class FinaliseResults(_Command, frozen=True, tag="finalise_results"):

@@ -596,6 +596,17 @@ def _already_revealed(contestant: Contestant) -> Rejection:
     )
 
 
+def _still_incomplete(contestant: Contestant) -> Rejection:
+    return Rejection(
+        "already_revealed",
+        f"the result of {contestant.name} ({contestant.id}) was revealed incomplete and is "
+        "still incomplete: record the missing prior score, then reveal it again",
+        f"选手 {contestant.name}（{contestant.id}）的成绩已公布，但仍不完整："
+        "请先录入所缺的前期成绩，再重新揭晓",
+        409,
+    )
+
+
 def _call(state: Competition, command: CallContestant) -> Decision:
     contestant = _contestant(state, command.contestant)
     if isinstance(contestant, Rejection):
@@ -697,7 +708,8 @@ def _reveal(state: Competition, contestant_id: str) -> Decision:
     if contestant is None:
         return _unknown_contestant(contestant_id)
     entry = state.entry_for(contestant_id)
-    if entry is not None and entry.revealed is not None:
+    # revealed incomplete, it is revealed again once complete: the hall sees the final
+    if entry is not None and entry.revealed is not None and not entry.revealed_incomplete:
         return _already_revealed(contestant)
     if entry is None or entry.scoring_open or not entry.closed:
         return Rejection(
@@ -711,7 +723,15 @@ def _reveal(state: Competition, contestant_id: str) -> Decision:
     result = table.results.get(contestant_id)
     if result is None:
         return _unknown_contestant(contestant_id)
-    shown = [table.results[c] for c in (*round_.reveals, contestant_id) if c in table.results]
+    if entry.revealed is not None and result.final is None:
+        return _still_incomplete(contestant)
+    # ranked among the results the hall has seen: not one revealed incomplete and
+    # completed since, until it is revealed again (docs/rules.md §12)
+    shown = [
+        table.results[c]
+        for c in dict.fromkeys((*round_.reveals, contestant_id))
+        if c in table.results and (c == contestant_id or not round_.entries[c].revealed_incomplete)
+    ]
     overall, _ = rank_fields(state, shown)
     return [
         ResultRevealed(
@@ -929,7 +949,12 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
                 if table.awards.get(ident) is tier
                 and (final := table.results[ident].final) is not None
             )
-    return [AwardsPublished(round=round_.id, awards=tuple(given), final=command.final)]
+    published: list[AnyEvent] = [
+        AwardsPublished(round=round_.id, awards=tuple(given), final=command.final)
+    ]
+    if command.by_steps and round_.awards_step is None:
+        published.append(AwardsStepShown(round=round_.id, step=0))
+    return published
 
 
 def _results_final(round_: Round) -> Rejection:

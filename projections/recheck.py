@@ -152,8 +152,12 @@ class Rechecker:
             del shown[bisect_left(shown, earlier)]
         round_ = state.rounds[round_id]
         contestant = state.contestants.get(ident)
+        entry = round_.entries.get(ident)
         if contestant is None or ident not in round_.members:
             return
+        if entry is not None and entry.revealed_incomplete:
+            return  # not ranked in the reveals until revealed again, complete
+
         result = member_result(state, round_, contestant)
         if result.status == "scored":
             placed = (rank_key(result, state.rules.tie_breaks), ident)

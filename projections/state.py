@@ -173,6 +173,14 @@ class Entry:
     cache: tuple[int, Result] | None = None
     """The result computed for ``Competition.epoch``, if still valid."""
 
+    @property
+    def revealed_incomplete(self) -> bool:
+        """Last revealed without a final for want of a prior score (docs/rules.md §7:
+        the aggregate shown, the final not). The public board shows it so until it is
+        revealed again, once the score is recorded (§12)."""
+        shown = self.revealed
+        return shown is not None and shown.final is None and shown.aggregate is not None
+
     def copy(self) -> Entry:
         """A copy to change apart (marks are immutable and shared; the cached
         result, which refers to this entry, is left to be computed again)."""
@@ -562,7 +570,10 @@ class Competition:
             case ResultRevealed():
                 entry = self._entry(event.contestant)
                 entry.revealed = event
-                self._round(entry.round).reveals.append(event.contestant)
+                reveals = self._round(entry.round).reveals
+                if event.contestant in reveals:  # revealed again, once complete: now the latest
+                    reveals.remove(event.contestant)
+                reveals.append(event.contestant)
             case CompetitionCreated():
                 self.title = event.title
                 self.languages = event.languages

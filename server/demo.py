@@ -125,9 +125,11 @@ async def run_show(live: Live, *, speed: float = 1.0, seed: int = 2026) -> None:
         await pause(1.0)
         await live.execute(cmd.Reveal(contestant=contestant_id), ADMIN)
         await pause(4.0)
-    await live.execute(cmd.PublishAwards(round=round_.id), ADMIN)
+    # published at step 0 in one append: no phone shows an award before the stage
+    await live.execute(cmd.PublishAwards(round=round_.id, by_steps=True), ADMIN)
+    await pause(8.0)
     tiers = live.state.rounds[round_.id].award_tiers()
-    for step in range(tiers + 1):  # the lowest award first, on the stage and every phone at once
+    for step in range(1, tiers + 1):  # the lowest award first, on the stage and every phone at once
         await live.execute(cmd.ShowAwardsStep(round=round_.id, step=step), ADMIN)
         await pause(8.0)
     await pause(20.0)  # the hall sees the awards as provisional, then final

@@ -591,17 +591,23 @@ function renderTools() {
   for (const s of $("tools").querySelectorAll("details > summary")) if (opened.has(s.textContent)) s.parentElement.open = true;
 }
 
+let awardsBySteps = true; // the organiser's choice, kept while the form is drawn again
+
 /** Publish and finalise the awards: refused by the server while a contestant is unfinished,
- * so disabled then, saying how many. */
+ * so disabled then, saying how many. Stepped from here (the default), the first publication
+ * starts the ceremony at step 0, so no phone shows an award before the stage announces it. */
 function awardsForm() {
   const shown = round() ?? (setup?.rounds ?? []).find((r) => r.round === board?.round);
   const waiting = board?.final ? 0 : unfinished(board) ?? 0;
   const why = waiting ? t("admin.awards_unfinished", { n: waiting }) : "";
+  const first = !board?.awards_published; // published again, the ceremony keeps its way
+  const bySteps = h("input", { type: "checkbox", checked: awardsBySteps, "data-testid": "awards-by-steps", onchange: (e) => { awardsBySteps = e.target.checked; } });
   return h("details", { "data-testid": "awards-form" }, h("summary", {}, t("admin.awards")),
     h("p", { class: "muted" }, board?.final ? t("admin.finalised") : board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
+    first ? h("label", {}, bySteps, " ", t("admin.awards_by_steps")) : null,
     h("div", { class: "row" },
       h("button", { type: "button", class: "danger", disabled: !shown || board?.final || waiting > 0, title: why, "data-testid": "publish-awards", onclick: () =>
-        command("awards", { round: shown.round }, { ask: t("admin.ask_awards", { round: label(shown.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")),
+        command("awards", { round: shown.round, ...(first && awardsBySteps ? { by_steps: true } : {}) }, { ask: t("admin.ask_awards", { round: label(shown.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")),
       h("button", { type: "button", class: "danger", disabled: !shown || !board?.awards_published || board?.final || waiting > 0, title: why, "data-testid": "finalise", onclick: () =>
         command("finalise", { round: shown.round }, { ask: t("admin.ask_finalise", { round: label(shown.name) }), confirmLabel: t("admin.finalise") }) }, t("admin.finalise")),
       waiting ? h("span", { class: "muted", "data-testid": "awards-unfinished" }, why) : null),

@@ -224,6 +224,7 @@ export const MESSAGES = {
   "admin.ask_advance": { "zh-CN": "结束{from}，晋级选手进入{to}？", en: "Close {from} and advance the best to {to}?" },
   "admin.awards": { "zh-CN": "公布获奖名单", en: "Publish the awards" },
   "admin.awards_hint": { "zh-CN": "公布后大屏按奖项从低到高依次揭晓", en: "The screen then reveals them from the lowest award up" },
+  "admin.awards_by_steps": { "zh-CN": "由本控制台逐项揭晓（观众手机随大屏同步，不提前显示）", en: "Step through them from this console (phones learn each award with the stage, not before)" },
   "admin.awards_published": { "zh-CN": "本轮奖项已公布", en: "This round's awards are published" },
   "admin.awards_unfinished": { "zh-CN": "尚有 {n} 位选手未完成评分", en: "{n} contestants have not finished scoring" },
   "admin.awards_unfinished_one": { "zh-CN": "尚有 {n} 位选手未完成评分", en: "1 contestant has not finished scoring" },

@@ -16,7 +16,7 @@ const ROW_GAP = 6; // .row margin-bottom, in stage pixels
 const cid = competitionFromPath();
 const $ = (id) => document.getElementById(id);
 const view = { setup: null, board: null, progress: null, status: "connecting", since: null };
-let revealed = null; // contestants revealed in the board we last saw (null before the first)
+let revealed = null; // contestant → status of those revealed in the board we last saw (null before the first)
 let reveal = null; // {row, groupRow, ended}: the result on the stage's left side
 // The board as it was before the reveal now playing: the leaderboard shows it until the
 // count-up ends, so that it does not give the result away; later boards wait in view.board.
@@ -148,14 +148,39 @@ function fitReveal(body) {
   // layout offsets, not scrollHeight: a mark not yet shown sits 20 px lower (its rising transition)
   const fits = () => Math.max(...[...judges.children].map((el) => el.offsetTop + el.offsetHeight)) - judges.offsetTop <= judges.clientHeight + 1
     && now.scrollHeight <= now.clientHeight + 1;
+  // a result without a final says so in the final's place (待补成绩 / "Awaiting a score"):
+  // fitted with the rest, on one line if it can, rather than drawn over two after it
+  const status = body.querySelector(".reveal-final.status");
   for (const [compact, sizes] of [[false, [40, 36, 34, 32, 30, 28]], [true, [36, 34, 32, 30, 28, 26, 24, 22, 20]]]) {
     body.classList.toggle("compact", compact);
     fitNames(body);
     fitRankLines(body);
+    if (status) fitText(status, () => [{ lines: 1, floor: STATUS_FLOOR }, { lines: 2, floor: STATUS_FLOOR }]);
     for (const size of sizes) {
       judges.style.fontSize = `${size}px`;
+      fitJudgeNames(judges);
       if (fits()) return;
     }
+  }
+}
+
+// A status in the final's place shrinks to fit one line down to this: half the final's
+// size, twice a name's floor.
+const STATUS_FLOOR = 64;
+
+/** Judges' names under their marks, at the size the marks were just given: a name too wide
+ * for its column (a Latin one: "Catherine Montgomery-Whitfield") shrinks a little on one
+ * line, then takes two lines at its own size, down to four fifths of it; past that a word
+ * breaks (fitText), never cut to "Catherin…". The names that fit are measured together. */
+function fitJudgeNames(judges) {
+  const names = [...judges.querySelectorAll(".reveal-judge small")];
+  for (const el of names) {
+    el.style.fontSize = "";
+    el.classList.remove("wrap", "breaks");
+  }
+  const wide = names.filter((el) => el.scrollWidth > el.clientWidth + 1);
+  for (const el of wide) {
+    fitText(el, (full) => [{ lines: 1, floor: Math.round(full * 0.9) }, { lines: 2, from: full, floor: Math.round(full * 0.8) }]);
   }
 }
 
@@ -197,7 +222,10 @@ function playReveal(body) {
         h("span", { class: "num weight" }, `× ${c.weight}`),
       ))
     : [];
-  const final = h("div", { class: "reveal-final num", "data-testid": "reveal-final" }, "\u00a0"); // its height before the count
+  // its height before the count; a result without a final has its status there instead,
+  // hidden until the marks are shown but in place while the layout is fitted
+  const status = row.final === null ? t(`status.${row.status}`) : null;
+  const final = h("div", { class: `reveal-final num${status ? " status" : ""}`, "data-testid": "reveal-final" }, status ?? "\u00a0");
   const rankLines = [];
   if (groupRow?.rank) rankLines.push(tdata("screen.group_rank", { group: groupName(row.group), rank: groupRow.rank }));
   if (row.rank) rankLines.push(h("span", {}, t("screen.overall_rank", { rank: row.rank })));
@@ -217,7 +245,7 @@ function playReveal(body) {
   components.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 300 + judges.length * stepMs + i * 700));
   const start = 300 + judges.length * stepMs + components.length * 700;
   if (row.final === null) {
-    setTimeout(() => { final.textContent = t(`status.${row.status}`); rank.classList.add("shown"); endReveal(run); }, start);
+    setTimeout(() => { final.classList.add("shown"); rank.classList.add("shown"); endReveal(run); }, start);
     return;
   }
   const frames = countUp(row.final, places, 30);
@@ -629,16 +657,21 @@ function paceAwards() {
 // --- wiring ---------------------------------------------------------------------
 
 function onBoard(board) {
-  const now = new Set(board.overall.filter((r) => r.revealed).map((r) => r.contestant));
+  const now = new Map(board.overall.filter((r) => r.revealed).map((r) => [r.contestant, r.status]));
   if (revealed !== null) {
-    const fresh = board.overall.filter((r) => r.revealed && !revealed.has(r.contestant));
-    // a reveal whose contestant has already left the stage (the next one's progress came first) is not replayed
+    // a result revealed incomplete is revealed again once its prior score is recorded
+    // (docs/rules.md §12): the public board shows it incomplete until then
+    const again = (r) => revealed.get(r.contestant) === "incomplete" && r.status === "scored";
+    const fresh = board.overall.filter((r) => r.revealed && (!revealed.has(r.contestant) || again(r)));
+    // a reveal whose contestant has already left the stage (the next one's progress came first)
+    // is not replayed; one revealed again is the organiser's call, whoever is on stage
     const onStage = view.progress?.on_stage?.contestant;
-    if (fresh.length && (!onStage || fresh.some((r) => r.contestant === onStage))) {
+    if (fresh.length && (!onStage || fresh.some((r) => r.contestant === onStage || again(r)))) {
       const row = fresh.find((r) => r.contestant === onStage) ?? fresh[fresh.length - 1];
       const groupRow = board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant);
       if (!reveal || reveal.ended) held = view.board; // the leaderboard as it was, until the count-up ends
       reveal = { row, groupRow, ended: false };
+      $("now-body").dataset.reveal = ""; // played even if its incomplete reveal is still up
     } else if (reveal) {
       const row = board.overall.find((r) => r.contestant === reveal.row.contestant);
       if (row) reveal = { ...reveal, row, groupRow: board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant) };

@@ -123,6 +123,49 @@ def test_a_phone_in_the_hall_learns_each_award_with_the_stage(server: Server, br
     assert len(set(awards.all_inner_texts())) == 3
 
 
+# Every award tier a phone shows, from now on, as it shows them.
+TIERS_SEEN = """() => {
+  window.tiers = new Set();
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('#list .award')) window.tiers.add(el.textContent);
+  }).observe(document.getElementById('list'), {childList: true, subtree: true});
+}"""
+
+
+def test_awards_published_from_the_console_reach_no_phone_before_the_stage(
+    server: Server, browser: Any
+) -> None:
+    """The rehearsal's phones showed every award between publishing and the first
+    step, while the stage announced them one by one: published from the console to
+    be stepped from it (the default), the ceremony starts at step 0 at once."""
+    run_the_round(server)
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("live", lang="en"))
+    expect(phone.locator("#list li").first).to_be_visible()
+    phone.evaluate(TIERS_SEEN)
+    console = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    console.get_by_test_id("awards-form").locator("summary").click()
+    expect(console.get_by_test_id("awards-by-steps")).to_be_checked()
+    console.get_by_test_id("publish-awards").click()
+    console.get_by_test_id("confirm").get_by_role("button", name="Publish the awards").click()
+    expect(console.get_by_test_id("finalise")).to_be_enabled()  # published
+    public = server.call("GET", f"/api/competitions/{server.cid}/board")
+    assert public["awards_published"] and public["awards_step"] == 0
+    assert not any(r["award"] for r in public["overall"])
+    log = [
+        json.loads(line)
+        for line in server.text(f"/api/competitions/{server.cid}/log", server.auditor).splitlines()
+    ]
+    published = next(i for i, e in enumerate(log) if e["type"] == "awards_published")
+    assert log[published + 1]["type"] == "awards_step_shown"
+    assert log[published + 1]["data"]["step"] == 0
+
+    console.get_by_test_id("award-next").click()
+    expect(phone.locator("#list .award").first).to_be_visible()
+    assert len(phone.evaluate("[...window.tiers]")) == 1  # the third prize, and only it
+
+
 def test_a_double_click_or_a_lagging_board_never_repeats_a_step(
     server: Server, browser: Any
 ) -> None:

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from events.catalog import (
     Advancement,
+    AwardsPublished,
+    AwardsStepShown,
     AwardTier,
     Component,
     Label,
@@ -180,6 +182,29 @@ def test_the_public_board_carries_only_the_awards_the_screens_were_stepped_to() 
         # the third prize as the third prize from its first step on
         assert board(log.state, public=True).award_order == ("first", "second", "third")
     assert log.state.rounds["r1"].award_tiers() == 3
+
+
+def test_awards_published_to_be_stepped_start_at_step_0_in_the_same_append() -> None:
+    """Published for a ceremony run by steps, no award is public until the first
+    step: the rehearsal's phones showed them all between publishing and step 1."""
+    tiers = (
+        AwardTier(key="first", name=Label(en="First"), by="rank", count=1),
+        AwardTier(key="second", name=Label(en="Second"), by="rank", count=2),
+    )
+    log = two_groups(tiers, None, reveal=True)
+    events = log.ok(PublishAwards(round="r1", by_steps=True))
+    assert [type(e) for e in events] == [AwardsPublished, AwardsStepShown]
+    assert events[1] == AwardsStepShown(round="r1", step=0)
+    assert not any(r.award for r in board(log.state, public=True).overall)
+    assert board(log.state, public=True).awards_step == 0
+    log.ok(ShowAwardsStep(round="r1", step=2))
+    # published again (an amendment since): the ceremony keeps its step
+    assert [type(e) for e in log.ok(PublishAwards(round="r1", by_steps=True))] == [AwardsPublished]
+    assert log.state.rounds["r1"].awards_step == 2
+    # not run by steps: the screens pace themselves, as before
+    paced = two_groups(tiers, None, reveal=True)
+    assert [type(e) for e in paced.ok(PublishAwards(round="r1"))] == [AwardsPublished]
+    assert paced.state.rounds["r1"].awards_step is None
 
 
 def test_the_show_stage_is_not_started_then_running_then_final() -> None:
