@@ -599,7 +599,7 @@ def _already_revealed(contestant: Contestant) -> Rejection:
 def _still_incomplete(contestant: Contestant) -> Rejection:
     return Rejection(
         "already_revealed",
-        f"the result of {contestant.name} ({contestant.id}) was revealed incomplete and is "
+        f"The result of {contestant.name} ({contestant.id}) was revealed incomplete and is "
         "still incomplete: record the missing prior score, then reveal it again",
         f"选手 {contestant.name}（{contestant.id}）的成绩已公布，但仍不完整："
         "请先录入所缺的前期成绩，再重新揭晓",
