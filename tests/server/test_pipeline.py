@@ -18,8 +18,9 @@ from events.catalog import ScoreSubmitted
 from events.envelope import Actor
 from events.sqlite import SqliteStore
 from events.store import open_store
-from projections.commands import CallContestant, SubmitScore
+from projections.commands import CallContestant, CloseScoring, Reveal, SubmitScore
 from projections.state import Competition, apply
+from server.errors import ApiError
 from server.hub import SendOutlet, Subscriber
 from server.live import VIEWS, Live
 from tests.server.conftest import contest, make_competition
@@ -273,6 +274,35 @@ async def test_a_process_following_another_keeps_its_decisions_level_without_cop
         executed = await score(other, JUDGES[10], 1)  # decided on the levelled copy
         assert executed.envelopes[-1].seq == live.state.seq + 1
         assert views(other.state) == views(await replayed(other))
+    finally:
+        await other.close()
+        await store.close()
+
+
+async def test_a_process_behind_another_catches_up_before_refusing(
+    live: Live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command sent to a process just after another process answered the
+    one before it is decided on the log as it is, not refused on the state
+    this process had before following the other's commit. Here the second
+    process does not follow at all, so only the catching up can save it."""
+
+    async def not_following(self: Live) -> None:
+        await asyncio.Event().wait()
+
+    for n, judge in enumerate(JUDGES[:5]):
+        await score(live, judge, n)
+    monkeypatch.setattr(Live, "_follow", not_following)
+    store = await open_store(str(tmp_path / "leitai.db"))
+    other = await Live.load(store, "t")
+    try:
+        await live.execute(CloseScoring(contestant="g1c1"), ADMIN)
+        revealed = await other.execute(Reveal(contestant="g1c1"), ADMIN)  # not_closed before
+        assert revealed.envelopes[-1].seq == live.state.seq + 1
+        assert views(other.state) == views(await replayed(other))
+        with pytest.raises(ApiError) as refused:  # a refusal that stands is still one
+            await other.execute(Reveal(contestant="g1c1"), ADMIN)
+        assert refused.value.code == "already_revealed"
     finally:
         await other.close()
         await store.close()
