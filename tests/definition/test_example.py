@@ -182,6 +182,18 @@ def test_every_field_of_the_format_is_documented() -> None:
         assert all(alias in doc for alias in aliases), name
 
 
+def init(definition: Path, db: Path) -> str:
+    """What ``leitai init`` prints for ``definition``, creating it in ``db``."""
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", "init", str(definition), "--db", str(db)],
+        cwd=EXAMPLES.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+
+
 def test_init_lists_the_judges_who_stand_aside_for_their_own_organisation(
     tmp_path: Path,
 ) -> None:
@@ -199,14 +211,7 @@ def test_init_lists_the_judges_who_stand_aside_for_their_own_organisation(
     path = tmp_path / "contest.toml"
     path.write_text(text, encoding="utf-8")
     pairs = [(j.judge, c.contestant) for j, c in load_definition(path).stand_asides()]
-    printed = subprocess.run(
-        [sys.executable, "-m", "server.cli", "init", str(path), "--db", str(tmp_path / "t.db")],
-        cwd=EXAMPLES.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    printed = init(path, tmp_path / "t.db")
     assert pairs == [("J5", "304")]
     assert "Judges standing aside for their own organisation (1):" in printed
     assert "  J5 宋文斌 - 304 何欣然 ( 城投水务集团)" in printed
@@ -228,14 +233,7 @@ def test_init_lists_the_contestants_lacking_a_prior_score_the_rules_need(
         (component.source, [c.contestant for c in lacking])
         for component, lacking in load_definition(path).missing_priors()
     ]
-    printed = subprocess.run(
-        [sys.executable, "-m", "server.cli", "init", str(path), "--db", str(tmp_path / "t.db")],
-        cwd=EXAMPLES.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    printed = init(path, tmp_path / "t.db")
     assert missing == [("expert", ["101", "102"])]
     assert (
         "Contestants without a prior score the rules need (2): each result stays "
@@ -247,12 +245,5 @@ def test_init_lists_the_contestants_lacking_a_prior_score_the_rules_need(
 
     whole = tmp_path / "whole.toml"
     whole.write_text((EXAMPLES / "contest.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    printed = subprocess.run(
-        [sys.executable, "-m", "server.cli", "init", str(whole), "--db", str(tmp_path / "w.db")],
-        cwd=EXAMPLES.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    printed = init(whole, tmp_path / "w.db")
     assert "Every contestant has the prior scores the rules need (Expert review)." in printed
