@@ -2,8 +2,9 @@
 
 One ``Transparency`` per server process. It keeps each stream's tree in
 memory, caught up from the store on demand (so it holds whatever this or any
-other process committed), signs a checkpoint after every reveal and awards
-publication this process commits, and keeps the notes in the checkpoint store.
+other process committed), signs a checkpoint after every reveal, awards
+publication, awards step and finalisation this process commits
+(``SIGNED_AFTER``), and keeps the notes in the checkpoint store.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from events.catalog import AwardsPublished, ResultRevealed
+from events.catalog import AwardsPublished, AwardsStepShown, ResultRevealed, ResultsFinalised
 from events.checkpoint import Checkpoint, parse_body
 from events.checkpoint_store import CheckpointStore, open_checkpoints
 from events.envelope import Envelope
@@ -24,8 +25,14 @@ from events.store import Store
 from server.signing import Signer, key_path, load_or_create
 
 log = logging.getLogger("leitai.transparency")
-SIGNED_AFTER = (ResultRevealed, AwardsPublished)
-"""A checkpoint is signed after each event of these types."""
+SIGNED_AFTER = (ResultRevealed, AwardsPublished, ResultsFinalised, AwardsStepShown)
+"""A checkpoint is signed after each event of these types: each shows the hall
+a result or makes it final. ``ResultsFinalised`` is the step that turns the
+provisional results into the results; without a checkpoint after it a
+verifier proves only the provisional ones. The awards ceremony's steps
+(``AwardsStepShown``) may come after finalising and are what the hall sees of
+the awards; nothing after them would otherwise sign the log up to them, and
+they are a handful a round."""
 
 
 class SizeError(ValueError):
