@@ -108,7 +108,7 @@ def create_app(settings: Settings) -> Starlette:
         transparency = await Transparency.open(store, settings.store, settings.key_file)
         state = AppState(
             settings=settings,
-            registry=Registry(store, transparency.committed if transparency else None),
+            registry=Registry(store, transparency.committed if transparency.signer else None),
             credentials=credentials,
             auth=Authenticator(
                 credentials,
@@ -130,8 +130,7 @@ def create_app(settings: Settings) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
             await state.registry.close()
-            if transparency is not None:
-                await transparency.close()
+            await transparency.close()
             await credentials.close()
             await store.close()
 

@@ -74,14 +74,6 @@ def _json(value: Any) -> Response:
     return Response(_encoder.encode(value), media_type="application/json")
 
 
-def _transparency(app: AppState) -> Transparency:
-    if app.transparency is None:
-        raise ApiError(
-            503, "no_signing_key", "This server signs no checkpoints.", "本服务器不签署检查点"
-        )
-    return app.transparency
-
-
 async def _live(request: Request, app: AppState, *roles: str) -> Live:
     live = await app.registry.get(request.path_params["cid"])
     token = bearer(request.headers.get("authorization"))
@@ -111,8 +103,17 @@ def _beyond(stream: str, holds: int, asked: int) -> ApiError:
 
 
 async def public_key(request: Request, app: AppState) -> Response:
-    key = _transparency(app).signer.key
-    return _json(PublicKey(key.name, str(key)))
+    signer = app.transparency.signer
+    if signer is None:
+        raise ApiError(
+            503,
+            "no_signing_key",
+            "This server has no signing key (LEITAI_KEY_FILE), so it cannot say which key "
+            "signs the checkpoints; ask a server that has it (docs/deploy.md).",
+            "本服务器没有签名密钥（LEITAI_KEY_FILE），无法提供签署检查点的公钥；"
+            "请向持有密钥的服务器获取（见 docs/deploy.md）",
+        )
+    return _json(PublicKey(signer.key.name, str(signer.key)))
 
 
 async def _latest(transparency: Transparency, stream: str) -> tuple[str, Checkpoint]:
@@ -129,13 +130,13 @@ async def _latest(transparency: Transparency, stream: str) -> tuple[str, Checkpo
 
 async def get_checkpoint(request: Request, app: AppState) -> Response:
     live = await app.registry.get(request.path_params["cid"])
-    note, _ = await _latest(_transparency(app), live.stream)
+    note, _ = await _latest(app.transparency, live.stream)
     return Response(note, media_type="text/plain; charset=utf-8")
 
 
 async def latest_checkpoint(request: Request, app: AppState) -> Response:
     live = await app.registry.get(request.path_params["cid"])
-    latest = await _transparency(app).latest(live.stream)
+    latest = await app.transparency.latest(live.stream)
     if latest is None:
         return _json(LatestCheckpoint(live.stream, 0, None))
     note, checkpoint = latest
@@ -150,7 +151,7 @@ async def _tree(transparency: Transparency, stream: str, size: int) -> MerkleTre
 
 
 async def inclusion_proof(request: Request, app: AppState) -> Response:
-    transparency = _transparency(app)
+    transparency = app.transparency
     live = await _live(request, app, "judge", "admin", "auditor")
     seq = _whole(request, "seq")
     note: str | None = None
@@ -173,7 +174,7 @@ async def inclusion_proof(request: Request, app: AppState) -> Response:
 
 
 async def consistency_proof(request: Request, app: AppState) -> Response:
-    transparency = _transparency(app)
+    transparency = app.transparency
     live = await _live(request, app, "judge", "admin", "auditor")
     old = _whole(request, "from")
     if "to" in request.query_params:

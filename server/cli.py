@@ -151,7 +151,10 @@ def _print_signing_key(store_url: str, key_file: str) -> None:
     """Make the checkpoint signing key if missing, and show its public half."""
     path = signing.key_path(store_url, key_file)
     if path is None:
-        print("No signing key: set LEITAI_KEY_FILE for checkpoints of a PostgreSQL store.")
+        print(
+            "No signing key: set LEITAI_KEY_FILE for checkpoints of a PostgreSQL store,"
+            " the same file on every host (docs/deploy.md)."
+        )
         return
     signer, made = signing.load_or_create(path)
     print(f"Checkpoints are signed with {path} ({'new' if made else 'existing'}, keep it private);")

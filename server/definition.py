@@ -414,16 +414,31 @@ class _Checker:
     def check_awards(self, rules: RulesSet) -> None:
         self.unique(["rules", "awards"], rules.awards, lambda tier: tier.key, what=_KEY)
         shares: Counter[str] = Counter()
+        # a tier by = "rank" without a count takes everyone not yet awarded
+        # (rules.md §10) in every field: a tier after it would get nobody
+        everyone_left: int | None = None
         for index, tier in enumerate(rules.awards):
             path: list[Segment] = ["rules", "awards", index]
             self.label([*path, "name"], tier.name)
+            if everyone_left is not None:
+                raise self.fail(
+                    path,
+                    f"nobody is left for it: rules.awards[{everyone_left}] "
+                    '(by = "rank" without count) takes everyone left',
+                    f"已无人可评此奖：rules.awards[{everyone_left}]"
+                    '（by = "rank" 且未写 count）已包括其余所有选手',
+                )
             if tier.by == "rank":
-                if tier.count is None or tier.count < 1:
+                if tier.count is None:
+                    everyone_left = index
+                elif tier.count < 1:
                     found = render(tier.count)
                     raise self.fail(
                         [*path, "count"],
-                        f'expected a whole number >= 1 for by = "rank", found {found.en}',
-                        f'by = "rank" 时应为不小于 1 的整数，实际为 {found.zh}',
+                        'expected a whole number >= 1 for by = "rank" '
+                        f"(or no count: everyone left), found {found.en}",
+                        f'by = "rank" 时应为不小于 1 的整数（不写 count 即其余所有选手），'
+                        f"实际为 {found.zh}",
                     )
                 if tier.share is not None:
                     raise self.fail(

@@ -28,7 +28,8 @@ HELP = {
     "ws_messages_per_second": "messages per second a WebSocket client may send (after a burst "
     "of 20); a flood closes the socket (code 1008)",
     "key_file": "the Ed25519 key checkpoints are signed with (made if missing); default "
-    "<database>.key beside a SQLite store; a PostgreSQL store signs only if this is set",
+    "<database>.key beside a SQLite store; a PostgreSQL store signs only if this is set, "
+    "to the same file on every host (docs/deploy.md)",
 }
 
 

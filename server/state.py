@@ -17,7 +17,7 @@ class AppState:
     registry: Registry
     credentials: Credentials
     auth: Authenticator
-    transparency: Transparency | None = None
+    transparency: Transparency
 
     def base_url(self) -> str:
         return self.settings.base_url()

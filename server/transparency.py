@@ -2,8 +2,16 @@
 
 One ``Transparency`` per server process. It keeps each stream's tree in
 memory, caught up from the store on demand (so it holds whatever this or any
-other process committed), signs a checkpoint after every reveal and awards
-publication this process commits, and keeps the notes in the checkpoint store.
+other process committed), signs a checkpoint after every reveal, awards
+publication, awards step and finalisation this process commits
+(``SIGNED_AFTER``), and keeps the notes in the checkpoint store.
+
+A process without the key (a PostgreSQL host not given ``LEITAI_KEY_FILE``)
+signs nothing but still serves the notes others signed and proofs against
+them: a note carries its own signature, and a proof is computed from the log.
+Its public key it cannot serve: Ed25519 gives no way to recover a key from a
+signature, and a key read from the database would be vouched for only by the
+database, which is what the checkpoints are there to check.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from events.catalog import AwardsPublished, ResultRevealed
+from events.catalog import AwardsPublished, AwardsStepShown, ResultRevealed, ResultsFinalised
 from events.checkpoint import Checkpoint, parse_body
 from events.checkpoint_store import CheckpointStore, open_checkpoints
 from events.envelope import Envelope
@@ -24,8 +32,23 @@ from events.store import Store
 from server.signing import Signer, key_path, load_or_create
 
 log = logging.getLogger("leitai.transparency")
-SIGNED_AFTER = (ResultRevealed, AwardsPublished)
-"""A checkpoint is signed after each event of these types."""
+SIGNED_AFTER = (ResultRevealed, AwardsPublished, ResultsFinalised, AwardsStepShown)
+"""A checkpoint is signed after each event of these types: each shows the hall
+a result or makes it final. ``ResultsFinalised`` is the step that turns the
+provisional results into the results; without a checkpoint after it a
+verifier proves only the provisional ones. The awards ceremony's steps
+(``AwardsStepShown``) may come after finalising and are what the hall sees of
+the awards; nothing after them would otherwise sign the log up to them, and
+they are a handful a round."""
+
+
+NO_KEY_WARNING = (
+    "No signing key: the store is PostgreSQL and no key file is set (LEITAI_KEY_FILE). "
+    "This process signs no checkpoint (a reveal or finalisation committed here stays "
+    "unsigned until another host signs a later one) and cannot serve the public key, so "
+    "judges' pages served from here cannot verify their receipts. Give every host the "
+    "same key file: see docs/deploy.md."
+)
 
 
 class SizeError(ValueError):
@@ -47,23 +70,25 @@ class _Tree:
 class Transparency:
     """Trees, the signer and the stored checkpoints of one store."""
 
-    def __init__(self, store: Store, checkpoints: CheckpointStore, signer: Signer) -> None:
+    def __init__(self, store: Store, checkpoints: CheckpointStore, signer: Signer | None) -> None:
         self.store = store
         self.checkpoints = checkpoints
         self.signer = signer
+        """None: this process has no key; it signs nothing and serves what others signed."""
         self._trees: dict[str, _Tree] = {}
 
     @classmethod
-    async def open(cls, store: Store, store_url: str, key_file: str = "") -> Transparency | None:
+    async def open(cls, store: Store, store_url: str, key_file: str = "") -> Transparency:
         """Load the server's key (made on first start) and open the checkpoints;
-        None, with a warning, for a PostgreSQL store without a key file."""
+        without a signer, and a warning, for a PostgreSQL store without a key file."""
         path = key_path(store_url, key_file)
+        signer: Signer | None = None
         if path is None:
-            log.warning("no key_file (LEITAI_KEY_FILE) is set: no checkpoints will be signed")
-            return None
-        signer, made = load_or_create(path)
-        if made:
-            log.warning("created the signing key %s (public key %s)", path, signer.key)
+            log.warning(NO_KEY_WARNING)
+        else:
+            signer, made = load_or_create(path)
+            if made:
+                log.warning("created the signing key %s (public key %s)", path, signer.key)
         return cls(store, await open_checkpoints(store_url), signer)
 
     async def close(self) -> None:
@@ -96,6 +121,8 @@ class Transparency:
 
     async def sign(self, stream: str, size: int) -> str:
         """Sign and keep the checkpoint of ``stream`` at ``size`` events."""
+        if self.signer is None:
+            raise LookupError("this process has no signing key")
         tree = await self.tree(stream, size)
         note = self.signer.sign(Checkpoint(stream, size, tree.root(size)))
         await self.checkpoints.add(stream, size, note)
@@ -118,7 +145,7 @@ class Transparency:
                 self.tree(stream, envelopes[-1].seq)
             )
             entry.warming.add_done_callback(lambda task: _warmed(stream, entry, task))
-        if not any(isinstance(e.data, SIGNED_AFTER) for e in envelopes):
+        if self.signer is None or not any(isinstance(e.data, SIGNED_AFTER) for e in envelopes):
             return
         try:
             await self.sign(stream, envelopes[-1].seq)

@@ -11,6 +11,7 @@ import pytest
 from events.credentials import open_credentials
 from events.store import open_store
 from server.setup_api import issue_setup_token
+from tests.definition.test_awards_rest import contest
 from tests.server.conftest import ROOT, start_server, stop_server
 
 CONTEST = (ROOT / "examples" / "contest.toml").read_text()
@@ -117,3 +118,27 @@ async def test_a_mistake_is_said_in_the_language_asked_for(served: tuple[str, st
         assert english.json()["error"]["message"] == (
             "Competition file: rules.composite[1].weight: expected a number more than 0, found -5"
         )
+
+
+async def test_an_award_for_everyone_left_is_checked_and_created(
+    served: tuple[str, str],
+) -> None:
+    """The console's upload takes "17 % / 78 % / the rest" as the rules define it."""
+    url, token = served
+    text = contest(6)
+    auth = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(timeout=30) as client:
+        check = (
+            await client.post(f"{url}/api/competitions/check", content=text, headers=auth)
+        ).json()
+        assert check == {
+            "ok": True,
+            "stream": "rest",
+            "contestants": 6,
+            "judges": 1,
+            "events": check["events"],
+            "where": None,
+            "problem": None,
+        }
+        created = await client.post(f"{url}/api/competitions", content=text, headers=auth)
+        assert created.status_code == 200, created.text
