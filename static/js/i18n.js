@@ -173,6 +173,8 @@ export const MESSAGES = {
   "admin.ask_call_while_open": { "zh-CN": "{name} 的评分仍在进行，还有 {n} 位评委未评分（{names}）。仍请 {next} 上场？{name} 的评分保持开放，可在出场顺序表中结束。", en: "Scoring for {name} is still open: {n} judges have not scored ({names}). Call {next} anyway? {name}'s scoring stays open; close it in the run of show." },
   "admin.ask_call_while_open_one": { "zh-CN": "{name} 的评分仍在进行，还有 {n} 位评委未评分（{names}）。仍请 {next} 上场？{name} 的评分保持开放，可在出场顺序表中结束。", en: "Scoring for {name} is still open: 1 judge has not scored ({names}). Call {next} anyway? {name}'s scoring stays open; close it in the run of show." },
   "admin.no_next": { "zh-CN": "没有待上场的选手", en: "Nobody left to call" },
+  "admin.reveal_again": { "zh-CN": "再次揭晓", en: "Reveal again" },
+  "admin.ask_reveal_again": { "zh-CN": "再次揭晓 {name} 的成绩？所缺成绩已录入，大屏将播放完整成绩与排名。", en: "Reveal {name}'s result again? The missing score is recorded: the screen plays the whole result and its rank." },
   "admin.ask_reveal": { "zh-CN": "揭晓 {name} 的成绩？揭晓后大屏和观众立即可见。", en: "Reveal {name}'s result? The screen and the audience see it at once." },
   "admin.ask_close_missing": { "zh-CN": "还有 {n} 位评委未评分（{names}），仍要结束评分？", en: "{n} judges have not scored ({names}). Close scoring anyway?" },
   "admin.ask_close_missing_one": { "zh-CN": "还有 {n} 位评委未评分（{names}），仍要结束评分？", en: "1 judge has not scored ({names}). Close scoring anyway?" },
