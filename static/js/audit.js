@@ -123,13 +123,18 @@ async function loadFile(chosen) {
 
 // --- verification ---------------------------------------------------------------------------
 
-/** How the file's chain stands against the server's: the first record where they part. */
+/** How the file's chain stands against the server's: the first record where they part. A file
+ * broken at some record is compared up to the one before: the auditor learns whether the break
+ * is where it also parts from the server's log, or whether it had parted before. */
 function compareWithServer(src) {
   const n = src.verifier.head.seq;
   for (let i = 0; i < Math.min(n, server.events.length); i += 1) {
     if (src.events[i].hash !== server.events[i].hash) return tdata("audit.differs_from_server", { seq: i + 1 });
   }
   if (n > server.events.length) return tdata("audit.longer_than_server", { seq: server.events.length });
+  if (src.verifier.problem) {
+    return n ? tdata("audit.matches_then_differs", { seq: n, next: n + 1 }) : tdata("audit.differs_from_server", { seq: 1 });
+  }
   return tdata("audit.matches_server", { seq: n });
 }
 
@@ -157,7 +162,7 @@ function renderVerify() {
       data("code", verifier.head.hash, { class: "hash", "data-testid": "head-hash" })) : null,
     h("div", { class: "row" },
       file ? tdata("audit.source_file", { name: file.name }) : h("span", {}, t("audit.source_server")),
-      file && file.done && !verifier.problem ? h("strong", {}, "· ", compareWithServer(file)) : null),
+      file && file.done ? h("strong", { "data-testid": "compare-server" }, "· ", compareWithServer(file)) : null),
     h("div", { class: "row" },
       // the browser's own file button speaks the browser's language: ours speaks the page's
       h("label", { class: "file-button" }, t("audit.load_file"), picker),

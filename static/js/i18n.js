@@ -314,6 +314,7 @@ export const MESSAGES = {
   "audit.empty": { "zh-CN": "日志为空", en: "The log is empty" },
   "audit.head": { "zh-CN": "链头：第 {seq} 号记录，哈希", en: "Head: record {seq}, hash" },
   "audit.matches_server": { "zh-CN": "与本服务器日志的前 {seq} 条完全一致", en: "Identical to the first {seq} records of this server's log" },
+  "audit.matches_then_differs": { "zh-CN": "与本服务器日志的前 {seq} 条完全一致，自第 {next} 号记录起不同", en: "Identical to the first {seq} records of this server's log, then differs from record {next} on" },
   "audit.differs_from_server": { "zh-CN": "与本服务器日志自第 {seq} 号记录起不同", en: "Differs from this server's log from record {seq} on" },
   "audit.longer_than_server": { "zh-CN": "文件比本服务器的日志更长（服务器仅有 {seq} 条）", en: "The file is longer than this server's log ({seq} records)" },
   "audit.how": { "zh-CN": "每条记录的哈希 = 前一条哈希与本条规范化内容拼接后的摘要，详见日志格式说明", en: "Each record's hash covers the previous hash and the record's canonical bytes, as docs/log-format.md specifies" },

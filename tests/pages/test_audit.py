@@ -128,6 +128,11 @@ def test_the_page_names_the_bad_seq_of_a_tampered_export(
     expect(status).to_have_attribute("data-bad-seq", str(target + 1))
     expect(status).to_contain_text(f"Chain broken at record {target + 1}")
     expect(status).to_contain_text("the record was altered")
+    # and how far it agrees with this server's log, where it parts from it
+    expect(page.locator("#verify")).to_contain_text(
+        f"Identical to the first {target} records of this server's log, "
+        f"then differs from record {target + 1} on"
+    )
 
     # two records swapped: the first out of place is named
     swapped = list(lines)
@@ -138,8 +143,21 @@ def test_the_page_names_the_bad_seq_of_a_tampered_export(
     expect(status).to_have_attribute("data-bad-seq", "11")
     expect(status).to_contain_text("out of order")
 
+    expect(page.locator("#verify")).to_contain_text(
+        "Identical to the first 10 records of this server's log, then differs from record 11 on"
+    )
+
     page.get_by_role("button", name="Back to this server's log").click()
     expect(status).to_have_attribute("data-state", "intact")
+
+    chinese: Page = browser.new_context(**DESKTOP).new_page()
+    chinese.goto(server.page("audit", server.auditor, lang="zh-CN"))
+    expect(chinese.get_by_test_id("verify-status")).to_have_attribute("data-state", "intact")
+    chinese.get_by_test_id("log-file").set_input_files(str(altered))
+    expect(chinese.get_by_test_id("verify-status")).to_have_attribute("data-state", "broken")
+    expect(chinese.locator("#verify")).to_contain_text(
+        f"与本服务器日志的前 {target} 条完全一致，自第 {target + 1} 号记录起不同"
+    )
 
 
 def test_the_page_without_a_token_asks_for_one_and_waits_for_no_connection(
