@@ -394,7 +394,15 @@ function boardRows(view) {
         : h("s", { class: "dropped judge-total num", title: j.dropped ? t(`drop.${j.dropped}`) : t("audit.dropped") }, data("span", text));
     })),
     h("td", { class: "num" }, formatScore(r.final, view.decimals)),
-    h("td", { class: "award" }, r.award_name ? data("span", label(r.award_name)) : statusText(r))));
+    h("td", { class: "award" }, r.award_name ? awardName(view, r) : statusText(r))));
+}
+
+/** A row's award: before the round's awards are published the organisers' board gives the
+ * tiers the rules give so far (docs/rules.md §12), which nobody has announced: marked so. */
+function awardName(view, r) {
+  const name = data("span", label(r.award_name));
+  if (view.awards_published) return name;
+  return [name, " ", h("span", { class: "provisional", "data-testid": "award-provisional", title: t("audit.award_provisional_hint") }, t("audit.award_provisional"))];
 }
 
 function renderBoard() {

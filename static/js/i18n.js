@@ -376,6 +376,8 @@ export const MESSAGES = {
   "audit.col_rank": { "zh-CN": "名次", en: "Rank" },
   "audit.col_judges": { "zh-CN": "各评委总分", en: "Judges' totals" },
   "audit.col_final": { "zh-CN": "最终得分", en: "Final" },
+  "audit.award_provisional": { "zh-CN": "暂定", en: "provisional" },
+  "audit.award_provisional_hint": { "zh-CN": "此时奖项尚未公布：按规则计算的暂定奖项", en: "Not yet published then: the tier the rules gave so far" },
   "audit.col_award": { "zh-CN": "奖项", en: "Award" },
   "audit.col_status": { "zh-CN": "状态", en: "Status" },
   "audit.dropped": { "zh-CN": "不计入", en: "not counted" },

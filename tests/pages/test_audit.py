@@ -10,7 +10,8 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import Server, example_edited, start_server
+from tests.pages.conftest import CID, Server, example_edited, start_server
+from tests.pages.one_judge import contest_file, score_and_reveal
 
 DESKTOP = {"viewport": {"width": 1440, "height": 1000}}
 
@@ -262,3 +263,32 @@ def test_the_board_says_why_an_abstention_does_not_count(server: Server, browser
         expect(row.locator("s.dropped")).to_have_attribute("title", word)
         assert missing == [], missing
         page.context.close()
+
+
+def test_awards_on_the_board_before_their_publication_are_marked_provisional(
+    tmp_path: Path, browser: Any
+) -> None:
+    """The organisers' board gives the tiers the rules give so far, before any is
+    published (rules §12): at a record before the publication the audit page showed
+    一等奖 as if announced. It marks them 暂定 / provisional until published."""
+    roster = [("c1", "张明轩", "江城大学", "open"), ("c2", "李思远", "江城理工学院", "open")]
+    awards = [("first", "一等奖", "First prize", "rank", 1)]
+    for server in start_server(tmp_path, contest_file(tmp_path / "two.toml", CID, roster, awards)):
+        score_and_reveal(server, [("c1", "90"), ("c2", "80")], "provisional")
+        before = int(server.call("GET", f"/api/competitions/{CID}/board")["seq"])
+        published = int(server.admin_post("awards", {"round": "final"})["seq"])
+        for lang, prize, provisional in (
+            ("zh-CN", "一等奖", "一等奖 暂定"),
+            ("en", "First prize", "First prize provisional"),
+        ):
+            page: Page = browser.new_context(**DESKTOP).new_page()
+            page.goto(server.page("audit", server.auditor, lang=lang))
+            caption = page.get_by_test_id("board-caption")
+            award = page.get_by_test_id("board-table").locator('tr[data-contestant="c1"] td.award')
+            expect(caption).to_have_attribute("data-seq", str(published))
+            expect(award).to_have_text(prize)  # published: as announced
+            page.get_by_test_id("board-seq").fill(str(before))
+            page.get_by_test_id("board-seq").press("Enter")
+            expect(caption).to_have_attribute("data-seq", str(before))
+            expect(award).to_have_text(provisional)
+            page.context.close()
