@@ -328,9 +328,9 @@ function renderTimeline() {
       },
       h("td", { class: "seq" }, seqButton(env.seq)),
       h("td", { class: "time", title: env.at }, time(env.at)),
-      h("td", {}, actor(src, env.actor)),
+      h("td", { class: "actor" }, actor(src, env.actor)),
       h("td", { class: "type" }, typeName(env.type)),
-      h("td", {}, details(src, env))))))),
+      h("td", { class: "details" }, details(src, env))))))),
     picked.length > visible.length
       ? h("div", { class: "row" }, h("button", { type: "button", class: "secondary", onclick: () => { limit += PAGE; renderTimeline(); } },
         t("audit.more", { n: Math.min(PAGE, picked.length - visible.length) })))

@@ -292,3 +292,48 @@ def test_awards_on_the_board_before_their_publication_are_marked_provisional(
             expect(caption).to_have_attribute("data-seq", str(before))
             expect(award).to_have_text(provisional)
             page.context.close()
+
+
+# Every timeline record's box and those of its cells, as laid out now.
+RECORDS = """() => [...document.querySelectorAll('.timeline tbody tr')].map((tr) => {
+  const box = (el) => { const b = el.getBoundingClientRect(); return { left: b.left, right: b.right, top: b.top, height: b.height }; };
+  return { seq: tr.dataset.seq, row: box(tr), cells: [...tr.cells].map(box) };
+})"""
+
+
+def test_on_a_phone_the_timeline_is_whole_and_its_records_compact(
+    server: Server, browser: Any
+) -> None:
+    """At 390×844 the timeline's table was cut sideways (its type and content off the
+    screen) and its first record was 130 px tall, mostly empty. Each record now
+    stacks its parts within the screen's width, as tall as what it says."""
+    run_one_contestant(server)
+    page: Page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(server.page("audit", server.auditor, lang="zh-CN"))
+    expect(page.get_by_test_id("verify-status")).to_have_attribute("data-state", "intact")
+    expect(page.locator(".timeline tbody tr").first).to_be_visible()
+    scroll = page.locator("#timeline .scroll")
+    overflow = scroll.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert overflow <= 0, f"the timeline scrolls {overflow} px sideways"
+    card = page.locator("#timeline").bounding_box()
+    assert card is not None
+    records = page.evaluate(RECORDS)
+    assert len(records) > 40
+    for record in records:
+        for cell in record["cells"]:
+            assert cell["left"] >= card["x"] and cell["right"] <= card["x"] + card["width"], record
+        top = min(cell["top"] for cell in record["cells"])
+        bottom = max(cell["top"] + cell["height"] for cell in record["cells"])
+        assert record["row"]["height"] - (bottom - top) <= 16, record  # no empty space
+    heights = sorted(r["row"]["height"] for r in records)
+    assert heights[len(heights) // 2] <= 64, heights  # most take two lines
+    assert heights[-1] <= 110, heights  # the longest, the rules, three lines of content
+    assert records[0]["row"]["height"] <= 64, records[0]  # 130 px before
+
+    # a laptop keeps the table: one line of columns per record
+    wide: Page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    wide.goto(server.page("audit", server.auditor, lang="zh-CN"))
+    expect(wide.locator(".timeline thead")).to_be_visible()
+    for record in wide.evaluate(RECORDS)[:20]:
+        tops = {round(cell["top"]) for cell in record["cells"]}
+        assert len(tops) == 1, record
