@@ -337,3 +337,58 @@ def test_on_a_phone_the_timeline_is_whole_and_its_records_compact(
     for record in wide.evaluate(RECORDS)[:20]:
         tops = {round(cell["top"]) for cell in record["cells"]}
         assert len(tops) == 1, record
+
+
+def test_following_the_show_adds_new_records_without_drawing_the_rest_again(
+    server: Server, browser: Any
+) -> None:
+    """Each new record drew the whole page again: the timeline's records, the
+    corrections, the filters' lists, the board (at a rehearsal's 2,700 records, long
+    tasks of up to 264 ms while following the show). New records are now appended,
+    choosing a record only moves its mark, and the rest stays as it was drawn."""
+    run_one_contestant(server)
+    page = open_audit(browser, server)
+    status = page.get_by_test_id("verify-status")
+    expect(status).to_have_attribute("data-state", "intact")
+    head = int(status.get_attribute("data-head-seq") or 0)
+    page.locator('.timeline tr[data-seq="5"] td.seq button').click()
+    expect(page.locator('.timeline tr[data-seq="5"]')).to_have_class("selected")
+    page.evaluate(
+        """() => { window.kept = {
+          row: document.querySelector('.timeline tr[data-seq="5"]'),
+          correction: document.querySelector('[data-testid="corrections"] > div'),
+          judges: document.querySelector('[data-testid="filter-judge"]'),
+        }; }"""
+    )
+    server.admin_post("stage", {"contestant": "102"})
+    for judge, mark in (("J7", "88"), ("J8", "86")):
+        score(server, judge, "102", mark)
+    amended = server.admin_post(
+        "amend",
+        {
+            "judge": "J9",
+            "contestant": "101",
+            "points": {"content": "80", "delivery": "80", "presence": "80"},
+            "reason": "Second look",
+        },
+    )
+    last = int(amended["seq"])
+    assert last == head + 5  # called, scoring opened, two sheets, the amendment
+    expect(status).to_have_attribute("data-head-seq", str(last))
+    expect(page.locator(".timeline tbody tr").last).to_have_attribute("data-seq", str(last))
+    expect(page.get_by_test_id("timeline-count")).to_have_text(f"Showing {last} of {last}")
+    expect(page.get_by_test_id("corrections").locator(f'[data-seq="{last}"]')).to_contain_text(
+        "Second look"
+    )
+    kept = page.evaluate(
+        """() => ({
+          row: window.kept.row === document.querySelector('.timeline tr[data-seq="5"]'),
+          selected: window.kept.row.classList.contains('selected'),
+          correction: window.kept.correction === document.querySelector('[data-testid="corrections"] > div'),
+          judges: window.kept.judges === document.querySelector('[data-testid="filter-judge"]'),
+        })"""
+    )
+    assert kept == {"row": True, "selected": True, "correction": True, "judges": True}
+    # the filters still reach every record, the new ones too
+    page.get_by_test_id("filter-judge").select_option("J9")
+    expect(page.locator(".timeline tbody tr").last).to_have_attribute("data-seq", str(last))
