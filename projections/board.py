@@ -28,7 +28,7 @@ class ComponentScore(msgspec.Struct, frozen=True, gc=False):
     value: Decimal | None
 
 
-class BoardRow(msgspec.Struct, frozen=True, gc=False):
+class BoardRow(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     contestant: str
     name: str
     organisation: str
@@ -45,6 +45,10 @@ class BoardRow(msgspec.Struct, frozen=True, gc=False):
     final: Decimal | None
     award: str | None
     award_name: Label | None
+    reveal_again: bool = False
+    """Organisers' board only: revealed incomplete, its missing prior score since
+    recorded, so a second reveal would be accepted (docs/rules.md §12). Left out
+    of the JSON when false."""
 
 
 class GroupTable(msgspec.Struct, frozen=True, gc=False):
@@ -129,6 +133,12 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
         c: _row(state, _as_revealed(r) if public and c in incomplete else r, awards, public, shown)
         for c, r in table.results.items()
     }
+    if not public:
+        for c in incomplete:
+            entry = round_.entries[c]
+            complete = c in table.results and table.results[c].final is not None
+            if complete and entry.closed and not entry.scoring_open and state.entry_for(c) is entry:
+                base[c] = msgspec.structs.replace(base[c], reveal_again=True)
 
     def rows(
         results: Iterable[Result], ranks: Field, now: Field, before: Field

@@ -212,7 +212,9 @@ function renderStage() {
       h("div", { class: "row", "data-testid": "stage-actions" },
         h("button", { type: "button", disabled: on.scoring_open || on.revealed || busy("open"), onclick: () => command("open", { contestant: on.contestant }) }, t("admin.open")),
         h("button", { type: "button", disabled: !on.scoring_open || busy("close"), "data-testid": "close", onclick: () => closeScoring(on) }, t("admin.close")),
-        h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => reveal(on.contestant, on.name) }, t("admin.reveal")),
+        r?.reveal_again
+          ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "reveal", onclick: () => revealAgain(on.contestant, on.name) }, t("admin.reveal_again"))
+          : h("button", { type: "button", disabled: on.scoring_open || on.revealed || !on.closed || busy("reveal"), "data-testid": "reveal", onclick: () => reveal(on.contestant, on.name) }, t("admin.reveal")),
         callNext),
       h("div", { class: "row" },
         h("span", { class: "muted", "data-testid": "scored-of" }, t("admin.scored_of", { n: on.scored, m: on.expected.length }),
@@ -268,6 +270,12 @@ function reveal(id, name) {
   const warning = withholding(id, "reveal") ?? incompleteWarning(id);
   const ask = tdata("admin.ask_reveal", { name });
   return command("reveal", { contestant: id }, { ask: warning ? h("span", {}, warning, h("br"), ask) : ask, confirmLabel: t("admin.reveal") });
+}
+
+/** A result revealed incomplete, its missing prior score recorded since: the server takes a
+ * second reveal (docs/rules.md §12), and the organisers' board row says so (`reveal_again`). */
+function revealAgain(id, name) {
+  return command("reveal", { contestant: id }, { ask: tdata("admin.ask_reveal_again", { name }), confirmLabel: t("admin.reveal_again") });
 }
 
 /** Whether closing by itself is held back: every judge has answered, but too few marks count
@@ -368,6 +376,7 @@ function renderShow() {
           // off stage and left open or unrevealed (the next one was called): finished from here
           offStage && state === "open" ? h("button", { type: "button", disabled: busy("close"), "data-testid": "row-close", onclick: () => closeScoring(progress.open.find((c) => c.contestant === id)) }, t("admin.close")) : null,
           offStage && state === "closed" ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "row-reveal", onclick: () => reveal(id, name) }, t("admin.reveal")) : null,
+          offStage && r?.reveal_again ? h("button", { type: "button", disabled: busy("reveal"), "data-testid": "row-reveal-again", onclick: () => revealAgain(id, name) }, t("admin.reveal_again")) : null,
           // a final round's results do not change (results_final): nobody leaves them now
           h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified" || Boolean(board?.final), title: board?.final ? t("admin.finalised") : "", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));

@@ -96,9 +96,22 @@ async function readServer() {
     toast(body?.error?.message ?? t("error.http", { status: response.status }));
     return;
   }
+  const first = !server.done;
   await read(server, lines(response.body));
   server.done = true;
-  renderAll();
+  if (first) renderAll();
+  else grew();
+}
+
+/** The server's log grew while followed: the new records appended to what is drawn, the rest
+ * left as it is (drawing it all again at each record took up to 264 ms at 2,700 records). */
+function grew() {
+  renderVerify();
+  if (!file) {
+    growTimeline();
+    growCorrections();
+  }
+  renderBoardControls();
 }
 
 async function read(src, stream) {
@@ -123,13 +136,18 @@ async function loadFile(chosen) {
 
 // --- verification ---------------------------------------------------------------------------
 
-/** How the file's chain stands against the server's: the first record where they part. */
+/** How the file's chain stands against the server's: the first record where they part. A file
+ * broken at some record is compared up to the one before: the auditor learns whether the break
+ * is where it also parts from the server's log, or whether it had parted before. */
 function compareWithServer(src) {
   const n = src.verifier.head.seq;
   for (let i = 0; i < Math.min(n, server.events.length); i += 1) {
     if (src.events[i].hash !== server.events[i].hash) return tdata("audit.differs_from_server", { seq: i + 1 });
   }
   if (n > server.events.length) return tdata("audit.longer_than_server", { seq: server.events.length });
+  if (src.verifier.problem) {
+    return n ? tdata("audit.matches_then_differs", { seq: n, next: n + 1 }) : tdata("audit.differs_from_server", { seq: 1 });
+  }
   return tdata("audit.matches_server", { seq: n });
 }
 
@@ -157,7 +175,7 @@ function renderVerify() {
       data("code", verifier.head.hash, { class: "hash", "data-testid": "head-hash" })) : null,
     h("div", { class: "row" },
       file ? tdata("audit.source_file", { name: file.name }) : h("span", {}, t("audit.source_server")),
-      file && file.done && !verifier.problem ? h("strong", {}, "· ", compareWithServer(file)) : null),
+      file && file.done ? h("strong", { "data-testid": "compare-server" }, "· ", compareWithServer(file)) : null),
     h("div", { class: "row" },
       // the browser's own file button speaks the browser's language: ours speaks the page's
       h("label", { class: "file-button" }, t("audit.load_file"), picker),
@@ -276,9 +294,16 @@ function actor(src, a) {
   return h("span", {}, h("span", { class: "role" }, role), data("span", name));
 }
 
+const clocks = new Map(); // language -> its Intl.DateTimeFormat: toLocaleString makes one per call
+
 function time(at) {
   const when = new Date(at);
-  return Number.isNaN(when.getTime()) ? at : when.toLocaleString(currentLanguage(), { hour12: false });
+  if (Number.isNaN(when.getTime())) return at;
+  const lang = currentLanguage();
+  if (!clocks.has(lang)) {
+    clocks.set(lang, new Intl.DateTimeFormat(lang, { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", hour12: false }));
+  }
+  return clocks.get(lang).format(when);
 }
 
 const isCorrection = (src, env) => CORRECTIONS.has(env.type) || (env.type === "score_submitted" && src.before.has(env.seq));
@@ -303,49 +328,107 @@ function seqButton(seq) {
     onclick: () => showBoard(seq, false) }, String(seq));
 }
 
+/** What the timeline was drawn from, to append to it what is read next. */
+const drawn = { src: null, seen: 0, picked: 0, shown: 0, types: new Set(), judges: 0, contestants: 0, tbody: null, count: null, more: null };
+
+function timelineRow(src, env) {
+  return h("tr", {
+    class: [isCorrection(src, env) ? "correction" : "", shown.seq === env.seq && !shown.follow ? "selected" : ""].join(" ").trim() || null,
+    dataset: { seq: env.seq, type: env.type },
+  },
+  h("td", { class: "seq" }, seqButton(env.seq)),
+  h("td", { class: "time", title: env.at }, time(env.at)),
+  h("td", { class: "actor" }, actor(src, env.actor)),
+  h("td", { class: "type" }, typeName(env.type)),
+  h("td", { class: "details" }, details(src, env)));
+}
+
+function moreButton(left) {
+  return left > 0
+    ? h("button", { type: "button", class: "secondary", onclick: () => { limit += PAGE; renderTimeline(); } }, t("audit.more", { n: Math.min(PAGE, left) }))
+    : null;
+}
+
+/** The records read since the timeline was drawn, appended where the window reaches the end
+ * of what the filters pick (else counted, for "show more"). A new judge, contestant or type
+ * of record changes the filters' lists: then it is drawn again whole, which is rare. */
+function growTimeline() {
+  const src = current();
+  const fresh = src.events.slice(drawn.seen);
+  if (drawn.src !== src || !drawn.tbody?.isConnected || src.judges.size !== drawn.judges || src.contestants.size !== drawn.contestants
+    || fresh.some((env) => !drawn.types.has(env.type))) return renderTimeline();
+  drawn.seen = src.events.length;
+  const picked = fresh.filter(matches);
+  const everything = drawn.shown === drawn.picked; // all shown so far: so are the new ones
+  drawn.picked += picked.length;
+  if (everything && picked.length) {
+    drawn.tbody.append(...picked.map((env) => timelineRow(src, env)));
+    drawn.shown += picked.length;
+    limit = Math.max(limit, drawn.shown);
+  }
+  drawn.count.textContent = t("audit.showing", { n: drawn.shown, m: drawn.picked });
+  fill(drawn.more, moreButton(drawn.picked - drawn.shown));
+}
+
+/** The mark of the record whose board is shown, moved without drawing the timeline again. */
+function markSelected() {
+  for (const tr of $("timeline").querySelectorAll("tr.selected")) tr.classList.remove("selected");
+  if (shown.follow) return;
+  $("timeline").querySelector(`tr[data-seq="${shown.seq}"]`)?.classList.add("selected");
+}
+
 function renderTimeline() {
   const src = current();
   const types = [...new Set(src.events.map((e) => e.type))];
   const picked = src.events.filter(matches);
   const visible = picked.slice(0, limit);
+  const tbody = h("tbody", {}, visible.map((env) => timelineRow(src, env)));
+  const count = h("div", { class: "muted", "data-testid": "timeline-count" }, t("audit.showing", { n: visible.length, m: picked.length }));
+  const more = h("div", { class: "row" }, moreButton(picked.length - visible.length));
+  Object.assign(drawn, { src, seen: src.events.length, picked: picked.length, shown: visible.length, types: new Set(types),
+    judges: src.judges.size, contestants: src.contestants.size, tbody, count, more });
   fill($("timeline"),
     h("h2", {}, t("audit.timeline")),
     h("div", { class: "row" },
       choice("judge", [...src.judges].map(([id, name]) => [id, `${name} (${id})`])),
       choice("contestant", [...src.contestants].map(([id, name]) => [id, `${name} (${id})`])),
       choice("type", types.map((type) => [type, known(type) ? t(`type.${type}`) : type, known(type)]))),
-    h("div", { class: "muted", "data-testid": "timeline-count" }, t("audit.showing", { n: visible.length, m: picked.length })),
+    count,
     h("div", { class: "scroll" }, h("table", { class: "timeline" },
       h("thead", {}, h("tr", {}, ["col_seq", "col_time", "col_actor", "col_type", "col_details"].map((k) => h("th", {}, t(`audit.${k}`))))),
-      h("tbody", {}, visible.map((env) => h("tr", {
-        class: [isCorrection(src, env) ? "correction" : "", shown.seq === env.seq && !shown.follow ? "selected" : ""].join(" ").trim() || null,
-        dataset: { seq: env.seq, type: env.type },
-      },
-      h("td", { class: "seq" }, seqButton(env.seq)),
-      h("td", { class: "time", title: env.at }, time(env.at)),
-      h("td", {}, actor(src, env.actor)),
-      h("td", { class: "type" }, typeName(env.type)),
-      h("td", {}, details(src, env))))))),
-    picked.length > visible.length
-      ? h("div", { class: "row" }, h("button", { type: "button", class: "secondary", onclick: () => { limit += PAGE; renderTimeline(); } },
-        t("audit.more", { n: Math.min(PAGE, picked.length - visible.length) })))
-      : null,
+      tbody)),
+    more,
   );
 }
 
 // --- corrections ----------------------------------------------------------------------------
 
+const listed = { src: null, seen: 0, list: null };
+
+function correction(src, env) {
+  return h("div", { class: "corr", dataset: { seq: env.seq, type: env.type } },
+    h("div", { class: "row" }, seqButton(env.seq), h("span", { class: "what" }, typeName(env.type)),
+      h("span", { class: "muted", title: env.at }, time(env.at)), actor(src, env.actor)),
+    h("div", {}, details(src, env)));
+}
+
+/** The corrections among the records read since they were listed, appended. */
+function growCorrections() {
+  const src = current();
+  const found = src.events.slice(listed.seen).filter((env) => isCorrection(src, env));
+  if (listed.src !== src || (found.length && !listed.list?.isConnected)) return renderCorrections();
+  listed.seen = src.events.length;
+  if (found.length) listed.list.append(...found.map((env) => correction(src, env)));
+}
+
 function renderCorrections() {
   const src = current();
   const found = src.events.filter((env) => isCorrection(src, env));
+  const list = found.length ? h("div", { "data-testid": "corrections" }, found.map((env) => correction(src, env))) : null;
+  Object.assign(listed, { src, seen: src.events.length, list });
   fill($("corrections"),
     h("h2", {}, t("audit.corrections")),
-    found.length
-      ? h("div", { "data-testid": "corrections" }, found.map((env) => h("div", { class: "corr", dataset: { seq: env.seq, type: env.type } },
-        h("div", { class: "row" }, seqButton(env.seq), h("span", { class: "what" }, typeName(env.type)),
-          h("span", { class: "muted", title: env.at }, time(env.at)), actor(src, env.actor)),
-        h("div", {}, details(src, env)))))
-      : h("p", { class: "muted" }, t("audit.no_corrections")),
+    list ?? h("p", { class: "muted" }, t("audit.no_corrections")),
   );
 }
 
@@ -356,8 +439,8 @@ let boardTimer = null;
 function showBoard(seq, follow) {
   shown.seq = seq;
   shown.follow = follow;
-  renderBoard();
-  renderTimeline();
+  renderBoardControls();
+  markSelected();
   clearTimeout(boardTimer);
   boardTimer = setTimeout(() => fetchBoard(seq), 120);
 }
@@ -389,19 +472,45 @@ function boardRows(view) {
         : h("s", { class: "dropped judge-total num", title: j.dropped ? t(`drop.${j.dropped}`) : t("audit.dropped") }, data("span", text));
     })),
     h("td", { class: "num" }, formatScore(r.final, view.decimals)),
-    h("td", { class: "award" }, r.award_name ? data("span", label(r.award_name)) : statusText(r))));
+    h("td", { class: "award" }, r.award_name ? awardName(view, r) : statusText(r))));
+}
+
+/** A row's award: before the round's awards are published the organisers' board gives the
+ * tiers the rules give so far (docs/rules.md §12), which nobody has announced: marked so. */
+function awardName(view, r) {
+  const name = data("span", label(r.award_name));
+  if (view.awards_published) return name;
+  return [name, " ", h("span", { class: "provisional", "data-testid": "award-provisional", title: t("audit.award_provisional_hint") }, t("audit.award_provisional"))];
+}
+
+const controls = { range: null, number: null, latest: null };
+const boardSeq = () => (shown.follow ? server.verifier.head.seq : Math.min(shown.seq ?? server.verifier.head.seq, server.verifier.head.seq));
+
+/** The slider, the number and "latest" set to the record shown and the log's head, in place:
+ * the table under them is drawn again only when its board arrives. */
+function renderBoardControls() {
+  if (!controls.range?.isConnected) return renderBoard();
+  const head = server.verifier.head.seq;
+  const seq = boardSeq();
+  for (const input of [controls.range, controls.number]) {
+    input.max = Math.max(head, 1);
+    if (document.activeElement !== input || input === controls.range) input.value = seq;
+  }
+  controls.latest.disabled = shown.follow;
 }
 
 function renderBoard() {
-  const head = server.verifier.head.seq;
-  const seq = shown.follow ? head : Math.min(shown.seq ?? head, head);
-  const range = h("input", { type: "range", min: 1, max: Math.max(head, 1), value: seq, "aria-label": t("audit.board_seq"),
-    oninput: (e) => showBoard(Number(e.target.value), Number(e.target.value) === head) });
-  const number = h("input", { type: "number", min: 1, max: Math.max(head, 1), value: seq, "data-testid": "board-seq",
+  const head = () => server.verifier.head.seq;
+  const seq = boardSeq();
+  const range = h("input", { type: "range", min: 1, max: Math.max(head(), 1), value: seq, "aria-label": t("audit.board_seq"),
+    oninput: (e) => showBoard(Number(e.target.value), Number(e.target.value) === head()) });
+  const number = h("input", { type: "number", min: 1, max: Math.max(head(), 1), value: seq, "data-testid": "board-seq",
     onchange: (e) => {
-      const value = Math.min(Math.max(1, Math.trunc(Number(e.target.value)) || 1), head);
-      showBoard(value, value === head);
+      const value = Math.min(Math.max(1, Math.trunc(Number(e.target.value)) || 1), head());
+      showBoard(value, value === head());
     } });
+  const latest = h("button", { type: "button", class: "secondary", disabled: shown.follow, onclick: () => showBoard(head(), true) }, t("audit.latest"));
+  Object.assign(controls, { range, number, latest });
   const view = shown.view;
   let body;
   if (shown.problem) body = h("p", { class: "muted", "data-testid": "board-problem" }, shown.problem);
@@ -417,8 +526,7 @@ function renderBoard() {
   }
   fill($("board"),
     h("h2", {}, t("audit.board_at")),
-    h("div", { class: "row" }, h("label", { class: "field" }, t("audit.board_seq"), number), range,
-      h("button", { type: "button", class: "secondary", disabled: shown.follow, onclick: () => showBoard(head, true) }, t("audit.latest"))),
+    h("div", { class: "row" }, h("label", { class: "field" }, t("audit.board_seq"), number), range, latest),
     body,
   );
 }

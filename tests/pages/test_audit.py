@@ -10,7 +10,8 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import Server, example_edited, start_server
+from tests.pages.conftest import CID, Server, example_edited, start_server
+from tests.pages.one_judge import contest_file, score_and_reveal
 
 DESKTOP = {"viewport": {"width": 1440, "height": 1000}}
 
@@ -128,6 +129,11 @@ def test_the_page_names_the_bad_seq_of_a_tampered_export(
     expect(status).to_have_attribute("data-bad-seq", str(target + 1))
     expect(status).to_contain_text(f"Chain broken at record {target + 1}")
     expect(status).to_contain_text("the record was altered")
+    # and how far it agrees with this server's log, where it parts from it
+    expect(page.locator("#verify")).to_contain_text(
+        f"Identical to the first {target} records of this server's log, "
+        f"then differs from record {target + 1} on"
+    )
 
     # two records swapped: the first out of place is named
     swapped = list(lines)
@@ -138,8 +144,21 @@ def test_the_page_names_the_bad_seq_of_a_tampered_export(
     expect(status).to_have_attribute("data-bad-seq", "11")
     expect(status).to_contain_text("out of order")
 
+    expect(page.locator("#verify")).to_contain_text(
+        "Identical to the first 10 records of this server's log, then differs from record 11 on"
+    )
+
     page.get_by_role("button", name="Back to this server's log").click()
     expect(status).to_have_attribute("data-state", "intact")
+
+    chinese: Page = browser.new_context(**DESKTOP).new_page()
+    chinese.goto(server.page("audit", server.auditor, lang="zh-CN"))
+    expect(chinese.get_by_test_id("verify-status")).to_have_attribute("data-state", "intact")
+    chinese.get_by_test_id("log-file").set_input_files(str(altered))
+    expect(chinese.get_by_test_id("verify-status")).to_have_attribute("data-state", "broken")
+    expect(chinese.locator("#verify")).to_contain_text(
+        f"与本服务器日志的前 {target} 条完全一致，自第 {target + 1} 号记录起不同"
+    )
 
 
 def test_the_page_without_a_token_asks_for_one_and_waits_for_no_connection(
@@ -244,3 +263,132 @@ def test_the_board_says_why_an_abstention_does_not_count(server: Server, browser
         expect(row.locator("s.dropped")).to_have_attribute("title", word)
         assert missing == [], missing
         page.context.close()
+
+
+def test_awards_on_the_board_before_their_publication_are_marked_provisional(
+    tmp_path: Path, browser: Any
+) -> None:
+    """The organisers' board gives the tiers the rules give so far, before any is
+    published (rules §12): at a record before the publication the audit page showed
+    一等奖 as if announced. It marks them 暂定 / provisional until published."""
+    roster = [("c1", "张明轩", "江城大学", "open"), ("c2", "李思远", "江城理工学院", "open")]
+    awards = [("first", "一等奖", "First prize", "rank", 1)]
+    for server in start_server(tmp_path, contest_file(tmp_path / "two.toml", CID, roster, awards)):
+        score_and_reveal(server, [("c1", "90"), ("c2", "80")], "provisional")
+        before = int(server.call("GET", f"/api/competitions/{CID}/board")["seq"])
+        published = int(server.admin_post("awards", {"round": "final"})["seq"])
+        for lang, prize, provisional in (
+            ("zh-CN", "一等奖", "一等奖 暂定"),
+            ("en", "First prize", "First prize provisional"),
+        ):
+            page: Page = browser.new_context(**DESKTOP).new_page()
+            page.goto(server.page("audit", server.auditor, lang=lang))
+            caption = page.get_by_test_id("board-caption")
+            award = page.get_by_test_id("board-table").locator('tr[data-contestant="c1"] td.award')
+            expect(caption).to_have_attribute("data-seq", str(published))
+            expect(award).to_have_text(prize)  # published: as announced
+            page.get_by_test_id("board-seq").fill(str(before))
+            page.get_by_test_id("board-seq").press("Enter")
+            expect(caption).to_have_attribute("data-seq", str(before))
+            expect(award).to_have_text(provisional)
+            page.context.close()
+
+
+# Every timeline record's box and those of its cells, as laid out now.
+RECORDS = """() => [...document.querySelectorAll('.timeline tbody tr')].map((tr) => {
+  const box = (el) => { const b = el.getBoundingClientRect(); return { left: b.left, right: b.right, top: b.top, height: b.height }; };
+  return { seq: tr.dataset.seq, row: box(tr), cells: [...tr.cells].map(box) };
+})"""
+
+
+def test_on_a_phone_the_timeline_is_whole_and_its_records_compact(
+    server: Server, browser: Any
+) -> None:
+    """At 390×844 the timeline's table was cut sideways (its type and content off the
+    screen) and its first record was 130 px tall, mostly empty. Each record now
+    stacks its parts within the screen's width, as tall as what it says."""
+    run_one_contestant(server)
+    page: Page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(server.page("audit", server.auditor, lang="zh-CN"))
+    expect(page.get_by_test_id("verify-status")).to_have_attribute("data-state", "intact")
+    expect(page.locator(".timeline tbody tr").first).to_be_visible()
+    scroll = page.locator("#timeline .scroll")
+    overflow = scroll.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert overflow <= 0, f"the timeline scrolls {overflow} px sideways"
+    card = page.locator("#timeline").bounding_box()
+    assert card is not None
+    records = page.evaluate(RECORDS)
+    assert len(records) > 40
+    for record in records:
+        for cell in record["cells"]:
+            assert cell["left"] >= card["x"] and cell["right"] <= card["x"] + card["width"], record
+        top = min(cell["top"] for cell in record["cells"])
+        bottom = max(cell["top"] + cell["height"] for cell in record["cells"])
+        assert record["row"]["height"] - (bottom - top) <= 16, record  # no empty space
+    heights = sorted(r["row"]["height"] for r in records)
+    assert heights[len(heights) // 2] <= 64, heights  # most take two lines
+    assert heights[-1] <= 110, heights  # the longest, the rules, three lines of content
+    assert records[0]["row"]["height"] <= 64, records[0]  # 130 px before
+
+    # a laptop keeps the table: one line of columns per record
+    wide: Page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    wide.goto(server.page("audit", server.auditor, lang="zh-CN"))
+    expect(wide.locator(".timeline thead")).to_be_visible()
+    for record in wide.evaluate(RECORDS)[:20]:
+        tops = {round(cell["top"]) for cell in record["cells"]}
+        assert len(tops) == 1, record
+
+
+def test_following_the_show_adds_new_records_without_drawing_the_rest_again(
+    server: Server, browser: Any
+) -> None:
+    """Each new record drew the whole page again: the timeline's records, the
+    corrections, the filters' lists, the board (at a rehearsal's 2,700 records, long
+    tasks of up to 264 ms while following the show). New records are now appended,
+    choosing a record only moves its mark, and the rest stays as it was drawn."""
+    run_one_contestant(server)
+    page = open_audit(browser, server)
+    status = page.get_by_test_id("verify-status")
+    expect(status).to_have_attribute("data-state", "intact")
+    head = int(status.get_attribute("data-head-seq") or 0)
+    page.locator('.timeline tr[data-seq="5"] td.seq button').click()
+    expect(page.locator('.timeline tr[data-seq="5"]')).to_have_class("selected")
+    page.evaluate(
+        """() => { window.kept = {
+          row: document.querySelector('.timeline tr[data-seq="5"]'),
+          correction: document.querySelector('[data-testid="corrections"] > div'),
+          judges: document.querySelector('[data-testid="filter-judge"]'),
+        }; }"""
+    )
+    server.admin_post("stage", {"contestant": "102"})
+    for judge, mark in (("J7", "88"), ("J8", "86")):
+        score(server, judge, "102", mark)
+    amended = server.admin_post(
+        "amend",
+        {
+            "judge": "J9",
+            "contestant": "101",
+            "points": {"content": "80", "delivery": "80", "presence": "80"},
+            "reason": "Second look",
+        },
+    )
+    last = int(amended["seq"])
+    assert last == head + 5  # called, scoring opened, two sheets, the amendment
+    expect(status).to_have_attribute("data-head-seq", str(last))
+    expect(page.locator(".timeline tbody tr").last).to_have_attribute("data-seq", str(last))
+    expect(page.get_by_test_id("timeline-count")).to_have_text(f"Showing {last} of {last}")
+    expect(page.get_by_test_id("corrections").locator(f'[data-seq="{last}"]')).to_contain_text(
+        "Second look"
+    )
+    kept = page.evaluate(
+        """() => ({
+          row: window.kept.row === document.querySelector('.timeline tr[data-seq="5"]'),
+          selected: window.kept.row.classList.contains('selected'),
+          correction: window.kept.correction === document.querySelector('[data-testid="corrections"] > div'),
+          judges: window.kept.judges === document.querySelector('[data-testid="filter-judge"]'),
+        })"""
+    )
+    assert kept == {"row": True, "selected": True, "correction": True, "judges": True}
+    # the filters still reach every record, the new ones too
+    page.get_by_test_id("filter-judge").select_option("J9")
+    expect(page.locator(".timeline tbody tr").last).to_have_attribute("data-seq", str(last))

@@ -9,7 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.pages.conftest import OUTPUT, PHONE, Server
-from tests.pages.test_missing_prior import score, unreviewed  # noqa: F401
+from tests.pages.test_missing_prior import CONSOLE, score, unreviewed  # noqa: F401
 from tests.pages.test_screen_reveal import open_screen
 
 FINAL_101 = "85.30"  # 0.4 × 86.5 + 0.6 × 84.5 (90, 84.5, 77: highest and lowest dropped)
@@ -54,3 +54,38 @@ def test_the_screen_shows_a_result_revealed_again_once_its_review_is_recorded(
     screen.screenshot(path=str(OUTPUT / "screens" / "screen-reveal-again-en.png"))
     # then the stage turns back to the contestant on it
     expect(screen.get_by_test_id("now-name")).to_have_text("王雨桐", timeout=15000)
+
+
+def test_the_console_offers_a_second_reveal_once_the_review_is_recorded(
+    unreviewed: Server,  # noqa: F811
+    browser: Any,
+) -> None:
+    """The run of show offered "reveal" only for a closed, unrevealed result: a result
+    revealed incomplete could be revealed again only through the API. It now offers
+    再次揭晓 / "Reveal again" exactly when the server would accept it."""
+    server = unreviewed
+    screen = open_screen(server, browser, "en")
+    console = browser.new_context(**CONSOLE).new_page()
+    console.goto(server.page("admin", server.admin, lang="zh-CN"))
+    server.admin_post("stage", {"contestant": "101"})
+    score(server, "101")
+    server.admin_post("close", {"contestant": "101"})
+    server.admin_post("reveal", {"contestant": "101"})
+    expect(screen.get_by_test_id("reveal-final")).to_have_text("Awaiting a score", timeout=15000)
+    server.admin_post("stage", {"contestant": "102"})
+    row = console.locator('tr[data-contestant="101"]')
+    again = row.get_by_test_id("row-reveal-again")
+    expect(row).to_contain_text("缺专家评审")
+    expect(again).to_have_count(0)  # still incomplete: the server would refuse it
+
+    server.admin_post("prior-scores", {"contestant": "101", "source": "expert", "value": "86.5"})
+    expect(again).to_have_text("再次揭晓")
+    again.click()
+    dialog = console.get_by_test_id("confirm")
+    expect(dialog).to_contain_text("李思远")
+    dialog.get_by_role("button", name="再次揭晓").click()
+    expect(screen.get_by_test_id("reveal-final")).to_have_attribute(
+        "data-final", FINAL_101, timeout=20000
+    )
+    expect(again).to_have_count(0)  # revealed whole: once is all
+    assert public_101(server)["final"] == FINAL_101

@@ -15,9 +15,10 @@ from events.catalog import AnyEvent, Component, Label, PriorScoreRecorded, Resul
 from events.envelope import Actor
 from projections.board import BoardRow, board
 from projections.commands import AmendScore, Reveal
+from projections.decide import Rejection, decide
 from projections.recheck import Rechecker, recheck
 from projections.state import Competition, apply
-from tests.projections.log import Log, competition, perform, sealed
+from tests.projections.log import ADMIN, Log, competition, perform, sealed
 
 RULES = RulesSet(
     aggregation="mean",
@@ -134,3 +135,27 @@ def test_an_amended_incomplete_result_is_still_refused_a_second_reveal() -> None
     log = two_revealed()
     log.ok(AmendScore(judge="j1", contestant="c2", points={"score": Decimal(7)}, reason="typo"))
     assert log.refused(Reveal(contestant="c2")).code == "already_revealed"
+
+
+def test_the_organisers_board_offers_a_second_reveal_exactly_when_decide_accepts_it() -> None:
+    """The console offers "reveal again" from the organisers' board row's
+    ``reveal_again``: true exactly when a Reveal of that contestant would be
+    accepted after a first one, never on the public board."""
+
+    def offered(log: Log) -> dict[str, bool]:
+        rows = board(log.state, public=False).overall
+        accepted = {
+            r.contestant: r.revealed
+            and not isinstance(decide(log.state, Reveal(contestant=r.contestant), ADMIN), Rejection)
+            for r in rows
+        }
+        assert {r.contestant: r.reveal_again for r in rows} == accepted
+        assert not any(r.reveal_again for r in board(log.state, public=True).overall)
+        return {c: v for c, v in accepted.items() if v}
+
+    log = two_revealed()
+    assert offered(log) == {}  # c2 still incomplete: refused
+    log.add(PriorScoreRecorded(contestant="c2", source="expert", value=Decimal("10")))
+    assert offered(log) == {"c2": True}
+    log.ok(Reveal(contestant="c2"))
+    assert offered(log) == {}  # revealed whole: once is all
