@@ -553,23 +553,31 @@ function refreshMe() {
   }, 300);
 }
 
-/** Keep this page and its scripts in the browser so a reload works without network. */
+/** Keep this page and its scripts in the browser so a reload works without network.
+ * On the first visit the service worker does not control the page yet, so what is kept
+ * now is all a reload without network will have: every file the page loaded (its styles
+ * and its whole module graph, patch.js under socket.js included), read from what the
+ * browser fetched rather than from a list that a new import would leave behind. */
 async function registerOffline() {
   if (!("serviceWorker" in navigator)) return;
   try {
     await navigator.serviceWorker.register("/judge-sw.js", { scope: "/judge" });
     const cache = await caches.open("leitai-judge");
-    await cache.addAll([location.pathname, ...OFFLINE_ASSETS]);
+    await cache.addAll([location.pathname, ...loadedAssets()]);
     window.leitaiOffline = true;
   } catch {
     /* not a secure context (plain http on a LAN address): the outbox still survives reloads */
   }
 }
 
-const OFFLINE_ASSETS = [
-  "/static/css/base.css", "/static/css/judge.css", "/static/js/judge.js", "/static/js/api.js",
-  "/static/js/format.js", "/static/js/i18n.js", "/static/js/socket.js", "/static/js/ui.js",
-  "/static/js/receipt.js",
-];
+/** The addresses of the files under /static/ this page has loaded. */
+function loadedAssets() {
+  const paths = performance
+    .getEntriesByType("resource")
+    .map((entry) => new URL(entry.name))
+    .filter((url) => url.origin === location.origin && url.pathname.startsWith("/static/"))
+    .map((url) => url.pathname);
+  return [...new Set(paths)];
+}
 
 start();
