@@ -17,6 +17,7 @@ let refused = false; // the server does not know the token (revoked or mistyped)
 let setup = null;
 let me = null;
 let progress = null;
+let lastRound = null; // the round progress last named, kept: a reload without network has no progress
 let target = null; // the contestant the form is for
 let draft = {}; // criterion key -> text typed
 let typed = false; // the judge has typed into the draft: a sheet that arrives later must not overwrite it
@@ -114,10 +115,16 @@ function scorable() {
   return list;
 }
 
+/** The round being run: progress's, or offline before any came, the last one it named (the
+ * list of sheets, the receipts and the outbox are the round's, and the phone still holds them). */
+function roundNow() {
+  return progress ? progress.round : lastRound;
+}
+
 /** The round `contestant` is being scored in now (a finalist's heats sheets are another
  * entry's: they neither fill the final's form nor count as scored in it). */
 function roundOf(contestant) {
-  return scorable().find((cp) => cp.contestant === contestant)?.round ?? progress?.round ?? null;
+  return scorable().find((cp) => cp.contestant === contestant)?.round ?? roundNow();
 }
 
 /** This judge's sheets waiting to be sent for `contestant` in the round being scored. */
@@ -190,7 +197,7 @@ function renderStage() {
   }
   const on = progress?.on_stage;
   const parts = [h("h2", {}, t("judge.on_stage"))];
-  if (!on) parts.push(h("p", { class: "state wait", "data-testid": "state" }, progress ? t("judge.waiting") : t("conn.connecting")));
+  if (!on) parts.push(h("p", { class: "state wait", "data-testid": "state" }, progress ? t("judge.waiting") : navigator.onLine ? t("conn.connecting") : t("judge.stage_offline")));
   else {
     parts.push(data("div", on.name, { class: "on-name", "data-testid": "on-name" }));
     parts.push(h("div", { class: "on-meta" }, data("span", on.organisation), " · ", data("span", groupLabel(on.group))));
@@ -329,7 +336,7 @@ function renderReceipt() {
 
 function renderScored() {
   // the round being run: a finalist scored in the heats is still to be scored here
-  const now = progress?.round ?? null;
+  const now = roundNow();
   const local = Object.fromEntries(Object.entries(receipts()).filter(([, r]) => r.round === now));
   const waiting = outbox().filter((x) => (x.round ?? now) === now);
   const ids = new Set([...Object.keys(local), ...(me?.sheets ?? []).filter((s) => s.round === now).map((s) => s.contestant), ...waiting.map((x) => x.contestant)]);
@@ -507,6 +514,7 @@ async function start() {
   if (token && cid) localStorage.setItem(`leitai.token.${cid}`, token);
   setup = cid ? load("setup", null) : null;
   me = cid ? load("me", null) : null;
+  lastRound = cid ? load("round", setup?.current_round ?? null) : null;
   if (setup) chooseLanguage(setup.languages);
   const sw = languageSwitch(setup?.languages);
   $("lang").append(sw);
@@ -526,6 +534,7 @@ async function start() {
     const before = progress?.seq;
     const stage = progress?.on_stage;
     progress = view;
+    if (view.round !== lastRound) save("round", (lastRound = view.round));
     // a reveal signs a checkpoint that may cover our receipts; other judges' scores
     // sign nothing, and 80 phones asking at each of them is load for nothing
     if (stage?.contestant !== view.on_stage?.contestant || (view.on_stage?.revealed && !stage?.revealed)) proofs.poke();

@@ -1,7 +1,8 @@
 """The judge's phone reloaded without network, as a rehearsal found it (390×844): the
 page came up blank, because the service worker had not kept a module (patch.js) that
 the page's list of files to keep did not name, and stayed blank when the network came
-back."""
+back; once it opened, its list of scored contestants said "None yet" for a judge with
+receipts and sheets waiting, and its pill said "Connecting…"."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import posixpath
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.pages.conftest import PHONE, ROOT, Server
+from tests.pages.test_scoring import score_on_phone
 
 REVIEWER_PHONE = PHONE | {"viewport": {"width": 390, "height": 844}}
 STATIC = ROOT / "static"
@@ -81,6 +84,57 @@ def test_the_first_visit_keeps_the_pages_whole_module_graph(server: Server, brow
     _, phone = open_phone(server, browser, "J8", "en")
     kept = set(phone.evaluate(KEPT))
     assert judge_page_assets() - kept == set()
+
+
+@pytest.mark.parametrize(
+    ("lang", "offline", "waiting", "no_network"),
+    [
+        ("zh-CN", "离线", "待发送", "无网络"),
+        ("en", "Offline", "waiting to send", "No network"),
+    ],
+)
+def test_a_reload_without_network_shows_what_the_phone_knows(
+    server: Server, browser: Any, lang: str, offline: str, waiting: str, no_network: str
+) -> None:
+    context, phone = open_phone(server, browser, "J8", lang)
+    receipt = phone.locator("#receipt")
+    # 0.5 × 80 + 0.3 × 81 + 0.2 × 79 = 80.1, and 84.35: shown alike, as the exports print them
+    for contestant, name, marks in (
+        ("102", "王雨桐", {"content": "80", "delivery": "81", "presence": "79"}),
+        ("103", "陈浩然", {"content": "85.5", "delivery": "77", "presence": "92.5"}),
+    ):
+        server.admin_post("stage", {"contestant": contestant})
+        expect(phone.get_by_test_id("on-name")).to_have_text(name)
+        score_on_phone(phone, marks)
+        expect(receipt).to_contain_text(name)
+        expect(phone.get_by_test_id("receipt")).to_be_visible()
+        server.admin_post("close", {"contestant": contestant})
+    server.admin_post("stage", {"contestant": "104"})
+    expect(phone.get_by_test_id("on-name")).to_have_text("赵一诺")
+    context.set_offline(True)
+    score_on_phone(phone, {"content": "90", "delivery": "80", "presence": "70"})
+    expect(phone.locator("#outbox")).to_be_visible()
+
+    failed: list[str] = []
+    phone.on("requestfailed", lambda r: failed.append(r.url) if "/static/" in r.url else None)
+    phone.on("pageerror", lambda error: failed.append(str(error)))
+    phone.reload()
+    expect(phone.locator("#who")).not_to_be_empty()  # the page ran: the rehearsal's was blank
+    expect(phone.locator("#conn")).to_have_text(offline)
+    expect(phone.get_by_test_id("state")).to_contain_text(no_network)
+    items = phone.get_by_test_id("scored-item")
+    expect(items.locator(".name")).to_have_text(["王雨桐", "陈浩然", "赵一诺"])
+    expect(items.get_by_test_id("sent-total")).to_have_count(3)
+    expect(items.nth(0)).to_contain_text("✓")
+    expect(items.nth(1)).to_contain_text("✓")
+    expect(items.nth(2)).to_contain_text(waiting)
+    expect(phone.get_by_test_id("outbox")).to_be_visible()
+    assert failed == []
+
+    context.set_offline(False)
+    expect(phone.get_by_test_id("outbox")).to_be_hidden(timeout=20000)
+    expect(items.nth(2)).to_contain_text("✓")
+    expect(phone.locator("#conn")).not_to_have_text(offline)
 
 
 def test_a_page_whose_module_could_not_load_recovers_when_the_network_returns(
