@@ -2,7 +2,7 @@
 // keeps every sheet in localStorage and sends it, with the same submission id,
 // until the server acknowledges it (a reload or a lost network loses nothing).
 import { api, ApiError, competitionFromPath, loadSetup, tokenFromFragment } from "./api.js";
-import { formatScore, markProblem, trimText, weightedTotal } from "./format.js";
+import { markProblem, padScore, totalPlaces, weightedTotal } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { ReceiptProofs } from "./receipt.js";
 import { LiveSocket } from "./socket.js";
@@ -408,15 +408,16 @@ function onInput(e) {
 function draftTotal() {
   const places = setup.places ?? 1;
   if (setup.criteria.some((c) => markProblem(draft[c.key] ?? "", c.maximum, places))) return "—";
-  return trimText(weightedTotal(setup.criteria, draft));
+  return sheetTotal(draft);
 }
 
-/** A sheet's total as the judge confirmed it: exact, without trailing zeros; null when its
+/** A sheet's total as the judge confirmed it: exact, with the places every total of the
+ * competition is shown with (79.10 beside 81.89, as the exports print them); null when its
  * points are not all there (a sheet from before the scoresheet changed). */
 function sheetTotal(points) {
   if (!points || !setup?.criteria?.length) return null;
   const total = weightedTotal(setup.criteria, points);
-  return total ? formatScore(trimText(total), (setup.places ?? 1) + 2).replace(/\.?0+$/, "") : null;
+  return total ? padScore(total, totalPlaces(setup)) : null;
 }
 
 /** What is wrong with criterion `c`'s mark, as the toast names it. */

@@ -99,14 +99,15 @@ def test_a_reload_without_network_shows_what_the_phone_knows(
     context, phone = open_phone(server, browser, "J8", lang)
     receipt = phone.locator("#receipt")
     # 0.5 × 80 + 0.3 × 81 + 0.2 × 79 = 80.1, and 84.35: shown alike, as the exports print them
-    for contestant, name, marks in (
-        ("102", "王雨桐", {"content": "80", "delivery": "81", "presence": "79"}),
-        ("103", "陈浩然", {"content": "85.5", "delivery": "77", "presence": "92.5"}),
+    for contestant, name, marks, total in (
+        ("102", "王雨桐", {"content": "80", "delivery": "81", "presence": "79"}, "80.10"),
+        ("103", "陈浩然", {"content": "85.5", "delivery": "77", "presence": "92.5"}, "84.35"),
     ):
         server.admin_post("stage", {"contestant": contestant})
         expect(phone.get_by_test_id("on-name")).to_have_text(name)
         score_on_phone(phone, marks)
         expect(receipt).to_contain_text(name)
+        expect(receipt.locator(".num")).to_have_text(total)
         expect(phone.get_by_test_id("receipt")).to_be_visible()
         server.admin_post("close", {"contestant": contestant})
     server.admin_post("stage", {"contestant": "104"})
@@ -124,7 +125,7 @@ def test_a_reload_without_network_shows_what_the_phone_knows(
     expect(phone.get_by_test_id("state")).to_contain_text(no_network)
     items = phone.get_by_test_id("scored-item")
     expect(items.locator(".name")).to_have_text(["王雨桐", "陈浩然", "赵一诺"])
-    expect(items.get_by_test_id("sent-total")).to_have_count(3)
+    expect(items.get_by_test_id("sent-total")).to_have_text(["80.10", "84.35", "83.00"])
     expect(items.nth(0)).to_contain_text("✓")
     expect(items.nth(1)).to_contain_text("✓")
     expect(items.nth(2)).to_contain_text(waiting)
