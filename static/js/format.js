@@ -82,6 +82,25 @@ export function weightedTotal(criteria, points) {
   return total;
 }
 
+/** The places a judge's total is shown with, as the exports print it (`total_places` in
+ * server/exports/table.py): the scoresheet's places plus the most places of a weight
+ * (Σ weight × points has no more), never fewer than the competition's `decimals`, so that
+ * 79.10 stands beside 81.89 and not 79.1. `setup` is the setup view. (A normalised total,
+ * which the setup does not announce, may have more: `padScore` keeps them.) */
+export function totalPlaces(setup) {
+  const weights = (setup?.criteria ?? []).map((c) => parseDecimal(trimText(parseDecimal(c.weight ?? "1"))).scale);
+  return Math.max(setup?.decimals ?? 0, (setup?.places ?? 0) + Math.max(0, ...weights));
+}
+
+/** A decimal (a server string, or one of ours) with zeros added up to `places`, never
+ * rounded: an exact total keeps every place it has. "—" for none. */
+export function padScore(value, places) {
+  if (value === null || value === undefined || value === "") return "—";
+  const d = typeof value === "object" ? value : parseDecimal(value);
+  if (d === null) return String(value);
+  return toText(roundTo(d, Math.max(places, d.scale)));
+}
+
 /** Trailing zeros off ("47.750" → "47.75"), for exact totals. */
 export function trimText(d) {
   let text = toText(d);

@@ -17,6 +17,7 @@ export const MESSAGES = {
 
   "conn.live": { "zh-CN": "实时", en: "Live" },
   "conn.connecting": { "zh-CN": "正在连接…", en: "Connecting…" },
+  "conn.offline": { "zh-CN": "离线", en: "Offline" },
   "conn.stale": { "zh-CN": "连接中断 · 数据截至 {time}", en: "Connection lost · data as of {time}" },
   "conn.unsaved": { "zh-CN": "暂停保存 · 结果可能不是最新", en: "Not saving — results may be out of date" },
 
@@ -82,6 +83,7 @@ export const MESSAGES = {
   "judge.link_refused": { "zh-CN": "此评委链接无效（已作废或有误），请向主办方索取您的链接或二维码", en: "This judge's link is not valid (revoked or mistyped): ask the organisers for your link or QR code" },
   "judge.on_stage": { "zh-CN": "当前选手", en: "On stage" },
   "judge.waiting": { "zh-CN": "等待下一位选手上场", en: "Waiting for the next contestant" },
+  "judge.stage_offline": { "zh-CN": "无网络：恢复后显示当前选手", en: "No network: who is on stage shows when it returns" },
   "judge.not_yours": { "zh-CN": "本选手不由您评分", en: "You do not score this contestant" },
   "judge.open": { "zh-CN": "评分进行中", en: "Scoring is open" },
   "judge.closed": { "zh-CN": "评分已结束，不能再提交或修改", en: "Scoring is closed: no more sheets or corrections" },

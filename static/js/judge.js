@@ -2,7 +2,7 @@
 // keeps every sheet in localStorage and sends it, with the same submission id,
 // until the server acknowledges it (a reload or a lost network loses nothing).
 import { api, ApiError, competitionFromPath, loadSetup, tokenFromFragment } from "./api.js";
-import { formatScore, markProblem, trimText, weightedTotal } from "./format.js";
+import { markProblem, padScore, totalPlaces, weightedTotal } from "./format.js";
 import { applyStatic, chooseLanguage, label, onLanguage, t } from "./i18n.js";
 import { ReceiptProofs } from "./receipt.js";
 import { LiveSocket } from "./socket.js";
@@ -17,6 +17,7 @@ let refused = false; // the server does not know the token (revoked or mistyped)
 let setup = null;
 let me = null;
 let progress = null;
+let lastRound = null; // the round progress last named, kept: a reload without network has no progress
 let target = null; // the contestant the form is for
 let draft = {}; // criterion key -> text typed
 let typed = false; // the judge has typed into the draft: a sheet that arrives later must not overwrite it
@@ -114,10 +115,16 @@ function scorable() {
   return list;
 }
 
+/** The round being run: progress's, or offline before any came, the last one it named (the
+ * list of sheets, the receipts and the outbox are the round's, and the phone still holds them). */
+function roundNow() {
+  return progress ? progress.round : lastRound;
+}
+
 /** The round `contestant` is being scored in now (a finalist's heats sheets are another
  * entry's: they neither fill the final's form nor count as scored in it). */
 function roundOf(contestant) {
-  return scorable().find((cp) => cp.contestant === contestant)?.round ?? progress?.round ?? null;
+  return scorable().find((cp) => cp.contestant === contestant)?.round ?? roundNow();
 }
 
 /** This judge's sheets waiting to be sent for `contestant` in the round being scored. */
@@ -190,7 +197,7 @@ function renderStage() {
   }
   const on = progress?.on_stage;
   const parts = [h("h2", {}, t("judge.on_stage"))];
-  if (!on) parts.push(h("p", { class: "state wait", "data-testid": "state" }, progress ? t("judge.waiting") : t("conn.connecting")));
+  if (!on) parts.push(h("p", { class: "state wait", "data-testid": "state" }, progress ? t("judge.waiting") : navigator.onLine ? t("conn.connecting") : t("judge.stage_offline")));
   else {
     parts.push(data("div", on.name, { class: "on-name", "data-testid": "on-name" }));
     parts.push(h("div", { class: "on-meta" }, data("span", on.organisation), " · ", data("span", groupLabel(on.group))));
@@ -329,7 +336,7 @@ function renderReceipt() {
 
 function renderScored() {
   // the round being run: a finalist scored in the heats is still to be scored here
-  const now = progress?.round ?? null;
+  const now = roundNow();
   const local = Object.fromEntries(Object.entries(receipts()).filter(([, r]) => r.round === now));
   const waiting = outbox().filter((x) => (x.round ?? now) === now);
   const ids = new Set([...Object.keys(local), ...(me?.sheets ?? []).filter((s) => s.round === now).map((s) => s.contestant), ...waiting.map((x) => x.contestant)]);
@@ -401,15 +408,16 @@ function onInput(e) {
 function draftTotal() {
   const places = setup.places ?? 1;
   if (setup.criteria.some((c) => markProblem(draft[c.key] ?? "", c.maximum, places))) return "—";
-  return trimText(weightedTotal(setup.criteria, draft));
+  return sheetTotal(draft);
 }
 
-/** A sheet's total as the judge confirmed it: exact, without trailing zeros; null when its
+/** A sheet's total as the judge confirmed it: exact, with the places every total of the
+ * competition is shown with (79.10 beside 81.89, as the exports print them); null when its
  * points are not all there (a sheet from before the scoresheet changed). */
 function sheetTotal(points) {
   if (!points || !setup?.criteria?.length) return null;
   const total = weightedTotal(setup.criteria, points);
-  return total ? formatScore(trimText(total), (setup.places ?? 1) + 2).replace(/\.?0+$/, "") : null;
+  return total ? padScore(total, totalPlaces(setup)) : null;
 }
 
 /** What is wrong with criterion `c`'s mark, as the toast names it. */
@@ -507,6 +515,7 @@ async function start() {
   if (token && cid) localStorage.setItem(`leitai.token.${cid}`, token);
   setup = cid ? load("setup", null) : null;
   me = cid ? load("me", null) : null;
+  lastRound = cid ? load("round", setup?.current_round ?? null) : null;
   if (setup) chooseLanguage(setup.languages);
   const sw = languageSwitch(setup?.languages);
   $("lang").append(sw);
@@ -526,6 +535,7 @@ async function start() {
     const before = progress?.seq;
     const stage = progress?.on_stage;
     progress = view;
+    if (view.round !== lastRound) save("round", (lastRound = view.round));
     // a reveal signs a checkpoint that may cover our receipts; other judges' scores
     // sign nothing, and 80 phones asking at each of them is load for nothing
     if (stage?.contestant !== view.on_stage?.contestant || (view.on_stage?.revealed && !stage?.revealed)) proofs.poke();
@@ -553,23 +563,31 @@ function refreshMe() {
   }, 300);
 }
 
-/** Keep this page and its scripts in the browser so a reload works without network. */
+/** Keep this page and its scripts in the browser so a reload works without network.
+ * On the first visit the service worker does not control the page yet, so what is kept
+ * now is all a reload without network will have: every file the page loaded (its styles
+ * and its whole module graph, patch.js under socket.js included), read from what the
+ * browser fetched rather than from a list that a new import would leave behind. */
 async function registerOffline() {
   if (!("serviceWorker" in navigator)) return;
   try {
     await navigator.serviceWorker.register("/judge-sw.js", { scope: "/judge" });
     const cache = await caches.open("leitai-judge");
-    await cache.addAll([location.pathname, ...OFFLINE_ASSETS]);
+    await cache.addAll([location.pathname, ...loadedAssets()]);
     window.leitaiOffline = true;
   } catch {
     /* not a secure context (plain http on a LAN address): the outbox still survives reloads */
   }
 }
 
-const OFFLINE_ASSETS = [
-  "/static/css/base.css", "/static/css/judge.css", "/static/js/judge.js", "/static/js/api.js",
-  "/static/js/format.js", "/static/js/i18n.js", "/static/js/socket.js", "/static/js/ui.js",
-  "/static/js/receipt.js",
-];
+/** The addresses of the files under /static/ this page has loaded. */
+function loadedAssets() {
+  const paths = performance
+    .getEntriesByType("resource")
+    .map((entry) => new URL(entry.name))
+    .filter((url) => url.origin === location.origin && url.pathname.startsWith("/static/"))
+    .map((url) => url.pathname);
+  return [...new Set(paths)];
+}
 
 start();

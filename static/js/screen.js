@@ -1,6 +1,6 @@
 // The venue screen: on stage with judges' dots, the reveal, the leaderboard, the awards.
 import { competitionFromPath, loadSetup, qrSvg } from "./api.js";
-import { countUp, formatScore } from "./format.js";
+import { countUp, formatScore, padScore, totalPlaces } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
 import { connectionText, data, fill, h, languageSwitch, showMissingCompetition, tdata } from "./ui.js";
@@ -204,8 +204,9 @@ function playReveal(body) {
       h(
         "div",
         { class: "mark" },
-        // the exact total, as the exports print it (77.435): rounded to the board's decimals it would disagree
-        h("span", { class: "num" }, j.total ?? "—"),
+        // the exact total, as the exports print it (77.435, and 95.750 beside it, not 95.75):
+        // rounded to the board's decimals it would disagree
+        h("span", { class: "num" }, padScore(j.total, totalPlaces(view.setup))),
         // a projector shows no tooltip: why a mark is struck is said on the screen
         j.dropped ? h("span", { class: "why" }, t(`drop.${j.dropped}`)) : null,
       ),

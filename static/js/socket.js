@@ -16,7 +16,9 @@
 // A close with code 4404 (no such competition on this server) is final: the
 // socket stops and calls onMissing.
 // The browser's "offline" event drops the socket at once (stale, not live for the
-// 15 s the heartbeats would take to tell); "online" reconnects at once.
+// 15 s the heartbeats would take to tell); "online" reconnects at once. A page
+// opened without network (the judge's, from its service worker) has been live
+// for nothing yet: it is "offline", not "connecting" to a network it lacks.
 
 const HEARTBEAT_MS = 5000;
 const MISSED_BEATS = 3;
@@ -30,7 +32,7 @@ import { applyPatch } from "./patch.js";
 export class LiveSocket {
   /**
    * @param {string} cid competition id
-   * @param {{onStatus?: (s: "connecting"|"live"|"unsaved"|"stale", since: Date|null) => void,
+   * @param {{onStatus?: (s: "connecting"|"offline"|"live"|"unsaved"|"stale", since: Date|null) => void,
    *          onError?: (e: {code: string, message: string}) => void,
    *          onMissing?: () => void}} hooks
    */
@@ -50,7 +52,10 @@ export class LiveSocket {
     this.closed = false;
     this.retry = null; // the timer of the next reconnection
     this.watchdog = setInterval(() => this.check(), 1000);
-    this.onOffline = () => this.drop();
+    this.onOffline = () => {
+      if (!this.liveSince) this.setStatus("offline");
+      this.drop();
+    };
     this.onOnline = () => {
       if (this.ws?.readyState === WebSocket.OPEN) return;
       clearTimeout(this.retry); // not after a backoff grown while offline
@@ -112,7 +117,7 @@ export class LiveSocket {
 
   connect() {
     if (this.closed) return; // a reconnection due after close()
-    this.setStatus(this.liveSince ? "stale" : "connecting");
+    this.setStatus(this.liveSince ? "stale" : navigator.onLine === false ? "offline" : "connecting");
     const ws = new WebSocket(this.url);
     this.ws = ws;
     ws.onopen = () => {

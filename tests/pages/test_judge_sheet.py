@@ -171,7 +171,8 @@ def test_the_list_of_sent_sheets_shows_each_total(
     items = phone.get_by_test_id("scored-item")
     expect(items).to_have_count(3)
     # from the server's copy (sent from another device): 45 + 24 + 14
-    expect(items.filter(has_text="王雨桐").get_by_test_id("sent-total")).to_have_text("83")
+    # with the competition's places, as the exports print it: 83.00, not 83 beside 84.35
+    expect(items.filter(has_text="王雨桐").get_by_test_id("sent-total")).to_have_text("83.00")
     expect(items.filter(has_text="陈浩然")).to_contain_text(abstained)
     expect(items.filter(has_text="陈浩然").get_by_test_id("sent-total")).to_have_count(0)
     expect(items.filter(has_text="赵一诺").get_by_test_id("sent-total")).to_have_text("84.35")
