@@ -1,6 +1,6 @@
 // The organiser's console: run of show, judges' status grid, corrections, judges' links.
 import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment } from "./api.js";
-import { formatScore, markProblem } from "./format.js";
+import { formatScore, markProblem, padScore, totalPlaces } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
 import { missingPriors, statusText } from "./status.js";
@@ -301,7 +301,7 @@ function renderPaper() {
     h("h2", {}, t("admin.paper_pending")),
     me ? h("p", { class: "muted" }, tdata("admin.you_are", { id: me.id })) : null,
     h("ul", { class: "paper-list" }, waiting.map((p) => {
-      const total = p.total === null ? t("audit.abstain") : formatScore(p.total, setup?.places ?? 1);
+      const total = p.total === null ? t("audit.abstain") : padScore(p.total, totalPlaces(setup)); // never rounded
       const what = { judge: judgeName(p.judge), name: nameOf(p.contestant), total };
       const own = me?.id === p.entered_by;
       return h("li", { "data-testid": `paper-${p.sheet}` },

@@ -2,7 +2,7 @@
 // the board at any record, corrections with their reasons, the judges' charts.
 import { api, competitionFromPath, loadSetup, tokenFromFragment } from "./api.js";
 import { ChainVerifier, lines } from "./chain.js";
-import { formatScore, parseDecimal, trimText, weightedTotal } from "./format.js";
+import { formatScore, padScore, parseDecimal, totalPlaces, trimText, weightedTotal } from "./format.js";
 import { MESSAGES, applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
 import { statusText } from "./status.js";
@@ -27,7 +27,7 @@ const shown = { seq: null, follow: true, view: null, problem: null, asked: 0 };
 function source(name) {
   return {
     name, verifier: new ChainVerifier(cid), events: [], done: false,
-    judges: new Map(), contestants: new Map(), criteria: [],
+    judges: new Map(), contestants: new Map(), criteria: [], places: 0, decimals: 2,
     groups: new Map(), // group id -> its label
     sources: new Map(), // a composite's source ("expert" …) -> its label
     sheets: new Map(), // "judge|contestant" -> points in force
@@ -44,7 +44,8 @@ function learn(src, env) {
   src.events.push(env);
   if (env.type === "judge_registered") src.judges.set(d.judge, d.name);
   if (env.type === "contestant_registered") src.contestants.set(d.contestant, d.name);
-  if (env.type === "scoresheet_defined") src.criteria = d.criteria;
+  if (env.type === "scoresheet_defined") [src.criteria, src.places] = [d.criteria, d.places ?? 0];
+  if ((env.type === "competition_created" || env.type === "settings_changed") && d.decimals != null) src.decimals = d.decimals;
   if (env.type === "group_defined") src.groups.set(d.group, d.name);
   if (env.type === "rules_set") for (const c of d.composite ?? []) src.sources.set(c.source, c.label);
   if (env.type === "contestants_advanced" || env.type === "round_opened") {
@@ -208,7 +209,7 @@ function rulesLine(src, d) {
 function total(src, points) {
   if (points === null || points === undefined) return t("audit.abstain");
   const sum = weightedTotal(src.criteria, points);
-  return sum === null ? "—" : trimText(sum);
+  return sum === null ? "—" : padScore(sum, totalPlaces(src)); // as the exports print it
 }
 
 function who(src, id) {
@@ -466,7 +467,7 @@ function boardRows(view) {
     h("td", { class: "num" }, r.rank ?? "—"),
     h("td", { class: "who" }, data("span", r.name), " ", data("span", r.contestant, { class: "muted" })),
     h("td", {}, r.judges.map((j) => {
-      const text = `${j.name} ${j.total === null ? "—" : trimText(parseDecimal(j.total))}`;
+      const text = `${j.name} ${padScore(j.total, totalPlaces(setup))}`;
       return j.counted
         ? data("span", text, { class: "judge-total num" })
         : h("s", { class: "dropped judge-total num", title: j.dropped ? t(`drop.${j.dropped}`) : t("audit.dropped") }, data("span", text));

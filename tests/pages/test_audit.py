@@ -4,6 +4,7 @@ tampered export, replays the board at a past record and lists corrections with r
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -392,3 +393,16 @@ def test_following_the_show_adds_new_records_without_drawing_the_rest_again(
     # the filters still reach every record, the new ones too
     page.get_by_test_id("filter-judge").select_option("J9")
     expect(page.locator(".timeline tbody tr").last).to_have_attribute("data-seq", str(last))
+
+
+def test_judges_totals_have_the_places_the_exports_print(server: Server, browser: Any) -> None:
+    """Weights 0.5 / 0.3 / 0.2 on a sheet of one place: a judge's total has two,
+    and the timeline and the board print every one with two, as the exports do
+    (they showed 84.5 beside 90 and 79)."""
+    amended = run_one_contestant(server)
+    page = open_audit(browser, server)
+    totals = page.get_by_test_id("board-table").locator(".judge-total")
+    expect(totals).to_have_text(
+        [re.compile(r"90\.00$"), re.compile(r"84\.50$"), re.compile(r"79\.00$")]
+    )
+    expect(page.locator(f'.timeline tr[data-seq="{amended}"]')).to_contain_text("79.00")

@@ -57,7 +57,7 @@ def test_a_paper_sheet_counts_once_a_second_admin_confirms_it(
 
     server.admin_post("stage", {"contestant": "101"})
     score(server, "J7", "90")
-    score(server, "J8", "84.5")  # J9's phone has failed: the paper sheet says 77
+    score(server, "J8", "84.5")  # J9's phone has failed: the paper sheet says 77.1, 76, 78
     expect(screen.locator(".dot.on")).to_have_count(2)
 
     first.get_by_test_id("paper-form").locator("summary").click()
@@ -71,13 +71,14 @@ def test_a_paper_sheet_counts_once_a_second_admin_confirms_it(
     assert [o.get_attribute("value") for o in judges.all()] == ["J1", "J2", "J3"]
     first.get_by_test_id("paper-contestant").select_option("101")
     first.get_by_test_id("paper-judge").select_option("J9")
-    for key in ("content", "delivery", "presence"):
-        first.get_by_test_id(f"paper-{key}").fill("77")
+    for key, mark in (("content", "77.1"), ("delivery", "76"), ("presence", "78")):
+        first.get_by_test_id(f"paper-{key}").fill(mark)
     first.get_by_test_id("paper-enter").click()
 
     # entered, shown to both organisers, not counted; its author cannot confirm it
     waiting = first.locator('[data-testid^="paper-paper-"]')
-    expect(waiting).to_contain_text("冯立新 → 李思远: total 77.0, keyed in by admin")
+    # weights 0.5 / 0.3 / 0.2: exactly 76.95, never rounded to the sheet's one place
+    expect(waiting).to_contain_text("冯立新 → 李思远: total 76.95, keyed in by admin")
     expect(waiting.get_by_test_id("paper-confirm")).to_be_disabled()
     expect(first.get_by_text("Signed in as admin")).to_be_visible()
     mine = second.locator('[data-testid^="paper-paper-"]')
