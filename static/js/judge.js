@@ -580,11 +580,14 @@ async function registerOffline() {
   }
 }
 
-/** The addresses of the files under /static/ this page has loaded. */
+/** The addresses of the files under /static/ this page has loaded, and its icon (which
+ * the browser fetches outside the resource timing, or not yet at all). */
 function loadedAssets() {
-  const paths = performance
-    .getEntriesByType("resource")
-    .map((entry) => new URL(entry.name))
+  const urls = [
+    ...performance.getEntriesByType("resource").map((entry) => new URL(entry.name)),
+    ...[...document.querySelectorAll('link[rel="icon"]')].map((link) => new URL(link.href)),
+  ];
+  const paths = urls
     .filter((url) => url.origin === location.origin && url.pathname.startsWith("/static/"))
     .map((url) => url.pathname);
   return [...new Set(paths)];
