@@ -108,7 +108,11 @@ def create_app(settings: Settings) -> Starlette:
         transparency = await Transparency.open(store, settings.store, settings.key_file)
         state = AppState(
             settings=settings,
-            registry=Registry(store, transparency.committed if transparency.signer else None),
+            registry=Registry(
+                store,
+                transparency.committed if transparency.signer else None,
+                transparency.followed if transparency.signer else None,
+            ),
             credentials=credentials,
             auth=Authenticator(
                 credentials,

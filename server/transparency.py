@@ -2,9 +2,14 @@
 
 One ``Transparency`` per server process. It keeps each stream's tree in
 memory, caught up from the store on demand (so it holds whatever this or any
-other process committed), signs a checkpoint after every reveal, awards
-publication, awards step and finalisation this process commits
-(``SIGNED_AFTER``), and keeps the notes in the checkpoint store.
+other process committed), signs a checkpoint at every reveal, awards
+publication, awards step and finalisation (``SIGNED_AFTER``), and keeps the
+notes in the checkpoint store. A process with the key signs these whoever
+committed them: its own commits before the command is answered
+(``committed``), the others' as it follows the log (``followed``), in a task
+of their own so that following never waits for a signature. Ed25519
+signatures are deterministic and the store keeps one note per size, so
+every host with the key signs the same notes, at sizes given by the log alone.
 
 A process without the key (a PostgreSQL host not given ``LEITAI_KEY_FILE``)
 signs nothing but still serves the notes others signed and proofs against
@@ -19,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from events.catalog import AwardsPublished, AwardsStepShown, ResultRevealed, ResultsFinalised
 from events.checkpoint import Checkpoint, parse_body
@@ -33,7 +39,8 @@ from server.signing import Signer, key_path, load_or_create
 
 log = logging.getLogger("leitai.transparency")
 SIGNED_AFTER = (ResultRevealed, AwardsPublished, ResultsFinalised, AwardsStepShown)
-"""A checkpoint is signed after each event of these types: each shows the hall
+"""A checkpoint is signed at the seq of each event of these types (its size
+counts the event): each shows the hall
 a result or makes it final. ``ResultsFinalised`` is the step that turns the
 provisional results into the results; without a checkpoint after it a
 verifier proves only the provisional ones. The awards ceremony's steps
@@ -44,8 +51,9 @@ they are a handful a round."""
 
 NO_KEY_WARNING = (
     "No signing key: the store is PostgreSQL and no key file is set (LEITAI_KEY_FILE). "
-    "This process signs no checkpoint (a reveal or finalisation committed here stays "
-    "unsigned until another host signs a later one) and cannot serve the public key, so "
+    "This process signs no checkpoint (a host with the key signs what is committed here "
+    "as it follows the log; with none, a reveal stays unsigned) and cannot serve the "
+    "public key, so "
     "judges' pages served from here cannot verify their receipts. Give every host the "
     "same key file: see docs/deploy.md."
 )
@@ -65,6 +73,16 @@ class _Tree:
     lock: asyncio.Lock
     warming: asyncio.Task[MerkleTree] | None = None
     """Reading the log into the tree in the background, after a (re)start."""
+    followed: deque[Envelope] = field(default_factory=deque)
+    """Other processes' commits this one applied, not yet taken into the tree."""
+    taking: asyncio.Task[None] | None = None
+    """Taking ``followed`` into the tree and signing where due, oldest first."""
+    queued: int = 0
+    """The last seq put in ``followed``."""
+    taken: int = 0
+    """The last seq taken from ``followed`` (and signed, if due)."""
+    waiting: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
+    """Readers waiting until ``taken`` reaches a seq (``settled``)."""
 
 
 class Transparency:
@@ -93,10 +111,11 @@ class Transparency:
 
     async def close(self) -> None:
         for entry in self._trees.values():
-            if entry.warming is not None:
-                entry.warming.cancel()
-                with contextlib.suppress(asyncio.CancelledError, LogError):
-                    await entry.warming
+            for task in (entry.taking, entry.warming):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, LogError):
+                        await task
         await self.checkpoints.close()
 
     def _entry(self, stream: str) -> _Tree:
@@ -129,8 +148,8 @@ class Transparency:
         return note
 
     async def committed(self, stream: str, envelopes: Sequence[Envelope]) -> None:
-        """Called after a command's events are applied: grow the tree, and sign
-        after a published result.
+        """Called after a command's events are applied (consecutive seqs): grow
+        the tree, and sign at each published result.
 
         The tree takes the envelopes directly when it is level with them; after
         a start (or another process's commits) it is read from the store in the
@@ -145,15 +164,59 @@ class Transparency:
                 self.tree(stream, envelopes[-1].seq)
             )
             entry.warming.add_done_callback(lambda task: _warmed(stream, entry, task))
-        if self.signer is None or not any(isinstance(e.data, SIGNED_AFTER) for e in envelopes):
+        if self.signer is None:
             return
+        for envelope in envelopes:
+            if not isinstance(envelope.data, SIGNED_AFTER):
+                continue
+            try:
+                await self.sign(stream, envelope.seq)
+            except Exception:
+                log.exception("%s: could not sign the checkpoint at seq %d", stream, envelope.seq)
+
+    def followed(self, stream: str, envelopes: Sequence[Envelope]) -> None:
+        """Called, without waiting, with the events of other processes this one
+        applied, in seq order: they are taken into the tree and signed where
+        due as our own are, by a task of the stream's, so that following the
+        log never waits for the store of checkpoints."""
+        if not envelopes:
+            return
+        entry = self._entry(stream)
+        entry.followed.extend(envelopes)
+        entry.queued = max(entry.queued, envelopes[-1].seq)
+        if entry.taking is None:
+            entry.taking = asyncio.get_running_loop().create_task(self._take(stream, entry))
+
+    async def _take(self, stream: str, entry: _Tree) -> None:
         try:
-            await self.sign(stream, envelopes[-1].seq)
-        except Exception:
-            log.exception("%s: could not sign the checkpoint at seq %d", stream, envelopes[-1].seq)
+            while entry.followed:
+                # each run of consecutive seqs at once (our own commits come
+                # between the others' and are taken by ``committed``)
+                run = [entry.followed.popleft()]
+                while entry.followed and entry.followed[0].seq == run[-1].seq + 1:
+                    run.append(entry.followed.popleft())
+                await self.committed(stream, run)
+                entry.taken = run[-1].seq
+                _wake(entry, entry.taken)
+        finally:
+            entry.taking = None
+            _wake(entry, entry.queued)  # stopped (closing, or a bug): nobody waits for it
+
+    async def settled(self, stream: str) -> None:
+        """Wait until the other processes' commits applied so far are taken
+        (and signed, where due): what this process shows, its checkpoints
+        cover, as they would if it had committed it."""
+        entry = self._trees.get(stream)
+        if entry is None or entry.taking is None or entry.taken >= entry.queued:
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry.waiting.append((entry.queued, future))
+        await future
 
     async def latest(self, stream: str) -> tuple[str, Checkpoint] | None:
-        """The latest stored note and what it states."""
+        """The latest stored note and what it states (once what this process
+        applied of others' commits is signed: ``settled``)."""
+        await self.settled(stream)
         note = await self.checkpoints.latest(stream)
         if note is None:
             return None
@@ -164,3 +227,14 @@ def _warmed(stream: str, entry: _Tree, task: asyncio.Task[MerkleTree]) -> None:
     entry.warming = None
     if not task.cancelled() and (error := task.exception()) is not None:
         log.warning("%s: the Merkle tree could not be read from the log: %s", stream, error)
+
+
+def _wake(entry: _Tree, taken: int) -> None:
+    """Settle the readers waiting for seqs up to ``taken``."""
+    still = []
+    for seq, future in entry.waiting:
+        if seq > taken:
+            still.append((seq, future))
+        elif not future.done():
+            future.set_result(None)
+    entry.waiting = still
