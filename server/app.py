@@ -105,7 +105,9 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = await open_store(settings.store)
         credentials = await open_credentials(settings.store)
-        transparency = await Transparency.open(store, settings.store, settings.key_file)
+        transparency = await Transparency.open(
+            store, settings.store, settings.key_file, new_key=settings.new_key
+        )
         state = AppState(
             settings=settings,
             registry=Registry(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from events.credentials import open_credentials
 from events.errors import LogError
 from events.store import open_store
-from server import logtools, receipts, replay, signing, verification
+from server import logtools, receipts, replay, signing, transparency, verification
 from server.definition import DefinitionError, load_definition
 from server.errors import ApiError
 from server.settings import HELP, Settings
@@ -67,6 +67,7 @@ def _serve(args: argparse.Namespace) -> int:
     from server import runner  # the web stack loads only for the commands that serve
 
     settings = _settings(args)
+    asyncio.run(transparency.check_key(settings.store, settings.key_file, new_key=settings.new_key))
     sock = runner.bind(settings)
     settings = replace(settings, port=sock.getsockname()[1])  # port 0: the one given
     base = settings.base_url()
@@ -156,7 +157,10 @@ def _print_signing_key(store_url: str, key_file: str) -> None:
             " the same file on every host (docs/deploy.md)."
         )
         return
-    signer, made = signing.load_or_create(path)
+    made = not path.exists()
+    settings = Settings.from_env()
+    asyncio.run(transparency.check_key(store_url, key_file, new_key=settings.new_key))
+    signer = signing.read_key(path)
     print(f"Checkpoints are signed with {path} ({'new' if made else 'existing'}, keep it private);")
     print(f"  public key: {signer.key}")
 

@@ -27,15 +27,16 @@ import logging
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from events.catalog import AwardsPublished, AwardsStepShown, ResultRevealed, ResultsFinalised
-from events.checkpoint import Checkpoint, parse_body
+from events.checkpoint import Checkpoint, CheckpointError, parse_body, signed_by
 from events.checkpoint_store import CheckpointStore, open_checkpoints
 from events.envelope import Envelope
 from events.errors import LogError
 from events.merkle import MerkleTree
 from events.store import Store
-from server.signing import Signer, key_path, load_or_create
+from server.signing import Signer, key_path, load_or_create, read_key
 
 log = logging.getLogger("leitai.transparency")
 SIGNED_AFTER = (ResultRevealed, AwardsPublished, ResultsFinalised, AwardsStepShown)
@@ -57,6 +58,88 @@ NO_KEY_WARNING = (
     "judges' pages served from here cannot verify their receipts. Give every host the "
     "same key file: see docs/deploy.md."
 )
+
+
+class KeyRefused(CheckpointError):
+    """This host's key (or a key it would make) signed none of the store's checkpoints."""
+
+
+NEW_KEY_ADVICE = (
+    "Only if that key is lost for good, start one host once with LEITAI_NEW_KEY=1 to sign "
+    "with this one from now on, and publish its public key."
+)
+
+
+async def signer_for(
+    path: Path, checkpoints: CheckpointStore, *, new_key: bool = False
+) -> tuple[Signer, bool]:
+    """The key at ``path``, made if missing (and whether it was), unless the latest checkpoint of no
+    stream in the store carries its signature while some do: then another key
+    signs this store (another host's, or one lost), a second one would make
+    judges' pages reject the checkpoints as "no signature by the server's
+    key", and ``KeyRefused`` says which key to copy (nothing is made).
+    ``new_key`` (``LEITAI_NEW_KEY``) replaces a key lost for good, with a warning.
+
+    Refusing to start is the safe side: it happens when a host is deployed,
+    before the show, where a host signing with its own key would be found by
+    the judges in the middle of it, as what looks like a forged checkpoint."""
+    found: set[str] = set()
+    for stream in await checkpoints.streams():
+        note = await checkpoints.latest(stream)
+        found |= signed_by(note) if note is not None else set()
+    signers = ", ".join(sorted(found))
+    if found and not new_key:
+        signer = _existing(path)
+        if signer is None:
+            raise KeyRefused(
+                f"the key file {path} does not exist, and the store's checkpoints are signed "
+                f"by key {signers}: refusing to make a second key, whose checkpoints judges' "
+                f"pages would reject. Copy that key's file to {path} (docs/deploy.md, "
+                f'"The signing key"). {NEW_KEY_ADVICE}'
+            )
+        if _ref(signer) not in found:
+            raise KeyRefused(
+                f"the key in {path} is {_ref(signer)}, but the store's checkpoints are signed "
+                f"by key {signers}: refusing to sign with a second key, whose checkpoints "
+                "judges' pages would reject. Give this host the same key file as the others "
+                f'(docs/deploy.md, "The signing key"). {NEW_KEY_ADVICE}'
+            )
+        return signer, False
+    signer, made = load_or_create(path)
+    if found and _ref(signer) not in found:
+        log.warning(
+            "LEITAI_NEW_KEY: signing with the key %s in place of %s, which signed the "
+            "store's checkpoints; publish the new public key %s, then unset LEITAI_NEW_KEY",
+            _ref(signer),
+            signers,
+            signer.key,
+        )
+    return signer, made
+
+
+async def check_key(store_url: str, key_file: str = "", *, new_key: bool = False) -> None:
+    """What ``Transparency.open`` checks of the key, before a server binds its port:
+    a refusal is then one line on standard error, not a failed startup."""
+    path = key_path(store_url, key_file)
+    if path is None:
+        return
+    checkpoints = await open_checkpoints(store_url)
+    try:
+        await signer_for(path, checkpoints, new_key=new_key)
+    finally:
+        await checkpoints.close()
+
+
+def _existing(path: Path) -> Signer | None:
+    """The key at ``path``, or None if there is no file."""
+    try:
+        return read_key(path)
+    except FileNotFoundError:
+        return None
+
+
+def _ref(signer: Signer) -> str:
+    return f"{signer.key.name}+{signer.key.id.hex()}"
 
 
 class SizeError(ValueError):
@@ -96,18 +179,27 @@ class Transparency:
         self._trees: dict[str, _Tree] = {}
 
     @classmethod
-    async def open(cls, store: Store, store_url: str, key_file: str = "") -> Transparency:
+    async def open(
+        cls, store: Store, store_url: str, key_file: str = "", *, new_key: bool = False
+    ) -> Transparency:
         """Load the server's key (made on first start) and open the checkpoints;
-        without a signer, and a warning, for a PostgreSQL store without a key file."""
+        without a signer, and a warning, for a PostgreSQL store without a key file.
+        Raises ``KeyRefused`` rather than sign beside another key's checkpoints
+        (``signer_for``)."""
         path = key_path(store_url, key_file)
+        checkpoints = await open_checkpoints(store_url)
         signer: Signer | None = None
-        if path is None:
-            log.warning(NO_KEY_WARNING)
-        else:
-            signer, made = load_or_create(path)
-            if made:
-                log.warning("created the signing key %s (public key %s)", path, signer.key)
-        return cls(store, await open_checkpoints(store_url), signer)
+        try:
+            if path is None:
+                log.warning(NO_KEY_WARNING)
+            else:
+                signer, made = await signer_for(path, checkpoints, new_key=new_key)
+                if made:
+                    log.warning("created the signing key %s (public key %s)", path, signer.key)
+        except BaseException:
+            await checkpoints.close()
+            raise
+        return cls(store, checkpoints, signer)
 
     async def close(self) -> None:
         for entry in self._trees.values():
