@@ -227,8 +227,13 @@ def _admin_token(args: argparse.Namespace) -> int:
 
 
 def _copy(args: argparse.Namespace) -> int:
-    for stream, head in asyncio.run(logtools.copy(args.source, args.target, args.stream)):
-        print(f"{stream}: copied, head seq {head.seq}, head hash {head.hash}")
+    for stream, head, checkpoints in asyncio.run(
+        logtools.copy(args.source, args.target, args.stream)
+    ):
+        print(
+            f"{stream}: copied, head seq {head.seq}, head hash {head.hash}, "
+            f"{checkpoints} checkpoints"
+        )
     return 0
 
 
@@ -332,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
         "copy",
         help="copy competitions between stores (SQLite, PostgreSQL)",
         description="Copy every stream (or one) from SOURCE to TARGET with every seq and hash "
-        "unchanged, and the token digests with them, so judges' links keep working. A "
+        "unchanged, and the token digests with them, so judges' links keep working, and the "
+        "signed checkpoints, each checked against the copied log (the key is a file: name it "
+        "with LEITAI_KEY_FILE on the target's hosts, docs/deploy.md). A "
         "target that already holds the start of a stream is completed; a different log is "
         "refused. Run `leitai verify TARGET` afterwards.",
     )
