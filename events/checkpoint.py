@@ -128,6 +128,21 @@ def parse_body(text: str) -> Checkpoint:
     return Checkpoint(origin[len(ORIGIN_PREFIX) :], int(size), raw)
 
 
+def signed_by(note: str) -> set[str]:
+    """The keys whose signature lines a note carries, as ``<name>+<key id hex>``
+    (not verified: for telling keys apart, never for trusting a note)."""
+    found = set()
+    for line in note.partition("\n\n")[2].splitlines():
+        name, _, encoded = line.removeprefix(SIGNATURE_DASH).partition(" ")
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            continue
+        if line.startswith(SIGNATURE_DASH) and len(raw) >= 4:
+            found.add(f"{name}+{raw[:4].hex()}")
+    return found
+
+
 def open_note(note: str, key: VerifierKey) -> Checkpoint:
     """The checkpoint of a signed note, once ``key``'s signature on it verifies.
 

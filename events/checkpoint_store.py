@@ -49,6 +49,10 @@ class CheckpointStore(Protocol):
         """Every note of ``stream``, smallest tree size first."""
         ...
 
+    async def streams(self) -> list[str]:
+        """The streams holding at least one note."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -97,11 +101,14 @@ class SqliteCheckpoints:
             "SELECT note FROM checkpoints WHERE stream = ? ORDER BY size", stream
         )
 
-    async def _select(self, sql: str, stream: str) -> list[str]:
+    async def streams(self) -> list[str]:
+        return await self._select("SELECT DISTINCT stream FROM checkpoints ORDER BY stream")
+
+    async def _select(self, sql: str, *args: str) -> list[str]:
         if not self._present:
             return []
         try:
-            async with self._conn.execute(sql, (stream,)) as cursor:
+            async with self._conn.execute(sql, args) as cursor:
                 return [str(row[0]) for row in await cursor.fetchall()]
         except aiosqlite.Error as exc:
             raise StoreUnavailable(f"checkpoints unavailable: {exc}") from None
@@ -141,6 +148,12 @@ class PostgresCheckpoints:
     async def notes(self, stream: str) -> list[str]:
         rows = await self._table.run(
             "fetch", "SELECT note FROM leitai_checkpoints WHERE stream = $1 ORDER BY size", stream
+        )
+        return [str(row[0]) for row in rows]
+
+    async def streams(self) -> list[str]:
+        rows = await self._table.run(
+            "fetch", "SELECT DISTINCT stream FROM leitai_checkpoints ORDER BY stream"
         )
         return [str(row[0]) for row in rows]
 

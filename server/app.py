@@ -105,10 +105,16 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = await open_store(settings.store)
         credentials = await open_credentials(settings.store)
-        transparency = await Transparency.open(store, settings.store, settings.key_file)
+        transparency = await Transparency.open(
+            store, settings.store, settings.key_file, new_key=settings.new_key
+        )
         state = AppState(
             settings=settings,
-            registry=Registry(store, transparency.committed if transparency.signer else None),
+            registry=Registry(
+                store,
+                transparency.committed if transparency.signer else None,
+                transparency.followed if transparency.signer else None,
+            ),
             credentials=credentials,
             auth=Authenticator(
                 credentials,

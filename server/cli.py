@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from events.credentials import open_credentials
 from events.errors import LogError
 from events.store import open_store
-from server import logtools, receipts, replay, signing, verification
+from server import logtools, receipts, replay, signing, transparency, verification
 from server.definition import DefinitionError, load_definition
 from server.errors import ApiError
 from server.settings import HELP, Settings
@@ -67,6 +67,7 @@ def _serve(args: argparse.Namespace) -> int:
     from server import runner  # the web stack loads only for the commands that serve
 
     settings = _settings(args)
+    asyncio.run(transparency.check_key(settings.store, settings.key_file, new_key=settings.new_key))
     sock = runner.bind(settings)
     settings = replace(settings, port=sock.getsockname()[1])  # port 0: the one given
     base = settings.base_url()
@@ -156,7 +157,10 @@ def _print_signing_key(store_url: str, key_file: str) -> None:
             " the same file on every host (docs/deploy.md)."
         )
         return
-    signer, made = signing.load_or_create(path)
+    made = not path.exists()
+    settings = Settings.from_env()
+    asyncio.run(transparency.check_key(store_url, key_file, new_key=settings.new_key))
+    signer = signing.read_key(path)
     print(f"Checkpoints are signed with {path} ({'new' if made else 'existing'}, keep it private);")
     print(f"  public key: {signer.key}")
 
@@ -223,8 +227,13 @@ def _admin_token(args: argparse.Namespace) -> int:
 
 
 def _copy(args: argparse.Namespace) -> int:
-    for stream, head in asyncio.run(logtools.copy(args.source, args.target, args.stream)):
-        print(f"{stream}: copied, head seq {head.seq}, head hash {head.hash}")
+    for stream, head, checkpoints in asyncio.run(
+        logtools.copy(args.source, args.target, args.stream)
+    ):
+        print(
+            f"{stream}: copied, head seq {head.seq}, head hash {head.hash}, "
+            f"{checkpoints} checkpoints"
+        )
     return 0
 
 
@@ -328,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
         "copy",
         help="copy competitions between stores (SQLite, PostgreSQL)",
         description="Copy every stream (or one) from SOURCE to TARGET with every seq and hash "
-        "unchanged, and the token digests with them, so judges' links keep working. A "
+        "unchanged, and the token digests with them, so judges' links keep working, and the "
+        "signed checkpoints, each checked against the copied log (the key is a file: name it "
+        "with LEITAI_KEY_FILE on the target's hosts, docs/deploy.md). A "
         "target that already holds the start of a stream is completed; a different log is "
         "refused. Run `leitai verify TARGET` afterwards.",
     )

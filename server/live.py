@@ -95,6 +95,7 @@ PRESENCE = "presence"
 """The admins' view of which judges have a page open (``server.presence``)."""
 ViewKey = Hashable
 AfterCommit = Callable[[str, Sequence[Envelope]], Awaitable[None]]
+AfterFollow = Callable[[str, Sequence[Envelope]], None]
 
 
 class _ViewData(msgspec.Struct):
@@ -146,6 +147,9 @@ class Live:
 
     after_commit: AfterCommit | None = None
     """Awaited with a command's envelopes once durable and applied (signs checkpoints)."""
+    after_follow: AfterFollow | None = None
+    """Called, never awaited, with other processes' envelopes once applied, in
+    seq order (signs checkpoints at their reveals too, without holding up the follow)."""
 
     def __init__(self, store: Store, stream: str, state: Competition) -> None:
         self.store = store
@@ -407,8 +411,18 @@ class Live:
         return changed
 
     async def _catch_up(self) -> None:
-        batch = [e async for e in self.store.read(self.stream, self.state.seq + 1)]
+        before = self.state.seq
+        batch = [e async for e in self.store.read(self.stream, before + 1)]
         self.absorb(batch)
+        self._followed([e for e in batch if before < e.seq <= self.state.seq])
+
+    def _followed(self, envelopes: Sequence[Envelope]) -> None:
+        """Hand the envelopes applied from the log (not from our own appends'
+        answers) to ``after_follow``. After a resynchronisation they may hold
+        our own too, which ``after_commit`` also gets: signing twice at a size
+        makes the same note, kept once."""
+        if self.after_follow is not None and envelopes:
+            self.after_follow(self.stream, envelopes)
 
     async def _follow(self) -> None:
         """Apply what other processes commit; ours arrive here too and are skipped."""
@@ -438,8 +452,10 @@ class Live:
         competition (191 µs an event at 100 contestants, 5.8 ms at 1,000), so
         that a process following busy others fell behind them."""
         level = not self._flights and self._resync is None and self._ahead.seq == self.state.seq
-        if self.absorb([envelope]) and level:
-            self._ahead = apply(self._ahead, envelope)
+        if self.absorb([envelope]):
+            if level:
+                self._ahead = apply(self._ahead, envelope)
+            self._followed((envelope,))
         self._level()
 
     def _level(self) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from events.chain import Verdict
+from events.checkpoint import parse_body
+from events.checkpoint_store import open_checkpoints
 from events.credentials import open_credentials
 from events.errors import LogFormatError
+from events.merkle import MerkleTree
 from events.ndjson import export_lines
 from events.store import Head, Store, open_store
 from server.batches import batched
@@ -66,9 +69,18 @@ async def export(target: str, stream: str, out: BinaryIO) -> int:
 COPY_CHUNK = 1000
 
 
-async def copy(source: str, target: str, stream: str | None = None) -> list[tuple[str, Head]]:
-    """Copy streams (and their token digests) from one store to another,
-    every seq and hash unchanged; a target holding a prefix is completed."""
+class Copied(NamedTuple):
+    """A stream as copied: the target's head, and the signed checkpoints it holds."""
+
+    stream: str
+    head: Head
+    checkpoints: int
+
+
+async def copy(source: str, target: str, stream: str | None = None) -> list[Copied]:
+    """Copy streams (their token digests and signed checkpoints too) from one
+    store to another, every seq and hash unchanged; a target holding a prefix
+    is completed."""
     src = await open_store(source, create=False)
     dst = await open_store(target)
     try:
@@ -78,11 +90,12 @@ async def copy(source: str, target: str, stream: str | None = None) -> list[tupl
                 raise LogFormatError(f"{source}: no stream {stream!r}")
             names = [stream]
         heads = [(name, await _copy_stream(src, dst, name)) for name in names]
+        counts = await _copy_checkpoints(source, target, dst, names)
     finally:
         await dst.close()
         await src.close()
     await _copy_credentials(source, target, names)
-    return heads
+    return [Copied(name, head, counts[name]) for name, head in heads]
 
 
 async def _copy_stream(src: Store, dst: Store, stream: str) -> Head:
@@ -97,6 +110,52 @@ async def _copy_stream(src: Store, dst: Store, stream: str) -> Head:
     async for batch in batched(src.read_records(stream, head.seq + 1), COPY_CHUNK):
         head = await dst.import_records(stream, batch, expected_seq=head.seq)
     return head
+
+
+async def _copy_checkpoints(
+    source: str, target: str, dst: Store, streams: list[str]
+) -> dict[str, int]:
+    """Copy each stream's signed checkpoints, once each matches the target's log.
+
+    A note is signed over the log, not the database, so it stays valid on the
+    copy; it is checked against the copied log anyway (the root of its first
+    ``size`` events), since a note that did not match would fail ``leitai
+    verify`` on the target as on the source: better refused here, naming it.
+    The key is not needed (nor copied: it is a file, docs/deploy.md)."""
+    src_notes = await open_checkpoints(source, create=False)
+    dst_notes = await open_checkpoints(target)
+    counts: dict[str, int] = {}
+    try:
+        for stream in streams:
+            notes = await src_notes.notes(stream)
+            if notes:
+                tree = MerkleTree()
+                async for record in dst.read_records(stream):
+                    tree.append(bytes.fromhex(record.hash))
+                for note in notes:
+                    _check_note(stream, note, tree)
+                for note in notes:
+                    checkpoint = parse_body(note.partition("\n\n")[0] + "\n")
+                    await dst_notes.add(stream, checkpoint.size, note)
+            counts[stream] = len(await dst_notes.notes(stream))
+    finally:
+        await dst_notes.close()
+        await src_notes.close()
+    return counts
+
+
+def _check_note(stream: str, note: str, tree: MerkleTree) -> None:
+    checkpoint = parse_body(note.partition("\n\n")[0] + "\n")
+    if checkpoint.stream != stream or checkpoint.size > tree.size:
+        raise LogFormatError(
+            f"{stream}: the checkpoint of {checkpoint.origin} at size {checkpoint.size} is not "
+            f"over this log of {tree.size} events; refusing to copy it"
+        )
+    if checkpoint.root != tree.root(checkpoint.size):
+        raise LogFormatError(
+            f"{stream}: the checkpoint at size {checkpoint.size} does not match the log's "
+            "Merkle root; refusing to copy it (leitai verify --public-key says more)"
+        )
 
 
 async def _copy_credentials(source: str, target: str, streams: list[str]) -> None:

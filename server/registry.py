@@ -6,15 +6,21 @@ import asyncio
 
 from events.store import Store
 from server.errors import ApiError
-from server.live import AfterCommit, Live
+from server.live import AfterCommit, AfterFollow, Live
 
 
 class Registry:
     """Every competition (stream) of the store, as ``Live`` objects."""
 
-    def __init__(self, store: Store, after_commit: AfterCommit | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        after_commit: AfterCommit | None = None,
+        after_follow: AfterFollow | None = None,
+    ) -> None:
         self.store = store
         self.after_commit = after_commit
+        self.after_follow = after_follow
         self._live: dict[str, Live] = {}
         self._loading: dict[str, asyncio.Task[Live]] = {}
 
@@ -39,6 +45,7 @@ class Registry:
                 )
             live = self._live[stream] = await Live.load(self.store, stream)
             live.after_commit = self.after_commit
+            live.after_follow = self.after_follow
             return live
         finally:
             del self._loading[stream]

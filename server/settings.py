@@ -30,6 +30,9 @@ HELP = {
     "key_file": "the Ed25519 key checkpoints are signed with (made if missing); default "
     "<database>.key beside a SQLite store; a PostgreSQL store signs only if this is set, "
     "to the same file on every host (docs/deploy.md)",
+    "new_key": "1: sign with this host's key (made if missing) even though the store's "
+    "checkpoints are signed by another; only to replace a key lost for good, once "
+    "(docs/deploy.md). Without it a host refuses to start rather than sign with a second key",
 }
 
 
@@ -51,6 +54,7 @@ class Settings:
     ws_max_message_bytes: int = 4096
     ws_messages_per_second: float = 5.0
     key_file: str = ""
+    new_key: bool = False
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -60,7 +64,7 @@ class Settings:
             raw = os.environ.get(f"LEITAI_{f.name.upper()}")
             if raw is not None:
                 kind = type(getattr(cls, f.name))
-                values[f.name] = kind(raw)
+                values[f.name] = _flag(raw) if kind is bool else kind(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -69,3 +73,8 @@ class Settings:
             return self.public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
         return f"http://{host}:{port or self.port}"
+
+
+def _flag(raw: str) -> bool:
+    """A yes/no setting: 1, true, yes or on (any case) is yes; anything else, no."""
+    return raw.strip().lower() in ("1", "true", "yes", "on")

@@ -11,10 +11,12 @@ import pytest
 
 from events.catalog import ContestantCalled
 from events.chain import Record
+from events.checkpoint_store import open_checkpoints
 from events.credentials import open_credentials, token_hash
 from events.envelope import SYSTEM
 from events.errors import ConflictError, LogFormatError
 from events.store import open_store
+from server.transparency import Transparency
 from tests.conftest import PostgresBackend, require_postgres
 from tests.server.conftest import ROOT, contest, make_competition
 
@@ -112,3 +114,41 @@ async def test_import_checks_the_chain_and_the_head(tmp_path: Path, pg: Postgres
             assert (await store.head("a")).hash == original[-1].hash
         finally:
             await store.close()
+
+
+async def test_the_signed_checkpoints_come_along(tmp_path: Path, pg: PostgresBackend) -> None:
+    """A competition moved to PostgreSQL keeps its signed history: the notes
+    are over the same log, so they verify there with the same public key."""
+    source = tmp_path / "source.db"
+    await make_competition(source, contest(stream="a"))
+    store = await open_store(str(source))
+    transparency = await Transparency.open(store, str(source))
+    try:
+        head = (await store.head("a")).seq
+        for size in (head - 1, head):
+            await transparency.sign("a", size)
+        assert transparency.signer is not None
+        key = str(transparency.signer.key)
+    finally:
+        await transparency.close()
+        await store.close()
+
+    done = leitai("copy", str(source), pg.url)
+    assert done.returncode == 0, done.stderr
+    assert "2 checkpoints" in done.stdout
+    assert await notes(pg.url, "a") == await notes(str(source), "a")
+    verified = leitai("verify", pg.url, "--public-key", key)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.count("signature good, matches the log") == 2
+    # copied again (a prefix completed): nothing twice
+    again = leitai("copy", str(source), pg.url)
+    assert again.returncode == 0, again.stderr
+    assert len(await notes(pg.url, "a")) == 2
+
+
+async def notes(url: str, stream: str) -> list[str]:
+    checkpoints = await open_checkpoints(url, create=False)
+    try:
+        return await checkpoints.notes(stream)
+    finally:
+        await checkpoints.close()

@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from tests.audit.conftest import cli, parse
 from tests.conftest import PostgresBackend, require_postgres
 from tests.server.conftest import Server, contest, make_competition, start_server, stop_server
-from tests.server.test_live import points
+from tests.server.test_live import points, subscribe, until
 
 pytestmark = pytest.mark.postgres
 
@@ -118,3 +119,73 @@ async def test_a_host_without_the_key_serves_the_checkpoints_others_signed(
     # said at the default log level, where the operator looks, naming the fix
     assert "docs/deploy.md" in keyless_output.read_text()
     assert "LEITAI_KEY_FILE" in keyless_output.read_text()
+
+
+async def test_a_keyed_host_signs_what_a_keyless_host_commits(
+    keyed_and_keyless: tuple[Server, Server, Path], tmp_path: Path
+) -> None:
+    """A reveal committed through the host without the key is signed by the
+    host with it, from the log it follows: the hall's last result is covered
+    whichever host the organiser's console happened to reach."""
+    keyed, keyless, _ = keyed_and_keyless
+    async with httpx.AsyncClient(timeout=30) as client:
+
+        async def post(path: str, token: str, **body: object) -> dict[str, Any]:
+            answer = await client.post(keyless.api(path), json=body, headers=keyless.bearer(token))
+            assert answer.status_code == 200, answer.text
+            result: dict[str, Any] = answer.json()
+            return result
+
+        ws = await subscribe(keyed, "progress")
+        try:
+            await post("/stage", keyless.admin, contestant="g1c1")
+            receipt = await post(
+                "/scores",
+                keyless.judges["B1"],
+                contestant="g1c1",
+                points=points("B1", "g1c1"),
+                submission_id=uuid.uuid4().hex,
+            )
+            for judge in ("B2", "B3"):
+                await post(
+                    "/scores",
+                    keyless.judges[judge],
+                    contestant="g1c1",
+                    points=points(judge, "g1c1"),
+                    submission_id=uuid.uuid4().hex,
+                )
+            await post("/close", keyless.admin, contestant="g1c1")
+            revealed = await post("/reveal", keyless.admin, contestant="g1c1")
+            # the keyed host has applied the reveal (a position, not a pause) ...
+            await until(ws, "progress", revealed["seq"])
+        finally:
+            await ws.close()
+        # ... and answers with the checkpoint it signed at it
+        latest = await client.get(keyed.api("/checkpoint.json"))
+        assert latest.status_code == 200, latest.text
+        assert latest.json()["size"] == revealed["seq"]
+        signed = latest.json()["checkpoint"]
+        assert parse(signed).size == revealed["seq"]
+        # the host that committed it serves the same note
+        served = await client.get(keyless.api("/checkpoint.json"))
+        assert served.json()["checkpoint"] == signed
+        proof = await client.get(
+            keyless.api(f"/proof/inclusion?seq={receipt['seq']}"),
+            headers=keyless.bearer(keyless.judges["B1"]),
+        )
+        assert proof.status_code == 200, proof.text
+        assert proof.json()["checkpoint"] == signed
+        key = (await client.get(f"{keyed.url}/api/public-key")).json()["key"]
+
+    proof_file = tmp_path / "proof.json"
+    proof_file.write_text(json.dumps(proof.json()))
+    verified = cli(
+        "verify-receipt",
+        "--receipt",
+        f"{receipt['seq']}:{receipt['hash']}",
+        "--proof",
+        str(proof_file),
+        "--public-key",
+        key,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
