@@ -15,6 +15,7 @@ from tests.pages.test_judge_final import run_the_heats
 from tests.pages.test_paper_sheet import second_admin
 
 CONSOLE = {"viewport": {"width": 1366, "height": 768}}
+FINAL = {"zh-CN": "决赛", "en": "Final"}
 
 
 def final_round(server: Server) -> dict[str, Any]:
@@ -96,3 +97,26 @@ def test_a_console_follows_the_final_opened_in_another_keeping_a_half_filled_for
     assert [o.get_attribute("value") for o in who.all()] == ["", *order]
     expect(reason).to_have_value("Leaves before the final")
     expect(keyer.get_by_test_id("paper-delivery")).to_have_value("76")
+
+
+def test_the_recuse_form_lists_the_round_under_way_in_its_running_order(
+    server: Server, browser: Any
+) -> None:
+    run_the_heats(server)
+    server.admin_post("advance", {"from_round": "prelim", "to_round": "final", "name": FINAL})
+    server.admin_post("draw", {"round": "final", "seed": "20250601"})
+    order = list(final_round(server)["order"])
+    setup = server.call("GET", f"/api/competitions/{server.cid}/setup")
+    names = {c["contestant"]: c["name"] for c in setup["contestants"]}
+    for lang, everyone in (("en", "every contestant"), ("zh-CN", "全部选手")):
+        page = browser.new_context(**CONSOLE).new_page()
+        page.goto(server.page("admin", server.admin, lang=lang))
+        form = page.locator("#tools details").nth(2)  # paper, amend, recuse
+        form.locator("summary").click()
+        who = form.locator("select").nth(1)
+        options = who.locator("option")
+        expect(options).to_have_count(len(order) + 1)
+        assert [o.get_attribute("value") for o in options.all()] == ["", *order]
+        assert options.first.inner_text() == everyone
+        assert options.nth(1).inner_text() == f"{names[order[0]]} ({order[0]})"
+        page.context.close()
