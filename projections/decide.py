@@ -779,13 +779,9 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
         return _results_final(final)
     # standing aside from a round on holds from every later one: already so there?
     first = command.round if command.round is not None else next(iter(ids), None)
-    if state.recusal(judge, command.contestant, first) is not None:
-        return Rejection(
-            "already_recused",
-            f"Judge {judge.name} ({judge.id}) is already recused",
-            f"评委 {judge.name}（{judge.id}）已回避",
-            409,
-        )
+    in_force = state.recusal_in_force(judge, command.contestant, first)
+    if in_force is not None:
+        return _already_recused(state, judge, *in_force)
     return [
         JudgeRecused(
             judge=judge.id,
@@ -794,6 +790,33 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
             round=command.round,
         )
     ]
+
+
+def _already_recused(
+    state: Competition, judge: Judge, contestant: str | None, from_round: str | None
+) -> Rejection:
+    """Refused: the recusal in force, for whom and from which round on (the
+    console recuses from the round under way on; the one in force may be earlier)."""
+    who_en = who_zh = ""
+    if contestant is not None:
+        person = state.contestants.get(contestant)
+        name = person.name if person is not None else contestant
+        who_en = f" for contestant {name} ({contestant})"
+        who_zh = f"选手 {name}（{contestant}）"
+    round_ = state.rounds.get(from_round) if from_round is not None else None
+    if round_ is None:  # a recusal naming no round (older logs): every round
+        return Rejection(
+            "already_recused",
+            f"Judge {judge.name} ({judge.id}) is already recused{who_en} in every round",
+            f"评委 {judge.name}（{judge.id}）已在所有轮次回避{who_zh}",
+            409,
+        )
+    return Rejection(
+        "already_recused",
+        f"Judge {judge.name} ({judge.id}) is already recused{who_en} from {_en(round_)} on",
+        f"评委 {judge.name}（{judge.id}）已自{_zh(round_)}起回避{who_zh}",
+        409,
+    )
 
 
 def _remove(state: Competition, command: WithdrawContestant | DisqualifyContestant) -> Decision:

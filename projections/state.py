@@ -395,19 +395,28 @@ class Competition:
         ``contestant`` in round ``round_id``: one for everyone or for them
         (``contestant`` None: for everyone only), for every round or from that
         round or an earlier one on (docs/rules.md §4); None if none does."""
+        if not judge.recusals:  # nearly every judge: no cost to a score
+            return None
+        key = self.recusal_in_force(judge, contestant, round_id)
+        return None if key is None else judge.recusals[key]
+
+    def recusal_in_force(
+        self, judge: Judge, contestant: str | None, round_id: str | None
+    ) -> tuple[str | None, str | None] | None:
+        """Which recusal ``recusal`` gives the reason of, as (its contestant, the
+        round it counts from): the earliest, one for everyone before one for
+        ``contestant``; None if none counts there."""
         recusals = judge.recusals
-        if not recusals:  # nearly every judge: no cost to a score
+        if not recusals:
             return None
         for who in (None, contestant) if contestant is not None else (None,):
-            reason = recusals.get((who, None))
-            if reason is not None:
-                return reason
+            if (who, None) in recusals:
+                return (who, None)
             if round_id not in self.rounds:
                 continue
             for earlier in self.rounds:
-                reason = recusals.get((who, earlier))
-                if reason is not None:
-                    return reason
+                if (who, earlier) in recusals:
+                    return (who, earlier)
                 if earlier == round_id:
                     break
         return None

@@ -1,5 +1,6 @@
 // The organiser's console: run of show, judges' status grid, corrections, judges' links.
 import { api, competitionFromPath, download, loadSetup, qrSvg, tokenFromFragment } from "./api.js";
+import { redrawKeeping } from "./forms.js";
 import { formatScore, markProblem, padScore, totalPlaces } from "./format.js";
 import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } from "./i18n.js";
 import { LiveSocket } from "./socket.js";
@@ -9,7 +10,8 @@ import { confirmOnce, connectionText, data, fill, h, languageSwitch, refusedNote
 const $ = (id) => document.getElementById(id);
 const cid = competitionFromPath();
 let token = tokenFromFragment() ?? (cid ? sessionStorage.getItem(`leitai.admin.${cid}`) : null);
-let setup = null;
+let setup = null; // followed over the socket: another console or the API may open a round, draw, recuse
+let setupDrawn = null; // the set-up the forms were last drawn from, but for its seq (every record moves it)
 let board = null;
 let progress = null;
 let audit = null; // the audit view: its paper_sheets are what the console confirms
@@ -37,8 +39,7 @@ async function command(name, body, { ask, confirmLabel } = {}) {
   try {
     if (ask && !(await confirmOnce(ask, confirmLabel))) return null;
     const receipt = await send(name, body, actionKey());
-    toast(t("admin.done", { seq: receipt.seq }), "info");
-    refreshSetup();
+    toast(t("admin.done", { seq: receipt.seq }), "info"); // what it changed comes over the socket
     return receipt;
   } catch (error) {
     toast(error.message);
@@ -68,15 +69,28 @@ async function send(name, body, key) {
   }
 }
 
-async function refreshSetup() {
+/** The set-up as fetched at start or pushed since: what another console or the API did to
+ * it (the final opened, its running order drawn, a contestant withdrawn) is drawn at once.
+ * Only a change of the set-up itself draws anything: it is pushed at every record, its seq
+ * being the log's. An answer older than the set-up held is left. */
+function takeSetup(view) {
+  if (!view || (setup && !setup.partial && view.seq < setup.seq)) return;
+  setup = view;
+  const drawn = JSON.stringify({ ...view, seq: null });
+  if (drawn === setupDrawn) return;
+  setupDrawn = drawn;
+  render();
+  renderSetupParts();
+}
+
+async function loadFirstSetup() {
   try {
-    setup = await loadSetup(cid);
+    takeSetup(await loadSetup(cid));
   } catch (error) {
     if (error.code === "unknown_competition") missing = true; // the socket stops on its own
     else toast(error.message);
+    render();
   }
-  render();
-  renderSetupParts();
 }
 
 // --- helpers ------------------------------------------------------------------------------
@@ -160,6 +174,7 @@ function presenceOf(judge) {
 
 /** A new id for a paper sheet: kept across retries of one entry, so it is stored once. */
 const paperId = () => `paper-${crypto.getRandomValues(new Uint32Array(2)).reduce((s, n) => s + n.toString(36), "")}`;
+let paperSheet = paperId(); // the sheet being keyed in: kept across retries and redrawings, new once entered
 
 // --- rendering -----------------------------------------------------------------------------------
 
@@ -545,7 +560,6 @@ function renderTools() {
   const paperJudge = panelJudges(paperWho, { "data-testid": "paper-judge" });
   paperWho.addEventListener("change", () => { paperWho.dataset.chosen = "1"; });
   const paperMarks = (setup.criteria ?? []).map((c) => [c, h("input", { inputmode: "decimal", name: c.key, "data-testid": `paper-${c.key}` })]);
-  let sheet = paperId();
   // opened: the contestant on stage, unless one was chosen already
   const paper = h("details", { "data-testid": "paper-form", ontoggle: (e) => {
     if (e.target.open && !paperWho.dataset.chosen && progress?.on_stage) paperWho.value = progress.on_stage.contestant;
@@ -559,10 +573,10 @@ function renderTools() {
       const problem = paperMarks.map(([c, input]) => markProblem(input.value, c.maximum, places) && `${label(c.label)}: ${t(markProblem(input.value, c.maximum, places), { max: c.maximum, places })}`).find(Boolean);
       if (problem) return toast(problem);
       const points = Object.fromEntries(paperMarks.map(([c, input]) => [c.key, input.value.trim()]));
-      const receipt = await command("paper-sheets", { sheet, judge: paperJudge.value, contestant: paperWho.value, points });
+      const receipt = await command("paper-sheets", { sheet: paperSheet, judge: paperJudge.value, contestant: paperWho.value, points });
       if (!receipt) return; // refused or not sent: a retry keeps the same sheet id
       toast(t("admin.paper_entered", { seq: receipt.seq }), "info");
-      sheet = paperId();
+      paperSheet = paperId();
       for (const [, input] of paperMarks) input.value = "";
     } }, t("admin.paper_enter")));
 
@@ -594,10 +608,8 @@ function renderTools() {
         { ask: t("admin.ask_advance", { from: label(current.name), to: label(target.name) }), confirmLabel: t("admin.advance") });
     } }, t("admin.advance")));
 
-  // a form left open stays open when the tools are drawn again
-  const opened = new Set([...$("tools").querySelectorAll("details[open] > summary")].map((s) => s.textContent));
-  $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, advance, awardsForm());
-  for (const s of $("tools").querySelectorAll("details > summary")) if (opened.has(s.textContent)) s.parentElement.open = true;
+  // drawn again as the set-up changes (from any console): what is being typed stays, and where
+  redrawKeeping($("tools"), () => $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, advance, awardsForm()));
 }
 
 let awardsBySteps = true; // the organiser's choice, kept while the form is drawn again
@@ -732,14 +744,14 @@ function renderExports() {
     if (roundChoice.value) query.set("round", roundChoice.value);
     save(`/api/competitions/${enc(cid)}/results.${format}?${query}`, `${cid}-results.${format}`);
   } }, t(`admin.export_${format}`));
-  $("exports").replaceChildren(
+  redrawKeeping($("exports"), () => $("exports").replaceChildren(
     h("h2", {}, t("admin.exports")),
     h("div", { class: "row" }, field(t("admin.export_lang"), lang), field(t("admin.export_round"), roundChoice)),
     h("div", { class: "row" }, results("xlsx"), results("csv"), results("html")),
     h("div", { class: "row" },
       h("button", { type: "button", class: "secondary", "data-testid": "export-log", onclick: () => save(`/api/competitions/${enc(cid)}/log?from_seq=1`, `${cid}.ndjson`) }, t("admin.export_log")),
       h("span", { class: "muted" }, t("admin.export_log_hint"))),
-  );
+  ));
 }
 
 function renderLogin() {
@@ -831,7 +843,8 @@ function render() {
   renderShow();
 }
 
-/** The forms and the judges' list change only with the set-up: typing is never lost to a live update. */
+/** The forms and the judges' list change only with the set-up (from any console: see takeSetup),
+ * and are drawn again keeping what is being typed in them (redrawKeeping). */
 function renderSetupParts() {
   if (!cid || !token || missing) return;
   renderTools();
@@ -877,10 +890,10 @@ async function start() {
     maybeAutoClose();
     render();
   });
-  await refreshSetup();
+  socket.subscribe("setup", takeSetup);
+  await loadFirstSetup();
   if (setup?.languages) chooseLanguage(setup.languages);
   sw.render();
-  if (!missing) renderTools();
 }
 
 start();

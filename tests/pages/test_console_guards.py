@@ -117,7 +117,9 @@ def test_publish_the_awards_waits_for_the_last_contestant(server: Server, browse
     expect(form).to_have_attribute("open", "")
     expect(console.get_by_test_id("paper-content")).to_have_value("55")
     console.get_by_test_id("lang").click()
-    form.locator("summary").click()  # drawn again in Chinese, closed
+    # drawn again in Chinese, as the organiser left it: open, the paper sheet's mark kept
+    expect(form).to_have_attribute("open", "")
+    expect(console.get_by_test_id("paper-content")).to_have_value("55")
     expect(console.get_by_test_id("awards-unfinished")).to_have_text("尚有 1 位选手未完成评分")
     console.screenshot(path=str(OUTPUT / "screens" / "admin-awards-unfinished-zh-CN.png"))
 

@@ -242,6 +242,31 @@ def test_a_recusal_already_in_force_is_refused_and_a_wider_one_is_taken() -> Non
     ]
 
 
+def test_the_refusal_of_a_recusal_in_force_names_the_round_it_holds_from() -> None:
+    """The console recuses from the round under way on: refused, the organiser is told
+    from which round on the judge already stands aside (perhaps an earlier one)."""
+    log = three_round_contest()
+    log.ok(RecuseJudge(judge="j1", reason="left", round="r2"))
+    refused = log.refused(RecuseJudge(judge="j1", reason="again", round="r3"))
+    assert refused.code == "already_recused"
+    assert (
+        refused.message_en == "Judge Judge j1 (j1) is already recused from the round “Round 2” on"
+    )
+    assert refused.message_zh == "评委 Judge j1（j1）已自“Round 2”起回避"
+    # for one contestant: said so; a recusal naming no round holds in every round
+    log.ok(RecuseJudge(judge="j2", contestant="c1", reason="conflict", round="r1"))
+    refused = log.refused(RecuseJudge(judge="j2", contestant="c1", reason="x", round="r3"))
+    assert refused.message_en == (
+        "Judge Judge j2 (j2) is already recused for contestant Contestant c1 (c1) "
+        "from the round “Final” on"
+    )
+    assert refused.message_zh == "评委 Judge j2（j2）已自“Final”起回避选手 Contestant c1（c1）"
+    log.ok(RecuseJudge(judge="j3", reason="ill"))
+    refused = log.refused(RecuseJudge(judge="j3", reason="x", round="r2"))
+    assert refused.message_en == "Judge Judge j3 (j3) is already recused in every round"
+    assert refused.message_zh == "评委 Judge j3（j3）已在所有轮次回避"
+
+
 def test_a_recused_judge_s_paper_sheet_and_amendment_are_refused_only_in_its_rounds() -> None:
     log = three_round_contest(rounds=("r1", "r2"), score_last=False)
     log.ok(RecuseJudge(judge="j2", contestant="c1", reason="conflict", round="r2"))
