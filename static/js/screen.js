@@ -272,10 +272,13 @@ function endReveal(run) {
   render();
 }
 
-/** Someone else is on stage and the final has been up long enough: the stage turns to them. */
+/** Someone else is on stage, or the show has gone on to another round, and the final has
+ * been up long enough: the stage turns to them (or waits for the round's first). */
 function leaveReveal() {
   const on = view.progress?.on_stage;
-  if (!reveal?.ended || Date.now() < reveal.until || !on || on.contestant === reveal.row.contestant) return;
+  if (!reveal?.ended || Date.now() < reveal.until) return;
+  const roundOver = view.progress && view.progress.round !== reveal.round;
+  if (!roundOver && (!on || on.contestant === reveal.row.contestant)) return;
   reveal = null;
   render();
 }
@@ -671,7 +674,7 @@ function onBoard(board) {
       const row = fresh.find((r) => r.contestant === onStage) ?? fresh[fresh.length - 1];
       const groupRow = board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant);
       if (!reveal || reveal.ended) held = view.board; // the leaderboard as it was, until the count-up ends
-      reveal = { row, groupRow, ended: false };
+      reveal = { row, groupRow, ended: false, round: board.round };
       $("now-body").dataset.reveal = ""; // played even if its incomplete reveal is still up
     } else if (reveal) {
       const row = board.overall.find((r) => r.contestant === reveal.row.contestant);

@@ -51,3 +51,27 @@ def test_the_screen_and_the_console_show_nobody_on_stage_once_the_final_opens(
     expect(console.locator("#stage .big-name")).to_have_text(name)
     expect(console.get_by_test_id("stage-state")).to_have_text("Scoring")
     expect(screen.get_by_test_id("now-name")).to_have_text(name)
+
+
+def test_the_last_result_of_the_heats_leaves_the_screen_when_the_final_opens(
+    server: Server, browser: Any
+) -> None:
+    """The rehearsal's screen kept the last heats result (a contestant who did
+    not go through) on the stage under the final's heading until the final's
+    first was called: a reveal left the stage only for someone else on it."""
+    screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="en"))
+    run_the_heats(server)
+    last = server.call("GET", f"/api/competitions/{server.cid}/setup")["contestants"][-1]
+    expect(screen.locator("#now-body")).to_have_attribute(
+        "data-reveal", last["contestant"], timeout=30_000
+    )
+    server.admin_post(
+        "advance",
+        {"from_round": "prelim", "to_round": "final", "name": {"zh-CN": "决赛", "en": "Final"}},
+    )
+    expect(screen.locator("#round")).to_have_text("Final")
+    # once its final has been up its while (FINAL_HOLD_MS, after the count-up)
+    expect(screen.locator("#now-body")).to_have_text(
+        "The next contestant will be on shortly", timeout=30_000
+    )
