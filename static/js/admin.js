@@ -430,7 +430,9 @@ function renderPriors() {
     ...p,
     lacking: p.contestants.filter((c) => c.value == null).map((c) => c.contestant),
     carried: p.contestants.filter((c) => c.value != null && c.round !== here),
-  })).filter((p) => p.lacking.length || p.carried.length);
+  })).filter((p) => p.contestants.length);
+  // every score recorded: the card stays, folded, for a mistyped one to be corrected
+  const complete = sources.every((m) => !m.lacking.length && !m.carried.length);
   const drawn = JSON.stringify([currentLanguage(), here, sources, Boolean(setup)]);
   if (drawn === priorsDrawn) return;
   priorsDrawn = drawn;
@@ -453,8 +455,8 @@ function renderPriors() {
   const said = () => status.replaceChildren(standing(chosen(), who.value, "") ?? "");
   const fit = () => {
     const m = chosen();
-    // every member once some carry an earlier round's score; else those lacking one
-    const listed = m.carried.length ? m.contestants.map((c) => c.contestant) : m.lacking;
+    // those lacking one while nobody carries an earlier round's; else every member
+    const listed = m.lacking.length && !m.carried.length ? m.lacking : m.contestants.map((c) => c.contestant);
     who.replaceChildren(...listed.map((id) => {
       const c = held(m, id);
       const note = c?.value == null ? "" : ` · ${t(c.round === here ? "admin.prior_own_short" : "admin.prior_carried_short", { value: c.value, round: roundName(c.round) })}`;
@@ -469,8 +471,8 @@ function renderPriors() {
   fit();
   const value = h("input", { inputmode: "decimal", autocomplete: "off", "data-testid": "prior-value" });
   const missing = sources.some((m) => m.lacking.length);
-  fill(el,
-    h("h2", {}, t(missing ? "admin.priors" : "admin.priors_round")),
+  const heading = t(missing ? "admin.priors" : "admin.priors_round");
+  const body = [
     sources.map((m) => [
       m.lacking.length ? [
         h("p", { "data-testid": `priors-missing-${m.source}` }, h("strong", {}, tdata("admin.priors_missing", { n: m.lacking.length, source: sourceName(m) }))),
@@ -478,6 +480,7 @@ function renderPriors() {
       ] : null,
       [...new Set(m.carried.map((c) => c.round))].map((from) => h("p", { "data-testid": `priors-carried-${m.source}` },
         tdata("admin.priors_carried", { n: m.carried.filter((c) => c.round === from).length, source: sourceName(m), round: roundName(from), here: roundName(here) }))),
+      complete ? h("p", { class: "muted", "data-testid": `priors-complete-${m.source}` }, tdata("admin.priors_complete", { n: m.contestants.length, source: sourceName(m) })) : null,
     ]),
     missing ? h("p", { class: "muted" }, t("admin.priors_hint")) : null,
     h("div", { class: "row" },
@@ -495,7 +498,10 @@ function renderPriors() {
         const replaces = standing(m, who.value, "_replace");
         command("prior-scores", body, { ask: replaces ? h("span", {}, replaces, h("br"), ask) : ask, confirmLabel: t("admin.prior_record") });
       } }, t("admin.prior_record"))),
-    status);
+    status,
+  ];
+  if (complete) fill(el, h("details", { "data-testid": "priors-folded" }, h("summary", {}, heading), body));
+  else fill(el, h("h2", {}, heading), body);
 }
 
 /** A reason, asked once in the same dialog that confirms the action. */

@@ -253,6 +253,8 @@ export const MESSAGES = {
   "admin.priors_missing": { "zh-CN": "{n} 位选手缺少{source}成绩", en: "{n} contestants have no {source} score" },
   "admin.priors_missing_one": { "zh-CN": "{n} 位选手缺少{source}成绩", en: "1 contestant has no {source} score" },
   "admin.priors_round": { "zh-CN": "本轮前期成绩", en: "Prior scores of this round" },
+  "admin.priors_complete": { "zh-CN": "{n} 位选手的{source}成绩均已录入；如需更正，选择选手后重新录入", en: "All {n} contestants have their {source} score; to correct one, choose them and record it again" },
+  "admin.priors_complete_one": { "zh-CN": "{n} 位选手的{source}成绩已录入；如需更正，重新录入", en: "1 contestant has their {source} score; to correct it, record it again" },
   "admin.priors_carried": { "zh-CN": "{n} 位选手沿用{round}的{source}成绩；如{here}有自己的评审，请为每位选手录入", en: "{n} contestants carry their {source} score from the round “{round}”: if the round “{here}” has a review of its own, record each one's" },
   "admin.priors_carried_one": { "zh-CN": "{n} 位选手沿用{round}的{source}成绩；如{here}有自己的评审，请为其录入", en: "1 contestant carries their {source} score from the round “{round}”: if the round “{here}” has a review of its own, record it" },
   "admin.prior_own_short": { "zh-CN": "已有本轮成绩 {value}", en: "has this round's score, {value}" },

@@ -217,3 +217,38 @@ def test_the_final_s_own_review_is_recorded_for_finalists_carrying_the_heats(
         "round": "final",
     }
     page.screenshot(path=str(OUTPUT / "screens" / f"admin-final-priors-{lang}.png"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "ask"),
+    [
+        ("zh-CN", "12 位选手的专家评审成绩均已录入", "录入 王雨桐 的专家评审成绩 92.5？"),
+        ("en", "All 12 contestants have their Expert review score", "Record 92.5"),
+    ],
+)
+def test_a_review_is_corrected_from_the_console_once_every_one_is_recorded(
+    unreviewed: Server, browser: Any, lang: str, said: str, ask: str
+) -> None:
+    """The card went once nobody lacked a score: a mistyped review (or a wrong
+    one in the file) could then be corrected only through the API."""
+    server = unreviewed
+    for contestant, value in (("101", "88"), ("102", "91")):
+        server.admin_post(
+            "prior-scores", {"contestant": contestant, "source": "expert", "value": value}
+        )
+    page = browser.new_context(**CONSOLE).new_page()
+    page.goto(server.page("admin", server.admin, lang=lang))
+    folded = page.get_by_test_id("priors-folded")
+    folded.locator("summary").click()
+    expect(page.get_by_test_id("priors-complete-expert")).to_contain_text(said)
+    page.get_by_test_id("prior-contestant").select_option("102")
+    page.get_by_test_id("prior-value").fill("92.5")
+    page.get_by_test_id("prior-record").click()
+    dialog = page.get_by_test_id("confirm")
+    expect(dialog).to_contain_text(ask)
+    dialog.locator("button").last.click()
+    chosen = page.get_by_test_id("prior-contestant").locator('option[value="102"]')
+    expect(chosen).to_contain_text("92.5")  # the console's own audit view has it
+    log = server.text(f"/api/competitions/{server.cid}/log", server.auditor)
+    recorded = [e for e in map(json.loads, log.splitlines()) if e["type"] == "prior_score_recorded"]
+    assert recorded[-1]["data"]["contestant"] == "102" and recorded[-1]["data"]["value"] == "92.5"
