@@ -597,8 +597,11 @@ function renderTools() {
       // from the round under way on: an earlier round, final or not, keeps the judge's marks
       const from = round();
       if (from) body.round = from.round;
-      const ask = from ? tdata("admin.ask_recuse_from", { judge: judgeName(recuseJudge.value), round: label(from.name) || from.round })
-        : tdata("admin.ask_recuse", { judge: judgeName(recuseJudge.value) });
+      // say for whom: for everyone reads very differently from for one contestant
+      const whom = recuseWho.value ? "_for" : "";
+      const params = { judge: judgeName(recuseJudge.value), contestant: recuseWho.value ? nameOf(recuseWho.value) : "" };
+      const ask = from ? tdata(`admin.ask_recuse_from${whom}`, { ...params, round: label(from.name) || from.round })
+        : tdata(`admin.ask_recuse${whom}`, params);
       command("recuse", body, { ask, confirmLabel: t("admin.recuse") });
     } }, t("admin.recuse")));
 
