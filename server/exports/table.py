@@ -394,11 +394,11 @@ _LABEL_WIDTH = 5
 
 
 def _judge_columns(about: About, state: Competition, rows: Sequence[BoardRow]) -> dict[str, Column]:
-    """Judge id → column, by id, for every non-shadow judge with a mark in
+    """Judge id → column, in registration order, for every non-shadow judge with a mark in
     ``rows`` or on a panel that scores a group of ``rows`` (so that a judge
     who stood aside for every contestant is listed too). Headed by the name,
     a name shared by two judges with the id added; labelled by the id, or by
-    ``#n`` in id order where an id is too long to head a narrow column."""
+    ``#n`` in that order where an id is too long to head a narrow column."""
     groups = {row.group for row in rows}
     names: dict[str, str] = {
         judge.id: judge.name
@@ -412,7 +412,10 @@ def _judge_columns(about: About, state: Competition, rows: Sequence[BoardRow]) -
     counts: dict[str, int] = {}
     for name in names.values():
         counts[name] = counts.get(name, 0) + 1
-    ids = sorted(names)
+    # in the order the judges were registered (the competition file's), not by id:
+    # sorted as strings, J10 came between J1 and J2
+    order = {judge: n for n, judge in enumerate(state.judges)}
+    ids = sorted(names, key=lambda judge: (order.get(judge, len(order)), judge))
     by_id = all(len(judge) <= _LABEL_WIDTH for judge in ids)
     return {
         judge: Column(

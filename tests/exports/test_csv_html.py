@@ -131,8 +131,8 @@ def test_every_export_with_a_header_says_when_it_was_issued(tmp_path: Path) -> N
 
 def test_long_judge_ids_head_the_printed_marks_as_numbers_with_a_key() -> None:
     """An id up to five characters heads its judge's printed column; where
-    one is longer, every judge of the table is numbered in id order, and the
-    key under the table names each with the id."""
+    one is longer, every judge of the table is numbered in the order the
+    judges were registered, and the key under the table names each with the id."""
     log = Log("ids")
     judges = ("expert-zhang", "expert-li", "wang")
     competition(
@@ -147,13 +147,29 @@ def test_long_judge_ids_head_the_printed_marks_as_numbers_with_a_key() -> None:
     page = FORMATS["html"].write(tables).decode()
     _, _, marks, _ = html_tables(page)
     assert list(marks[0])[3:6] == ["#1", "#2", "#3"]
-    assert [marks[0][n] for n in ("#1", "#2", "#3")] == ["7.00", "8.00", "9.00"]
-    assert "<b>#1</b> Judge expert-li (expert-li)</span>" in page
+    assert [marks[0][n] for n in ("#1", "#2", "#3")] == ["8.00", "7.00", "9.00"]
+    assert "<b>#1</b> Judge expert-zhang (expert-zhang)</span>" in page
     assert "<b>#3</b> Judge wang (wang)</span>" in page
     # the workbook and the CSV keep the names, which have room
     (group,) = tables.groups
     assert [c.heading for c in group.columns if c.key == "judge"] == [
-        "Judge expert-li",
         "Judge expert-zhang",
+        "Judge expert-li",
         "Judge wang",
     ]
+
+
+def test_judges_columns_follow_the_order_they_were_registered_in() -> None:
+    """A rehearsal's export headed J1, J10, J2 …: the ids sorted as strings."""
+    log = Log("order")
+    judges = tuple(f"J{n}" for n in range(1, 12))
+    competition(
+        log,
+        contestants={"c1": ("Org 1", "g1"), "c2": ("Org 2", "g1")},
+        judges={j: (f"Org {j}", "A") for j in judges},
+        panels={"A": ("g1",)},
+        rules=RulesSet(aggregation="mean", quorum=2),
+    )
+    perform(log, "c1", {j: f"{n % 10}.5" for n, j in enumerate(judges, 1)})
+    (group,) = results_tables(log.state, None, "en").groups
+    assert [c.label for c in group.columns if c.key == "judge"] == list(judges)
