@@ -609,7 +609,8 @@ function renderTools() {
   const current = round();
   const later = rounds.filter((r) => r.round !== current?.round && !r.opened);
   const toRound = select(later.map((r) => [r.round, label(r.name) || r.round]));
-  const advance = h("details", {}, h("summary", {}, t("admin.advance")),
+  // the last round has nowhere to advance to: hidden, not left out (redrawKeeping pairs forms by place)
+  const advance = h("details", { hidden: !later.length, "data-testid": "advance" }, h("summary", {}, t("admin.advance")),
     field(t("admin.to_round"), toRound),
     h("button", { type: "button", class: "danger", disabled: !later.length || !current, onclick: () => {
       const target = later.find((r) => r.round === toRound.value);

@@ -33,6 +33,11 @@ def test_the_screen_and_the_console_show_nobody_on_stage_once_the_final_opens(
     dialog.get_by_role("button", name="Advance to the next round").click()
 
     expect(console.locator("#stage")).to_contain_text("Nobody is on stage")
+    # the final has nowhere to go: the form is there (forms keep their places), hidden
+    expect(console.get_by_test_id("advance")).to_have_count(1)
+    expect(
+        console.locator("#tools summary").filter(has_text="Advance to the next round")
+    ).to_be_hidden()
     expect(console.locator("#stage .big-name")).to_have_count(0)
     expect(screen.locator("#round")).to_have_text("Final")
     expect(screen.locator("#now-body")).to_have_text("The next contestant will be on shortly")
