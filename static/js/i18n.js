@@ -52,7 +52,7 @@ export const MESSAGES = {
   "screen.provisional": { "zh-CN": "暂定成绩", en: "Provisional" },
   "screen.on_stage": { "zh-CN": "正在比赛", en: "On stage" },
   "screen.result": { "zh-CN": "成绩揭晓", en: "Result" },
-  "screen.waiting": { "zh-CN": "请稍候，比赛即将继续", en: "The next contestant will be on shortly" },
+  "screen.waiting": { "zh-CN": "请稍候，下一位选手即将上场", en: "The next contestant will be on shortly" },
   "screen.scored_of": { "zh-CN": "{n}/{m} 位评委已评分", en: "{n} of {m} judges have scored" },
   "screen.state_called": { "zh-CN": "候场", en: "Called" },
   "screen.state_scoring": { "zh-CN": "评分中", en: "Scoring" },

@@ -65,6 +65,9 @@ def test_the_last_result_of_the_heats_leaves_the_screen_when_the_final_opens(
     not go through) on the stage under the final's heading until the final's
     first was called: a reveal left the stage only for someone else on it."""
     screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="zh-CN"))
+    # before the first call: nothing is to "continue" yet (the old text said so)
+    expect(screen.locator("#now-body")).to_have_text("请稍候，下一位选手即将上场")
     screen.goto(server.page("screen", lang="en"))
     run_the_heats(server)
     last = server.call("GET", f"/api/competitions/{server.cid}/setup")["contestants"][-1]
