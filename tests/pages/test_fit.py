@@ -187,6 +187,11 @@ def test_audience_phone_fits(long: Server, browser: Any, lang: str) -> None:
     expect(page.locator(".now .name")).to_have_text(LONG_NAME)
     expect(page.locator("#list li")).to_have_count(12)
     no_overflow(page, f"live {lang}")
+    # every group's tab in sight (a rehearsal's English "Enterprises" was cut at the edge)
+    tabs = page.locator("#tabs button")
+    expect(tabs).to_have_count(4)
+    right = tabs.evaluate_all("els => Math.max(...els.map((e) => e.getBoundingClientRect().right))")
+    assert right <= 360, (lang, right)
     tappable(page, ".bar .lang-switch")
     context.close()
 
