@@ -261,6 +261,9 @@ function callContestant(id) {
 
 /** Close scoring, asking first when judges are missing or the result would be withheld. */
 function closeScoring(on) {
+  // a paper sheet waiting for its second organiser: closing is refused, so say that, not who is missing
+  const paper = (audit?.paper_sheets ?? []).find((p) => p.status === "pending" && p.contestant === on.contestant);
+  if (paper) return toast(t("admin.close_paper_pending", { judge: judgeName(paper.judge) }));
   const warning = withholding(on.contestant, "close");
   const missing = on.missing.length ? tdata("admin.ask_close_missing", { n: on.missing.length, names: on.missing.map(judgeName).join(t("list.separator")) }) : null;
   const ask = warning || missing ? h("span", {}, warning, warning ? h("br") : null, missing ?? t("admin.ask_close")) : null;

@@ -181,6 +181,7 @@ export const MESSAGES = {
   "admin.ask_close_missing": { "zh-CN": "还有 {n} 位评委未评分（{names}），仍要结束评分？", en: "{n} judges have not scored ({names}). Close scoring anyway?" },
   "admin.ask_close_missing_one": { "zh-CN": "还有 {n} 位评委未评分（{names}），仍要结束评分？", en: "1 judge has not scored ({names}). Close scoring anyway?" },
   "admin.ask_close": { "zh-CN": "仍要结束评分？", en: "Close scoring anyway?" },
+  "admin.close_paper_pending": { "zh-CN": "{judge} 的纸质评分表待另一位管理员确认：请先确认或驳回，再结束评分", en: "{judge}'s paper sheet awaits a second organiser: confirm or reject it, then close scoring" },
   "admin.withhold_close": { "zh-CN": "仅 {n} 位评委有效评分，少于法定人数 {quorum}，结果将暂缓公布。", en: "Only {n} judges' scores count, fewer than the quorum of {quorum}: the result will be withheld." },
   "admin.withhold_close_one": { "zh-CN": "仅 {n} 位评委有效评分，少于法定人数 {quorum}，结果将暂缓公布。", en: "Only 1 judge's score counts, fewer than the quorum of {quorum}: the result will be withheld." },
   "admin.withhold_close_none": { "zh-CN": "没有评委有效评分，少于法定人数 {quorum}，结果将暂缓公布。", en: "No judge's score counts, fewer than the quorum of {quorum}: the result will be withheld." },

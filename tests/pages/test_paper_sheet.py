@@ -86,6 +86,12 @@ def test_a_paper_sheet_counts_once_a_second_admin_confirms_it(
     expect(second.get_by_text("Signed in as wang")).to_be_visible()
     expect(screen.locator(".dot.on")).to_have_count(2)
     expect(second.locator(".judge-cell.paper")).to_have_text(re.compile("Paper sheet waiting"))
+    # closing now is refused: the console says why, not that a judge has not scored
+    first.get_by_test_id("close").click()
+    expect(first.locator(".toast")).to_contain_text(
+        "冯立新's paper sheet awaits a second organiser: confirm or reject it, then close scoring"
+    )
+    expect(first.get_by_test_id("confirm")).to_be_hidden()
     board = server.call("GET", f"/api/competitions/{server.cid}/board", token=server.admin)
     row = next(r for r in board["overall"] if r["contestant"] == "101")
     assert {j["judge"] for j in row["judges"]} == {"J7", "J8"}
