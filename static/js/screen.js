@@ -219,7 +219,7 @@ function playReveal(body) {
         "div",
         { class: "reveal-component" },
         data("span", label(c.label) || c.source, { class: "label" }),
-        h("span", { class: "num value" }, c.value ?? "—"),
+        h("span", { class: "num value" }, padScore(c.value, view.board?.decimals ?? 0)), // 81.00 beside 76.63, as the exports
         h("span", { class: "num weight" }, `× ${c.weight}`),
       ))
     : [];

@@ -138,13 +138,13 @@ def test_the_reveal_shows_the_composite_and_why_marks_were_struck(
     show.admin_post("reveal", {"contestant": "101"})
     expected = {
         "zh-CN": (
-            ["专家评审", "86.5", "× 0.4"],
+            ["专家评审", "86.50", "× 0.4"],  # with the final's places, as the exports
             ["现场评分", "91.56", "× 0.6"],
             "去掉最低分",
             "去掉最高分",
         ),
         "en": (
-            ["Expert review", "86.5", "× 0.4"],
+            ["Expert review", "86.50", "× 0.4"],
             ["Live score", "91.56", "× 0.6"],
             "Lowest dropped",
             "Highest dropped",
