@@ -16,7 +16,8 @@ let conn = { status: "connecting", since: null };
 let missing = false; // no such competition on this server
 
 function renderNow() {
-  const on = progress?.on_stage;
+  // once the awards are out (or the round final) the stage card's last contestant is history
+  const on = board?.awards_published || board?.final ? null : progress?.on_stage;
   $("now").replaceChildren(
     h("div", { class: "label" }, t("live.on_stage")),
     ...(on
@@ -42,7 +43,9 @@ function renderBoard() {
   $("provisional").classList.toggle("hidden", Boolean(board.final));
   const table = tables.find((x) => x.key === tab);
   $("list").replaceChildren(...table.rows.map((r) => {
-    const move = r.movement ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
+    // a move at the last reveal; stale once the ceremony begins
+    const moved = r.movement && !board.awards_published && !board.final;
+    const move = moved ? (r.movement > 0 ? ["up", `▲${r.movement}`] : ["down", `▼${-r.movement}`]) : ["", ""];
     return h("li", { class: r.revealed ? "" : "pending" },
       h("span", { class: "rank num" }, r.rank ?? "—"),
       h("span", { class: "who" }, data("span", r.name), data("span", r.organisation, { class: "org" })),

@@ -142,6 +142,7 @@ def test_awards_published_from_the_console_reach_no_phone_before_the_stage(
     phone = browser.new_context(**PHONE).new_page()
     phone.goto(server.page("live", lang="en"))
     expect(phone.locator("#list li").first).to_be_visible()
+    expect(phone.locator("#list .move").first).to_be_visible()  # the last reveal moved some
     phone.evaluate(TIERS_SEEN)
     console = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
     console.goto(server.page("admin", server.admin, lang="en"))
@@ -164,6 +165,10 @@ def test_awards_published_from_the_console_reach_no_phone_before_the_stage(
     console.get_by_test_id("award-next").click()
     expect(phone.locator("#list .award").first).to_be_visible()
     assert len(phone.evaluate("[...window.tiers]")) == 1  # the third prize, and only it
+    # the ceremony has begun: the last contestant is no longer "on stage", and the
+    # last reveal's moves are history (a rehearsal's phone kept both through it)
+    expect(phone.locator("#now")).to_contain_text("The next contestant will be on shortly")
+    expect(phone.locator("#list .move")).to_have_count(0)
 
 
 def test_a_double_click_or_a_lagging_board_never_repeats_a_step(
