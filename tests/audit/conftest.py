@@ -156,6 +156,23 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return _run(sys.executable, "-m", "server.cli", *args)
 
 
+def verify_receipt(
+    receipt: str, proof: Path, public_key: str, *more: str
+) -> subprocess.CompletedProcess[str]:
+    """``leitai verify-receipt`` of ``receipt`` ("seq:hash") against the proof
+    bundle in the file ``proof``, signed by ``public_key`` (``more``: other options)."""
+    return cli(
+        "verify-receipt",
+        "--receipt",
+        receipt,
+        "--proof",
+        str(proof),
+        *more,
+        "--public-key",
+        public_key,
+    )
+
+
 def doc_verifier(*args: str) -> subprocess.CompletedProcess[str]:
     """docs/verifier.py (stdlib only) in its own process, from outside the checkout."""
     return _run(sys.executable, "-I", str(ROOT / "docs" / "verifier.py"), *args)

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.audit.conftest import cli, contest_with_awards, parse
+from tests.audit.conftest import cli, contest_with_awards, parse, verify_receipt
 from tests.server.conftest import Server, make_competition, start_server, stop_server
 
 PANEL_OF = {"g1": "B", "g2": "A"}
@@ -92,15 +92,7 @@ async def test_finalising_and_each_awards_step_are_signed(served: Server, tmp_pa
 
         key = (await client.get(f"{server.url}/api/public-key")).json()["key"]
 
-    verified = cli(
-        "verify-receipt",
-        "--receipt",
-        f"{finalised['seq']}:{finalised['hash']}",
-        "--proof",
-        str(proof_file),
-        "--public-key",
-        key,
-    )
+    verified = verify_receipt(f"{finalised['seq']}:{finalised['hash']}", proof_file, key)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert f"verified: event seq {finalised['seq']} with hash " in verified.stdout
     log = cli("verify", str(server.db), "--public-key", key)

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from events.merkle import consistent
-from tests.audit.conftest import cli, parse
+from tests.audit.conftest import cli, parse, verify_receipt
 from tests.server.conftest import ROOT, Server
 
 
@@ -71,29 +71,13 @@ async def test_checkpoints_proofs_receipts_and_the_board_at_any_seq(
     assert bundle["hash"] == receipt["hash"] and bundle["checkpoint"] == first
     proof_file = tmp_path / "proof.json"
     proof_file.write_text(json.dumps(bundle))
-    verified = cli(
-        "verify-receipt",
-        "--receipt",
-        f"{receipt['seq']}:{receipt['hash']}",
-        "--proof",
-        str(proof_file),
-        "--public-key",
-        key["key"],
-    )
+    verified = verify_receipt(f"{receipt['seq']}:{receipt['hash']}", proof_file, key["key"])
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stdout.startswith(f"verified: event seq {receipt['seq']} with hash ")
     assert f"is in leitai/t at size {parse(first).size}, signed by key leitai+" in verified.stdout
 
     forged = "0" * 64
-    refused = cli(
-        "verify-receipt",
-        "--receipt",
-        f"{receipt['seq']}:{forged}",
-        "--proof",
-        str(proof_file),
-        "--public-key",
-        key["key"],
-    )
+    refused = verify_receipt(f"{receipt['seq']}:{forged}", proof_file, key["key"])
     assert refused.returncode == 1
     assert refused.stdout.strip() == (
         f"NOT IN THE LOG: event seq {receipt['seq']} with hash {forged[:16]}… is not in "
@@ -116,16 +100,12 @@ async def test_checkpoints_proofs_receipts_and_the_board_at_any_seq(
     ).json()
     assert later["checkpoint"] is None
     proof_file.write_text(json.dumps(later))
-    again = cli(
-        "verify-receipt",
-        "--receipt",
+    again = verify_receipt(
         f"{receipt['seq']}:{receipt['hash']}",
-        "--proof",
-        str(proof_file),
+        proof_file,
+        key["key"],
         "--checkpoint",
         str(checkpoint_file),
-        "--public-key",
-        key["key"],
     )
     assert again.returncode == 0, again.stdout
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.audit.conftest import cli, parse
+from tests.audit.conftest import parse, verify_receipt
 from tests.conftest import PostgresBackend, require_postgres
 from tests.server.conftest import Server, contest, make_competition, start_server, stop_server
 from tests.server.test_live import points, subscribe, until
@@ -106,15 +106,7 @@ async def test_a_host_without_the_key_serves_the_checkpoints_others_signed(
     # what the keyless host served is what the keyed host signed, and proves the receipt
     proof_file = tmp_path / "proof.json"
     proof_file.write_text(json.dumps(proof.json()))
-    verified = cli(
-        "verify-receipt",
-        "--receipt",
-        f"{receipts[0]['seq']}:{receipts[0]['hash']}",
-        "--proof",
-        str(proof_file),
-        "--public-key",
-        key,
-    )
+    verified = verify_receipt(f"{receipts[0]['seq']}:{receipts[0]['hash']}", proof_file, key)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     # said at the default log level, where the operator looks, naming the fix
     assert "docs/deploy.md" in keyless_output.read_text()
@@ -179,13 +171,5 @@ async def test_a_keyed_host_signs_what_a_keyless_host_commits(
 
     proof_file = tmp_path / "proof.json"
     proof_file.write_text(json.dumps(proof.json()))
-    verified = cli(
-        "verify-receipt",
-        "--receipt",
-        f"{receipt['seq']}:{receipt['hash']}",
-        "--proof",
-        str(proof_file),
-        "--public-key",
-        key,
-    )
+    verified = verify_receipt(f"{receipt['seq']}:{receipt['hash']}", proof_file, key)
     assert verified.returncode == 0, verified.stdout + verified.stderr
