@@ -58,8 +58,12 @@ def score(server: Server, contestant: str, sheets: dict[str, dict[str, str]]) ->
     server.admin_post("close", {"contestant": contestant})
 
 
-def open_screen(server: Server, browser: Any, lang: str) -> Page:
+def open_screen(server: Server, browser: Any, lang: str, clock: bool = False) -> Page:
+    """The screen, following; with ``clock``, its clock installed for the test to run
+    ahead (``hurry_reveal``)."""
     page = browser.new_context(**SCREEN).new_page()
+    if clock:
+        page.clock.install()
     page.goto(server.page("screen", lang=lang))
     # a screen plays the reveals it sees happen: wait until it is following
     expect(page.locator(".conn.live")).to_be_visible()
