@@ -207,9 +207,11 @@ BOARD = """() => {
 }"""
 
 
-@pytest.fixture
-def hundred_long_group(tmp_path: Path) -> Iterator[Server]:
-    """100 contestants (33 in the agency group), the agency group under a long name."""
+@pytest.fixture(scope="module")
+def hundred_long_group(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """100 contestants (33 in the agency group), the agency group under a long name.
+    One server for the module: its tests only read the board."""
+    tmp_path = tmp_path_factory.mktemp("hundred-long-group")
     path = hundred_contestants(tmp_path)
     text = long_group(path.read_text()).replace('"欧阳思远 Ouyang Siyuan 0"', f'"{FIFTEEN}"', 1)
     path.write_text(text.replace('"江城市第3中学附属国际双语实验学校"', f'"{LONG_ORG}"', 1))
