@@ -1,7 +1,8 @@
 """A real Leitai server and Debian's Chromium for the page tests.
 
 Each test gets its own competition in a fresh SQLite file, created with
-``leitai init`` and served by uvicorn on a free port in a subprocess. The
+``leitai init`` (run once a session per competition file; each test gets a
+copy of that untouched log) and served by uvicorn on a free port in a subprocess. The
 pages are driven by Playwright's sync API with Chromium from /usr/bin; where
 that browser is missing the tests are skipped with the reason, except under
 ``CI=true``, where they fail.
@@ -13,6 +14,7 @@ import json
 import os
 import re
 import selectors
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,15 +104,44 @@ def example_edited(folder: Path, name: str, edit: Callable[[str], str]) -> Path:
     return path
 
 
+_initialised: dict[str, tuple[Path, str]] = {}
+"""Each competition file ``leitai init`` has created this session: the folder of its
+untouched log and what the command printed."""
+
+
+def initialise(tmp: Path, definition: Path) -> str:
+    """``leitai init`` of ``definition`` into ``tmp/t.db``; what it printed. A file
+    already initialised this session is copied from that untouched log instead (the
+    same fresh competition and tokens, without another process to start)."""
+    text = definition.read_text()
+    if text not in _initialised:
+        pristine = tmp / f"initialised-{len(_initialised)}"
+        pristine.mkdir()
+        created = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "init",
+                str(definition),
+                "--db",
+                str(pristine / "t.db"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        _initialised[text] = (pristine, created)
+    pristine, created = _initialised[text]
+    for path in pristine.glob("t.db*"):
+        shutil.copy(path, tmp / path.name)
+    return created
+
+
 def start_server(tmp: Path, definition: Path) -> Iterator[Server]:
     db = tmp / "t.db"
-    created = subprocess.run(
-        [sys.executable, "-m", "server.cli", "init", str(definition), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    created = initialise(tmp, definition)
     admin = re.search(r"admin:\s+\S+#token=(\S+)", created)
     assert admin is not None, created
     auditor = re.search(r"auditor:\s+\S+#token=(\S+)", created)
@@ -146,7 +178,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -155,6 +187,40 @@ def browser() -> Iterator[Any]:
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """The module's Chromium; the contexts a test opens are closed after it. A page
+    left open keeps its timers, animations and reconnecting socket running on the
+    CPU the next tests need, until the module ends."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+REVEAL_AHEAD_MS = 7000
+"""How far ahead of real time ``hurry_reveal`` runs a screen's clock, at most: the
+page marks itself stale after 15 s of its own time without a message (three missed
+heartbeats), and the server's heartbeats come every 5 s of real time."""
+
+
+def run_clock_until(page: Any, done: Any) -> None:
+    """Run a screen's clock (``page.clock.install()`` before the page was loaded) in
+    steps of 250 ms until the locator ``done`` finds something, each step firing the
+    page's timers in their order, never more than REVEAL_AHEAD_MS in all; whatever
+    is left plays in real time, so the test's own wait for it still decides."""
+    ran = 0
+    while ran < REVEAL_AHEAD_MS and done.count() == 0:
+        page.clock.run_for(250)
+        ran += 250
+
+
+def hurry_reveal(page: Any) -> None:
+    """Play the reveal on a screen's stage at more than the hall's pace (a judge's mark
+    every 450 ms, then the count-up): its clock is run until the ranks are up."""
+    expect(page.locator(".now-body.reveal")).to_be_visible()
+    run_clock_until(page, page.locator(".now-body.reveal .reveal-rank.shown"))
 
 
 PHONE = {

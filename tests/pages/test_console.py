@@ -10,11 +10,12 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server
+from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server, hurry_reveal
 
 
 def test_organiser_runs_a_contestant_and_the_screen_follows(server: Server, browser: Any) -> None:
     screen = browser.new_context(**SCREEN).new_page()
+    screen.clock.install()  # a reveal's clock the test may run ahead (hurry_reveal)
     screen.goto(server.page("screen", lang="en"))
     console = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
     console.goto(server.page("admin", server.admin, lang="en"))
@@ -49,6 +50,7 @@ def test_organiser_runs_a_contestant_and_the_screen_follows(server: Server, brow
 
     board = server.call("GET", f"/api/competitions/{server.cid}/board")
     row = next(r for r in board["overall"] if r["contestant"] == "101")
+    hurry_reveal(screen)
     expect(screen.get_by_test_id("reveal-final")).to_have_attribute(
         "data-final", row["final"], timeout=10000
     )

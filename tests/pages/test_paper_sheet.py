@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server
+from tests.pages.conftest import OUTPUT, ROOT, SCREEN, Server, hurry_reveal
 
 CONSOLE = {"viewport": {"width": 1440, "height": 1000}}
 
@@ -49,6 +49,7 @@ def test_a_paper_sheet_counts_once_a_second_admin_confirms_it(
 ) -> None:
     wang = second_admin(tmp_path / "t.db", server.cid, "wang")
     screen = browser.new_context(**SCREEN).new_page()
+    screen.clock.install()  # a reveal's clock the test may run ahead (hurry_reveal)
     screen.goto(server.page("screen", lang="en"))
     first = browser.new_context(**CONSOLE).new_page()
     first.goto(server.page("admin", server.admin, lang="en"))
@@ -118,6 +119,7 @@ def test_a_paper_sheet_counts_once_a_second_admin_confirms_it(
         "J8",
         "J9",
     }
+    hurry_reveal(screen)
     expect(screen.get_by_test_id("reveal-final")).to_have_attribute(
         "data-final", row["final"], timeout=10000
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.pages.conftest import OUTPUT, PHONE, Server
+from tests.pages.conftest import OUTPUT, PHONE, Server, hurry_reveal, run_clock_until
 from tests.pages.test_missing_prior import CONSOLE, score, unreviewed  # noqa: F401
 from tests.pages.test_screen_reveal import open_screen
 
@@ -25,16 +25,19 @@ def test_the_screen_shows_a_result_revealed_again_once_its_review_is_recorded(
     browser: Any,
 ) -> None:
     server = unreviewed
-    screen = open_screen(server, browser, "en")
+    screen = open_screen(server, browser, "en", clock=True)
     server.admin_post("stage", {"contestant": "101"})
     score(server, "101")
     server.admin_post("close", {"contestant": "101"})
     server.admin_post("reveal", {"contestant": "101"})
+    hurry_reveal(screen)
     final = screen.get_by_test_id("reveal-final")
     expect(final).to_be_visible(timeout=15000)  # at the end of the reveal
     expect(final).to_have_text("Awaiting a score")
     server.admin_post("stage", {"contestant": "102"})  # the show goes on
-    expect(screen.get_by_test_id("now-name")).to_have_text("王雨桐", timeout=15000)
+    on_stage = screen.get_by_test_id("now-name")
+    run_clock_until(screen, on_stage.filter(has_text="王雨桐"))  # the final's hold
+    expect(on_stage).to_have_text("王雨桐", timeout=15000)
 
     server.admin_post("prior-scores", {"contestant": "101", "source": "expert", "value": "86.5"})
     # nobody has announced the final yet: the public board still says what was revealed
@@ -46,6 +49,7 @@ def test_the_screen_shows_a_result_revealed_again_once_its_review_is_recorded(
     expect(on_phone).to_have_text("Expert review missing")
 
     server.admin_post("reveal", {"contestant": "101"})
+    hurry_reveal(screen)
     expect(final).to_have_attribute("data-final", FINAL_101, timeout=20000)
     expect(screen.locator('#rows .row[data-contestant="101"] .final')).to_have_text(FINAL_101)
     expect(on_phone).to_have_text(FINAL_101)
@@ -53,7 +57,8 @@ def test_the_screen_shows_a_result_revealed_again_once_its_review_is_recorded(
     (OUTPUT / "screens").mkdir(parents=True, exist_ok=True)
     screen.screenshot(path=str(OUTPUT / "screens" / "screen-reveal-again-en.png"))
     # then the stage turns back to the contestant on it
-    expect(screen.get_by_test_id("now-name")).to_have_text("王雨桐", timeout=15000)
+    run_clock_until(screen, on_stage.filter(has_text="王雨桐"))  # the final's hold
+    expect(on_stage).to_have_text("王雨桐", timeout=15000)
 
 
 def test_the_console_offers_a_second_reveal_once_the_review_is_recorded(
@@ -64,13 +69,14 @@ def test_the_console_offers_a_second_reveal_once_the_review_is_recorded(
     revealed incomplete could be revealed again only through the API. It now offers
     再次揭晓 / "Reveal again" exactly when the server would accept it."""
     server = unreviewed
-    screen = open_screen(server, browser, "en")
+    screen = open_screen(server, browser, "en", clock=True)
     console = browser.new_context(**CONSOLE).new_page()
     console.goto(server.page("admin", server.admin, lang="zh-CN"))
     server.admin_post("stage", {"contestant": "101"})
     score(server, "101")
     server.admin_post("close", {"contestant": "101"})
     server.admin_post("reveal", {"contestant": "101"})
+    hurry_reveal(screen)
     expect(screen.get_by_test_id("reveal-final")).to_have_text("Awaiting a score", timeout=15000)
     server.admin_post("stage", {"contestant": "102"})
     row = console.locator('tr[data-contestant="101"]')
@@ -84,6 +90,7 @@ def test_the_console_offers_a_second_reveal_once_the_review_is_recorded(
     dialog = console.get_by_test_id("confirm")
     expect(dialog).to_contain_text("李思远")
     dialog.get_by_role("button", name="再次揭晓").click()
+    hurry_reveal(screen)
     expect(screen.get_by_test_id("reveal-final")).to_have_attribute(
         "data-final", FINAL_101, timeout=20000
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import OUTPUT, PHONE, SCREEN, Server
+from tests.pages.conftest import OUTPUT, PHONE, SCREEN, Server, hurry_reveal
 from tests.pages.test_paper_sheet import second_admin
 
 CONTESTANT = "101"  # agency: scored by panel C (J7, J8, J9)
@@ -30,6 +30,7 @@ def public_row(server: Server, contestant: str) -> tuple[dict[str, Any], dict[st
 def test_judge_scores_and_the_screen_follows(server: Server, browser: Any) -> None:
     server.admin_post("stage", {"contestant": CONTESTANT})
     screen = browser.new_context(**SCREEN).new_page()
+    screen.clock.install()  # a reveal's clock the test may run ahead (hurry_reveal)
     screen.goto(server.page("screen", lang="en"))
     expect(screen.get_by_test_id("now-name")).to_have_text("李思远")
     expect(screen.locator(".dot")).to_have_count(3)
@@ -64,6 +65,7 @@ def test_judge_scores_and_the_screen_follows(server: Server, browser: Any) -> No
     )
     server.admin_post("reveal", {"contestant": CONTESTANT})
     overall, group = public_row(server, CONTESTANT)
+    hurry_reveal(screen)
     final = screen.get_by_test_id("reveal-final")
     expect(final).to_have_attribute("data-final", overall["final"], timeout=10000)
     expect(final).to_have_text(overall["final"])

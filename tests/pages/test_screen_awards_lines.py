@@ -6,6 +6,7 @@ column's line; in both languages, at 1920×1080."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import OUTPUT, SCREEN, Server, start_server
+from tests.pages.conftest import OUTPUT, SCREEN, Server, serve, start_server
 from tests.pages.one_judge import contest_file, score_and_reveal
 
 CID = "awards-lines-2025"
@@ -53,14 +54,26 @@ def definition(folder: Path) -> Path:
     return contest_file(folder / "lines.toml", CID, roster, awards)
 
 
-@pytest.fixture
-def awarded(tmp_path: Path) -> Iterator[Server]:
-    """Every contestant scored and revealed, the awards published: half of them each."""
-    for server in start_server(tmp_path, definition(tmp_path)):
+@pytest.fixture(scope="module")
+def show(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Server]:
+    """Every contestant scored and revealed, the awards published: half of them each.
+    Run once for the module; its server has stopped, its log is whole on disk."""
+    folder = tmp_path_factory.mktemp("awards-lines")
+    for server in start_server(folder, definition(folder)):
         marks = [(f"c{i:03d}", f"{60 + i * 0.5:.1f}") for i in range(len(names()))]
         score_and_reveal(server, marks, "lines")
         server.admin_post("awards", {"round": "final"})
-        yield server
+        done = server
+    return folder, done
+
+
+@pytest.fixture
+def awarded(show: tuple[Path, Server], tmp_path: Path) -> Iterator[Server]:
+    """The show served from a copy of its log: each test starts with no awards step."""
+    folder, ran = show
+    for path in folder.glob("t.db*"):
+        shutil.copy(path, tmp_path / path.name)
+    yield from serve(tmp_path / "t.db", CID, ran.admin, ran.auditor, ran.judges)
 
 
 # Each name and organisation on the stage now, as the lines it takes: the characters

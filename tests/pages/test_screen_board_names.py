@@ -79,11 +79,13 @@ def definition(folder: Path) -> Path:
     return contest_file(folder / "rehearsal.toml", CID, rows, awards, GROUPS)
 
 
-@pytest.fixture
-def rehearsal(tmp_path: Path) -> Iterator[Server]:
+@pytest.fixture(scope="module")
+def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The roster with the first twelve revealed, the first ones best: the longest names
-    rank first, so they sit on the pages with an award column."""
-    for server in start_server(tmp_path, definition(tmp_path)):
+    rank first, so they sit on the pages with an award column. One server for the
+    module: its tests only read the board."""
+    folder = tmp_path_factory.mktemp("rehearsal")
+    for server in start_server(folder, definition(folder)):
         marks = [(f"c{i:03d}", f"{95 - i:.1f}") for i in range(REVEALED)]
         score_and_reveal(server, marks, "board-names")
         yield server

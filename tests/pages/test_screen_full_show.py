@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import OUTPUT, SCREEN, Server, example_edited, start_server
+from tests.pages.conftest import OUTPUT, SCREEN, Server, example_edited, hurry_reveal, start_server
 from tests.pages.test_screen_layout import hundred_contestants
 
 LANGS = ("zh-CN", "en")
@@ -64,6 +64,7 @@ def full_panel(folder: Path, judges: int) -> Path:
 
 def open_screen(server: Server, browser: Any, lang: str) -> Page:
     page: Page = browser.new_context(**SCREEN).new_page()
+    page.clock.install()  # a reveal's clock the test may run ahead (hurry_reveal)
     page.goto(server.page("screen", lang=lang))
     # a screen plays the reveals it sees happen: wait until it is following
     expect(page.locator(".conn.live")).to_be_visible()
@@ -121,6 +122,8 @@ def test_a_large_panel_s_reveal_keeps_the_final_and_the_ranks_whole(
             expect(page.locator(".dot.on")).to_have_count(judges)
         server.admin_post("close", {"contestant": "101"})
         server.admin_post("reveal", {"contestant": "101"})
+        for page in pages.values():
+            hurry_reveal(page)
         for lang, page in pages.items():
             final = page.get_by_test_id("reveal-final")
             expect(final).to_have_attribute("data-final", re.compile(r"^\d+\.\d\d$"), timeout=30000)
@@ -204,9 +207,11 @@ BOARD = """() => {
 }"""
 
 
-@pytest.fixture
-def hundred_long_group(tmp_path: Path) -> Iterator[Server]:
-    """100 contestants (33 in the agency group), the agency group under a long name."""
+@pytest.fixture(scope="module")
+def hundred_long_group(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """100 contestants (33 in the agency group), the agency group under a long name.
+    One server for the module: its tests only read the board."""
+    tmp_path = tmp_path_factory.mktemp("hundred-long-group")
     path = hundred_contestants(tmp_path)
     text = long_group(path.read_text()).replace('"欧阳思远 Ouyang Siyuan 0"', f'"{FIFTEEN}"', 1)
     path.write_text(text.replace('"江城市第3中学附属国际双语实验学校"', f'"{LONG_ORG}"', 1))

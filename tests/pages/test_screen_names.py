@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import OUTPUT, SCREEN, Server, start_server
+from tests.pages.conftest import OUTPUT, SCREEN, Server, hurry_reveal, start_server
 from tests.pages.test_screen_full_show import TEAM, TEAM_ORG, full_panel
 
 LANGS = ("zh-CN", "en")
@@ -52,6 +52,7 @@ def named(tmp_path: Path) -> Iterator[Server]:
 
 def open_screen(server: Server, browser: Any, lang: str) -> Page:
     page: Page = browser.new_context(**SCREEN).new_page()
+    page.clock.install()  # a reveal's clock the test may run ahead (hurry_reveal)
     page.goto(server.page("screen", lang=lang))
     # a screen plays the reveals it sees happen: wait until it is following
     expect(page.locator(".conn.live")).to_be_visible()
@@ -170,6 +171,7 @@ def test_a_long_name_in_a_full_panel_s_reveal_is_never_cut(named: Server, browse
         for lang, page in pages.items():
             # this contestant's reveal, not the last one's final still up
             expect(page.locator(".now-body.reveal .now-name")).to_have_text(NAMES[contestant][0])
+            hurry_reveal(page)
             final = page.get_by_test_id("reveal-final")
             expect(final).to_have_attribute("data-final", re.compile(r"^\d+\.\d\d$"), timeout=30000)
             expect(page.get_by_test_id("reveal-rank")).to_have_css("opacity", "1")

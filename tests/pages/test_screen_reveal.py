@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import OUTPUT, SCREEN, Server, example_edited, start_server
+from tests.pages.conftest import OUTPUT, SCREEN, Server, example_edited, hurry_reveal, start_server
 
 # Weights of 0.45 / 0.35 / 0.2 make totals of three decimals, as in the demo
 # (77.055), where the board has two: the screen must not round them.
@@ -58,8 +58,12 @@ def score(server: Server, contestant: str, sheets: dict[str, dict[str, str]]) ->
     server.admin_post("close", {"contestant": contestant})
 
 
-def open_screen(server: Server, browser: Any, lang: str) -> Page:
+def open_screen(server: Server, browser: Any, lang: str, clock: bool = False) -> Page:
+    """The screen, following; with ``clock``, its clock installed for the test to run
+    ahead (``hurry_reveal``)."""
     page = browser.new_context(**SCREEN).new_page()
+    if clock:
+        page.clock.install()
     page.goto(server.page("screen", lang=lang))
     # a screen plays the reveals it sees happen: wait until it is following
     expect(page.locator(".conn.live")).to_be_visible()
@@ -184,9 +188,10 @@ def test_the_reveal_shows_the_composite_and_why_marks_were_struck(
 def test_judges_totals_are_shown_exactly_as_the_exports_print_them(
     show: Server, browser: Any
 ) -> None:
-    page = open_screen(show, browser, "zh-CN")
+    page = open_screen(show, browser, "zh-CN", clock=True)
     score(show, "101", SHEETS)
     show.admin_post("reveal", {"contestant": "101"})
+    hurry_reveal(page)
     expect(page.get_by_test_id("reveal-final")).to_have_attribute(
         "data-final", FINAL_101, timeout=15000
     )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import OUTPUT, Server, start_server
+from tests.pages.conftest import OUTPUT, Server, hurry_reveal, start_server
 from tests.pages.test_screen_full_show import LANGS, REVEAL, full_panel, open_screen, within
 
 JUDGES = 20
@@ -78,6 +78,8 @@ def test_an_incomplete_result_s_status_is_fitted_with_every_mark(
 ) -> None:
     pages = {lang: open_screen(twenty, browser, lang) for lang in LANGS}
     reveal(twenty, "101")
+    for page in pages.values():
+        hurry_reveal(page)
     for lang, page in pages.items():
         final = page.get_by_test_id("reveal-final")
         # the status is shown with the ranks' line, once every mark is
@@ -120,6 +122,8 @@ def test_judges_names_shrink_or_wrap_and_are_never_cut(twenty: Server, browser: 
     )
     pages: dict[str, Page] = {lang: open_screen(twenty, browser, lang) for lang in LANGS}
     reveal(twenty, "101")
+    for page in pages.values():
+        hurry_reveal(page)
     for lang, page in pages.items():
         expect(page.get_by_test_id("reveal-final")).to_have_attribute(
             "data-final", "85.20", timeout=30000

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -176,6 +177,20 @@ async def server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterato
     data = contest(**(marker.kwargs if marker else {}))
     db = tmp_path / "leitai.db"
     admin, auditor, judges = await make_competition(db, data)
+    process, url = start_server(db)
+    try:
+        yield Server(url, db, data["id"], admin, auditor, judges, process)
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def read_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The test competition served once for a module whose tests only read what the
+    server serves (its pages and files): one server start, not one a test."""
+    data = contest()
+    db = tmp_path_factory.mktemp("read-only") / "leitai.db"
+    admin, auditor, judges = asyncio.run(make_competition(db, data))
     process, url = start_server(db)
     try:
         yield Server(url, db, data["id"], admin, auditor, judges, process)

@@ -501,8 +501,11 @@ async def test_prior_scores_disqualification_and_rejected_paper_sheets_over_http
 @pytest.mark.parametrize(
     "page", ["", "screen/{cid}", "live/{cid}", "judge/{cid}", "admin/{cid}", "audit/{cid}"]
 )
-async def test_every_page_names_its_icon_and_the_icon_is_served(server: Server, page: str) -> None:
+async def test_every_page_names_its_icon_and_the_icon_is_served(
+    read_only_server: Server, page: str
+) -> None:
     """A browser asks a page without one for /favicon.ico, logging a 404 on every page."""
+    server = read_only_server
     async with httpx.AsyncClient() as client:
         html = (await client.get(f"{server.url}/{page.format(cid=server.stream)}")).text
         assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html

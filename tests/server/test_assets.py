@@ -20,6 +20,14 @@ from tests.server.conftest import Server
 RAW = {"Accept-Encoding": "identity"}
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 STATIC = static_dir()
+
+
+@pytest.fixture
+def server(read_only_server: Server) -> Server:
+    """One server for the module: its tests only read the pages and files it serves."""
+    return read_only_server
+
+
 FILES = sorted(str(path.relative_to(STATIC)) for path in STATIC.rglob("*") if path.is_file())
 
 
