@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.audit.conftest import cli, contest_with_awards, parse, verify_receipt
-from tests.server.conftest import Server, make_competition, start_server, stop_server
+from tests.server.conftest import Server, make_competition, serving
 
 PANEL_OF = {"g1": "B", "g2": "A"}
 
@@ -26,12 +26,8 @@ PANEL_OF = {"g1": "B", "g2": "A"}
 async def served(tmp_path: Path) -> AsyncIterator[Server]:
     data = contest_with_awards()
     db = tmp_path / "leitai.db"
-    admin, auditor, judges = await make_competition(db, data)
-    process, url = start_server(db)
-    try:
-        yield Server(url, db, data["id"], admin, auditor, judges, process)
-    finally:
-        stop_server(process)
+    with serving(db, data, await make_competition(db, data)) as server:
+        yield server
 
 
 async def _post(client: httpx.AsyncClient, server: Server, path: str, **body: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -176,7 +177,17 @@ async def server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterato
     marker = request.node.get_closest_marker("contest")
     data = contest(**(marker.kwargs if marker else {}))
     db = tmp_path / "leitai.db"
-    admin, auditor, judges = await make_competition(db, data)
+    with serving(db, data, await make_competition(db, data)) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving(
+    db: Path, data: dict[str, Any], tokens: tuple[str, str, dict[str, str]]
+) -> Iterator[Server]:
+    """``leitai serve`` over ``db``, which holds the competition ``data`` made
+    with ``tokens`` (admin, auditor, judges), while inside."""
+    admin, auditor, judges = tokens
     process, url = start_server(db)
     try:
         yield Server(url, db, data["id"], admin, auditor, judges, process)
@@ -190,12 +201,8 @@ def read_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
     server serves (its pages and files): one server start, not one a test."""
     data = contest()
     db = tmp_path_factory.mktemp("read-only") / "leitai.db"
-    admin, auditor, judges = asyncio.run(make_competition(db, data))
-    process, url = start_server(db)
-    try:
-        yield Server(url, db, data["id"], admin, auditor, judges, process)
-    finally:
-        stop_server(process)
+    with serving(db, data, asyncio.run(make_competition(db, data))) as server:
+        yield server
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.conftest import Server, contest, make_competition, start_server, stop_server
+from tests.server.conftest import Server, contest, make_competition, serving
 from tests.server.test_api import admin, head, score
 
 
@@ -21,12 +21,8 @@ async def two_rounds(tmp_path: Path) -> AsyncIterator[Server]:
     data["rounds"].append({"id": "r2", "name": {"zh-CN": "决赛", "en": "Final"}})
     data["rules"]["advancement"] = {"count": 1, "scope": "group"}
     db = tmp_path / "leitai.db"
-    admin_token, auditor, judges = await make_competition(db, data)
-    process, url = start_server(db)
-    try:
-        yield Server(url, db, data["id"], admin_token, auditor, judges, process)
-    finally:
-        stop_server(process)
+    with serving(db, data, await make_competition(db, data)) as server:
+        yield server
 
 
 async def test_a_judge_stands_aside_from_the_final_after_the_heats_are_final(
