@@ -15,8 +15,14 @@ from decimal import Decimal
 import msgspec
 
 from events.catalog import Label
+from events.envelope import Actor
+from projections.commands import Reveal
+from projections.decide import Rejection, decide
 from projections.standings import JudgeScore, Result, Standings, Status, rank_fields, standings
 from projections.state import Competition, Round
+
+_CONSOLE = Actor(role="admin", id="console")
+"""Who asks whether a second reveal would be taken (any organiser would be answered alike)."""
 
 
 class ComponentScore(msgspec.Struct, frozen=True, gc=False):
@@ -133,11 +139,13 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
         c: _row(state, _as_revealed(r) if public and c in incomplete else r, awards, public, shown)
         for c, r in table.results.items()
     }
-    if not public:
+    if not public:  # exactly when decide takes a second reveal: asked of decide itself
         for c in incomplete:
-            entry = round_.entries[c]
-            complete = c in table.results and table.results[c].final is not None
-            if complete and entry.closed and not entry.scoring_open and state.entry_for(c) is entry:
+            latest = state.entry_for(c) is round_.entries[c]  # a reveal goes to their latest round
+            taken = latest and not isinstance(
+                decide(state, Reveal(contestant=c), _CONSOLE), Rejection
+            )
+            if taken and c in base:
                 base[c] = msgspec.structs.replace(base[c], reveal_again=True)
 
     def rows(
