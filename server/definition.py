@@ -11,7 +11,6 @@ docs/competition-file.md is the reference of the format.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -48,6 +47,7 @@ from server import limits
 from server.explain import Segment, dotted, explain, render
 from server.mistake import Bilingual, Mistake, cannot_read
 from server.roster import Location, Place, RosterError, SheetRef, read_roster
+from server.toml_errors import toml_problem
 
 
 class DefinitionError(Mistake):
@@ -198,20 +198,8 @@ def _load(text: str, base_dir: Path, name: str, *, confine: bool) -> Definition:
     try:
         data = tomllib.loads(text, parse_float=_decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise DefinitionError(name, None, _toml_problem(exc)) from None
+        raise DefinitionError(name, None, toml_problem(exc)) from None
     return _Checker(data, name, base_dir, confine=confine).definition()
-
-
-def _toml_problem(exc: tomllib.TOMLDecodeError) -> Bilingual:
-    """tomllib's message, its line and column said in Chinese; the rest is its English detail."""
-    detail = str(exc)
-    match = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", detail)
-    zh = (
-        f"不是有效的 TOML：第 {match[2]} 行第 {match[3]} 列有语法错误（原文：{match[1]}）"
-        if match
-        else f"不是有效的 TOML：有语法错误（原文：{detail}）"
-    )
-    return Bilingual(f"not valid TOML: {detail}", zh)
 
 
 def _decimal(text: str) -> Decimal:
