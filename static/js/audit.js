@@ -20,6 +20,7 @@ let audit = null;
 let conn = { status: "connecting", since: null };
 let missing = false; // no such competition on this server
 const filters = { judge: "", contestant: "", type: "" };
+let newestFirst = false; // during the show an auditor looks at what just happened
 let limit = PAGE;
 const shown = { seq: null, follow: true, view: null, problem: null, asked: 0 };
 
@@ -351,7 +352,7 @@ function moreButton(left) {
 }
 
 /** The records read since the timeline was drawn, appended where the window reaches the end
- * of what the filters pick (else counted, for "show more"). A new judge, contestant or type
+ * of what the filters pick (else counted, for "show more"), or put on top, newest first. A new judge, contestant or type
  * of record changes the filters' lists: then it is drawn again whole, which is rare. */
 function growTimeline() {
   const src = current();
@@ -362,7 +363,11 @@ function growTimeline() {
   const picked = fresh.filter(matches);
   const everything = drawn.shown === drawn.picked; // all shown so far: so are the new ones
   drawn.picked += picked.length;
-  if (everything && picked.length) {
+  if (newestFirst && picked.length) { // the newest are at the top, always in the window
+    drawn.tbody.prepend(...picked.reverse().map((env) => timelineRow(src, env)));
+    drawn.shown += picked.length;
+    limit = Math.max(limit, drawn.shown);
+  } else if (everything && picked.length) {
     drawn.tbody.append(...picked.map((env) => timelineRow(src, env)));
     drawn.shown += picked.length;
     limit = Math.max(limit, drawn.shown);
@@ -382,6 +387,7 @@ function renderTimeline() {
   const src = current();
   const types = [...new Set(src.events.map((e) => e.type))];
   const picked = src.events.filter(matches);
+  if (newestFirst) picked.reverse();
   const visible = picked.slice(0, limit);
   const tbody = h("tbody", {}, visible.map((env) => timelineRow(src, env)));
   const count = h("div", { class: "muted", "data-testid": "timeline-count" }, t("audit.showing", { n: visible.length, m: picked.length }));
@@ -393,7 +399,11 @@ function renderTimeline() {
     h("div", { class: "row" },
       choice("judge", [...src.judges].map(([id, name]) => [id, `${name} (${id})`])),
       choice("contestant", [...src.contestants].map(([id, name]) => [id, `${name} (${id})`])),
-      choice("type", types.map((type) => [type, known(type) ? t(`type.${type}`) : type, known(type)]))),
+      choice("type", types.map((type) => [type, known(type) ? t(`type.${type}`) : type, known(type)])),
+      h("label", { class: "field" }, t("audit.order"),
+        h("select", { "data-testid": "timeline-order", onchange: (e) => { newestFirst = e.target.value === "newest"; limit = PAGE; renderTimeline(); } },
+          h("option", { value: "oldest", selected: !newestFirst }, t("audit.oldest_first")),
+          h("option", { value: "newest", selected: newestFirst }, t("audit.newest_first"))))),
     count,
     h("div", { class: "scroll" }, h("table", { class: "timeline" },
       h("thead", {}, h("tr", {}, ["col_seq", "col_time", "col_actor", "col_type", "col_details"].map((k) => h("th", {}, t(`audit.${k}`))))),

@@ -406,3 +406,27 @@ def test_judges_totals_have_the_places_the_exports_print(server: Server, browser
         [re.compile(r"90\.00$"), re.compile(r"84\.50$"), re.compile(r"79\.00$")]
     )
     expect(page.locator(f'.timeline tr[data-seq="{amended}"]')).to_contain_text("79.00")
+
+
+def test_newest_first_puts_new_records_on_top(server: Server, browser: Any) -> None:
+    """During the show an auditor looks at what just happened: newest first, the
+    records read as the show goes on come on top, and the filters still apply."""
+    run_one_contestant(server)
+    page = open_audit(browser, server)
+    status = page.get_by_test_id("verify-status")
+    expect(status).to_have_attribute("data-state", "intact")
+    head = int(status.get_attribute("data-head-seq") or 0)
+    page.get_by_test_id("timeline-order").select_option("newest")
+    rows = page.locator(".timeline tbody tr")
+    expect(rows.first).to_have_attribute("data-seq", str(head))
+    expect(rows.last).to_have_attribute("data-seq", "1")
+    server.admin_post("stage", {"contestant": "102"})
+    score(server, "J7", "102", "88")
+    last = head + 3  # called, scoring opened, a sheet
+    expect(status).to_have_attribute("data-head-seq", str(last))
+    expect(rows.first).to_have_attribute("data-seq", str(last))
+    seqs = [int(s) for s in rows.evaluate_all("rows => rows.map((r) => r.dataset.seq)")]
+    assert seqs == sorted(seqs, reverse=True) and len(seqs) == last
+    page.get_by_test_id("filter-judge").select_option("J7")
+    expect(rows.first).to_have_attribute("data-seq", str(last))
+    expect(page.get_by_test_id("timeline-order")).to_have_value("newest")
