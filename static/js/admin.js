@@ -711,6 +711,13 @@ function recallIssued() {
     links = {};
   }
   for (const [judge, link] of Object.entries(links)) if (!issued.has(judge)) issued.set(judge, { link, svg: "" });
+  // drawn beside each judge's link, as an issue draws it, once the server has made them
+  drawQrCodes().then(renderJudges);
+}
+
+/** The QR codes of the issued links not drawn yet. */
+async function drawQrCodes() {
+  await Promise.all([...issued.values()].filter((v) => !v.svg).map(async (v) => { v.svg = await svgOf(v.link); }));
 }
 
 async function issue(judge) {
@@ -753,7 +760,7 @@ async function printSheet() {
     toast(error.message);
     return;
   }
-  await Promise.all([...issued.values()].filter((v) => !v.svg).map(async (v) => { v.svg = await svgOf(v.link); }));
+  await drawQrCodes();
   renderJudges();
   printCards(list.map((j) => ({ name: j.name, panel: j.panel, svg: issued.get(j.judge)?.svg })), setup.title);
 }

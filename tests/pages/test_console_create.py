@@ -107,6 +107,7 @@ def test_the_judges_cards_print_the_links_just_created(
     # the console opened next in this tab prints the same links: no confirmation
     # that new ones will be issued, and none is
     page.goto(admin_link)
+    expect(page.locator("#judges .issued .qr svg")).to_have_count(10)  # listed as issued
     page.get_by_role("button", name="Print the judges' QR codes").click()
     _printed_cards(page, 1)  # a new page: its print stub counts from 0
     expect(page.get_by_test_id("confirm")).to_have_count(0)
