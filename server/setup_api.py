@@ -5,6 +5,9 @@ the first mistake by field (or spreadsheet row) and problem; it appends nothing.
 Like every message of the API, ``where`` and ``problem`` (and a refused
 create's ``message``) are in Chinese when the request prefers it
 (``Accept-Language: zh…``, ``server.errors``), else in English.
+A sound file's answer also lists what is worth a look before the show: the
+judges who stand aside for a contestant of their own organisation, and the prior
+scores (an expert review) some contestants lack, as ``leitai check`` prints them.
 ``POST /api/competitions`` creates it and answers its links, tokens shown once.
 
 Both need the server-wide setup token: a credential of the reserved stream ``""``
@@ -22,6 +25,7 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
+from events.catalog import Label
 from events.credentials import Credentials
 from server.auth import bearer, client_address, require
 from server.bodies import read_body
@@ -39,6 +43,31 @@ UPLOAD_NAME = Bilingual("Competition file", "赛事文件")
 _encoder = msgspec.json.Encoder()
 
 
+class StandAside(msgspec.Struct):
+    """A judge whose panel scores a contestant of the judge's own organisation:
+    the judge will not score that contestant (``Definition.stand_asides``)."""
+
+    judge: str
+    judge_name: str
+    contestant: str
+    contestant_name: str
+    organisation: str
+
+
+class PriorLacking(msgspec.Struct):
+    contestant: str
+    name: str
+
+
+class MissingPrior(msgspec.Struct):
+    """A prior score of the composite (an expert review …) that some contestants
+    lack: their results stay incomplete until it is recorded."""
+
+    source: str
+    label: Label
+    contestants: list[PriorLacking]
+
+
 class DefinitionCheck(msgspec.Struct):
     """A checked file: what it would create, or where its first mistake is."""
 
@@ -50,6 +79,10 @@ class DefinitionCheck(msgspec.Struct):
     where: str | None = None
     """The field (``contestants[3].group``) or row the problem is at."""
     problem: str | None = None
+    stand_asides: list[StandAside] = []
+    """Every judge–contestant pair of one organisation, in the file's order."""
+    missing_priors: list[MissingPrior] = []
+    """Each prior source some contestants lack (none listed when all have it)."""
 
 
 class CompetitionCreated(msgspec.Struct):
@@ -112,6 +145,8 @@ async def check_competition(request: Request, app: AppState) -> Response:
                 problem=_exists(definition.stream).pick(prefers_chinese(request))
                 if exists
                 else None,
+                stand_asides=_stand_asides(definition),
+                missing_priors=_missing_priors(definition),
             )
         ),
         media_type="application/json",
@@ -144,6 +179,25 @@ async def create(request: Request, app: AppState) -> Response:
         ),
         media_type="application/json",
     )
+
+
+def _stand_asides(definition: Definition) -> list[StandAside]:
+    return [
+        StandAside(j.judge, j.name, c.contestant, c.name, c.organisation)
+        for j, c in definition.stand_asides()
+    ]
+
+
+def _missing_priors(definition: Definition) -> list[MissingPrior]:
+    return [
+        MissingPrior(
+            component.source,
+            component.label,
+            [PriorLacking(c.contestant, c.name) for c in lacking],
+        )
+        for component, lacking in definition.missing_priors()
+        if lacking
+    ]
 
 
 def _exists(stream: str) -> Bilingual:

@@ -20,6 +20,9 @@ let presence = {}; // judge -> {connected, sockets, last_seen, last_seen_seq}: p
 let conn = { status: "connecting", since: null };
 let missing = false; // no such competition on this server
 const issued = new Map(); // judge -> {link, svg}: links issued in this session (shown once)
+// The judges' links issued in this tab (at the competition's creation, then by this console), kept
+// for the tab's life: its print does not issue again, and revoke, the links just handed out.
+const issuedKey = (stream) => `leitai.issued.${stream}`;
 const autoClose = { on: false, sent: null };
 // Commands sent (or being confirmed) and not yet answered. A second click while the first is pending,
 // such as the second half of a double-click, would send the same command again with stale data.
@@ -680,19 +683,48 @@ function renderJudges() {
   }
 }
 
+/** A link the server made. It names its public URL; when it serves on a port picked at
+ * start (--port 0) it may not know that port yet and says ":0" — use ours then. */
+function linkHere(link) {
+  const url = new URL(link);
+  return url.port === "0" ? `${location.origin}${url.pathname}${url.hash}` : link;
+}
+
+async function svgOf(link) {
+  try {
+    return await qrSvg(link);
+  } catch {
+    return ""; // the card keeps its name and panel; the link is on the screen
+  }
+}
+
+function rememberIssued() {
+  sessionStorage.setItem(issuedKey(cid), JSON.stringify(Object.fromEntries([...issued].map(([judge, { link }]) => [judge, link]))));
+}
+
+/** The links this tab issued before (at the creation of the competition), their QR codes drawn when printed. */
+function recallIssued() {
+  let links = {};
+  try {
+    links = JSON.parse(sessionStorage.getItem(issuedKey(cid)) ?? "{}") ?? {};
+  } catch {
+    links = {};
+  }
+  for (const [judge, link] of Object.entries(links)) if (!issued.has(judge)) issued.set(judge, { link, svg: "" });
+  // drawn beside each judge's link, as an issue draws it, once the server has made them
+  drawQrCodes().then(renderJudges);
+}
+
+/** The QR codes of the issued links not drawn yet. */
+async function drawQrCodes() {
+  await Promise.all([...issued.values()].filter((v) => !v.svg).map(async (v) => { v.svg = await svgOf(v.link); }));
+}
+
 async function issue(judge) {
   const answer = await api(`/api/competitions/${enc(cid)}/judges/${enc(judge)}/token`, { method: "POST", token });
-  // The server names its public URL; when it serves on a port picked at start
-  // (--port 0) it may not know that port yet and says ":0" — use ours then.
-  const url = new URL(answer.link);
-  const link = url.port === "0" ? `${location.origin}${url.pathname}${url.hash}` : answer.link;
-  let svg = "";
-  try {
-    svg = await qrSvg(link);
-  } catch {
-    svg = "";
-  }
-  issued.set(judge, { link, svg });
+  const link = linkHere(answer.link);
+  issued.set(judge, { link, svg: await svgOf(link) });
+  rememberIssued();
 }
 
 async function reissue(j) {
@@ -710,6 +742,7 @@ async function revoke(j) {
   try {
     await api(`/api/competitions/${enc(cid)}/judges/${enc(j.judge)}/token`, { method: "DELETE", token });
     issued.delete(j.judge);
+    rememberIssued();
     toast(tdata("admin.revoked", { name: j.name }), "info");
   } catch (error) {
     toast(error.message);
@@ -727,14 +760,55 @@ async function printSheet() {
     toast(error.message);
     return;
   }
+  await drawQrCodes();
   renderJudges();
-  const sheet = $("print");
-  sheet.replaceChildren(...list.map((j) => {
-    const card = h("div", { class: "print-card" }, h("div", { class: "qr" }), data("h3", j.name), h("div", {}, t("admin.panel", { panel: j.panel })), data("div", label(setup.title)));
-    card.querySelector(".qr").innerHTML = issued.get(j.judge)?.svg ?? "";
+  printCards(list.map((j) => ({ name: j.name, panel: j.panel, svg: issued.get(j.judge)?.svg })), setup.title);
+}
+
+/** The print sheet, one card a judge: the QR code of their link, name, panel and the
+ * competition's title; then the browser's print dialog. */
+function printCards(cards, title) {
+  $("print").replaceChildren(...cards.map(({ name, panel, svg }) => {
+    const card = h("div", { class: "print-card" }, h("div", { class: "qr" }), data("h3", name), h("div", {}, t("admin.panel", { panel })), data("div", label(title)));
+    card.querySelector(".qr").innerHTML = svg ?? "";
     return card;
   }));
   print();
+}
+
+/** The cards of the judges' links a creation just answered ({judge: link}), issuing nothing:
+ * their names and panels are the new competition's public set-up. */
+async function printCreated(stream, links) {
+  const made = await loadSetup(stream);
+  const roster = new Map((made.judges ?? []).map((j) => [j.judge, j]));
+  const cards = await Promise.all(Object.entries(links).map(async ([judge, link]) =>
+    ({ name: roster.get(judge)?.name ?? judge, panel: roster.get(judge)?.panel ?? "", svg: await svgOf(link) })));
+  printCards(cards, made.title);
+}
+
+/** What a sound file's check says is worth a look before the show, as `leitai check` prints it:
+ * the judges who stand aside for contestants of their own organisation, and the prior scores
+ * lacking. Folded, a line a judge or a score, so that 100 contestants and 80 judges stay readable. */
+function checkNotes(answer) {
+  const asides = answer.stand_asides ?? [];
+  const byJudge = new Map();
+  for (const a of asides) {
+    if (!byJudge.has(a.judge)) byJudge.set(a.judge, { name: a.judge_name, organisation: a.organisation, contestants: [] });
+    byJudge.get(a.judge).contestants.push(a.contestant_name);
+  }
+  const notes = [asides.length
+    ? h("details", { "data-testid": "check-stand-asides" },
+      h("summary", {}, t("admin.check_stand_asides", { n: asides.length, judges: byJudge.size })),
+      h("ul", {}, [...byJudge].map(([judge, j]) => h("li", {},
+        data("span", j.name), " ", data("span", judge, { class: "muted" }), " → ",
+        data("span", j.contestants.join(t("list.separator"))), " ", data("span", `(${j.organisation})`, { class: "muted" })))))
+    : h("p", { class: "muted", "data-testid": "check-stand-asides" }, t("admin.check_no_stand_asides"))];
+  for (const m of answer.missing_priors ?? []) {
+    notes.push(h("details", { "data-testid": `check-missing-${m.source}` },
+      h("summary", {}, tdata("admin.check_missing_prior", { n: m.contestants.length, source: label(m.label) || m.source })),
+      data("p", m.contestants.map((c) => c.name).join(t("list.separator")), { class: "muted names" })));
+  }
+  return notes;
 }
 
 function renderExports() {
@@ -807,8 +881,8 @@ function newCompetition() {
     try {
       const answer = await send("/api/competitions/check");
       if (!answer) return;
-      result.replaceChildren(answer.ok
-        ? h("p", { class: "badge open" }, data("span", answer.stream), " · ", t("admin.check_ok", answer))
+      fill(result, answer.ok
+        ? [h("p", { class: "badge open" }, data("span", answer.stream), " · ", t("admin.check_ok", answer)), ...checkNotes(answer)]
         : h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("admin.check_where")), h("th", {}, t("admin.check_problem")))),
           h("tbody", {}, h("tr", {}, data("td", answer.where ?? "—", { class: "link" }), data("td", answer.problem)))));
       createButton.disabled = !answer.ok;
@@ -823,9 +897,22 @@ function newCompetition() {
       const made = await send("/api/competitions");
       if (!made) return;
       createButton.disabled = true;
-      const links = [[t("admin.link_admin"), made.admin], [t("admin.link_auditor"), made.auditor],
-        ...Object.entries(made.judges).map(([judge, link]) => [data("span", judge), link])];
-      result.replaceChildren(h("p", {}, t("admin.created")), h("table", {}, h("tbody", {},
+      const judges = Object.fromEntries(Object.entries(made.judges).map(([judge, link]) => [judge, linkHere(link)]));
+      // the console opened next in this tab prints these, not new ones that would revoke them
+      sessionStorage.setItem(issuedKey(made.stream), JSON.stringify(judges));
+      const links = [[t("admin.link_admin"), linkHere(made.admin)], [t("admin.link_auditor"), linkHere(made.auditor)],
+        ...Object.entries(judges).map(([judge, link]) => [data("span", judge), link])];
+      const printButton = h("button", { type: "button", class: "secondary", "data-testid": "print-created", onclick: async () => {
+        printButton.disabled = true;
+        try {
+          await printCreated(made.stream, judges);
+        } catch (error) {
+          toast(error.message);
+        } finally {
+          printButton.disabled = false;
+        }
+      } }, t("admin.print_created"));
+      result.replaceChildren(h("p", {}, t("admin.created")), h("div", { class: "row" }, printButton), h("table", {}, h("tbody", {},
         links.map(([name, link]) => h("tr", {}, h("td", {}, name), data("td", link, { class: "link" }))))));
     } catch (error) {
       toast(error.message);
@@ -874,6 +961,7 @@ async function start() {
   render();
   if (!cid || !token) return;
   sessionStorage.setItem(`leitai.admin.${cid}`, token);
+  recallIssued();
   const refused = () => signInAgain(`leitai.admin.${cid}`);
   // a mistyped address: say so in place of the console, and stop
   const gone = () => { socket.close(); missing = true; render(); };

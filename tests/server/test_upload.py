@@ -102,6 +102,8 @@ async def test_a_mistake_is_said_in_the_language_asked_for(served: tuple[str, st
             "events": 0,
             "where": "rules.composite[1].weight",
             "problem": "应为大于 0 的数，实际为 -5",
+            "stand_asides": [],
+            "missing_priors": [],
         }
         assert answers["en"].json()["problem"] == "expected a number more than 0, found -5"
         refused = await client.post(
@@ -139,6 +141,63 @@ async def test_an_award_for_everyone_left_is_checked_and_created(
             "events": check["events"],
             "where": None,
             "problem": None,
+            "stand_asides": [],
+            "missing_priors": [],
         }
         created = await client.post(f"{url}/api/competitions", content=text, headers=auth)
         assert created.status_code == 200, created.text
+
+
+def with_stand_asides_and_missing_priors(text: str) -> str:
+    """The example with a fourth judge on panel A, J10, of the organisation of
+    contestant 201 (whose group the panel scores), and contestants 101 and 102
+    without their expert review."""
+    for prior in ("prior = { expert = 86.5 }\n", "prior = { expert = 91 }\n"):
+        text = text.replace(prior, "", 1)
+    return text + (
+        '\n[[judges]]\nid = "J10"\nname = "钱志远"\n'
+        'organisation = "江城轨道交通集团"\npanel = "A"\n'
+    )
+
+
+async def test_the_check_lists_stand_asides_and_missing_priors(
+    served: tuple[str, str],
+) -> None:
+    """What ``leitai check`` prints for a look before the show, the console's
+    check answers too: it is no mistake, the file is sound."""
+    url, token = served
+    auth = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(timeout=30) as client:
+        sound = (
+            await client.post(f"{url}/api/competitions/check", content=CONTEST, headers=auth)
+        ).json()
+        assert sound["stand_asides"] == [] and sound["missing_priors"] == []
+        schemas = (await client.get(f"{url}/api/openapi.json")).json()["components"]["schemas"]
+        assert {"stand_asides", "missing_priors"} <= set(schemas["DefinitionCheck"]["properties"])
+        check = (
+            await client.post(
+                f"{url}/api/competitions/check",
+                content=with_stand_asides_and_missing_priors(CONTEST),
+                headers=auth,
+            )
+        ).json()
+    assert check["ok"] is True
+    assert check["stand_asides"] == [
+        {
+            "judge": "J10",
+            "judge_name": "钱志远",
+            "contestant": "201",
+            "contestant_name": "刘子涵",
+            "organisation": "江城轨道交通集团",
+        }
+    ]
+    assert check["missing_priors"] == [
+        {
+            "source": "expert",
+            "label": {"zh-CN": "专家评审", "en": "Expert review"},
+            "contestants": [
+                {"contestant": "101", "name": "李思远"},
+                {"contestant": "102", "name": "王雨桐"},
+            ],
+        }
+    ]
