@@ -9,6 +9,7 @@ rank they had before the round's latest reveal (see docs/rules.md).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
@@ -57,6 +58,16 @@ class BoardRow(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     of the JSON when false."""
 
 
+class AwardCount(msgspec.Struct, frozen=True, gc=False):
+    """How many contestants a tier gives as the results stand: what publishing
+    the awards now would give it (``count`` 0: none)."""
+
+    award: str
+    name: Label
+    count: int
+    eliminates: bool = False
+
+
 class GroupTable(msgspec.Struct, frozen=True, gc=False):
     group: str
     name: Label
@@ -83,6 +94,11 @@ class BoardView(msgspec.Struct, frozen=True, gc=False):
     each): the order the screens step through and colour them in. A public
     board lists the tiers held back by ``awards_step`` too, but none of their
     holders."""
+    award_counts: tuple[AwardCount, ...] = ()
+    """Organisers' board only: every tier of the rules, in their order, with the
+    number of contestants publishing the awards now would give it (from the
+    same standings ``decide`` publishes), published already or not; provisional
+    while a contestant is unfinished. Empty on the public board."""
 
 
 _UNRANKED_ORDER: dict[str, int] = {
@@ -201,6 +217,7 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
         awards_step=round_.awards_step,
         final=round_.final,
         award_order=order,
+        award_counts=() if public else _award_counts(state, table),
     )
 
 
@@ -252,6 +269,16 @@ def _award_order(awards: Mapping[str, str], table: Standings) -> tuple[str, ...]
     for key in awards.values():
         best.setdefault(key, math.inf)
     return tuple(sorted(best, key=best.__getitem__))
+
+
+def _award_counts(state: Competition, table: Standings) -> tuple[AwardCount, ...]:
+    """Each tier of the rules with how many the standings give it: the awards
+    ``decide`` would publish now (it lists ``table.awards``, tier by tier)."""
+    given = Counter(tier.key for tier in table.awards.values())
+    return tuple(
+        AwardCount(tier.key, tier.name, given[tier.key], tier.eliminates)
+        for tier in state.rules.awards
+    )
 
 
 def _stepped(awards: Mapping[str, str], order: Sequence[str], step: int) -> dict[str, str]:

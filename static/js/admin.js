@@ -359,26 +359,8 @@ function renderShow() {
       command("draw", { round: r?.round ?? board?.round, seed, by_group }, { ask: tdata(by_group ? "admin.ask_draw_by_group" : "admin.ask_draw", { seed }), confirmLabel: t("admin.draw") });
     } }, t("admin.draw")),
     started ? h("span", { class: "muted", "data-testid": "draw-too-late" }, t("admin.draw_too_late")) : null));
-  if (board?.awards_published) {
-    // the screens' awards presentation, stepped from here (AwardsStepShown in the log)
-    const total = board.award_order.length;
-    // a step is absolute: count from the last one acknowledged, which the board may not show yet
-    const ack = awardsAck?.round === board.round && awardsAck.seq > (board.seq ?? 0) ? awardsAck : null;
-    const step = ack ? ack.step : board.awards_step ?? 0;
-    const stepping = busy("awards/step");
-    const go = async (n) => {
-      const round = board.round;
-      const receipt = await command("awards/step", { round, step: n });
-      if (receipt) awardsAck = { round, step: n, seq: receipt.seq };
-      render();
-    };
-    parts.push(h("div", { class: "row" },
-      h("span", { "data-testid": "awards-step" }, t("admin.awards_step_of", { n: step, m: total })),
-      h("button", { type: "button", class: "secondary", disabled: step <= 0 || stepping, "data-testid": "award-previous", onclick: () => go(step - 1) }, t("admin.award_previous")),
-      h("button", { type: "button", disabled: step >= total || stepping, "data-testid": "award-next", onclick: () => go(step + 1) }, t("admin.award_next"))),
-      // a step does not wait for the screens' pages: say where the names of pages stepped past go
-      h("p", { class: "muted", "data-testid": "awards-roll" }, t("admin.awards_roll")));
-  }
+  // a step does not wait for the screens' pages: say where the names of pages stepped past go
+  if (board?.awards_published) parts.push(h("p", { class: "muted", "data-testid": "awards-roll" }, t("admin.awards_roll")));
   parts.push(h("table", {},
     h("thead", {}, h("tr", {}, ["#", t("admin.contestant"), t("admin.group"), t("admin.status"), t("admin.final"), ""].map((x) => h("th", {}, x)))),
     h("tbody", {}, list.map((id, i) => {
@@ -403,6 +385,35 @@ function renderShow() {
     }))));
   $("show").replaceChildren(...parts);
   followStage(list);
+}
+
+/** The screens' awards presentation, stepped from here (AwardsStepShown in the log): a bar
+ * held at the foot of the window once the awards are published, so the next step is at hand
+ * wherever the organiser has scrolled (the run of show follows the stage, the awards' form is
+ * a screen below it on a laptop). */
+function renderCeremony() {
+  const bar = $("ceremony");
+  if (!board?.awards_published) {
+    bar.classList.add("hidden");
+    bar.replaceChildren();
+    return;
+  }
+  const total = board.award_order.length;
+  // a step is absolute: count from the last one acknowledged, which the board may not show yet
+  const ack = awardsAck?.round === board.round && awardsAck.seq > (board.seq ?? 0) ? awardsAck : null;
+  const step = ack ? ack.step : board.awards_step ?? 0;
+  const stepping = busy("awards/step");
+  const go = async (n) => {
+    const round = board.round;
+    const receipt = await command("awards/step", { round, step: n });
+    if (receipt) awardsAck = { round, step: n, seq: receipt.seq };
+    render();
+  };
+  bar.classList.remove("hidden");
+  bar.replaceChildren(h("div", { class: "row" },
+    h("span", { "data-testid": "awards-step" }, t("admin.awards_step_of", { n: step, m: total })),
+    h("button", { type: "button", class: "secondary", disabled: step <= 0 || stepping, "data-testid": "award-previous", onclick: () => go(step - 1) }, t("admin.award_previous")),
+    h("button", { type: "button", disabled: step >= total || stepping, "data-testid": "award-next", onclick: () => go(step + 1) }, t("admin.award_next"))));
 }
 
 /** Scroll the run of show to the contestant on stage when they change (or their row moves):
@@ -549,7 +560,12 @@ function select(options, attrs = {}) {
 function renderTools() {
   if (!setup) return;
   const judges = (setup.judges ?? []).map((j) => [j.judge, `${j.name} (${j.judge})`]);
-  const people = order().map((id) => [id, `${nameOf(id)} (${id})`]);
+  // out of the competition: the server refuses a paper sheet for them (contestant_withdrawn,
+  // contestant_disqualified), so it is not offered; an amendment of a mark given before they
+  // left, or a recusal, it takes: offered, their status beside their name
+  const out = (id) => (contestant(id)?.withdrawn ? "withdrawn" : contestant(id)?.disqualified ? "disqualified" : null);
+  const people = order().map((id) => [id, `${nameOf(id)} (${id})${out(id) ? ` · ${t(`admin.state_${out(id)}`)}` : ""}`]);
+  const competing = people.filter(([id]) => !out(id));
   const places = setup.places ?? 1;
 
   const amendWho = select(people), amendJudge = panelJudges(amendWho), amendReason = h("input", {});
@@ -567,14 +583,15 @@ function renderTools() {
         { ask: tdata("admin.ask_amend", { judge: judgeName(amendJudge.value), name: nameOf(amendWho.value) }), confirmLabel: t("admin.amend") });
     } }, t("admin.amend")));
 
-  const paperWho = select(people, { "data-testid": "paper-contestant" });
-  if (progress?.on_stage) paperWho.value = progress.on_stage.contestant;
+  const paperWho = select(competing, { "data-testid": "paper-contestant" });
+  const onStage = () => competing.some(([id]) => id === progress?.on_stage?.contestant);
+  if (onStage()) paperWho.value = progress.on_stage.contestant;
   const paperJudge = panelJudges(paperWho, { "data-testid": "paper-judge" });
   paperWho.addEventListener("change", () => { paperWho.dataset.chosen = "1"; });
   const paperMarks = (setup.criteria ?? []).map((c) => [c, h("input", { inputmode: "decimal", name: c.key, "data-testid": `paper-${c.key}` })]);
   // opened: the contestant on stage, unless one was chosen already
   const paper = h("details", { "data-testid": "paper-form", ontoggle: (e) => {
-    if (e.target.open && !paperWho.dataset.chosen && progress?.on_stage) paperWho.value = progress.on_stage.contestant;
+    if (e.target.open && !paperWho.dataset.chosen && onStage()) paperWho.value = progress.on_stage.contestant;
     paperWho.dispatchEvent(new Event("input")); // the judges who may score whoever it is now
   } },
     h("summary", {}, t("admin.paper")),
@@ -641,6 +658,7 @@ function awardsForm() {
   const bySteps = h("input", { type: "checkbox", checked: awardsBySteps, "data-testid": "awards-by-steps", onchange: (e) => { awardsBySteps = e.target.checked; } });
   return h("details", { "data-testid": "awards-form" }, h("summary", {}, t("admin.awards")),
     h("p", { class: "muted" }, board?.final ? t("admin.finalised") : board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
+    awardsPreview(waiting),
     first ? h("label", {}, bySteps, " ", t("admin.awards_by_steps")) : null,
     h("div", { class: "row" },
       h("button", { type: "button", class: "danger", disabled: !shown || board?.final || waiting > 0, title: why, "data-testid": "publish-awards", onclick: () =>
@@ -649,6 +667,22 @@ function awardsForm() {
         command("finalise", { round: shown.round }, { ask: t("admin.ask_finalise", { round: label(shown.name) }), confirmLabel: t("admin.finalise") }) }, t("admin.finalise")),
       waiting ? h("span", { class: "muted", "data-testid": "awards-unfinished" }, why) : null),
     h("p", { class: "muted" }, t("admin.finalise_hint")));
+}
+
+/** How many each award tier would get if the awards were published now, as the organisers'
+ * board counts them (`award_counts`: from the standings the server publishes, never counted
+ * here); provisional while `waiting` contestants are unfinished. */
+function awardsPreview(waiting) {
+  const counts = board?.award_counts ?? [];
+  if (!counts.length || board?.final) return null;
+  return h("div", { class: "preview", "data-testid": "awards-preview" },
+    h("table", {},
+      h("caption", { class: "muted" }, t(board.awards_published ? "admin.preview_again" : "admin.preview")),
+      h("thead", {}, h("tr", {}, h("th", {}, t("admin.preview_award")), h("th", {}, t("admin.preview_count")))),
+      h("tbody", {}, counts.map((c) => h("tr", { "data-award": c.award },
+        h("td", {}, data("span", label(c.name) || c.award), c.eliminates ? h("span", { class: "muted" }, ` · ${t("admin.preview_eliminates")}`) : null),
+        h("td", { class: "num", "data-testid": `preview-${c.award}` }, String(c.count)))))),
+    waiting ? h("p", { class: "warn", "data-testid": "awards-provisional" }, t("admin.preview_provisional", { n: waiting })) : null);
 }
 
 /** The awards' form alone drawn again (open if it was): as contestants finish, without
@@ -941,6 +975,7 @@ function render() {
   renderPaper();
   renderPriors();
   renderShow();
+  renderCeremony();
 }
 
 /** The forms and the judges' list change only with the set-up (from any console: see takeSetup),
@@ -976,11 +1011,12 @@ async function start() {
   socket.subscribe("board_full", (view) => {
     const changed = board?.awards_published !== view.awards_published || board?.final !== view.final;
     const finished = unfinished(board) !== unfinished(view); // a close, a reopening, a withdrawal: not every score
+    const counted = JSON.stringify(board?.award_counts) !== JSON.stringify(view.award_counts); // the preview moved
     board = view;
     maybeAutoClose(); // the marks that count are the board's, which may come after the progress
     render();
     if (changed) renderTools(); // publish and finalise follow the board
-    else if (finished) renderAwards();
+    else if (finished || counted) renderAwards();
   }, token);
   socket.subscribe("presence", (view) => { presence = view; render(); }, token);
   socket.subscribe("audit", (view) => { audit = view; render(); }, token);

@@ -11,7 +11,8 @@ from tests.pages.conftest import Server
 
 OPEN = {"open": ("公开组", "Open")}
 Award = tuple[str, str, str, str, object]
-"""key, Chinese name, English name, ``by`` ("rank" or "share"), its count or share."""
+"""key, Chinese name, English name, ``by`` ("rank" or "share"), its count or share
+(None: a rank tier for everyone left)."""
 
 
 def contest_file(
@@ -54,8 +55,9 @@ def contest_file(
             f'key = "{key}"',
             f'name = {{ zh-CN = "{zh}", en = "{en}" }}',
             f'by = "{by}"',
-            f"{'count' if by == 'rank' else 'share'} = {amount}",
         ]
+        if amount is not None:  # a rank tier without a count: everyone left
+            lines.append(f"{'count' if by == 'rank' else 'share'} = {amount}")
     lines += [
         "",
         "[[judges]]",
