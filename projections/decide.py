@@ -954,6 +954,20 @@ def _publish(state: Competition, command: PublishAwards) -> Decision:
         return _unknown_round(command.round)
     if round_.final and not command.final:
         return _results_final(round_)
+    if not round_.opened:
+        return Rejection(
+            "round_not_opened",
+            f"Nobody has competed in {_en(round_)} yet: advance contestants to it first",
+            f"{_zh(round_)}尚未开始，还没有选手参赛：请先让选手晋级到该轮",
+            409,
+        )
+    if not any(c in state.contestants for c in round_.members):
+        return Rejection(
+            "empty_round",
+            f"There are no contestants in {_en(round_)}",
+            f"{_zh(round_)}没有选手",
+            409,
+        )
     if (unfinished := _unfinished(state, round_)) is not None:
         return unfinished
     table = standings(state, round_)

@@ -16,6 +16,7 @@ from events.catalog import (
     PanelAssigned,
     Rounding,
     RoundOpened,
+    RoundPlan,
     RulesSet,
     ScoresheetDefined,
 )
@@ -110,11 +111,17 @@ def competition(
     decimals: int = 2,
     rounding: Rounding = "half_up",
     shadow: tuple[str, ...] = (),
+    planned: tuple[str, ...] = (),
 ) -> None:
-    """Set up a one-round competition: contestants id → (organisation, group),
-    judges id → (organisation, panel), panels → groups."""
+    """Set up a competition of one round opened: contestants id → (organisation,
+    group), judges id → (organisation, panel), panels → groups; ``planned``
+    names later rounds, planned and not opened."""
+    plans = (RoundPlan(round="r1", name=Label(en="Final")),) if planned else ()
+    plans += tuple(RoundPlan(round=r, name=Label(en=r)) for r in planned)
     log.add(
-        CompetitionCreated(title=Label(en="Test"), decimals=decimals, rounding=rounding),
+        CompetitionCreated(
+            title=Label(en="Test"), decimals=decimals, rounding=rounding, rounds=plans
+        ),
         RoundOpened(round="r1", name=Label(en="Final")),
         scoresheet or sheet(("score", "10", "1")),
         rules,

@@ -19,6 +19,7 @@ from projections.commands import (
     CloseScoring,
     Command,
     DrawOrder,
+    FinaliseResults,
     OpenScoring,
     PublishAwards,
     RecordPriorScore,
@@ -308,3 +309,30 @@ def test_calling_the_contestant_already_on_stage_is_refused() -> None:
     assert log.refused(CallContestant(contestant="c1")).code == "already_on_stage"
     log.ok(CallContestant(contestant="c2"))
     log.ok(CallContestant(contestant="c1"))  # called back after another: allowed
+
+
+def test_a_round_nobody_has_competed_in_takes_no_awards() -> None:
+    """Awards published (then finalised) for the planned final before anyone
+    advanced made it final and empty, and the finalists could never be called."""
+    log = Log()
+    competition(
+        log,
+        contestants={"c1": ("Org A", "g1"), "c2": ("Org B", "g1")},
+        judges={"j2": ("Org X", "p1")},
+        panels={"p1": ("g1",)},
+        rules=RulesSet(aggregation="mean"),
+        planned=("r2",),
+    )
+    for command in (PublishAwards(round="r2"), PublishAwards(round="r2", final=True)):
+        refused = log.refused(command)
+        assert (refused.code, refused.status) == ("round_not_opened", 409)
+        assert refused.message_en == (
+            "Nobody has competed in the round “r2” yet: advance contestants to it first"
+        )
+        assert refused.message_zh == "“r2”尚未开始，还没有选手参赛：请先让选手晋级到该轮"
+    assert log.refused(FinaliseResults(round="r2")).code == "awards_not_published"
+    for contestant in ("c1", "c2"):
+        log.ok(CallContestant(contestant=contestant))
+        log.ok(submit(contestant, sid=f"s-{contestant}", score="7"), judge("j2"))
+        log.ok(CloseScoring(contestant=contestant))
+    log.ok(PublishAwards(round="r1"))  # the round under way takes them as before
