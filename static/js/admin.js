@@ -703,7 +703,7 @@ function renderJudges() {
     h("div", { class: "row" }, h("button", { type: "button", class: "secondary", onclick: printSheet }, t("admin.print_sheet"))),
     h("table", {},
       h("thead", {}, h("tr", {}, [t("admin.judge"), t("admin.panel_col"), ""].map((x) => h("th", {}, x)))),
-      h("tbody", {}, list.map((j) => h("tr", {},
+      h("tbody", {}, list.map((j) => h("tr", { dataset: { judge: j.judge } },
         h("td", {}, data("span", j.name), " ", data("span", j.judge, { class: "muted" }),
           issued.has(j.judge) ? h("div", { class: "issued" }, h("div", { class: "qr" }), data("span", issued.get(j.judge).link, { class: "link" })) : null),
         h("td", {}, data("span", j.panel)),
@@ -712,7 +712,7 @@ function renderJudges() {
           h("button", { type: "button", class: "danger", onclick: () => revoke(j) }, t("admin.revoke"))))))),
   );
   for (const [judge, value] of issued) {
-    const cell = [...$("judges").querySelectorAll("tr")].find((tr) => tr.textContent.includes(judge))?.querySelector(".qr");
+    const cell = [...$("judges").querySelectorAll("tr")].find((tr) => tr.dataset.judge === judge)?.querySelector(".qr");
     if (cell && value.svg) cell.innerHTML = value.svg;
   }
 }
