@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hashlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
@@ -207,6 +208,8 @@ class Live:
     ) -> Executed:
         """Decide, append durably, apply and publish; the committed envelopes,
         or for a repeated submission the envelope of the first one."""
+        if idempotency_key is not None:
+            idempotency_key = f"{idempotency_key}#{_fingerprint(command)}"
         caught_up = False
         for _ in range(MAX_DECIDE_ATTEMPTS):
             resync: asyncio.Task[None] | None = None
@@ -603,6 +606,19 @@ class Live:
                 "%s: the log is %s", self.stream, "writable again" if writable else "not writable"
             )
             self.heartbeat()
+
+
+def _fingerprint(command: Any) -> str:
+    """What a command asks, as part of its idempotency key: only the same
+    command sent again is a retry answered with the first one's receipt. A
+    key (a judge's submission id, an ``Idempotency-Key``) that comes again
+    with another command is that command, decided on its own: a different
+    sheet under a used submission id is refused ``submission_id_reused``,
+    not acknowledged as the first sheet and dropped."""
+    return hashlib.sha256(_FINGERPRINTED.encode(command)).hexdigest()[:32]
+
+
+_FINGERPRINTED = msgspec.json.Encoder(decimal_format="string")
 
 
 def _answer(flight: _Flight) -> None:

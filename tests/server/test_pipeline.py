@@ -322,3 +322,44 @@ async def test_the_follower_does_not_read_back_this_process_own_scores(
         await asyncio.sleep(0.003)  # the watch asks between waves too
     assert live.state.seq == before + 25 * len(JUDGES)
     assert len(reads) == 0
+
+
+async def test_a_used_submission_id_with_another_sheet_is_refused_not_acknowledged(
+    live: Live,
+) -> None:
+    """The same submission id with another sheet, an abstention or another
+    contestant was answered with the first sheet's receipt as a duplicate, and
+    the new sheet was dropped: it is refused, and nothing is appended."""
+    judge = Actor(role="judge", id="B1")
+    first = sheet(1)
+    key = f"score:B1:{first.submission_id}"
+    await live.execute(first, judge, idempotency_key=key)
+    head = live.state.seq
+    again = await live.execute(first, judge, idempotency_key=key)
+    assert again.duplicate and again.envelopes[-1].seq == head
+    others = [
+        msgspec.structs.replace(first, points={"content": Decimal(1), "delivery": Decimal(1)}),
+        msgspec.structs.replace(first, points={}, abstain=True),
+        msgspec.structs.replace(first, contestant="g1c2"),
+    ]
+    for other in others:
+        with pytest.raises(ApiError) as refused:
+            await live.execute(other, judge, idempotency_key=key)
+        assert refused.value.code in {"submission_id_reused", "not_on_stage"}
+    assert live.state.seq == head
+
+
+async def test_an_idempotency_key_sent_with_another_command_does_that_command(
+    live: Live,
+) -> None:
+    """An organiser's key reused for another command answered the first
+    command's receipt, and the second was never done."""
+    await score(live, "B1", 1)
+    await live.execute(CloseScoring(contestant="g1c1"), ADMIN, idempotency_key="admin:a:K1")
+    head = live.state.seq
+    repeat = await live.execute(
+        CloseScoring(contestant="g1c1"), ADMIN, idempotency_key="admin:a:K1"
+    )
+    assert repeat.duplicate and repeat.envelopes[-1].seq == head
+    revealed = await live.execute(Reveal(contestant="g1c1"), ADMIN, idempotency_key="admin:a:K1")
+    assert not revealed.duplicate and revealed.envelopes[0].seq == head + 1
