@@ -12,9 +12,10 @@ time, as it could against ``==`` on the tokens themselves.
 Guessing is slowed down and then refused per client address
 (``server.ratelimit.BadTokens``); the address is the peer's, or behind a
 proxy the one uvicorn takes from ``X-Forwarded-For`` (trusted from
-127.0.0.1 only). A token already known good (in the cache) is not refused
-when its address is blocked: judges behind one venue NAT keep working while
-one stale link is refused.
+127.0.0.1 only). A token the store ever answered as good is not refused
+when its address is blocked (it is looked up, so a revoked one is still
+refused): judges behind one venue NAT keep working while one stale link is
+refused, however long ago they last sent a score.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class Authenticator:
         digest = token_hash(token)
         credential = self._tokens.known(digest)
         if credential is UNKNOWN:
-            self.bad_tokens.check(address)
+            if not self._tokens.vouched(digest):
+                self.bad_tokens.check(address)
             credential = await self._tokens.fetch(digest)
         if credential is None:
             await self._refuse(address)

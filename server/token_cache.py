@@ -65,6 +65,9 @@ class TokenCache:
         self._lookups: asyncio.Task[None] | None = None
         self._generation = 0
         """Bumped by ``forget``: answers to queries asked before it are not kept."""
+        self._vouched: set[str] = set()
+        """Digests the store once answered with a credential, kept past their
+        answers' lifetime and ``forget`` (``vouched``)."""
 
     def known(self, digest: str) -> Credential | Literal[_Unknown.UNKNOWN] | None:
         """The live answer about ``digest``, or ``UNKNOWN``; an answer past half
@@ -81,6 +84,13 @@ class TokenCache:
             self._ahead.add(digest)
             self._start()
         return credential
+
+    def vouched(self, digest: str) -> bool:
+        """Whether ``digest`` was a good token when last asked, however long
+        ago: not a guess, so worth asking the store about again even from an
+        address blocked for guessing (it may have been revoked since: the store
+        says so)."""
+        return digest in self._vouched
 
     async def fetch(self, digest: str) -> Credential | None:
         """The store's answer about ``digest``, asked with the others waiting."""
@@ -123,6 +133,9 @@ class TokenCache:
                         self._answers.clear()
                     for digest in digests:
                         self._answers[digest] = (asked, found.get(digest))
+                if len(self._vouched) + len(found) > MAX_ANSWERS:
+                    self._vouched.clear()
+                self._vouched.update(found)
                 for digest, futures in waiting.items():
                     for future in futures:
                         if not future.done():

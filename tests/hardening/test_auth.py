@@ -70,6 +70,30 @@ async def test_bad_tokens_are_slowed_then_refused_per_address(venue: Server) -> 
             await asyncio.sleep(0.1)
 
 
+@pytest.mark.settings(
+    bad_tokens_before_delay=1,
+    bad_tokens_before_block=3,
+    bad_token_block_seconds=30,
+    token_cache_seconds=0.2,
+)
+async def test_judges_behind_a_blocked_address_keep_scoring_long_after_their_last_request(
+    venue: Server,
+) -> None:
+    """One stale link behind the venue's NAT blocked every judge whose last
+    request was more than the token cache's lifetime (2 s) ago."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        me = venue.api("/me")
+        assert (await http.get(me, headers=Server.bearer(venue.judges["A1"]))).status_code == 200
+        for _ in range(3):
+            assert (await http.get(me, headers=bad())).status_code == 401
+        assert (await http.get(me, headers=bad())).status_code == 429
+        await asyncio.sleep(0.5)  # the answer about A1's token expired
+        assert (await http.get(me, headers=Server.bearer(venue.judges["A1"]))).status_code == 200
+        # a judge never seen before from this address is still held back
+        unseen = await http.get(me, headers=Server.bearer(venue.judges["A2"]))
+        assert unseen.status_code == 429
+
+
 async def test_a_judge_token_reads_only_its_own(venue: Server) -> None:
     judge = Server.bearer(venue.judges["A1"])
     async with httpx.AsyncClient(timeout=30) as http:
