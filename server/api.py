@@ -26,6 +26,7 @@ from server.errors import ApiError, error_response
 from server.exports import FORMATS
 from server.exports.endpoints import results_export
 from server.live import Executed, Live
+from server.plain_numbers import check_plain_numbers
 from server.state import AppState
 from server.view_api import get_view
 
@@ -107,9 +108,16 @@ def json_response(value: Any, status: int = 200) -> Response:
     return Response(_encoder.encode(value), status_code=status, media_type="application/json")
 
 
+_NUMBERED = (cmd.SubmitScore, cmd.AmendScore, cmd.EnterPaperSheet, cmd.RecordPriorScore)
+"""Commands carrying marks or a prior score (``server.plain_numbers``)."""
+
+
 def decode_command(body: bytes, kind: type) -> Any:
     try:
-        return msgspec.json.decode(body, type=kind)
+        command: Any = msgspec.json.decode(body, type=kind)
+        if isinstance(command, _NUMBERED):
+            check_plain_numbers(body)
+        return command
     except msgspec.ValidationError as exc:
         raise ApiError(
             422, "invalid_command", f"Invalid command: {exc}", f"指令无效：{exc}"

@@ -175,6 +175,30 @@ async def test_rejections_have_a_code_and_append_nothing(
             422,
             "too_many_decimals",
         ),
+        *[
+            (
+                f"points written {written!r}",
+                await post(
+                    body(points={"content": written, "delivery": "30"}), server.judges["B1"]
+                ),
+                422,
+                "invalid_number",
+            )
+            for written in ("1_0", "1e1", "４0", "٣", " 8.5", "+5", ".5", "8.", "-0", "08.5")
+        ],
+        (
+            "a JSON number with an exponent",
+            await post(
+                None,
+                server.judges["B1"],
+                content=b'{"contestant":"g1c1",'
+                b'"points":{"content":4e1,"delivery":30},"submission_id":"'
+                + sid().encode()
+                + b'"}',
+            ),
+            422,
+            "invalid_number",
+        ),
         (
             "unknown field",
             await post(body(comment="hi"), server.judges["B1"]),
