@@ -321,19 +321,24 @@ async def get_log(request: Request, app: AppState) -> Response:
 async def reissue_judge_token(request: Request, app: AppState) -> Response:
     live = await competition(request, app)
     require(await caller(request, app, live), "admin")
-    judge = request.path_params["judge"]
-    if judge not in live.state.judges:
-        raise ApiError(404, "unknown_judge", f"No judge {judge!r}.", f"没有评委 {judge!r}")
+    judge = _known_judge(live, request.path_params["judge"])
     await app.credentials.revoke(live.stream, "judge", judge)
     token = await app.credentials.issue(live.stream, "judge", judge)
     app.auth.forget()
     return json_response(TokenIssued(judge, token, app.judge_link(live.stream, token)))
 
 
+def _known_judge(live: Live, judge: str) -> str:
+    """``judge``, a judge of the competition (else 404: a typo must not look done)."""
+    if judge not in live.state.judges:
+        raise ApiError(404, "unknown_judge", f"No judge {judge!r}.", f"没有评委 {judge!r}")
+    return judge
+
+
 async def revoke_judge_token(request: Request, app: AppState) -> Response:
     live = await competition(request, app)
     require(await caller(request, app, live), "admin")
-    judge = request.path_params["judge"]
+    judge = _known_judge(live, request.path_params["judge"])
     revoked = await app.credentials.revoke(live.stream, "judge", judge)
     app.auth.forget()
     return json_response(Revoked(judge, revoked))

@@ -121,6 +121,15 @@ async def test_a_judge_token_reads_only_its_own(venue: Server) -> None:
         for method, path in (("POST", "/judges/A2/token"), ("DELETE", "/judges/A2/token")):
             answer = await http.request(method, venue.api(path), headers=judge)
             assert answer.status_code == 403, (path, answer.text)
+        assert answer.json()["error"]["message"] == "A judge token cannot do this."
+        auditor = Server.bearer(venue.auditor)
+        answer = await http.post(venue.api("/stage"), headers=auditor, json={"contestant": "g2c2"})
+        assert answer.json()["error"]["message"] == "An auditor token cannot do this."
+        # a typo in a judge's id must not look done
+        admin = Server.bearer(venue.admin)
+        for method in ("POST", "DELETE"):
+            answer = await http.request(method, venue.api("/judges/A99/token"), headers=admin)
+            assert (answer.status_code, answer.json()["error"]["code"]) == (404, "unknown_judge")
         answer = await http.post(venue.api("/stage"), headers=judge, json={"contestant": "g2c2"})
         assert answer.status_code == 403
         # the board a judge gets is the public one: no judge's marks in it
