@@ -79,6 +79,12 @@ CREATE OR REPLACE TRIGGER leitai_events_no_change BEFORE UPDATE OR DELETE ON lei
     FOR EACH ROW EXECUTE FUNCTION leitai_append_only();
 CREATE OR REPLACE TRIGGER leitai_events_no_truncate BEFORE TRUNCATE ON leitai_events
     FOR EACH STATEMENT EXECUTE FUNCTION leitai_append_only();
+CREATE OR REPLACE FUNCTION leitai_seq_from_one() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'leitai: a stream''s seqs start at 1 (% refused)', NEW.seq;
+END $$;
+CREATE OR REPLACE TRIGGER leitai_events_seq_from_one BEFORE INSERT ON leitai_events
+    FOR EACH ROW WHEN (NEW.seq < 1) EXECUTE FUNCTION leitai_seq_from_one();
 INSERT INTO leitai_meta (key, value)
     VALUES ('format', '{MARKER}'), ('schema_version', '{SCHEMA_VERSION}')
     ON CONFLICT (key) DO NOTHING;

@@ -11,8 +11,9 @@ A third connection, on the loop's thread, only asks whether another
 connection has committed (``PRAGMA data_version``) and a stream's last seq,
 for the tails: questions answered in microseconds, not worth a thread hop.
 
-Triggers reject UPDATE and DELETE on the events table: the log is append-only
-for every client of the file, not only for this code.
+Triggers reject UPDATE and DELETE on the events table, and a row below seq 1
+(which no read would ever meet, so ``verify`` could not see it): the log is
+append-only for every client of the file, not only for this code.
 
 An append's idempotency key is stored on its first row, with no index: the
 writer remembers each stream's keys (``_StreamKeys``) and checks them under
@@ -89,6 +90,8 @@ CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'leitai: the event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'leitai: the event log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_seq_from_one BEFORE INSERT ON events WHEN NEW.seq < 1
+BEGIN SELECT RAISE(ABORT, 'leitai: a stream''s seqs start at 1'); END;
 """
 
 

@@ -34,6 +34,14 @@ async def test_raw_update_and_delete_are_refused(backend: Backend, store: Store)
     for sql, args in zip(statements, arguments, strict=True):
         with pytest.raises(backend.driver_errors, match="append-only"):
             await backend.raw(sql, *args)
+    # a row below seq 1 would never be read, so verification could not see it
+    for seq in (0, -5):
+        with pytest.raises(backend.driver_errors, match="start at 1"):
+            await backend.raw(
+                f"INSERT INTO {backend.table} (stream, seq, at, type, body, hash)"
+                f" SELECT stream, {seq}, at, type, body, hash FROM {backend.table}"
+                " WHERE stream = 'comp' AND seq = 3"
+            )
     assert [e async for e in store.read("comp")] == appended
 
 
