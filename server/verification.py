@@ -168,7 +168,12 @@ async def verify(
                 bar.close()
             stored = [("stored", note) for note in await source.notes(name)]
             mine = [(where, note) for where, note in given if _origin(note) == name]
-            if key is not None:
+            if key is not None and not (stored or mine):
+                report.checkpoints.append(
+                    "no signed checkpoint to check the key against: the log may have been"
+                    " rewritten whole (give --checkpoint FILE, kept from the show)"
+                )
+            elif key is not None:
                 check_checkpoints(report, tree, stored + mine, key)
             elif stored or mine:
                 report.checkpoints.append(

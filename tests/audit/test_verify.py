@@ -89,6 +89,14 @@ async def test_a_valid_log_passes_both_verifiers(show: Written, tmp_path: Path) 
     assert unchecked.returncode == 0
     assert "t: 5 signed checkpoints not checked (give --public-key)" in unchecked.stdout
 
+    # an export holds no checkpoint: the key alone proves nothing, and says so
+    keyed_only = cli("verify", str(export), "--public-key", show.public_key)
+    assert keyed_only.returncode == 0
+    assert (
+        "t: no signed checkpoint to check the key against: the log may have been rewritten"
+        " whole (give --checkpoint FILE, kept from the show)" in keyed_only.stdout
+    )
+
 
 async def test_a_changed_score_is_named_by_both(show: Written, tmp_path: Path) -> None:
     envelopes = _envelopes(await export_of(show.db))
