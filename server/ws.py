@@ -37,7 +37,7 @@ from starlette.types import Message as AsgiMessage
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.auth import client_address, require
-from server.errors import ApiError, error_body
+from server.errors import ApiError, error_body, prefers_chinese
 from server.frames import sink_of
 from server.hub import HEARTBEAT, FrameOutlet, Message, SendOutlet, Subscriber
 from server.live import PRESENCE, Live
@@ -166,5 +166,7 @@ async def _subscribe(
 
 async def _send_error(websocket: WebSocket, error: ApiError) -> None:
     await websocket.send_text(
-        msgspec.json.encode({"type": "error", **error_body(error, False)}).decode()
+        msgspec.json.encode(
+            {"type": "error", **error_body(error, prefers_chinese(websocket))}
+        ).decode()
     )

@@ -126,6 +126,13 @@ async def test_subscriptions_are_checked(server: Server) -> None:
     await ws.send("not json")
     assert json.loads(await ws.recv())["error"]["code"] == "invalid_message"
     await ws.close()
+    # in the language the page asked for at the handshake
+    chinese = await websockets.connect(
+        server.ws(), compression=None, additional_headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    )
+    await chinese.send(json.dumps({"type": "subscribe", "view": "nothing"}))
+    assert json.loads(await chinese.recv())["error"]["message"] == "没有视图 'nothing'"
+    await chinese.close()
 
 
 def leitai(*args: str) -> str:
