@@ -228,7 +228,12 @@ async def submit_score(scope: Scope, receive: Receive, send: Send) -> None:
 async def list_competitions(request: Request, app: AppState) -> Response:
     out = []
     for stream in await app.registry.store.streams():
-        live = await app.registry.get(stream)
+        try:
+            live = await app.registry.get(stream)
+        except ApiError as error:  # one broken log (logged) hides only its competition
+            if error.code == "log_broken":
+                continue
+            raise
         title = live.state.title
         out.append(
             CompetitionSummary(

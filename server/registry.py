@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
+from events.errors import LogFormatError
 from events.store import Store
+from projections.errors import ProjectionError
 from server.errors import ApiError
 from server.live import AfterCommit, AfterFollow, Live
+
+log = logging.getLogger(__name__)
 
 
 class Registry:
@@ -43,7 +48,18 @@ class Registry:
                     f"No competition {stream!r} here.",
                     f"此处没有赛事 {stream!r}",
                 )
-            live = self._live[stream] = await Live.load(self.store, stream)
+            try:
+                live = await Live.load(self.store, stream)
+            except (ProjectionError, LogFormatError) as exc:
+                log.error("%s: the log cannot be read: %s", stream, exc)
+                raise ApiError(
+                    503,
+                    "log_broken",
+                    f"The log of competition {stream!r} cannot be read ({exc}): "
+                    "check it with leitai verify.",
+                    f"赛事 {stream!r} 的日志无法读取（{exc}）：请用 leitai verify 检查",
+                ) from None
+            self._live[stream] = live
             live.after_commit = self.after_commit
             live.after_follow = self.after_follow
             return live
