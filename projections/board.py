@@ -146,7 +146,7 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
     else:
         overall, groups = table.overall, table.groups
     awards = _awards(state, round_, {} if public else {c: t.key for c, t in table.awards.items()})
-    order = _award_order(awards, table)
+    order = _award_order(state, awards, table)
     if public and round_.awards_step is not None:
         awards = _stepped(awards, order, round_.awards_step)
     position = {c: i for i, c in enumerate(round_.order or tuple(round_.members))}
@@ -254,10 +254,15 @@ def _awards(state: Competition, round_: Round, provisional: Mapping[str, str]) -
     return dict(provisional)
 
 
-def _award_order(awards: Mapping[str, str], table: Standings) -> tuple[str, ...]:
+def _award_order(
+    state: Competition, awards: Mapping[str, str], table: Standings
+) -> tuple[str, ...]:
     """The award tiers held in ``awards``, best first: by the best overall
     rank holding each, then (a tier given only within groups) the first group
-    rank met; ties as met."""
+    rank met; ties as met. A tier that eliminates is not an award the hall is
+    shown on the awards stage: left out."""
+    eliminating = {tier.key for tier in state.rules.awards if tier.eliminates}
+    awards = {c: key for c, key in awards.items() if key not in eliminating}
     best: dict[str, float] = {}
     for contestant, rank in table.overall:
         if (key := awards.get(contestant)) is not None:
@@ -284,7 +289,10 @@ def _award_counts(state: Competition, table: Standings) -> tuple[AwardCount, ...
 def _stepped(awards: Mapping[str, str], order: Sequence[str], step: int) -> dict[str, str]:
     """The awards the organiser has stepped the screens to: the ``step``
     lowest tiers of ``order``, so that no phone in the hall shows an award
-    before the stage does."""
+    before the stage does; once every one is shown, the eliminations too
+    (which ``order`` leaves out)."""
+    if step >= len(order):
+        return dict(awards)
     shown = set(order[max(0, len(order) - step) :])
     return {contestant: key for contestant, key in awards.items() if key in shown}
 

@@ -1056,7 +1056,7 @@ def _awards_step(state: Competition, command: ShowAwardsStep) -> Decision:
             f"{_zh(round_)}的奖项尚未公布，请先公布奖项",
             409,
         )
-    tiers = round_.award_tiers()
+    tiers = round_.award_tiers(state.rules)
     if command.step > tiers:
         return Rejection(
             "no_such_step",

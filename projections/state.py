@@ -222,9 +222,13 @@ class Round:
             return self.out_when_final.get(contestant.id)
         return contestant.out_status
 
-    def award_tiers(self) -> int:
-        """How many award tiers were published (the screens' steps); 0 before."""
-        return len({given.award for given in self.awards.awards}) if self.awards else 0
+    def award_tiers(self, rules: RulesSet) -> int:
+        """How many award tiers were published (the screens' steps), those that
+        eliminate left out (the hall is not shown them as awards); 0 before."""
+        if self.awards is None:
+            return 0
+        eliminating = {tier.key for tier in rules.awards if tier.eliminates}
+        return len({given.award for given in self.awards.awards} - eliminating)
 
     def copy(self) -> Round:
         """A copy to change apart; its rankings are ranked again when asked for."""

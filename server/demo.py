@@ -128,7 +128,7 @@ async def run_show(live: Live, *, speed: float = 1.0, seed: int = 2026) -> None:
     # published at step 0 in one append: no phone shows an award before the stage
     await live.execute(cmd.PublishAwards(round=round_.id, by_steps=True), ADMIN)
     await pause(8.0)
-    tiers = live.state.rounds[round_.id].award_tiers()
+    tiers = live.state.rounds[round_.id].award_tiers(live.state.rules)
     for step in range(1, tiers + 1):  # the lowest award first, on the stage and every phone at once
         await live.execute(cmd.ShowAwardsStep(round=round_.id, step=step), ADMIN)
         await pause(8.0)

@@ -181,7 +181,34 @@ def test_the_public_board_carries_only_the_awards_the_screens_were_stepped_to() 
         # every board names all the tiers, best first, so the screens colour
         # the third prize as the third prize from its first step on
         assert board(log.state, public=True).award_order == ("first", "second", "third")
-    assert log.state.rounds["r1"].award_tiers() == 3
+    assert log.state.rounds["r1"].award_tiers(log.state.rules) == 3
+
+
+def test_an_eliminating_tier_is_no_step_of_the_awards_and_shows_once_they_are_all_up() -> None:
+    """A rehearsal's first step put the two eliminated under the screen's
+    "awards" heading, and the step bar counted them as an award."""
+    tiers = (
+        AwardTier(key="first", name=Label(en="First"), by="rank", count=1),
+        AwardTier(
+            key="out", name=Label(en="Out"), by="rank", count=1, from_bottom=True, eliminates=True
+        ),
+        AwardTier(key="second", name=Label(en="Second"), by="rank"),
+    )
+    log = two_groups(tiers, None, reveal=True)
+    log.ok(PublishAwards(round="r1", by_steps=True))
+    everyone = {r.contestant: r.award for r in board(log.state, public=False).overall if r.award}
+    assert sorted(everyone.values()).count("out") == 1
+    assert board(log.state, public=True).award_order == ("first", "second")
+    assert log.state.rounds["r1"].award_tiers(log.state.rules) == 2
+    assert log.refused(ShowAwardsStep(round="r1", step=3)).code == "no_such_step"
+
+    def public() -> dict[str, str]:
+        return {r.contestant: r.award for r in board(log.state, public=True).overall if r.award}
+
+    log.ok(ShowAwardsStep(round="r1", step=1))
+    assert set(public().values()) == {"second"}
+    log.ok(ShowAwardsStep(round="r1", step=2))
+    assert public() == everyone  # every award up: the elimination is no secret now
 
 
 def test_awards_published_to_be_stepped_start_at_step_0_in_the_same_append() -> None:
