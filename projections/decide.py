@@ -316,10 +316,17 @@ def _scoring_entry(state: Competition, contestant: Contestant) -> Entry | Reject
             f"选手 {contestant.name}（{contestant.id}）尚未上场",
             409,
         )
+    if entry is not None and entry.closed:
+        return Rejection(
+            "scoring_closed",
+            f"Scoring for {contestant.name} ({contestant.id}) has closed: tell the organisers",
+            f"选手 {contestant.name}（{contestant.id}）的评分已结束，请联系工作人员",
+            409,
+        )
     return Rejection(
         "scoring_closed",
-        f"Scoring is not open for {contestant.name} ({contestant.id})",
-        f"选手 {contestant.name}（{contestant.id}）的评分未开放",
+        f"Scoring for {contestant.name} ({contestant.id}) has not opened yet",
+        f"选手 {contestant.name}（{contestant.id}）的评分尚未开始",
         409,
     )
 

@@ -145,6 +145,10 @@ def test_run_of_show_order() -> None:
     assert log.refused(amend).code == "scoring_open"
     log.ok(submit("c2"), judge("j2"))
     log.ok(CloseScoring(contestant="c2"))
+    # a sheet that waited on a phone offline meets the close: said as it is
+    late = log.refused(submit("c2", sid="sub-late"), judge("j2"))
+    assert late.code == "scoring_closed"
+    assert late.message_zh == "选手 Contestant c2（c2）的评分已结束，请联系工作人员"
     log.ok(Reveal(contestant="c2"))
     refused = log.refused(Reveal(contestant="c2"))
     assert (refused.code, refused.status) == ("already_revealed", 409)
