@@ -121,3 +121,4 @@ in the workbook and on the page: a word as narrow as a total (``MARKS_NOTE``
 spells them out; the reason in full is in the "not counted" column)."""
 
 SEPARATOR = Label(zh_cn="；", en="; ")
+COLON = Label(zh_cn="：", en=": ")

@@ -69,14 +69,17 @@ class Uncounted:
 class NotCounted:
     """The "not counted" cell: each judge of the row, in column order, whose
     total does not count or who has none, and why. Written ``name: reason``
-    (the XLSX and CSV, whose columns are headed by names) or ``label reason``
+    (the XLSX and CSV, whose columns are headed by names; a full-width colon
+    in Chinese) or ``label reason``
     (the printed page, whose columns are headed by labels)."""
 
     judges: tuple[Uncounted, ...]
 
     def text(self, about: About, *, short: bool = False) -> str:
+        colon = about.text(h.COLON)
         return about.text(h.SEPARATOR).join(
-            f"{j.label} {j.reason}" if short else f"{j.heading}: {j.reason}" for j in self.judges
+            f"{j.label} {j.reason}" if short else f"{j.heading}{colon}{j.reason}"
+            for j in self.judges
         )
 
 

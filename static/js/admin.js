@@ -240,8 +240,8 @@ function renderStage() {
         h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
     );
     if (autoCloseHeld(on)) parts.push(h("p", { "data-testid": "auto-close-held" }, withholding(on.contestant, "close"), " ", t("admin.auto_close_held")));
-    if (r?.final) parts.push(h("p", {}, t("admin.final"), ": ", h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
-    else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), ": ", h("strong", {}, statusText(r))));
+    if (r?.final) parts.push(h("p", {}, t("admin.final"), t("punct.colon"), h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
+    else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), t("punct.colon"), h("strong", {}, statusText(r))));
     if (lacking.length) parts.push(h("p", { class: "warn", "data-testid": "stage-prior-missing" }, tdata("admin.prior_on_stage", { sources: lacking.join(t("list.separator")) })));
     parts.push(h("div", { class: "grid", "data-testid": "judge-grid" },
       on.expected.concat(on.shadow ?? []).map((j) =>
@@ -346,7 +346,7 @@ function renderShow() {
   const parts = [
     h("h2", {}, t("admin.run_of_show")),
     h("div", { class: "row" },
-      h("span", {}, t("admin.seed"), ": "), r?.seed ? data("span", r.seed, { class: "seed", "data-testid": "seed" }) : h("span", { class: "muted" }, t("admin.not_drawn"))),
+      h("span", {}, t("admin.seed"), t("punct.colon")), r?.seed ? data("span", r.seed, { class: "seed", "data-testid": "seed" }) : h("span", { class: "muted" }, t("admin.not_drawn"))),
   ];
   // a show run group by group draws within each group, the groups in their order
   const byGroup = h("input", { type: "checkbox", "data-testid": "draw-by-group" });
@@ -575,7 +575,7 @@ function renderTools() {
     marks.map(([c, input]) => field(`${label(c.label)} (${t("admin.max", { max: c.maximum })})`, input)),
     field(t("admin.reason"), amendReason),
     h("button", { type: "button", class: "danger", onclick: () => {
-      const problem = marks.map(([c, input]) => markProblem(input.value, c.maximum, places) && `${label(c.label)}: ${t(markProblem(input.value, c.maximum, places), { max: c.maximum, places })}`).find(Boolean);
+      const problem = marks.map(([c, input]) => markProblem(input.value, c.maximum, places) && `${label(c.label)}${t("punct.colon")}${t(markProblem(input.value, c.maximum, places), { max: c.maximum, places })}`).find(Boolean);
       if (problem) return toast(problem);
       if (!amendReason.value.trim()) return toast(t("admin.reason_needed"));
       const points = Object.fromEntries(marks.map(([c, input]) => [c.key, input.value.trim()]));
@@ -599,7 +599,7 @@ function renderTools() {
     field(t("admin.judge"), paperJudge), field(t("admin.contestant"), paperWho),
     paperMarks.map(([c, input]) => field(`${label(c.label)} (${t("admin.max", { max: c.maximum })})`, input)),
     h("button", { type: "button", "data-testid": "paper-enter", onclick: async () => {
-      const problem = paperMarks.map(([c, input]) => markProblem(input.value, c.maximum, places) && `${label(c.label)}: ${t(markProblem(input.value, c.maximum, places), { max: c.maximum, places })}`).find(Boolean);
+      const problem = paperMarks.map(([c, input]) => markProblem(input.value, c.maximum, places) && `${label(c.label)}${t("punct.colon")}${t(markProblem(input.value, c.maximum, places), { max: c.maximum, places })}`).find(Boolean);
       if (problem) return toast(problem);
       const points = Object.fromEntries(paperMarks.map(([c, input]) => [c.key, input.value.trim()]));
       const receipt = await command("paper-sheets", { sheet: paperSheet, judge: paperJudge.value, contestant: paperWho.value, points });

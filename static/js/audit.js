@@ -218,7 +218,7 @@ function who(src, id) {
 }
 
 function reason(text) {
-  return h("span", { class: "reason" }, t("audit.reason"), ": ", data("span", text));
+  return h("span", { class: "reason" }, t("audit.reason"), t("punct.colon"), data("span", text));
 }
 
 /** One line saying what the event did, names marked as data. */

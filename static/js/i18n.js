@@ -95,6 +95,7 @@ export const MESSAGES = {
   "judge.choose": { "zh-CN": "选择选手", en: "Choose the contestant" },
   "judge.max": { "zh-CN": "满分 {max}", en: "maximum {max}" },
   "judge.total": { "zh-CN": "总分", en: "Total" },
+  "punct.colon": { "zh-CN": "：", en: ": " },
   "judge.review": { "zh-CN": "核对并提交", en: "Review and submit" },
   "judge.review_correction": { "zh-CN": "核对并提交修改", en: "Review the correction" },
   "judge.abstain": { "zh-CN": "弃权（不评此选手）", en: "Abstain (do not score this contestant)" },

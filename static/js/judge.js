@@ -329,7 +329,7 @@ function renderReceipt() {
       lastReceipt.duplicate ? ` · ${t("judge.duplicate")}` : ""),
     lastReceipt.abstain
       ? h("p", { class: "muted" }, t("judge.abstained"))
-      : h("p", { class: "muted" }, t("judge.total"), ": ", h("span", { class: "num" }, lastReceipt.total)),
+      : h("p", { class: "muted" }, t("judge.total"), t("punct.colon"), h("span", { class: "num" }, lastReceipt.total)),
   );
   el.classList.remove("hidden");
 }
@@ -422,7 +422,7 @@ function sheetTotal(points) {
 
 /** What is wrong with criterion `c`'s mark, as the toast names it. */
 function problemText(c, problem) {
-  return `${label(c.label)}: ${t(problem, { max: c.maximum, places: setup.places ?? 1 })}`;
+  return `${label(c.label)}${t("punct.colon")}${t(problem, { max: c.maximum, places: setup.places ?? 1 })}`;
 }
 
 function dismissInvalid() {

@@ -34,7 +34,7 @@ def test_csv_is_the_overall_table_with_a_bom_and_a_group_column(tmp_path: Path) 
     first = rows[0]
     assert first["选手"] == "Contestant c2" and first["奖项"] == "金奖"
     assert first["Judge j1"] == "8.00" and first["专家评审 ×0.3"] == "9.00"
-    assert first["未计入"] == "Judge j4: 去掉最低分；Judge j5: 去掉最高分"
+    assert first["未计入"] == "Judge j4：去掉最低分；Judge j5：去掉最高分"
     c1 = next(r for r in rows if r["编号"] == "c1")
     assert c1["专家评审 ×0.3"] == "7.125"
 

@@ -117,9 +117,9 @@ def test_the_csv_keeps_numbers_in_the_judges_columns_and_says_why_in_not_counted
     assert [rows["c1"][f"Judge {j}"] for j in PANEL] == ["", "8.00", "9.00", "7.00", "", "", ""]
     assert (
         rows["c1"]["未计入"]
-        == "Judge j1: 同单位回避；Judge j5: 弃权；Judge j6: 未评；Judge j7: 回避"
+        == "Judge j1：同单位回避；Judge j5：弃权；Judge j6：未评；Judge j7：回避"
     )
-    assert rows["c2"]["未计入"] == "Judge j6: 回避；Judge j7: 回避"
+    assert rows["c2"]["未计入"] == "Judge j6：回避；Judge j7：回避"
 
 
 def test_the_page_says_it_in_a_word_as_narrow_as_a_mark() -> None:

@@ -36,7 +36,7 @@ def test_a_validation_toast_goes_once_the_sheet_is_valid(server: Server, browser
     fill(phone, MARKS)
     phone.get_by_test_id("review").click()
     toast = phone.locator(".toast")
-    expect(toast).to_have_text("台风: 最多 1 位小数")
+    expect(toast).to_have_text("台风：最多 1 位小数")
     # the toast would leave by itself after 6 s; it must go because the sheet is now valid
     fill(phone, {"presence": "77.5"})
     expect(toast).to_be_hidden(timeout=1000)
@@ -54,7 +54,7 @@ def test_a_sheet_with_an_invalid_mark_shows_no_total(server: Server, browser: An
     expect(phone.get_by_role("alert")).to_have_text("最多 1 位小数")
     expect(total).to_have_text("—")  # not 85.16, a total of a mark that cannot be sent
     phone.get_by_test_id("review").click()  # the sheet drawn again keeps it so
-    expect(phone.locator(".toast")).to_have_text("台风: 最多 1 位小数")
+    expect(phone.locator(".toast")).to_have_text("台风：最多 1 位小数")
     expect(total).to_have_text("—")
     fill(phone, {"presence": "101"})
     expect(phone.get_by_role("alert")).to_have_text("不能超过 100 分")
@@ -90,9 +90,9 @@ def test_the_validation_toast_names_every_mark_that_is_not_valid(
     toast = phone.locator(".toast")
     lines = toast.locator(".toast-line")
     # each said as the field under it says it, in the order of the sheet
-    expect(toast).to_contain_text("台风: 最多 1 位小数")
+    expect(toast).to_contain_text("台风：最多 1 位小数")
     expect(lines).to_have_text(
-        ["内容: 不能超过 100 分", "表达: 不能超过 100 分", "台风: 最多 1 位小数"]
+        ["内容：不能超过 100 分", "表达：不能超过 100 分", "台风：最多 1 位小数"]
     )
     on_screen(phone, toast)
 
