@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -203,8 +204,15 @@ def _setup_token(args: argparse.Namespace) -> int:
     token = asyncio.run(issue())
     base = Settings.from_env(public_url=args.public_url).base_url()
     print("A server-wide setup token, shown only now (stored only as a hash):")
+    _where(args.public_url, base)
     print(f"  {base}/admin#token={token}")
     return 0
+
+
+def _where(public_url: str | None, base: str) -> None:
+    """Say that a printed link names the default address, when no --public-url said another."""
+    if not public_url and not os.environ.get("LEITAI_PUBLIC_URL"):
+        print(f"  (for a server at {base}: give --public-url, or change the address in the link)")
 
 
 def _admin_token(args: argparse.Namespace) -> int:
@@ -222,6 +230,7 @@ def _admin_token(args: argparse.Namespace) -> int:
     token = asyncio.run(issue())
     base = Settings.from_env(public_url=args.public_url).base_url()
     print(f"An admin token for {args.admin!r}, shown only now (stored only as a hash):")
+    _where(args.public_url, base)
     print(f"  {base}/admin/{args.stream}#token={token}")
     return 0
 

@@ -888,7 +888,7 @@ function renderLogin() {
   api("/api/competitions").then((all) => list.replaceChildren(...all.map((c) =>
     h("li", {}, h("a", { href: `/admin/${enc(c.id)}`, translate: "no" }, label(c.title) || c.id))))).catch((e) => toast(e.message));
   fill(el,
-    h("h2", {}, t("admin.login")),
+    h("h2", {}, cid ? t("admin.login") : t("admin.competitions")),
     refusedNote(),
     cid ? h("form", { onsubmit: (e) => { e.preventDefault(); location.hash = `token=${input.value.trim()}`; location.reload(); } },
       field(t("admin.token"), input), h("button", { type: "submit" }, t("admin.enter"))) : list,
@@ -899,7 +899,8 @@ function renderLogin() {
 /** Load a competition file, check it (problems by field or row), create it. */
 function newCompetition() {
   const file = h("input", { type: "file", accept: ".toml,text/plain", "data-testid": "definition-file" });
-  const setupToken = h("input", { type: "password", autocomplete: "off", "data-testid": "setup-token" });
+  // `leitai setup-token` prints /admin#token=…: the link fills the field
+  const setupToken = h("input", { type: "password", autocomplete: "off", "data-testid": "setup-token", value: cid ? "" : token ?? "" });
   const result = h("div", { "data-testid": "check-result", "aria-live": "polite" });
   const send = async (path) => {
     const chosen = file.files[0];

@@ -318,6 +318,7 @@ export const MESSAGES = {
   "admin.print_created": { "zh-CN": "打印评委二维码卡片", en: "Print the judges' cards" },
   "login.refused": { "zh-CN": "该链接或令牌无效（已作废或有误）", en: "This link or token is not valid (revoked or mistyped)" },
   "admin.login": { "zh-CN": "请使用管理员链接进入", en: "Open the organiser's link" },
+  "admin.competitions": { "zh-CN": "本服务器上的赛事", en: "Competitions on this server" },
   "admin.token": { "zh-CN": "管理员令牌", en: "Admin token" },
   "admin.enter": { "zh-CN": "进入", en: "Enter" },
 

@@ -45,11 +45,12 @@ def _checked(server: Server, browser: Any, db: Path, lang: str) -> Any:
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     context.add_init_script(f"({PRINTS})()")
     page = context.new_page()
-    page.goto(f"{server.url}/admin?lang={lang}")
+    token = _setup_token(db)
+    page.goto(f"{server.url}/admin?lang={lang}#token={token}")  # the link setup-token prints
     page.get_by_test_id("definition-file").set_input_files(
         {"name": "contest.toml", "mimeType": "text/plain", "buffer": text.encode()}
     )
-    page.get_by_test_id("setup-token").fill(_setup_token(db))
+    expect(page.get_by_test_id("setup-token")).to_have_value(token)
     page.locator(".new-competition button.secondary").click()
     return page
 
