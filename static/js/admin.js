@@ -680,7 +680,9 @@ function awardsPreview(waiting) {
       h("caption", { class: "muted" }, t(board.awards_published ? "admin.preview_again" : "admin.preview")),
       h("thead", {}, h("tr", {}, h("th", {}, t("admin.preview_award")), h("th", {}, t("admin.preview_count")))),
       h("tbody", {}, counts.map((c) => h("tr", { "data-award": c.award },
-        h("td", {}, data("span", label(c.name) || c.award), c.eliminates ? h("span", { class: "muted" }, ` · ${t("admin.preview_eliminates")}`) : null),
+        h("td", {}, data("span", label(c.name) || c.award),
+          c.eliminates ? h("span", { class: "muted" }, ` ${t("admin.preview_eliminates")}`) : null,
+          !c.count ? h("span", { class: "muted", "data-testid": `preview-none-${c.award}` }, ` ${t("admin.preview_nobody")}`) : null),
         h("td", { class: "num", "data-testid": `preview-${c.award}` }, String(c.count)))))),
     waiting ? h("p", { class: "warn", "data-testid": "awards-provisional" }, t("admin.preview_provisional", { n: waiting })) : null);
 }

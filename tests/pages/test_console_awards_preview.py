@@ -116,3 +116,20 @@ def test_the_next_award_is_at_hand_on_a_laptop_wherever_the_console_is_scrolled(
     # back at the top, the run of show scrolled to its last contestant
     page.evaluate("scrollTo(0, 0); document.getElementById('show').scrollTop = 1e6")
     on_screen()
+
+
+def test_a_tier_nobody_would_get_is_said_to_be_skipped(tmp_path: Path, browser: Any) -> None:
+    """A rehearsal's preview listed a tier at 0 that the ceremony then skipped
+    silently: the MC is told beforehand."""
+    definition = contest_file(tmp_path / "none.toml", "preview-none", ROSTER, AWARDS)
+    for server in start_server(tmp_path, definition):
+        score_and_reveal(server, [("c1", "90")], "nobody")
+        page = console(browser, server)
+        # one ranked: first half-up(0.17) = 0, second half-up(0.5) = 1, third none left
+        expect(page.get_by_test_id("preview-second")).to_have_text("1")
+        expect(page.get_by_test_id("preview-none-second")).to_have_count(0)
+        for key in ("first", "third"):
+            expect(page.get_by_test_id(f"preview-{key}")).to_have_text("0")
+            expect(page.get_by_test_id(f"preview-none-{key}")).to_have_text(
+                " (nobody: skipped at the ceremony)"
+            )
