@@ -524,13 +524,9 @@ function renderPriors() {
 /** A reason, asked once in the same dialog that confirms the action. */
 async function withReason(question, confirmLabel, act) {
   const reason = h("textarea", { rows: 2, required: true, "aria-label": t("admin.reason") });
-  const ok = await confirmOnce(h("span", {}, question, h("label", { class: "field" }, t("admin.reason"), reason)), confirmLabel);
-  if (!ok) return;
-  if (!reason.value.trim()) {
-    toast(t("admin.reason_needed"));
-    return;
-  }
-  await act(reason.value.trim());
+  const ok = await confirmOnce(h("span", {}, question, h("label", { class: "field" }, t("admin.reason"), reason)), confirmLabel,
+    { ready: () => reason.value.trim() !== "" });
+  if (ok) await act(reason.value.trim());
 }
 
 /** A choice of the judges whose panel scores the contestant chosen in `who`, kept to them

@@ -88,7 +88,7 @@ export function languageSwitch(languages) {
 }
 
 /** Ask once before a destructive action; resolves true when confirmed. */
-export function confirmOnce(message, confirmLabel) {
+export function confirmOnce(message, confirmLabel, { ready = null } = {}) {
   return new Promise((resolve) => {
     const dialog = h(
       "dialog",
@@ -108,6 +108,12 @@ export function confirmOnce(message, confirmLabel) {
       resolve(dialog.returnValue === "yes");
       dialog.remove();
     });
+    if (ready) { // confirmed only once what the message asks for is given
+      const confirm = dialog.querySelector("button.danger");
+      const check = () => { confirm.disabled = !ready(); };
+      dialog.addEventListener("input", check);
+      check();
+    }
     document.body.append(dialog);
     dialog.showModal();
     dialog.querySelector("button.secondary").focus();
