@@ -5,6 +5,8 @@ import { applyStatic, chooseLanguage, currentLanguage, label, onLanguage, t } fr
 import { LiveSocket } from "./socket.js";
 import { connectionText, data, fill, h, languageSwitch, showMissingCompetition, tdata } from "./ui.js";
 
+const IDLE_MS = 3000; // the pointer still this long: the projector's controls leave the screen
+
 const PAGE_MS = 10000;
 const AWARD_STEP_MS = 12000;
 // The last award stays up alone at least this long (its winners are photographed on stage
@@ -761,9 +763,24 @@ async function start() {
   chooseLanguage(setup.languages);
   const sw = languageSwitch(setup.languages);
   $("stage").append(sw);
+  idleAfter(IDLE_MS);
   onLanguage(() => { sw.render(); applyStatic(); if ($("now-body")) $("now-body").dataset.reveal = ""; render(); });
   applyStatic();
   render();
+}
+
+/** The language switch and the pointer are for whoever runs the projector: shown while the
+ * mouse moves, gone from the hall's screen `ms` after it stops. */
+function idleAfter(ms) {
+  let timer = null;
+  const wake = () => {
+    document.body.classList.remove("idle");
+    clearTimeout(timer);
+    timer = setTimeout(() => document.body.classList.add("idle"), ms);
+  };
+  addEventListener("pointermove", wake);
+  addEventListener("keydown", wake);
+  wake();
 }
 
 start();
