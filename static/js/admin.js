@@ -934,7 +934,7 @@ function newCompetition() {
       // the console opened next in this tab prints these, not new ones that would revoke them
       sessionStorage.setItem(issuedKey(made.stream), JSON.stringify(judges));
       const links = [[t("admin.link_admin"), linkHere(made.admin)], [t("admin.link_auditor"), linkHere(made.auditor)],
-        ...Object.entries(judges).map(([judge, link]) => [data("span", judge), link])];
+        ...Object.entries(judges).map(([judge, link]) => [data("span", judge), link, judge])];
       const printButton = h("button", { type: "button", class: "secondary", "data-testid": "print-created", onclick: async () => {
         printButton.disabled = true;
         try {
@@ -946,7 +946,14 @@ function newCompetition() {
         }
       } }, t("admin.print_created"));
       result.replaceChildren(h("p", {}, t("admin.created")), h("div", { class: "row" }, printButton), h("table", {}, h("tbody", {},
-        links.map(([name, link]) => h("tr", {}, h("td", {}, name), data("td", link, { class: "link" }))))));
+        links.map(([name, link, judge]) => h("tr", {}, h("td", judge ? { dataset: { judge } } : {}, name), data("td", link, { class: "link" }))))));
+      // the judges by name beside their ids, once the new competition's set-up is read
+      loadSetup(made.stream).then((created) => {
+        for (const j of created.judges ?? []) {
+          const cell = [...result.querySelectorAll("td[data-judge]")].find((td) => td.dataset.judge === j.judge);
+          cell?.replaceChildren(data("span", j.name), " ", data("span", j.judge, { class: "muted" }));
+        }
+      }).catch(() => {}); // the ids stay: enough to hand each link out
     } catch (error) {
       toast(error.message);
     }

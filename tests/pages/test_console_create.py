@@ -3,6 +3,7 @@ and its judges' cards printed from the links the creation answered, issuing none
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,6 +99,9 @@ def test_the_judges_cards_print_the_links_just_created(
         link.rsplit("#token=", 1)[1] for link in links if f"/judge/{CREATED}#token=" in link
     ]
     assert len(judge_tokens) == 10 and all(f"{server.url}/" in link for link in links)
+    # each link beside its judge's name, not the id alone
+    expect(result.locator('td[data-judge="J10"]')).to_contain_text("J10")
+    expect(result.locator("td[data-judge]").first).not_to_have_text(re.compile(r"^J\d+$"))
 
     page.get_by_test_id("print-created").click()
     cards = _printed_cards(page, 1)
