@@ -452,6 +452,9 @@ export const MESSAGES = {
 
   "live.title": { "zh-CN": "实时榜单", en: "Live board" },
   "live.on_stage": { "zh-CN": "正在比赛", en: "On stage" },
+  "live.results": { "zh-CN": "比赛成绩", en: "Results" },
+  "live.awards": { "zh-CN": "颁奖进行中，以下为暂定成绩", en: "The awards are being presented; the results below are provisional" },
+  "live.results_final": { "zh-CN": "比赛结束，以下为最终成绩", en: "The contest is over: these are the final results" },
   "live.provisional": { "zh-CN": "成绩为暂定，以主办方确定的最终成绩为准", en: "Results are provisional until the organiser finalises them" },
 
   "index.tagline": { "zh-CN": "现场评分与实时榜单", en: "Live scoring and scoreboards" },

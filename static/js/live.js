@@ -16,10 +16,12 @@ let conn = { status: "connecting", since: null };
 let missing = false; // no such competition on this server
 
 function renderNow() {
-  // once the awards are out (or the round final) the stage card's last contestant is history
-  const on = board?.awards_published || board?.final ? null : progress?.on_stage;
+  // once the awards are out (or the round final) the stage card's last contestant is
+  // history, and nobody else is coming: the card says where the results stand
+  const over = Boolean(board?.awards_published || board?.final);
+  const on = over ? null : progress?.on_stage;
   $("now").replaceChildren(
-    h("div", { class: "label" }, t("live.on_stage")),
+    h("div", { class: "label" }, t(over ? "live.results" : "live.on_stage")),
     ...(on
       ? [
           data("div", on.name, { class: "name" }),
@@ -27,7 +29,7 @@ function renderNow() {
           h("div", { class: "dots", role: "img", "aria-label": t("screen.scored_of", { n: on.scored, m: on.expected.length }) },
             on.expected.map((j) => h("span", { class: `dot${j.scored ? " on" : ""}` }))),
         ]
-      : [h("div", { class: "meta" }, t("screen.waiting"))]),
+      : [h("div", { class: "meta", "data-testid": "now-note" }, t(over ? (board.final ? "live.results_final" : "live.awards") : "screen.waiting"))]),
   );
 }
 

@@ -167,8 +167,16 @@ def test_awards_published_from_the_console_reach_no_phone_before_the_stage(
     assert len(phone.evaluate("[...window.tiers]")) == 1  # the third prize, and only it
     # the ceremony has begun: the last contestant is no longer "on stage", and the
     # last reveal's moves are history (a rehearsal's phone kept both through it)
-    expect(phone.locator("#now")).to_contain_text("The next contestant will be on shortly")
+    expect(phone.get_by_test_id("now-note")).to_have_text(
+        "The awards are being presented; the results below are provisional"
+    )
     expect(phone.locator("#list .move")).to_have_count(0)
+    # finalised: nobody is coming on, and the results are final (a rehearsal's phones
+    # still said the next contestant would be on shortly)
+    server.admin_post("finalise", {"round": "prelim"})
+    expect(phone.get_by_test_id("now-note")).to_have_text(
+        "The contest is over: these are the final results"
+    )
 
 
 def test_a_double_click_or_a_lagging_board_never_repeats_a_step(
