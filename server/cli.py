@@ -98,6 +98,7 @@ def _init(args: argparse.Namespace) -> int:
     print(f"Created competition {created.stream!r}: {created.head_seq} events in {args.db}")
     _print_signing_key(args.db, settings.key_file)
     print("Tokens are shown only now; keep them secret (they are stored only as hashes).")
+    _where(args.public_url, base)
     print(f"  admin:   {base}/admin/{created.stream}#token={created.admin_token}")
     print(f"  auditor: {base}/audit/{created.stream}#token={created.auditor_token}")
     print(f"  screen:  {base}/screen/{created.stream}")

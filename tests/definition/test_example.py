@@ -247,3 +247,28 @@ def test_init_lists_the_contestants_lacking_a_prior_score_the_rules_need(
     whole.write_text((EXAMPLES / "contest.toml").read_text(encoding="utf-8"), encoding="utf-8")
     printed = init(whole, tmp_path / "w.db")
     assert "Every contestant has the prior scores the rules need (Expert review)." in printed
+
+
+def test_printed_links_say_when_they_name_the_default_address(tmp_path: Path) -> None:
+    """A rehearsal handed out links to port 8000 while the server ran on another."""
+    printed = init(EXAMPLES / "contest.toml", tmp_path / "a.db")
+    assert "(for a server at http://127.0.0.1:8000: give --public-url" in printed
+    given = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "setup-token",
+            "--db",
+            str(tmp_path / "a.db"),
+            "--public-url",
+            "https://scores.example.org",
+        ],
+        cwd=EXAMPLES.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "give --public-url" not in given
+    assert "  https://scores.example.org/admin#token=" in given
