@@ -90,6 +90,7 @@ export const MESSAGES = {
   "judge.not_open": { "zh-CN": "评分尚未开始", en: "Scoring has not opened yet" },
   "judge.sheet_for": { "zh-CN": "评分表", en: "Scoresheet" },
   "judge.correct_for": { "zh-CN": "修改评分（评分开放期间可改）", en: "Correct your sheet (while scoring is open)" },
+  "judge.waiting_sheet": { "zh-CN": "评分待发送（发送前可修改）", en: "Your sheet, waiting to be sent (you may still change it)" },
   "judge.still_owed": { "zh-CN": "仍待您评分：{names}", en: "Still waiting for your sheet: {names}" },
   "judge.abstained_now": { "zh-CN": "您已对此选手弃权；评分开放期间仍可改为评分。", en: "You abstained for this contestant; while scoring is open you can still send a sheet instead." },
   "judge.choose": { "zh-CN": "选择选手", en: "Choose the contestant" },

@@ -246,11 +246,13 @@ function renderSheet() {
   });
   const previous = previousPoints(target);
   const abstained = abstainedOn(target);
+  // a sheet only waiting in the outbox is not yet one to correct: none reached the server
+  const recorded = Boolean(receiptFor(target) || serverSheet(target)) || abstained;
   // scoring left open for someone this judge has sent nothing for (the next one was called)
   const sent = (c) => c.expected.concat(c.shadow ?? []).some((j) => j.judge === me?.judge && j.scored) || outbox().some((x) => x.contestant === c.contestant);
   const owed = choices.filter((c) => c.contestant !== progress?.on_stage?.contestant && !sent(c));
   fill(form,
-    h("h2", {}, previous || abstained ? t("judge.correct_for") : t("judge.sheet_for")),
+    h("h2", { "data-testid": "sheet-heading" }, t(recorded ? "judge.correct_for" : previous ? "judge.waiting_sheet" : "judge.sheet_for")),
     owed.length ? h("p", { class: "owed", "data-testid": "owed" }, tdata("judge.still_owed", { names: owed.map((c) => c.name).join(t("list.separator")) })) : null,
     choices.length > 1
       ? h("label", { class: "choose" }, t("judge.choose"),
@@ -260,7 +262,7 @@ function renderSheet() {
     abstained ? h("p", { class: "muted", "data-testid": "abstained-now" }, t("judge.abstained_now")) : null,
     ...rows,
     h("div", { class: "total" }, h("span", {}, t("judge.total")), h("strong", { class: "num", "data-testid": "total" }, draftTotal())),
-    h("button", { type: "submit", class: "wide", "data-testid": "review" }, previous ? t("judge.review_correction") : t("judge.review")),
+    h("button", { type: "submit", class: "wide", "data-testid": "review" }, recorded ? t("judge.review_correction") : t("judge.review")),
     // abstaining again would only record the same thing twice
     h("button", { type: "button", class: "wide secondary", "data-testid": "abstain", disabled: abstained, onclick: onAbstain }, abstained ? t("judge.abstained") : t("judge.abstain")),
   );

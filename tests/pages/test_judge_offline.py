@@ -115,6 +115,9 @@ def test_a_reload_without_network_shows_what_the_phone_knows(
     context.set_offline(True)
     score_on_phone(phone, {"content": "90", "delivery": "80", "presence": "70"})
     expect(phone.locator("#outbox")).to_be_visible()
+    # queued, not yet recorded: no correction of a sheet the server never had
+    waiting_sheet = {"zh-CN": "评分待发送（发送前可修改）", "en": "Your sheet, waiting to be sent"}
+    expect(phone.get_by_test_id("sheet-heading")).to_contain_text(waiting_sheet[lang])
 
     failed: list[str] = []
     phone.on("requestfailed", lambda r: failed.append(r.url) if "/static/" in r.url else None)
