@@ -344,8 +344,9 @@ def advancing(
 def spearman(pairs: Sequence[tuple[Decimal, Decimal]]) -> Decimal | None:
     """Spearman's rank correlation of ``pairs`` (Pearson correlation of the
     average ranks, so ties are handled), 50 digits; ``None`` for fewer than
-    two pairs or no variation on a side."""
-    if len(pairs) < 2:
+    three pairs (two give ±1 whatever the marks: a final's judge with two
+    sheets read as contrary, −1.0) or no variation on a side."""
+    if len(pairs) < 3:
         return None
     left = average_ranks([a for a, _ in pairs])
     right = average_ranks([b for _, b in pairs])

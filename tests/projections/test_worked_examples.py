@@ -397,3 +397,19 @@ def test_audit_severity_consistency_and_flags() -> None:
         ("c", False),
     ]
     assert judges["j3"].flagged == 1 and judges["j1"].flagged == 0
+
+
+def test_no_consistency_from_two_sheets() -> None:
+    """Two pairs always correlate ±1: a final's judges with two sheets each read
+    1.000 or −1.000 in the judges' sheet of the exports, −1 as if contrary."""
+    log = Log()
+    competition(
+        log,
+        contestants={"a": ("Org a", "g1"), "b": ("Org b", "g1")},
+        judges={"j1": ("Org 1", "p1"), "j2": ("Org 2", "p1"), "j3": ("Org 3", "p1")},
+        panels={"p1": ("g1",)},
+        rules=RulesSet(aggregation="mean"),
+    )
+    perform(log, "a", {"j1": "8", "j2": "6", "j3": "9"})
+    perform(log, "b", {"j1": "6", "j2": "8", "j3": "9.5"})
+    assert all(j.consistency is None for j in audit(log.state).judges)
