@@ -182,16 +182,21 @@ def test_every_field_of_the_format_is_documented() -> None:
         assert all(alias in doc for alias in aliases), name
 
 
-def init(definition: Path, db: Path) -> str:
-    """What ``leitai init`` prints for ``definition``, creating it in ``db``."""
+def leitai(*args: str) -> str:
+    """What ``leitai ARGS`` prints."""
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", "init", str(definition), "--db", str(db)],
+        [sys.executable, "-m", "server.cli", *args],
         cwd=EXAMPLES.parent,
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     ).stdout
+
+
+def init(definition: Path, db: Path) -> str:
+    """What ``leitai init`` prints for ``definition``, creating it in ``db``."""
+    return leitai("init", str(definition), "--db", str(db))
 
 
 def test_init_lists_the_judges_who_stand_aside_for_their_own_organisation(
@@ -253,22 +258,8 @@ def test_printed_links_say_when_they_name_the_default_address(tmp_path: Path) ->
     """A rehearsal handed out links to port 8000 while the server ran on another."""
     printed = init(EXAMPLES / "contest.toml", tmp_path / "a.db")
     assert "(for a server at http://127.0.0.1:8000: give --public-url" in printed
-    given = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "server.cli",
-            "setup-token",
-            "--db",
-            str(tmp_path / "a.db"),
-            "--public-url",
-            "https://scores.example.org",
-        ],
-        cwd=EXAMPLES.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    given = leitai(
+        "setup-token", "--db", str(tmp_path / "a.db"), "--public-url", "https://scores.example.org"
+    )
     assert "give --public-url" not in given
     assert "  https://scores.example.org/admin#token=" in given
