@@ -28,6 +28,7 @@ from server.exports.endpoints import results_export
 from server.live import Executed, Live
 from server.plain_numbers import check_plain_numbers
 from server.state import AppState
+from server.unique_names import check_unique_names
 from server.view_api import get_view
 
 Handler = Callable[[Request, AppState], Awaitable[Response]]
@@ -115,6 +116,7 @@ _NUMBERED = (cmd.SubmitScore, cmd.AmendScore, cmd.EnterPaperSheet, cmd.RecordPri
 def decode_command(body: bytes, kind: type) -> Any:
     try:
         command: Any = msgspec.json.decode(body, type=kind)
+        check_unique_names(body, command)
         if isinstance(command, _NUMBERED):
             check_plain_numbers(body)
         return command
