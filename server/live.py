@@ -31,6 +31,7 @@ import hashlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 import msgspec
@@ -209,7 +210,7 @@ class Live:
         """Decide, append durably, apply and publish; the committed envelopes,
         or for a repeated submission the envelope of the first one."""
         if idempotency_key is not None:
-            idempotency_key = f"{idempotency_key}#{_fingerprint(command)}"
+            idempotency_key = f"{idempotency_key}#{command_fingerprint(command)}"
         caught_up = False
         for _ in range(MAX_DECIDE_ATTEMPTS):
             resync: asyncio.Task[None] | None = None
@@ -608,17 +609,31 @@ class Live:
             self.heartbeat()
 
 
-def _fingerprint(command: Any) -> str:
+def command_fingerprint(command: Any) -> str:
     """What a command asks, as part of its idempotency key: only the same
     command sent again is a retry answered with the first one's receipt. A
     key (a judge's submission id, an ``Idempotency-Key``) that comes again
     with another command is that command, decided on its own: a different
     sheet under a used submission id is refused ``submission_id_reused``,
-    not acknowledged as the first sheet and dropped."""
-    return hashlib.sha256(_FINGERPRINTED.encode(command)).hexdigest()[:32]
+    not acknowledged as the first sheet and dropped. The same command
+    written otherwise ("8.50" for "8.5", its members in another order) is the
+    same command, as ``decide`` takes it."""
+    asked = msgspec.to_builtins(command, builtin_types=(Decimal,), order="deterministic")
+    return hashlib.sha256(_FINGERPRINTED.encode(_normalised(asked))).hexdigest()[:32]
 
 
-_FINGERPRINTED = msgspec.json.Encoder(decimal_format="string")
+_FINGERPRINTED = msgspec.json.Encoder(decimal_format="string", order="deterministic")
+
+
+def _normalised(value: Any) -> Any:
+    """``value`` (builtins) with every decimal written one way: no trailing zeros."""
+    if isinstance(value, Decimal):
+        return value.normalize() if value.is_finite() else value
+    if isinstance(value, dict):
+        return {key: _normalised(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_normalised(item) for item in value]
+    return value
 
 
 def _answer(flight: _Flight) -> None:

@@ -22,7 +22,7 @@ from projections.commands import CallContestant, CloseScoring, Reveal, SubmitSco
 from projections.state import Competition, apply
 from server.errors import ApiError
 from server.hub import SendOutlet, Subscriber
-from server.live import VIEWS, Live
+from server.live import VIEWS, Live, command_fingerprint
 from tests.server.conftest import contest, make_competition
 
 ADMIN = Actor(role="admin", id="admin")
@@ -363,3 +363,24 @@ async def test_an_idempotency_key_sent_with_another_command_does_that_command(
     assert repeat.duplicate and repeat.envelopes[-1].seq == head
     revealed = await live.execute(Reveal(contestant="g1c1"), ADMIN, idempotency_key="admin:a:K1")
     assert not revealed.duplicate and revealed.envelopes[0].seq == head + 1
+
+
+def test_a_command_written_otherwise_is_the_same_command() -> None:
+    """A retry whose marks are written otherwise, or whose members come in
+    another order, is the same sheet (as decide takes it), so a process that
+    has not seen the first still finds it under its key; another mark is not."""
+    first = SubmitScore(
+        contestant="g1c1",
+        points={"content": Decimal("8.50"), "delivery": Decimal("30")},
+        submission_id="s" * 16,
+    )
+    same = SubmitScore(
+        contestant="g1c1",
+        points={"delivery": Decimal("30.0"), "content": Decimal("8.5")},
+        submission_id="s" * 16,
+    )
+    other = msgspec.structs.replace(
+        first, points={"content": Decimal("8.6"), "delivery": Decimal(30)}
+    )
+    assert command_fingerprint(first) == command_fingerprint(same)
+    assert command_fingerprint(first) != command_fingerprint(other)
