@@ -121,8 +121,9 @@ def require(credential: Credential | None, *roles: str) -> Actor:
         raise ApiError(
             403,
             "forbidden",
-            f"{'An' if credential.role[:1] in 'aeiou' else 'A'} {credential.role} token "
-            "cannot do this.",
+            f"An {credential.role} token cannot do this."
+            if credential.role[:1] in "aeiou"
+            else f"A {credential.role} token cannot do this.",
             "当前身份无权执行此操作",
         )
     return Actor(role=credential.role, id=credential.subject)

@@ -42,7 +42,7 @@ def check_plain_numbers(body: bytes) -> None:
             raise ApiError(
                 422,
                 "invalid_number",
-                f"{field}: {text} is not a plain decimal such as 38.5 "
+                f"Not a plain decimal at {field}: {text}; write it as 38.5 does "
                 "(digits and at most one decimal point, no sign, spaces or exponent)",
                 f"{field}：{text} 不是规范的十进制数，应写作如 38.5（只含数字和至多一个小数点，"
                 "不含符号、空格或指数）",
