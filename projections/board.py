@@ -20,7 +20,7 @@ from events.envelope import Actor
 from projections.commands import Reveal
 from projections.decide import Rejection, decide
 from projections.standings import JudgeScore, Result, Standings, Status, rank_fields, standings
-from projections.state import Competition, Round
+from projections.state import Competition, Round, eliminating
 
 _CONSOLE = Actor(role="admin", id="console")
 """Who asks whether a second reveal would be taken (any organiser would be answered alike)."""
@@ -261,8 +261,8 @@ def _award_order(
     rank holding each, then (a tier given only within groups) the first group
     rank met; ties as met. A tier that eliminates is not an award the hall is
     shown on the awards stage: left out."""
-    eliminating = {tier.key for tier in state.rules.awards if tier.eliminates}
-    awards = {c: key for c, key in awards.items() if key not in eliminating}
+    out = eliminating(state.rules)
+    awards = {c: key for c, key in awards.items() if key not in out}
     best: dict[str, float] = {}
     for contestant, rank in table.overall:
         if (key := awards.get(contestant)) is not None:

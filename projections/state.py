@@ -191,6 +191,11 @@ class Entry:
         return new
 
 
+def eliminating(rules: RulesSet) -> set[str]:
+    """The award tiers of ``rules`` that eliminate: no award the hall is shown."""
+    return {tier.key for tier in rules.awards if tier.eliminates}
+
+
 @dataclass(slots=True)
 class Round:
     id: str
@@ -227,8 +232,7 @@ class Round:
         eliminate left out (the hall is not shown them as awards); 0 before."""
         if self.awards is None:
             return 0
-        eliminating = {tier.key for tier in rules.awards if tier.eliminates}
-        return len({given.award for given in self.awards.awards} - eliminating)
+        return len({given.award for given in self.awards.awards} - eliminating(rules))
 
     def copy(self) -> Round:
         """A copy to change apart; its rankings are ranked again when asked for."""

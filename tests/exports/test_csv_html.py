@@ -129,12 +129,9 @@ def test_every_export_with_a_header_says_when_it_was_issued(tmp_path: Path) -> N
         assert (sheet["A6"].value, sheet["B6"].value) == (label, "2026-05-16 21:04:09 UTC+08:00")
 
 
-def test_long_judge_ids_head_the_printed_marks_as_numbers_with_a_key() -> None:
-    """An id up to five characters heads its judge's printed column; where
-    one is longer, every judge of the table is numbered in the order the
-    judges were registered, and the key under the table names each with the id."""
-    log = Log("ids")
-    judges = ("expert-zhang", "expert-li", "wang")
+def _one_panel(stream: str, judges: tuple[str, ...]) -> Log:
+    """Two contestants of one group, scored by ``judges``, each of an organisation of their own."""
+    log = Log(stream)
     competition(
         log,
         contestants={"c1": ("Org 1", "g1"), "c2": ("Org 2", "g1")},
@@ -142,6 +139,15 @@ def test_long_judge_ids_head_the_printed_marks_as_numbers_with_a_key() -> None:
         panels={"A": ("g1",)},
         rules=RulesSet(aggregation="mean", quorum=2),
     )
+    return log
+
+
+def test_long_judge_ids_head_the_printed_marks_as_numbers_with_a_key() -> None:
+    """An id up to five characters heads its judge's printed column; where
+    one is longer, every judge of the table is numbered in the order the
+    judges were registered, and the key under the table names each with the id."""
+    judges = ("expert-zhang", "expert-li", "wang")
+    log = _one_panel("ids", judges)
     perform(log, "c1", {"expert-zhang": "8", "expert-li": "7", "wang": "9"})
     tables = results_tables(log.state, None, "en")
     page = FORMATS["html"].write(tables).decode()
@@ -161,15 +167,8 @@ def test_long_judge_ids_head_the_printed_marks_as_numbers_with_a_key() -> None:
 
 def test_judges_columns_follow_the_order_they_were_registered_in() -> None:
     """A rehearsal's export headed J1, J10, J2 …: the ids sorted as strings."""
-    log = Log("order")
     judges = tuple(f"J{n}" for n in range(1, 12))
-    competition(
-        log,
-        contestants={"c1": ("Org 1", "g1"), "c2": ("Org 2", "g1")},
-        judges={j: (f"Org {j}", "A") for j in judges},
-        panels={"A": ("g1",)},
-        rules=RulesSet(aggregation="mean", quorum=2),
-    )
+    log = _one_panel("order", judges)
     perform(log, "c1", {j: f"{n % 10}.5" for n, j in enumerate(judges, 1)})
     (group,) = results_tables(log.state, None, "en").groups
     assert [c.label for c in group.columns if c.key == "judge"] == list(judges)

@@ -186,28 +186,21 @@ async def test_rejections_have_a_code_and_append_nothing(
             )
             for written in ("1_0", "1e1", "４0", "٣", " 8.5", "+5", ".5", "8.", "-0", "08.5")
         ],
-        (
-            "the contestant named twice",
-            await post(
-                None,
-                server.judges["B1"],
-                content=b'{"contestant":"g1c1","points":{"content":"50","delivery":"30"},'
-                b'"contestant":"g1c2","submission_id":"' + sid().encode() + b'"}',
-            ),
-            422,
-            "duplicate_member",
-        ),
-        (
-            "a criterion named twice",
-            await post(
-                None,
-                server.judges["B1"],
-                content=b'{"contestant":"g1c1","points":{"content":"50","delivery":"30",'
-                b'"content":"59"},"submission_id":"' + sid().encode() + b'"}',
-            ),
-            422,
-            "duplicate_member",
-        ),
+        *[
+            (what, await post(None, server.judges["B1"], content=written), 422, "duplicate_member")
+            for what, written in (
+                (
+                    "the contestant named twice",
+                    b'{"contestant":"g1c1","points":{"content":"50","delivery":"30"},'
+                    b'"contestant":"g1c2","submission_id":"' + sid().encode() + b'"}',
+                ),
+                (
+                    "a criterion named twice",
+                    b'{"contestant":"g1c1","points":{"content":"50","delivery":"30",'
+                    b'"content":"59"},"submission_id":"' + sid().encode() + b'"}',
+                ),
+            )
+        ],
         (
             "a JSON number with an exponent",
             await post(
