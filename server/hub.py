@@ -151,7 +151,8 @@ class Subscriber:
         """Write ``message`` now, or keep it as ``key``'s latest until the socket drains."""
         if self.closed:
             return
-        if self._pending:  # already waiting: keep the order, and only the latest
+        if self._pending:  # already waiting: only the latest, in the order last offered
+            self._pending.pop(key, None)
             self._pending[key] = message
         else:
             self._write(key, message)

@@ -85,13 +85,15 @@ view decoded, and decoding costs ~24 ms a MB here (the full board of 10,000
 contestants, 28.8 MB, took 0.7 s, more than drawing it). A real contest's
 views are tens to hundreds of KB."""
 
-# The views a subscriber can ask for, and how each is computed from the state.
+# The views a subscriber can ask for, and how each is computed from the state,
+# in the order a publication sends them: who is on stage before the board, for
+# a screen plays a board's reveal only for the contestant on stage.
 VIEWS: dict[str, Callable[[Competition], Any]] = {
+    "setup": setup,
+    "progress": progress,
     "board": lambda state: board(state, public=True),
     "board_full": lambda state: board(state, public=False),
-    "progress": progress,
     "audit": audit,
-    "setup": setup,
 }
 PRESENCE = "presence"
 """The admins' view of which judges have a page open (``server.presence``)."""
@@ -554,10 +556,12 @@ class Live:
         )
 
     def publish(self) -> None:
-        """Send every watched view that changed to its subscribers, now."""
-        for key in self.hub.watched():
-            if isinstance(key, str) and key in VIEWS:
-                self._publish_view(key)
+        """Send every watched view that changed to its subscribers, now, in
+        the order of ``VIEWS`` (not the order they were first watched in)."""
+        watched = set(self.hub.watched())
+        for name in VIEWS:
+            if name in watched:
+                self._publish_view(name)
 
     def _publish_view(self, name: str) -> None:
         """Publish view ``name`` whole, with a patch from its last publication

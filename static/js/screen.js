@@ -734,8 +734,10 @@ async function start() {
     onStatus: (status, since) => { view.status = status; view.since = since; renderHeader(); },
     onMissing: () => showMissing(socket),
   });
-  socket.subscribe("board", onBoard);
+  // who is on stage first, here and on every reconnect: a board's reveal plays only for
+  // the contestant on stage, so the board must not be read against the progress before it
   socket.subscribe("progress", onProgress);
+  socket.subscribe("board", onBoard);
   cycle.timer = setInterval(nextPage, PAGE_MS);
   paceAwards();
   addEventListener("keydown", (e) => {

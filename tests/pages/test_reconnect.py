@@ -59,3 +59,41 @@ def answers_to(page: Any, received: list[dict[str, Any]], views: Any) -> dict[st
             return answers
         page.wait_for_timeout(50)
     raise AssertionError(f"no answer for every view: {received}")
+
+
+def test_a_result_revealed_while_the_screen_was_offline_plays_when_it_is_back(
+    server: Server, browser: Any
+) -> None:
+    """The projector's Wi-Fi dropped; meanwhile the next contestant was called,
+    scored and revealed. Back online, the screen subscribed to the board
+    before the progress: it read the reveal against the contestant it last
+    saw on stage, took it for an old one, and the hall never saw the result."""
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    context = browser.new_context(**SCREEN)
+    screen = context.new_page()
+    screen.goto(server.page("screen", lang="en"))
+    expect(screen.get_by_test_id("now-name")).to_have_text("李思远")
+    context.set_offline(True)
+    expect(screen.locator("#conn")).to_have_class("conn stale")
+    server.admin_post("stage", {"contestant": "102"})
+    progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
+    for n, judge in enumerate(j["judge"] for j in progress["on_stage"]["expected"]):
+        mark = str(80 + n)
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": "102",
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"offline-{judge}",
+            },
+            server.judges[judge],
+        )
+    server.admin_post("close", {"contestant": "102"})
+    server.admin_post("reveal", {"contestant": "102"})
+    context.set_offline(False)
+    expect(screen.locator("#conn")).to_have_class("conn live")
+    expect(screen.locator("#now-body")).to_have_attribute("data-reveal", "102")
+    board = server.call("GET", f"/api/competitions/{server.cid}/board")
+    final = next(r["final"] for r in board["overall"] if r["contestant"] == "102")
+    expect(screen.get_by_test_id("reveal-final")).to_have_attribute("data-final", final)

@@ -153,3 +153,19 @@ async def test_the_hub_knows_whether_any_subscriber_of_a_view_takes_patches() ->
     assert not hub.takes_patches("board")
     hub.unsubscribe(first)
     assert not hub.takes_patches("progress")
+
+
+async def test_a_full_socket_takes_what_waited_in_the_order_it_was_last_published() -> None:
+    """The board waiting since an earlier publication goes after the progress
+    of the latest one, as that publication sent them: a screen judges a
+    board's reveal by the progress it holds."""
+    hub, slow = Hub(), FakeSocket()
+    subscriber = Subscriber(slow)
+    hub.subscribe(subscriber, "board", "b1")
+    hub.subscribe(subscriber, "progress", "p1")
+    slow.full = True
+    hub.publish("board", "b2")
+    hub.publish("progress", "p3")
+    hub.publish("board", "b3")
+    slow.drain()
+    assert slow.taken == ["b1", "p1", "p3", "b3"]

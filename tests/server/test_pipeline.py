@@ -384,3 +384,28 @@ def test_a_command_written_otherwise_is_the_same_command() -> None:
     )
     assert command_fingerprint(first) == command_fingerprint(same)
     assert command_fingerprint(first) != command_fingerprint(other)
+
+
+async def test_a_publication_sends_who_is_on_stage_before_the_board(live: Live) -> None:
+    """A screen plays a reveal only for the contestant on stage: a board that
+    reached it before the progress of the same publication (a call and a
+    reveal landing in one) was judged against the contestant before, and the
+    reveal never played. Views go out in one order, whatever order the
+    screens subscribed in."""
+    sent: list[tuple[str, int]] = []
+
+    async def send(text: str) -> None:
+        message = msgspec.json.decode(text)
+        sent.append((message["view"], message["seq"]))
+
+    subscriber = Subscriber(SendOutlet(send))
+    live.hub.subscribe(subscriber, "board", live.view_message("board"))
+    live.hub.subscribe(subscriber, "progress", live.view_message("progress"))
+    await asyncio.gather(*(score(live, judge, 1) for judge in JUDGES))
+    await live.execute(CloseScoring(contestant="g1c1"), ADMIN)
+    await live.execute(Reveal(contestant="g1c1"), ADMIN)
+    live.publish()
+    await asyncio.sleep(0.05)  # the send outlet's task writes it
+    subscriber.close()
+    revealed = live.state.seq
+    assert sent.index(("progress", revealed)) < sent.index(("board", revealed))
