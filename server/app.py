@@ -114,6 +114,7 @@ def create_app(settings: Settings) -> Starlette:
                 store,
                 transparency.committed if transparency.signer else None,
                 transparency.followed if transparency.signer else None,
+                transparency.loaded if transparency.signer else None,
             ),
             credentials=credentials,
             auth=Authenticator(

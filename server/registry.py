@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from events.errors import LogFormatError
 from events.store import Store
@@ -12,6 +13,8 @@ from server.errors import ApiError
 from server.live import AfterCommit, AfterFollow, Live
 
 log = logging.getLogger(__name__)
+AfterLoad = Callable[[str, int], Awaitable[None]]
+"""Called with a stream and the seq it was loaded at (``Transparency.loaded``)."""
 
 
 class Registry:
@@ -22,10 +25,12 @@ class Registry:
         store: Store,
         after_commit: AfterCommit | None = None,
         after_follow: AfterFollow | None = None,
+        after_load: AfterLoad | None = None,
     ) -> None:
         self.store = store
         self.after_commit = after_commit
         self.after_follow = after_follow
+        self.after_load = after_load
         self._live: dict[str, Live] = {}
         self._loading: dict[str, asyncio.Task[Live]] = {}
 
@@ -62,6 +67,8 @@ class Registry:
             self._live[stream] = live
             live.after_commit = self.after_commit
             live.after_follow = self.after_follow
+            if self.after_load is not None:
+                await self.after_load(stream, live.state.seq)
             return live
         finally:
             del self._loading[stream]

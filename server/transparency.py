@@ -266,6 +266,33 @@ class Transparency:
             except Exception:
                 log.exception("%s: could not sign the checkpoint at seq %d", stream, envelope.seq)
 
+    async def loaded(self, stream: str, seq: int) -> None:
+        """Called when a process has loaded ``stream`` up to ``seq``: sign at
+        each event due a checkpoint committed since the latest one, which no
+        process signed (its process stopped between the commit and the
+        signature, or no host with the key was running). They go to the
+        stream's task of followed events, so loading waits for no signature
+        and ``settled`` (the checkpoint served) waits for them."""
+        try:
+            note = await self.checkpoints.latest(stream)
+            signed = 0 if note is None else parse_body(note.partition("\n\n")[0] + "\n").size
+            missed = [
+                envelope
+                async for envelope in self.store.read(stream, signed + 1, seq)
+                if isinstance(envelope.data, SIGNED_AFTER)
+            ]
+        except Exception:  # the log is durable: a failure here is logged, never raised
+            log.exception("%s: could not look for results committed unsigned", stream)
+            return
+        if missed:
+            log.warning(
+                "%s: signing %d checkpoints committed since the last one signed (seq %d)",
+                stream,
+                len(missed),
+                signed,
+            )
+            self.followed(stream, missed)
+
     def followed(self, stream: str, envelopes: Sequence[Envelope]) -> None:
         """Called, without waiting, with the events of other processes this one
         applied, in seq order: they are taken into the tree and signed where
