@@ -274,8 +274,8 @@ class Transparency:
         stream's task of followed events, so loading waits for no signature
         and ``settled`` (the checkpoint served) waits for them."""
         try:
-            note = await self.checkpoints.latest(stream)
-            signed = 0 if note is None else parse_body(note.partition("\n\n")[0] + "\n").size
+            latest = await self.latest(stream)
+            signed = 0 if latest is None else latest[1].size
             missed = [
                 envelope
                 async for envelope in self.store.read(stream, signed + 1, seq)
