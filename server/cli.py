@@ -92,11 +92,16 @@ async def _print_competitions(store_url: str, base: str) -> None:
 
 def _init(args: argparse.Namespace) -> int:
     definition = load_definition(Path(args.file))
-    created = asyncio.run(_create(args.db, definition))
     settings = Settings.from_env(public_url=args.public_url)
+    key = signing.key_path(args.db, settings.key_file)
+    key_made = key is not None and not key.exists()
+    # Before anything is created: refused after, the competition would be
+    # there and its tokens, shown only below, lost.
+    asyncio.run(transparency.check_key(args.db, settings.key_file, new_key=settings.new_key))
+    created = asyncio.run(_create(args.db, definition))
     base = settings.base_url()
     print(f"Created competition {created.stream!r}: {created.head_seq} events in {args.db}")
-    _print_signing_key(args.db, settings.key_file)
+    _print_signing_key(key, key_made)
     print("Tokens are shown only now; keep them secret (they are stored only as hashes).")
     _where(args.public_url, base)
     print(f"  admin:   {base}/admin/{created.stream}#token={created.admin_token}")
@@ -150,18 +155,14 @@ def _print_missing_priors(definition: Definition) -> None:
         )
 
 
-def _print_signing_key(store_url: str, key_file: str) -> None:
-    """Make the checkpoint signing key if missing, and show its public half."""
-    path = signing.key_path(store_url, key_file)
+def _print_signing_key(path: Path | None, made: bool) -> None:
+    """Show the checkpoint signing key's public half (``check_key`` made it if missing)."""
     if path is None:
         print(
             "No signing key: set LEITAI_KEY_FILE for checkpoints of a PostgreSQL store,"
             " the same file on every host (docs/deploy.md)."
         )
         return
-    made = not path.exists()
-    settings = Settings.from_env()
-    asyncio.run(transparency.check_key(store_url, key_file, new_key=settings.new_key))
     signer = signing.read_key(path)
     print(f"Checkpoints are signed with {path} ({'new' if made else 'existing'}, keep it private);")
     print(f"  public key: {signer.key}")

@@ -115,3 +115,38 @@ async def test_the_key_beside_a_sqlite_database_is_not_made_either(
     stop_server(process)
     assert exists(Path(f"{db}.key"))
     assert signed_by in output(tmp_path)
+
+
+def init(store: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", "init", str(ROOT / "examples" / "contest.toml")]
+        + ["--db", store],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+    )
+
+
+@pytest.mark.usefixtures("env")
+async def test_init_refuses_the_wrong_key_before_it_creates_anything(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """``leitai init`` created the competition, then refused the key: the
+    tokens, shown only once and stored as hashes, were never printed, and
+    running it again met "already exists"."""
+    first = tmp_path / "first.key"
+    signed_by = await signed_store(backend.url, first)
+    refused = init(backend.url, {"LEITAI_KEY_FILE": str(tmp_path / "missing.key")})
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert signed_by in refused.stderr and "Created" not in refused.stdout
+    store = await open_store(backend.url)
+    try:
+        assert await store.streams() == ["t"]  # nothing created
+    finally:
+        await store.close()
+
+    created = init(backend.url, {"LEITAI_KEY_FILE": str(first)})
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert "#token=" in created.stdout and signed_by in created.stdout
