@@ -119,8 +119,15 @@ async def test_the_key_beside_a_sqlite_database_is_not_made_either(
 
 def init(store: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", "init", str(ROOT / "examples" / "contest.toml")]
-        + ["--db", store],
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "init",
+            str(ROOT / "examples/contest.toml"),
+            "--db",
+            store,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
