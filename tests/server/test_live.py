@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
 import subprocess
 import sys
 import uuid
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -31,12 +33,22 @@ async def subscribe(
 
 
 async def until(ws: ClientConnection, view: str, seq: int) -> dict[str, Any]:
-    """The first message of ``view`` at ``seq`` or later (heartbeats skipped)."""
-    while True:
-        message = json.loads(await ws.recv())
-        assert message["type"] != "error", message
-        if message["type"] == "view" and message["view"] == view and message["seq"] >= seq:
-            return message
+    """The first message of ``view`` at ``seq`` or later (others skipped)."""
+    return (await untils(ws, (view,), seq))[view]
+
+
+async def untils(ws: ClientConnection, views: Sequence[str], seq: int) -> dict[str, Any]:
+    """For each of ``views``, its first message at ``seq`` or later, in
+    whatever order they come (a publication sends ``progress`` before the
+    boards); within 30 s."""
+    found: dict[str, Any] = {}
+    async with asyncio.timeout(30):
+        while len(found) < len(views):
+            message = json.loads(await ws.recv())
+            assert message["type"] != "error", message
+            if message["type"] == "view" and message["view"] in views and message["seq"] >= seq:
+                found.setdefault(message["view"], message)
+    return found
 
 
 async def post(
@@ -105,8 +117,10 @@ async def test_a_reconnecting_client_ends_like_one_that_never_left(
     await post(client, server, "/close", server.admin, contestant="g1c1")
     last = (await post(client, server, "/reveal", server.admin, contestant="g1c1"))["seq"]
     back = await subscribe(server, "board_full", "progress", since=seen, token=server.auditor)
-    for view in ("board_full", "progress"):
-        assert (await until(back, view, last))["data"] == (await until(steady, view, last))["data"]
+    views = ("board_full", "progress")
+    returned, stayed = await untils(back, views, last), await untils(steady, views, last)
+    for view in views:
+        assert returned[view]["data"] == stayed[view]["data"]
     await steady.close()
     await back.close()
 
