@@ -95,10 +95,7 @@ def _init(args: argparse.Namespace) -> int:
     settings = Settings.from_env(public_url=args.public_url)
     key = signing.key_path(args.db, settings.key_file)
     key_made = key is not None and not key.exists()
-    # Before anything is created: refused after, the competition would be
-    # there and its tokens, shown only below, lost.
-    asyncio.run(transparency.check_key(args.db, settings.key_file, new_key=settings.new_key))
-    created = asyncio.run(_create(args.db, definition))
+    created = asyncio.run(_create(args.db, definition, settings))
     base = settings.base_url()
     print(f"Created competition {created.stream!r}: {created.head_seq} events in {args.db}")
     _print_signing_key(key, key_made)
@@ -168,12 +165,16 @@ def _print_signing_key(path: Path | None, made: bool) -> None:
     print(f"  public key: {signer.key}")
 
 
-async def _create(store_url: str, definition: Definition) -> Created:
+async def _create(store_url: str, definition: Definition, settings: Settings) -> Created:
     from server.setup import create_competition
 
     store = await open_store(store_url)
     credentials = await open_credentials(store_url)
     try:
+        # The key is checked (and made if missing) with the store open, before
+        # anything is appended: refused after, the competition would be there
+        # and its tokens, shown only once, never printed.
+        await transparency.check_key(store_url, settings.key_file, new_key=settings.new_key)
         return await create_competition(store, credentials, definition)
     finally:
         await credentials.close()
