@@ -3,6 +3,7 @@ the router and the OpenAPI document are made."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from events.errors import StoreUnavailable
 from events.ndjson import export_lines
 from projections import commands as cmd
 from projections.progress import ShowStage, show_stage
@@ -22,7 +24,7 @@ from server import audit_api, setup_api
 from server.auth import bearer, client_address, peer_address, require
 from server.batches import batched
 from server.bodies import read_body, receive_body
-from server.errors import ApiError, error_response
+from server.errors import ApiError, error_response, store_unavailable
 from server.exports import FORMATS
 from server.exports.endpoints import results_export
 from server.live import Executed, Live
@@ -33,6 +35,8 @@ from server.view_api import get_view
 
 Handler = Callable[[Request, AppState], Awaitable[Response]]
 """A route's handler: a request in, a response out (or an ``AsgiRoute``)."""
+
+log = logging.getLogger("leitai.server")
 
 
 class Receipt(msgspec.Struct):
@@ -210,6 +214,10 @@ async def submit_score(scope: Scope, receive: Receive, send: Send) -> None:
         content = _encoder.encode(receipt(await live.execute(command, actor, idempotency_key=key)))
     except ApiError as error:
         await error_response(HTTPConnection(scope), error)(scope, receive, send)
+        return
+    except StoreUnavailable as exc:  # as the app's handler does for every other route
+        log.warning("request POST %s: %s", scope["path"], exc)
+        await error_response(HTTPConnection(scope), store_unavailable(exc))(scope, receive, send)
         return
     await send(
         {

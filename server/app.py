@@ -16,13 +16,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from events.credentials import open_credentials
-from events.errors import LogError
+from events.errors import LogError, StoreUnavailable
 from events.store import open_store
 from server import ws
 from server.api import ENDPOINTS, SCORES, AsgiRoute, Handler, submit_score
 from server.assets import Assets
 from server.auth import Authenticator
-from server.errors import ApiError, error_response
+from server.errors import ApiError, error_response, store_unavailable
 from server.openapi import openapi_document
 from server.qr import qr_endpoint
 from server.ratelimit import BadTokens
@@ -84,6 +84,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     return error_response(request, ApiError(exc.status_code, code, str(exc.detail)))
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    """Answered here, not by the outermost middleware, which would log a
+    traceback and drop the keep-alive connection at every refused request."""
+    log.warning("request %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, store_unavailable(exc))
 
 
 async def _log_error(request: Request, exc: Exception) -> Response:
@@ -172,6 +179,7 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,
+            StoreUnavailable: _store_unavailable,
             Exception: _log_error,
         },
     )

@@ -49,3 +49,16 @@ def error_response(conn: HTTPConnection, error: ApiError) -> Response:
         headers=error.headers,
         media_type="application/json",
     )
+
+
+def store_unavailable(error: Exception) -> ApiError:
+    """A store (the log, the tokens) that cannot be read or written now: the
+    request is answered at once rather than held until the store is back, and
+    sending it again is safe (a judge's sheet carries its submission id)."""
+    return ApiError(
+        503,
+        "store_unavailable",
+        f"The log cannot be read or written now ({error}); send it again in a moment.",
+        "日志暂时无法读写，请稍后重发",
+        headers={"Retry-After": "1"},
+    )

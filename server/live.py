@@ -48,7 +48,7 @@ from projections.progress import progress
 from projections.setup import setup
 from projections.state import Competition, apply
 from server.basis import basis
-from server.errors import ApiError
+from server.errors import ApiError, store_unavailable
 from server.hub import Hub, Message, Subscriber
 from server.patches import diff
 from server.presence import Presence
@@ -68,6 +68,10 @@ class Executed(NamedTuple):
 
 
 MAX_DECIDE_ATTEMPTS = 5
+STORE_WAIT_SECONDS = 5.0
+"""How long a command waits for the log to be caught up after a failed
+append before it is answered 503 ``store_unavailable`` (with the store out
+of reach that takes until it is back)."""
 PUBLISH_INTERVAL = 1 / 60
 """Seconds between two publications of the views at the least: a screen's
 refresh (60 a second); a view sent sooner would never be drawn."""
@@ -164,6 +168,8 @@ class Live:
         self._pipeline = Pipeline()
         self._flights: deque[_Flight] = deque()
         self._resync: asyncio.Task[None] | None = None
+        self._unreachable: Exception | None = None
+        """Why the last attempt of a resynchronisation to read the log failed, until one succeeds."""
         self._lock = asyncio.Lock()
         self._encoder = msgspec.json.Encoder()
         self._follower: asyncio.Task[None] | None = None
@@ -246,7 +252,7 @@ class Live:
                     raise rejection_error(refused)
                 return repeated
             if resync is not None:
-                await asyncio.shield(resync)
+                await self._await_resync(resync)
             elif first_seq is not None:
                 if await self._durable(first_seq):
                     return Executed([await self.receipt_of(first_seq)], duplicate=True)
@@ -359,23 +365,42 @@ class Live:
 
     async def _resynchronise(self) -> None:
         """After a failed append: wait for every append in flight, catch
-        ``state`` up with the store, rebuild ``ahead`` and answer the callers."""
+        ``state`` up with the store, rebuild ``ahead`` and answer the callers.
+        While the store is out of reach it tries again every second, without
+        holding the lock between tries, so that commands meanwhile are answered
+        503 at once (``_await_resync``), as are the callers of failed appends."""
         async with self._lock:
             flights = list(self._flights)
             await asyncio.wait([f.appended for f in flights])
-            while True:
+        while True:
+            async with self._lock:
                 try:
                     await self._catch_up()
-                    break
-                except (StoreUnavailable, OSError):
-                    log.exception("%s: cannot read the log to resynchronise; retrying", self.stream)
-                    await asyncio.sleep(1.0)
-            for flight in flights:
-                self._flights.popleft()
-                _answer(flight)
-            self._ahead = _clone(self.state)
-            self._pipeline = Pipeline()  # decided on the caught-up state from here
-            self._resync = None
+                except (StoreUnavailable, OSError) as exc:
+                    unreachable: Exception = exc
+                else:
+                    for flight in flights:
+                        self._flights.popleft()
+                        _answer(flight)
+                    self._ahead = _clone(self.state)
+                    self._pipeline = Pipeline()  # decided on the caught-up state from here
+                    self._resync = self._unreachable = None
+                    return
+            log.warning("%s: cannot read the log to resynchronise (%s)", self.stream, unreachable)
+            self._unreachable = unreachable
+            for flight in flights:  # a failed append waits no longer: its caller may send it again
+                if flight.appended.cancelled() or flight.appended.exception():
+                    flight.fail(store_unavailable(unreachable))
+            await asyncio.sleep(1.0)
+
+    async def _await_resync(self, resync: asyncio.Task[None]) -> None:
+        """Wait for a resynchronisation, for at most ``STORE_WAIT_SECONDS``:
+        with the store out of reach it lasts until the store is back, and a
+        command not yet decided is answered 503 ``store_unavailable`` at once."""
+        if self._unreachable is None:
+            await asyncio.wait({resync}, timeout=STORE_WAIT_SECONDS)
+        if not resync.done():
+            raise store_unavailable(self._unreachable or TimeoutError("the store does not answer"))
 
     async def _durable(self, seq: int) -> bool:
         """Wait until ``seq`` is durable; False if its append failed (decide again)."""
@@ -386,7 +411,7 @@ class Live:
                 except ApiError:
                     return False
         if self._resync is not None:
-            await asyncio.shield(self._resync)
+            await self._await_resync(self._resync)
             return False
         return seq <= self.state.seq
 
@@ -652,14 +677,7 @@ def _answer(flight: _Flight) -> None:
     elif isinstance(error, ConflictError):
         flight.settle(None)  # it appended nothing: decide again
     elif isinstance(error, StoreUnavailable):
-        flight.fail(
-            ApiError(
-                503,
-                "store_unavailable",
-                f"The log cannot be written now: {error}",
-                "日志暂时无法写入，请稍后重试",
-            )
-        )
+        flight.fail(store_unavailable(error))
     else:
         flight.fail(error)
 
