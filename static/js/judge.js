@@ -111,8 +111,15 @@ function scorable() {
   if (!progress) return [];
   const list = [];
   if (progress.on_stage && mine(progress.on_stage)) list.push(progress.on_stage);
-  for (const cp of progress.open) if (mine(cp) && !list.some((x) => x.contestant === cp.contestant)) list.push(cp);
-  return list;
+  const open = progress.open.filter((cp) => mine(cp) && !list.some((x) => x.contestant === cp.contestant));
+  return list.concat(open.sort((a, b) => runningOrder(a) - runningOrder(b)));
+}
+
+/** Where `cp` comes in its round's running order (the order the judge saw them on stage). */
+function runningOrder(cp) {
+  const members = setup?.rounds?.find((r) => r.round === cp.round)?.members ?? [];
+  const i = members.indexOf(cp.contestant);
+  return i < 0 ? members.length : i;
 }
 
 /** The round being run: progress's, or offline before any came, the last one it named (the
@@ -224,7 +231,11 @@ function renderSheet() {
     if (!confirming) target = null;
     return;
   }
-  if (!target || !choices.some((c) => c.contestant === target)) startDraft(choices[0].contestant);
+  // scoring left open for someone this judge has sent nothing for (the next one was called)
+  const sent = (c) => c.expected.concat(c.shadow ?? []).some((j) => j.judge === me?.judge && j.scored) || outbox().some((x) => x.contestant === c.contestant);
+  const owed = choices.filter((c) => c.contestant !== progress?.on_stage?.contestant && !sent(c));
+  // the one on stage, else the first still owed: never a sheet already sent, opened as a correction
+  if (!target || !choices.some((c) => c.contestant === target)) startDraft((choices.find((c) => c.contestant === progress?.on_stage?.contestant) ?? owed[0] ?? choices[0]).contestant);
   else if (!typed && previousPoints(target)) draft = { ...previousPoints(target) }; // the judge's sheets came after the form
   const chosen = choices.find((c) => c.contestant === target);
   const places = setup.places ?? 1;
@@ -248,9 +259,6 @@ function renderSheet() {
   const abstained = abstainedOn(target);
   // a sheet only waiting in the outbox is not yet one to correct: none reached the server
   const recorded = Boolean(receiptFor(target) || serverSheet(target)) || abstained;
-  // scoring left open for someone this judge has sent nothing for (the next one was called)
-  const sent = (c) => c.expected.concat(c.shadow ?? []).some((j) => j.judge === me?.judge && j.scored) || outbox().some((x) => x.contestant === c.contestant);
-  const owed = choices.filter((c) => c.contestant !== progress?.on_stage?.contestant && !sent(c));
   fill(form,
     h("h2", { "data-testid": "sheet-heading" }, t(recorded ? "judge.correct_for" : previous ? "judge.waiting_sheet" : "judge.sheet_for")),
     owed.length ? h("p", { class: "owed", "data-testid": "owed" }, tdata("judge.still_owed", { names: owed.map((c) => c.name).join(t("list.separator")) })) : null,
@@ -288,7 +296,11 @@ function renderConfirm() {
     h("button", { type: "button", class: "wide secondary", onclick: () => { confirming = null; render(); } }, t("judge.back")),
   );
   el.classList.remove("hidden");
-  el.querySelector("button").focus();
+  // the card from its heading, whom the sheet is for, below the sticky header: focusing
+  // the button alone scrolled only far enough to show the button
+  const bar = document.querySelector(".bar")?.offsetHeight ?? 0;
+  scrollTo({ top: Math.max(0, el.getBoundingClientRect().top + scrollY - bar - 8) });
+  el.querySelector("button").focus({ preventScroll: true });
 }
 
 function renderOutbox() {

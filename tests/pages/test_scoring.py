@@ -237,3 +237,49 @@ def test_a_sheet_still_owed_for_an_earlier_contestant_is_named(
     phone.get_by_test_id("choose").select_option(CONTESTANT)
     score_on_phone(phone, {"content": "80", "delivery": "81", "presence": "82"})
     expect(phone.get_by_test_id("owed")).to_have_count(0)
+
+
+def test_the_sheet_opens_on_the_contestant_still_owed(server: Server, browser: Any) -> None:
+    """J9 scored 101; 102 was called and J9 sent nothing before the organiser
+    called 201, whom J9's panel does not score. The phone opened the form on
+    101, the first by id, as a correction with 101's marks filled in: marks
+    meant for 102 replaced 101's sheet. It opens on the one still owed."""
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    server.call(
+        "POST",
+        f"/api/competitions/{server.cid}/scores",
+        {
+            "contestant": CONTESTANT,
+            "points": {"content": "80", "delivery": "80", "presence": "80"},
+            "submission_id": "owed-101",
+        },
+        server.judges["J9"],
+    )
+    server.admin_post("stage", {"contestant": "102"})
+    server.admin_post("stage", {"contestant": "201"})
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J9"], lang="en"))
+    expect(phone.get_by_test_id("owed")).to_contain_text("王雨桐")
+    expect(phone.get_by_test_id("choose")).to_have_value("102")
+    expect(phone.get_by_test_id("sheet-heading")).not_to_contain_text("Correct")
+    expect(phone.get_by_test_id("mark-content")).to_have_value("")
+
+
+def test_the_review_shows_whom_the_sheet_is_for(server: Server, browser: Any) -> None:
+    """On a phone (420 px high: its keyboard up), the review step focused its
+    button, which scrolled only far enough to show it: the card's heading and
+    the contestant's name stayed above the screen while the judge confirmed."""
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    phone = browser.new_context(**{**PHONE, "viewport": {"width": 360, "height": 420}}).new_page()
+    phone.goto(server.page("judge", server.judges["J9"], lang="zh-CN"))
+    for key in ("content", "delivery", "presence"):
+        phone.get_by_test_id(f"mark-{key}").fill("80")
+    phone.get_by_test_id("review").click()
+    expect(phone.get_by_test_id("send")).to_be_focused()
+    name = phone.locator("#confirm .on-name")
+    expect(name).to_have_text("李思远")
+    header = phone.locator("header.bar").bounding_box()
+    shown = name.bounding_box()
+    assert header is not None and shown is not None
+    assert shown["y"] >= header["y"] + header["height"], (shown, header)
+    assert shown["y"] + shown["height"] <= 420
