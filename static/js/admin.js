@@ -215,7 +215,15 @@ function renderStage() {
   const callNext = h("button", { type: "button", disabled: !next || busy("stage"), "data-testid": "call-next", onclick: () => callContestant(next) },
     next ? tdata("admin.call_next", { name: nameOf(next) }) : t("admin.no_next"));
   const parts = [h("h2", {}, t("admin.on_stage"))];
-  if (!on) parts.push(h("p", { class: "muted" }, t("admin.nobody")), h("div", { class: "row" }, callNext), ...judgesBeforeShow());
+  // scoring left open when the next was called: out of sight in the run of show, it holds up
+  // the awards until closed
+  const elsewhere = progress?.open ?? [];
+  const openElsewhere = elsewhere.length
+    ? h("p", { class: "warn", "data-testid": "open-elsewhere" }, tdata("admin.open_elsewhere", {
+        names: elsewhere.map((c) => `${c.name} (${c.scored}/${c.expected.length})`).join(t("list.separator")),
+      }))
+    : null;
+  if (!on) parts.push(h("p", { class: "muted" }, t("admin.nobody")), h("div", { class: "row" }, callNext), ...(openElsewhere ? [openElsewhere] : []), ...judgesBeforeShow());
   else {
     const state = stateOf(on.contestant);
     const abstained = abstainers(on.contestant);
@@ -239,6 +247,7 @@ function renderStage() {
           abstaining ? ` · ${t("admin.n_abstained", { n: abstaining })}` : ""),
         h("label", {}, h("input", { type: "checkbox", checked: autoClose.on, onchange: (e) => { autoClose.on = e.target.checked; maybeAutoClose(); } }), " ", t("admin.auto_close"))),
     );
+    if (openElsewhere) parts.push(openElsewhere);
     if (autoCloseHeld(on)) parts.push(h("p", { "data-testid": "auto-close-held" }, withholding(on.contestant, "close"), " ", t("admin.auto_close_held")));
     if (r?.final) parts.push(h("p", {}, t("admin.final"), t("punct.colon"), h("strong", { class: "num" }, formatScore(r.final, board.decimals)), r.rank ? ` · ${t("admin.rank", { rank: r.rank })}` : ""));
     else if (on.closed && withheld(r)) parts.push(h("p", { "data-testid": "stage-withheld" }, t("admin.final"), t("punct.colon"), h("strong", {}, statusText(r))));

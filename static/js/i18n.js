@@ -192,6 +192,7 @@ export const MESSAGES = {
   "admin.incomplete_reveal": { "zh-CN": "成绩不完整：缺{sources}成绩。现在揭晓则没有最终得分、不计排名；可先录入该成绩再揭晓。", en: "The result is incomplete: the {sources} score is missing. Revealed now, it has no final and is not ranked; record the score first to reveal it whole." },
   "admin.prior_on_stage": { "zh-CN": "缺{sources}成绩：请在揭晓前录入，否则成绩不完整、不计排名。", en: "No {sources} score is recorded: record it before the reveal, or the result is incomplete and unranked." },
   "admin.withhold_reveal_none": { "zh-CN": "没有评委有效评分，少于法定人数 {quorum}：结果暂缓公布，大屏将显示“暂缓”。", en: "No judge's score counts, fewer than the quorum of {quorum}: the result is withheld, and the screens will say 'Withheld'." },
+  "admin.open_elsewhere": { "zh-CN": "以下选手的评分仍未结束：{names}。请在出场顺序表中结束评分，否则无法公布奖项。", en: "Scoring is still open for {names}: close it in the run of show, or the awards cannot be published." },
   "admin.run_of_show": { "zh-CN": "出场顺序", en: "Run of show" },
   "admin.seed": { "zh-CN": "抽签种子", en: "Draw seed" },
   "admin.seed_hint": { "zh-CN": "留空则用当前时间", en: "empty: the current time" },

@@ -167,3 +167,25 @@ def test_closing_by_itself_holds_back_a_result_that_would_be_withheld(
         score(server, judge, "102", str(80 + k))
     expect(console.get_by_test_id("stage-state")).to_have_text("Closed")
     expect(held).to_have_count(0)
+
+
+def test_the_stage_card_names_whom_scoring_is_still_open_for(server: Server, browser: Any) -> None:
+    """Called away from with a judge still to score, a contestant's scoring
+    stays open: at full size they were only in the run of show, thousands of
+    pixels down, and the awards were refused until someone found them."""
+    console = browser.new_context(**CONSOLE).new_page()
+    console.goto(server.page("admin", server.admin, lang="zh-CN"))
+    server.admin_post("stage", {"contestant": "101"})
+    score(server, "J7", "101", "80")
+    expect(console.get_by_test_id("open-elsewhere")).to_have_count(0)
+    server.admin_post("stage", {"contestant": "201"})
+    expect(console.get_by_test_id("open-elsewhere")).to_have_text(
+        "以下选手的评分仍未结束：李思远 (1/3)。请在出场顺序表中结束评分，否则无法公布奖项。"
+    )
+    console.goto(server.page("admin", server.admin, lang="en"))
+    expect(console.get_by_test_id("open-elsewhere")).to_have_text(
+        "Scoring is still open for 李思远 (1/3): close it in the run of show, "
+        "or the awards cannot be published."
+    )
+    server.admin_post("close", {"contestant": "101"})
+    expect(console.get_by_test_id("open-elsewhere")).to_have_count(0)
