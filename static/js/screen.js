@@ -24,6 +24,7 @@ let reveal = null; // {row, groupRow, ended}: the result on the stage's left sid
 // count-up ends, so that it does not give the result away; later boards wait in view.board.
 let held = null;
 let revealRun = 0; // the reveal playing; the timers of an earlier one do nothing
+let arrived = false; // the first board and progress have both come (revealOnArrival)
 let cycle = { table: 0, page: 0, timer: null };
 let awardsShown = 0;
 let awardsTimer = null;
@@ -128,14 +129,19 @@ const linesOf = (el) => Math.round(el.offsetHeight / parseFloat(getComputedStyle
  * one line down to half its size, then takes two lines, which at that size are the height
  * of one line at full size: what is under it does not move; it shrinks further, on two
  * lines, down to the floor. The organisation has two lines from the start (one in the
- * compact reveal) and shrinks on them down to its floor. */
+ * compact reveal) and shrinks on them down to its floor, from no larger than the name. */
 function fitNames(body) {
+  let name = Infinity;
   for (const el of body.querySelectorAll(".now-name")) {
-    fitText(el, (full) => [{ lines: 1, floor: Math.max(NAME_FLOOR, 2 * Math.round(full / 4)) }, { lines: 2, floor: NAME_FLOOR }]);
+    name = fitText(el, (full) => [{ lines: 1, floor: Math.max(NAME_FLOOR, 2 * Math.round(full / 4)) }, { lines: 2, floor: NAME_FLOOR }]);
   }
   const compact = body.classList.contains("compact");
   for (const el of body.querySelectorAll(".now-org")) {
-    fitText(el, () => (compact ? [{ lines: 1, floor: 30 }, { lines: 2, floor: ORG_FLOOR }] : [{ lines: 2, floor: ORG_FLOOR }]));
+    // never larger than the name it is under (a long name shrinks below the organisation's size)
+    fitText(el, (full) => {
+      const from = Math.min(full, name);
+      return compact ? [{ lines: 1, from, floor: Math.min(30, from) }, { lines: 2, floor: ORG_FLOOR }] : [{ lines: 2, from, floor: ORG_FLOOR }];
+    });
   }
 }
 
@@ -692,6 +698,21 @@ function onBoard(board) {
   view.board = board;
   if (reveal?.ended && board.overall.some((r) => r.contestant === reveal.row.contestant)) showContestant(reveal.row.contestant, board.groups.length > 1 ? reveal.row.group : "overall");
   render();
+  revealOnArrival();
+}
+
+/** A screen opened (or reloaded) while a result is up shows that result, as the hall sees it:
+ * a board's reveals play only when they come after the screen's first board. */
+function revealOnArrival() {
+  if (arrived || !view.board || !view.progress) return;
+  arrived = true;
+  const on = view.progress.on_stage;
+  const row = on?.revealed && !reveal ? view.board.overall.find((r) => r.contestant === on.contestant && r.revealed) : null;
+  if (!row) return;
+  const groupRow = view.board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant);
+  held = view.board; // it shows this result already; a reveal coming meanwhile is held back as any
+  reveal = { row, groupRow, ended: false, round: view.board.round };
+  render();
 }
 
 function onProgress(progress) {
@@ -700,6 +721,7 @@ function onProgress(progress) {
   view.progress = progress;
   leaveReveal();
   renderNow();
+  revealOnArrival();
 }
 
 function render() {

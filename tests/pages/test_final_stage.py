@@ -40,7 +40,10 @@ def test_the_screen_and_the_console_show_nobody_on_stage_once_the_final_opens(
     ).to_be_hidden()
     expect(console.locator("#stage .big-name")).to_have_count(0)
     expect(screen.locator("#round")).to_have_text("Final")
-    expect(screen.locator("#now-body")).to_have_text("The next contestant will be on shortly")
+    # the screen opened on the heats' last result, which stays up its while (FINAL_HOLD_MS)
+    expect(screen.locator("#now-body")).to_have_text(
+        "The next contestant will be on shortly", timeout=30_000
+    )
     expect(screen.get_by_test_id("now-name")).to_have_count(0)
     progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
     assert progress["round"] == "final" and progress["on_stage"] is None

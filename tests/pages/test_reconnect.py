@@ -97,3 +97,32 @@ def test_a_result_revealed_while_the_screen_was_offline_plays_when_it_is_back(
     board = server.call("GET", f"/api/competitions/{server.cid}/board")
     final = next(r["final"] for r in board["overall"] if r["contestant"] == "102")
     expect(screen.get_by_test_id("reveal-final")).to_have_attribute("data-final", final)
+
+
+def test_a_screen_opened_after_a_reveal_shows_the_result(server: Server, browser: Any) -> None:
+    """The projector's PC restarted while a result was up (or a second screen
+    was plugged in): the screen showed the contestant as revealed, without a
+    final or a rank, until the next was called."""
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
+    for n, judge in enumerate(j["judge"] for j in progress["on_stage"]["expected"]):
+        mark = str(80 + n)
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": CONTESTANT,
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"arrival-{judge}",
+            },
+            server.judges[judge],
+        )
+    server.admin_post("close", {"contestant": CONTESTANT})
+    server.admin_post("reveal", {"contestant": CONTESTANT})
+    board = server.call("GET", f"/api/competitions/{server.cid}/board")
+    final = next(r["final"] for r in board["overall"] if r["contestant"] == CONTESTANT)
+    screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="en"))
+    expect(screen.locator("#now-body")).to_have_attribute("data-reveal", CONTESTANT)
+    expect(screen.get_by_test_id("reveal-final")).to_have_attribute("data-final", final)
+    expect(screen.get_by_test_id("reveal-rank")).to_be_visible()

@@ -25,7 +25,13 @@ TEAM_EN = "Industrial and Commercial Bank of China Beijing Branch Youth Speakers
 TEAM_EN_ORG = (
     "Industrial and Commercial Bank of China Limited, Beijing Municipal Branch, Business Department"
 )
-NAMES = {"101": (BANK, BANK_ORG), "102": (TEAM_EN, TEAM_EN_ORG)}
+# long enough to shrink below the organisation's own size on its two lines, under a short one
+RIVERSIDE = "Riverside Community Volunteers Storytelling and Public Speaking Team"
+NAMES = {
+    "101": (BANK, BANK_ORG),
+    "102": (TEAM_EN, TEAM_EN_ORG),
+    "103": (RIVERSIDE, "市卫生健康委员会"),
+}
 NAME_FLOOR = 32  # px at 1920×1080: a name read from the back of a 30 m hall
 ORG_FLOOR = 24  # three quarters of it, as the awards' organisations
 JUDGES = 20
@@ -33,7 +39,8 @@ JUDGES = 20
 
 def long_names(folder: Path) -> Path:
     """Panel C (the agency group's) of 20 judges; 101 and 102 of that group under
-    the longest names of the rehearsal."""
+    the longest names of the rehearsal, 103 under one that takes two lines
+    smaller than its short organisation's size."""
     path = full_panel(folder, JUDGES)
     text = path.read_text().replace(f'name = "{TEAM}"', f'name = "{BANK}"')
     text = text.replace(f'organisation = "{TEAM_ORG}"', f'organisation = "{BANK_ORG}"')
@@ -41,6 +48,7 @@ def long_names(folder: Path) -> Path:
         'name = "王雨桐"\norganisation = "市教育局"',
         f'name = "{TEAM_EN}"\norganisation = "{TEAM_EN_ORG}"',
     )
+    text = text.replace('name = "陈浩然"', f'name = "{RIVERSIDE}"')
     path.write_text(text)
     return path
 
@@ -117,6 +125,8 @@ def check_whole(page: Page, contestant: str, where: str) -> list[dict[str, Any]]
         assert within(s["text_box"], s["now"]) and within(s["text_box"], screen), what
         assert s["size"] >= (NAME_FLOOR if s["part"] == "name" else ORG_FLOOR), what
         assert s["lines"] <= 2, what
+    # the organisation is never larger than the name it is under
+    assert seen[1]["size"] <= seen[0]["size"], (where, seen[0]["size"], seen[1]["size"])
     return seen
 
 
