@@ -68,12 +68,17 @@ def _serve(args: argparse.Namespace) -> int:
     from server import runner  # the web stack loads only for the commands that serve
 
     settings = _settings(args)
+    # the store first: a wrong address is then named as the store's, not the checkpoints'
+    streams = asyncio.run(_streams(settings.store))
     asyncio.run(transparency.check_key(settings.store, settings.key_file, new_key=settings.new_key))
     sock = runner.bind(settings)
     settings = replace(settings, port=sock.getsockname()[1])  # port 0: the one given
     base = settings.base_url()
     print(f"Leitai is serving {settings.store} at {base}/", flush=True)
-    asyncio.run(_print_competitions(settings.store, base))
+    for stream in streams:
+        print(f"  {stream}: screen {base}/screen/{stream}   admin {base}/admin/{stream}")
+    if not streams:  # behind a load balancer, a host on the wrong database answers 404s
+        print("  No competition in this store yet: create one with leitai init, or check --store.")
     if settings.workers > 1:
         runner.serve_workers(settings, sock)
     else:
@@ -81,11 +86,10 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _print_competitions(store_url: str, base: str) -> None:
+async def _streams(store_url: str) -> list[str]:
     store = await open_store(store_url)
     try:
-        for stream in await store.streams():
-            print(f"  {stream}: screen {base}/screen/{stream}   admin {base}/admin/{stream}")
+        return await store.streams()
     finally:
         await store.close()
 
