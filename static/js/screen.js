@@ -51,6 +51,17 @@ function renderHeader() {
   conn.className = `conn ${view.status}`;
   conn.textContent = connectionText(view.status, view.since);
   $("stage").classList.toggle("stale", view.status === "stale" || view.status === "unsaved");
+  fitTitle($("title"));
+}
+
+/** The competition's title shrinks on its line beside the round and the connection, down
+ * to TITLE_FLOOR, before it is cut with an ellipsis (a long English title was cut at 50 px). */
+function fitTitle(el) {
+  el.style.fontSize = "";
+  for (let size = parseFloat(getComputedStyle(el).fontSize); el.scrollWidth > el.clientWidth + 1 && size > TITLE_FLOOR; ) {
+    size -= 2;
+    el.style.fontSize = `${size}px`;
+  }
 }
 
 function renderNow() {
@@ -98,6 +109,7 @@ function fitDots(body) {
 // screen's height, is read from the back of a 30 m hall; an organisation's is three quarters.
 const NAME_FLOOR = 32;
 const ORG_FLOOR = 24;
+const TITLE_FLOOR = 34;
 
 /** Fit a text to its box's width, never cut: the stage's one way of fitting its names,
  * organisations and rank lines. It goes through the stages (`stagesOf(its own size)`) in
@@ -249,6 +261,17 @@ function playReveal(body) {
     rank,
   );
   fitReveal(body);
+  if (reveal.instant) { // up already when the screen opened: shown as it stands, no count-up
+    for (const el of [...judges, ...components]) el.classList.add("shown");
+    if (row.final === null) final.classList.add("shown");
+    else {
+      final.textContent = formatScore(row.final, places);
+      final.dataset.final = row.final;
+    }
+    rank.classList.add("shown");
+    setTimeout(() => endReveal(run), 0); // not within this render
+    return;
+  }
   const stepMs = 450;
   judges.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 200 + i * stepMs));
   components.forEach((el, i) => setTimeout(() => el.classList.add("shown"), 300 + judges.length * stepMs + i * 700));
@@ -701,8 +724,8 @@ function onBoard(board) {
   revealOnArrival();
 }
 
-/** A screen opened (or reloaded) while a result is up shows that result, as the hall sees it:
- * a board's reveals play only when they come after the screen's first board. */
+/** A screen opened (or reloaded) while a result is up shows that result as it stands, without
+ * the count-up: a board's reveals play only when they come after the screen's first board. */
 function revealOnArrival() {
   if (arrived || !view.board || !view.progress) return;
   arrived = true;
@@ -710,8 +733,7 @@ function revealOnArrival() {
   const row = on?.revealed && !reveal ? view.board.overall.find((r) => r.contestant === on.contestant && r.revealed) : null;
   if (!row) return;
   const groupRow = view.board.groups.find((g) => g.group === row.group)?.rows.find((r) => r.contestant === row.contestant);
-  held = view.board; // it shows this result already; a reveal coming meanwhile is held back as any
-  reveal = { row, groupRow, ended: false, round: view.board.round };
+  reveal = { row, groupRow, ended: false, round: view.board.round, instant: true };
   render();
 }
 

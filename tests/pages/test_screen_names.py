@@ -25,6 +25,7 @@ TEAM_EN = "Industrial and Commercial Bank of China Beijing Branch Youth Speakers
 TEAM_EN_ORG = (
     "Industrial and Commercial Bank of China Limited, Beijing Municipal Branch, Business Department"
 )
+TITLE_EN = "Municipal Striving in the New Era Youth Speech Contest of Jiangcheng"
 # long enough to shrink below the organisation's own size on its two lines, under a short one
 RIVERSIDE = "Riverside Community Volunteers Storytelling and Public Speaking Team"
 NAMES = {
@@ -49,6 +50,7 @@ def long_names(folder: Path) -> Path:
         f'name = "{TEAM_EN}"\norganisation = "{TEAM_EN_ORG}"',
     )
     text = text.replace('name = "陈浩然"', f'name = "{RIVERSIDE}"')
+    text = text.replace('en = "Jiangcheng 2nd Youth Speech Contest"', f'en = "{TITLE_EN}"')
     path.write_text(text)
     return path
 
@@ -145,6 +147,10 @@ def test_a_long_name_on_stage_shrinks_then_wraps_and_is_never_cut(
             page.screenshot(
                 path=str(OUTPUT / "screens" / f"screen-long-name-{contestant}-{lang}.png")
             )
+            # the competition's long title shrinks beside the round, not cut
+            title = page.locator("#title")
+            expect(title).to_have_text(TITLE_EN if lang == "en" else re.compile(r"宣讲"))
+            assert title.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
             # the judges' dots and the count still on the stage under it
             state = page.locator(".now-state").bounding_box()
             assert state is not None and state["y"] + state["height"] <= name_seen["now"][3] + 1
