@@ -50,6 +50,15 @@ class Follower:
             async with self._changed:
                 self._changed.notify_all()
 
+    async def hold(self, views: dict[str, Any]) -> None:
+        """Until it holds each of ``views`` (name: data) as given."""
+
+        def held() -> bool:
+            return all(self.held.get(v, (0, None))[1] == data for v, data in views.items())
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(held), 30)
+
     async def reach(self, seq: int, views: tuple[str, ...] = VIEWS) -> None:
         """Until each of ``views`` is held at ``seq`` or later."""
 
@@ -77,11 +86,21 @@ async def test_a_socket_taking_patches_holds_the_same_views_as_one_taking_them_w
         followers.append(Follower(ws))
 
     async def step(path: str, token: str, **body: Any) -> int:
-        """Post, then wait for both sockets to show it, so that every step is a
-        publication of its own."""
+        """Post, then wait for both sockets to hold every view as it is now, so
+        that every step is a publication of its own, taken whole by both (a
+        socket still writing one view when the next publication comes is sent
+        only the latest)."""
         seq: int = (await post(client, server, path, token, **body))["seq"]
-        for follower in followers:
+        for follower in followers:  # published (progress changes at every step) ...
             await follower.reach(seq, ("progress",))
+        now = {}  # ... and the views of that publication, as served
+        for view in VIEWS:
+            answer = await client.get(
+                server.api(f"/views/{view}"), headers=server.bearer(server.auditor)
+            )
+            now[view] = answer.json()["data"]
+        for follower in followers:
+            await follower.hold(now)
         return seq
 
     contestants = [f"g1c{i}" for i in range(1, 5)]
