@@ -346,19 +346,22 @@ function renderPaper() {
     })));
 }
 
+const drawDraft = { seed: "", byGroup: false }; // the draw's form as the organiser left it
+
 function renderShow() {
   const r = round();
   const list = order();
   // drawn once, before anyone is called (the server refuses otherwise: already_drawn, show_started)
   const started = list.some((id) => !["waiting", "withdrawn", "disqualified"].includes(stateOf(id)));
-  const seedInput = h("input", { id: "seed", value: r?.seed ?? "", "aria-label": t("admin.seed"), placeholder: t("admin.seed_hint") });
+  // what the organiser typed and ticked survives the re-renders of every view that comes meanwhile
+  const seedInput = h("input", { id: "seed", value: r?.seed ?? drawDraft.seed, "aria-label": t("admin.seed"), placeholder: t("admin.seed_hint"), oninput: (e) => { drawDraft.seed = e.target.value; } });
   const parts = [
     h("h2", {}, t("admin.run_of_show")),
     h("div", { class: "row" },
       h("span", {}, t("admin.seed"), t("punct.colon")), r?.seed ? data("span", r.seed, { class: "seed", "data-testid": "seed" }) : h("span", { class: "muted" }, t("admin.not_drawn"))),
   ];
   // a show run group by group draws within each group, the groups in their order
-  const byGroup = h("input", { type: "checkbox", "data-testid": "draw-by-group" });
+  const byGroup = h("input", { type: "checkbox", "data-testid": "draw-by-group", checked: drawDraft.byGroup, onchange: (e) => { drawDraft.byGroup = e.target.checked; } });
   const groups = new Set(list.map((id) => contestant(id)?.group)).size;
   if (!r?.seed) parts.push(h("div", { class: "row" }, seedInput,
     groups > 1 ? h("label", {}, byGroup, " ", t("admin.draw_by_group")) : null,
@@ -392,7 +395,12 @@ function renderShow() {
           // a final round's results do not change (results_final): nobody leaves them now
           h("button", { type: "button", class: "danger", disabled: state === "withdrawn" || state === "disqualified" || Boolean(board?.final), title: board?.final ? t("admin.finalised") : "", onclick: () => withReason(tdata("admin.ask_withdraw", { name }), t("admin.withdraw"), (reason) => command("withdraw", { contestant: id, reason })) }, t("admin.withdraw"))));
     }))));
+  const typing = document.activeElement?.id === "seed" ? document.activeElement.selectionStart : null;
   $("show").replaceChildren(...parts);
+  if (typing !== null && seedInput.isConnected) {
+    seedInput.focus();
+    seedInput.setSelectionRange(typing, typing);
+  }
   followStage(list);
 }
 

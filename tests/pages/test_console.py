@@ -238,3 +238,20 @@ def test_the_draw_can_run_group_by_group(server: Server, browser: Any) -> None:
     )  # one group after another
     log = server.text(f"/api/competitions/{server.cid}/log", server.auditor)
     assert '"method":"sha256-fisher-yates-by-group"' in log
+
+
+def test_the_draw_keeps_what_was_typed_while_the_views_change(server: Server, browser: Any) -> None:
+    """The run of show is drawn again at every view that comes: the seed typed
+    and the box ticked were lost to the next one (a judge's phone connecting,
+    another organiser's change), and the draw took the time as its seed."""
+    console = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    console.goto(server.page("admin", server.admin, lang="en"))
+    console.locator("#seed").fill("live draw 2026")
+    console.get_by_test_id("draw-by-group").check()
+    server.admin_post("withdraw", {"contestant": "304", "reason": "ill"})
+    expect(console.locator("#show")).to_contain_text("Withdrawn")
+    expect(console.locator("#seed")).to_have_value("live draw 2026")
+    expect(console.get_by_test_id("draw-by-group")).to_be_checked()
+    console.get_by_test_id("draw").click()
+    console.get_by_test_id("confirm").get_by_role("button", name="Draw").click()
+    expect(console.get_by_test_id("seed")).to_have_text("live draw 2026")
