@@ -298,7 +298,8 @@ function endReveal(run) {
   reveal.until = Date.now() + FINAL_HOLD_MS;
   held = null;
   const { contestant, group } = reveal.row;
-  if (view.board.overall.some((r) => r.contestant === contestant)) showContestant(contestant, view.board.groups.length > 1 ? group : "overall");
+  // the leaderboard turns to the result just revealed (not to one up when the screen opened)
+  if (!reveal.instant && view.board.overall.some((r) => r.contestant === contestant)) showContestant(contestant, view.board.groups.length > 1 ? group : "overall");
   setTimeout(() => { if (run === revealRun) leaveReveal(); }, FINAL_HOLD_MS);
   render();
 }
@@ -719,7 +720,7 @@ function onBoard(board) {
   }
   revealed = now;
   view.board = board;
-  if (reveal?.ended && board.overall.some((r) => r.contestant === reveal.row.contestant)) showContestant(reveal.row.contestant, board.groups.length > 1 ? reveal.row.group : "overall");
+  if (reveal?.ended && !reveal.instant && board.overall.some((r) => r.contestant === reveal.row.contestant)) showContestant(reveal.row.contestant, board.groups.length > 1 ? reveal.row.group : "overall");
   render();
   revealOnArrival();
 }
