@@ -75,27 +75,10 @@ def test_a_result_revealed_while_the_screen_was_offline_plays_when_it_is_back(
     expect(screen.get_by_test_id("now-name")).to_have_text("李思远")
     context.set_offline(True)
     expect(screen.locator("#conn")).to_have_class("conn stale")
-    server.admin_post("stage", {"contestant": "102"})
-    progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
-    for n, judge in enumerate(j["judge"] for j in progress["on_stage"]["expected"]):
-        mark = str(80 + n)
-        server.call(
-            "POST",
-            f"/api/competitions/{server.cid}/scores",
-            {
-                "contestant": "102",
-                "points": {"content": mark, "delivery": mark, "presence": mark},
-                "submission_id": f"offline-{judge}",
-            },
-            server.judges[judge],
-        )
-    server.admin_post("close", {"contestant": "102"})
-    server.admin_post("reveal", {"contestant": "102"})
+    final = call_score_and_reveal(server, "102")
     context.set_offline(False)
     expect(screen.locator("#conn")).to_have_class("conn live")
     expect(screen.locator("#now-body")).to_have_attribute("data-reveal", "102")
-    board = server.call("GET", f"/api/competitions/{server.cid}/board")
-    final = next(r["final"] for r in board["overall"] if r["contestant"] == "102")
     expect(screen.get_by_test_id("reveal-final")).to_have_attribute("data-final", final)
 
 
@@ -103,7 +86,18 @@ def test_a_screen_opened_after_a_reveal_shows_the_result(server: Server, browser
     """The projector's PC restarted while a result was up (or a second screen
     was plugged in): the screen showed the contestant as revealed, without a
     final or a rank, until the next was called."""
-    server.admin_post("stage", {"contestant": CONTESTANT})
+    final = call_score_and_reveal(server, CONTESTANT)
+    screen = browser.new_context(**SCREEN).new_page()
+    screen.goto(server.page("screen", lang="en"))
+    expect(screen.locator("#now-body")).to_have_attribute("data-reveal", CONTESTANT)
+    expect(screen.get_by_test_id("reveal-final")).to_have_attribute("data-final", final)
+    expect(screen.get_by_test_id("reveal-rank")).to_be_visible()
+
+
+def call_score_and_reveal(server: Server, contestant: str) -> str:
+    """``contestant`` called, scored by every judge expected, closed and
+    revealed; their final."""
+    server.admin_post("stage", {"contestant": contestant})
     progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
     for n, judge in enumerate(j["judge"] for j in progress["on_stage"]["expected"]):
         mark = str(80 + n)
@@ -111,18 +105,13 @@ def test_a_screen_opened_after_a_reveal_shows_the_result(server: Server, browser
             "POST",
             f"/api/competitions/{server.cid}/scores",
             {
-                "contestant": CONTESTANT,
+                "contestant": contestant,
                 "points": {"content": mark, "delivery": mark, "presence": mark},
-                "submission_id": f"arrival-{judge}",
+                "submission_id": f"reconnect-{contestant}-{judge}",
             },
             server.judges[judge],
         )
-    server.admin_post("close", {"contestant": CONTESTANT})
-    server.admin_post("reveal", {"contestant": CONTESTANT})
+    server.admin_post("close", {"contestant": contestant})
+    server.admin_post("reveal", {"contestant": contestant})
     board = server.call("GET", f"/api/competitions/{server.cid}/board")
-    final = next(r["final"] for r in board["overall"] if r["contestant"] == CONTESTANT)
-    screen = browser.new_context(**SCREEN).new_page()
-    screen.goto(server.page("screen", lang="en"))
-    expect(screen.locator("#now-body")).to_have_attribute("data-reveal", CONTESTANT)
-    expect(screen.get_by_test_id("reveal-final")).to_have_attribute("data-final", final)
-    expect(screen.get_by_test_id("reveal-rank")).to_be_visible()
+    return str(next(r["final"] for r in board["overall"] if r["contestant"] == contestant))
