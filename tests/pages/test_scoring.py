@@ -266,11 +266,11 @@ def test_the_sheet_opens_on_the_contestant_still_owed(server: Server, browser: A
 
 
 def test_the_review_shows_whom_the_sheet_is_for(server: Server, browser: Any) -> None:
-    """On a phone (420 px high: its keyboard up), the review step focused its
+    """On a phone (500 px high: its keyboard up), the review step focused its
     button, which scrolled only far enough to show it: the card's heading and
-    the contestant's name stayed above the screen while the judge confirmed."""
+    the contestant's name stayed under the sticky header while the judge confirmed."""
     server.admin_post("stage", {"contestant": CONTESTANT})
-    phone = browser.new_context(**{**PHONE, "viewport": {"width": 360, "height": 420}}).new_page()
+    phone = browser.new_context(**{**PHONE, "viewport": {"width": 360, "height": 500}}).new_page()
     phone.goto(server.page("judge", server.judges["J9"], lang="zh-CN"))
     for key in ("content", "delivery", "presence"):
         phone.get_by_test_id(f"mark-{key}").fill("80")
@@ -282,4 +282,34 @@ def test_the_review_shows_whom_the_sheet_is_for(server: Server, browser: Any) ->
     shown = name.bounding_box()
     assert header is not None and shown is not None
     assert shown["y"] >= header["y"] + header["height"], (shown, header)
-    assert shown["y"] + shown["height"] <= 420
+    assert shown["y"] + shown["height"] <= 500
+
+
+def test_a_judge_at_twice_the_zoom_can_reach_and_read_every_mark(
+    server: Server, browser: Any
+) -> None:
+    """A 360 × 640 phone at 200 % zoom is a page of 180 × 320 CSS px: the
+    sticky header took half to two thirds of it, "评委组 C" wrapped a
+    character a line, and in English the page scrolled sideways with the
+    marks' inputs partly off the screen."""
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    for lang in ("zh-CN", "en"):
+        phone = browser.new_context(
+            viewport={"width": 180, "height": 320}, device_scale_factor=4, is_mobile=True
+        ).new_page()
+        phone.goto(server.page("judge", server.judges["J9"], lang=lang))
+        first = phone.get_by_test_id("mark-content")
+        expect(first).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 180, lang
+        for key in ("content", "delivery", "presence"):
+            mark = phone.get_by_test_id(f"mark-{key}")
+            mark.scroll_into_view_if_needed()
+            box, header = mark.bounding_box(), phone.locator("header.bar").bounding_box()
+            assert box is not None and header is not None
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 180, (lang, key, box)
+            # not under the header: it scrolls away at this height
+            assert box["y"] >= header["y"] + header["height"] - 1, (lang, key, box, header)
+        phone.screenshot(path=str(OUTPUT / "screens" / f"judge-zoom200-{lang}.png"))
+        score_on_phone(phone, {"content": "80", "delivery": "81", "presence": "82"})
+        expect(phone.get_by_test_id("receipt")).to_be_visible()
+        phone.context.close()
