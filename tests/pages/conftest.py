@@ -205,6 +205,27 @@ page marks itself stale after 15 s of its own time without a message (three miss
 heartbeats), and the server's heartbeats come every 5 s of real time."""
 
 
+def score_on_stage(server: Server, contestant: str, prefix: str) -> list[str]:
+    """Every judge expected for ``contestant``, who is on stage, sends a sheet
+    (marks 80, 81, … in judge order, submission ids ``prefix-contestant-judge``);
+    the judges, in that order."""
+    progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
+    judges = [j["judge"] for j in progress["on_stage"]["expected"]]
+    for n, judge in enumerate(judges):
+        mark = str(80 + n)
+        server.call(
+            "POST",
+            f"/api/competitions/{server.cid}/scores",
+            {
+                "contestant": contestant,
+                "points": {"content": mark, "delivery": mark, "presence": mark},
+                "submission_id": f"{prefix}-{contestant}-{judge}",
+            },
+            server.judges[judge],
+        )
+    return judges
+
+
 def run_clock_until(page: Any, done: Any) -> None:
     """Run a screen's clock (``page.clock.install()`` before the page was loaded) in
     steps of 250 ms until the locator ``done`` finds something, each step firing the

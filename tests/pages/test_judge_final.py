@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.pages.conftest import PHONE, Server
+from tests.pages.conftest import PHONE, Server, score_on_stage
 
 
 def run_the_heats(server: Server) -> dict[str, list[str]]:
@@ -18,20 +18,7 @@ def run_the_heats(server: Server) -> dict[str, list[str]]:
     scored: dict[str, list[str]] = {}
     for contestant in (c["contestant"] for c in setup["contestants"]):
         server.admin_post("stage", {"contestant": contestant})
-        progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
-        scored[contestant] = [j["judge"] for j in progress["on_stage"]["expected"]]
-        for n, judge in enumerate(scored[contestant]):
-            mark = str(80 + n)
-            server.call(
-                "POST",
-                f"/api/competitions/{server.cid}/scores",
-                {
-                    "contestant": contestant,
-                    "points": {"content": mark, "delivery": mark, "presence": mark},
-                    "submission_id": f"heats-{contestant}-{judge}",
-                },
-                server.judges[judge],
-            )
+        scored[contestant] = score_on_stage(server, contestant, "heats")
         server.admin_post("close", {"contestant": contestant})
         server.admin_post("reveal", {"contestant": contestant})
     return scored

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.pages.conftest import SCREEN, Server
+from tests.pages.conftest import SCREEN, Server, score_on_stage
 
 CONTESTANT = "101"
 
@@ -98,19 +98,7 @@ def call_score_and_reveal(server: Server, contestant: str) -> str:
     """``contestant`` called, scored by every judge expected, closed and
     revealed; their final."""
     server.admin_post("stage", {"contestant": contestant})
-    progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
-    for n, judge in enumerate(j["judge"] for j in progress["on_stage"]["expected"]):
-        mark = str(80 + n)
-        server.call(
-            "POST",
-            f"/api/competitions/{server.cid}/scores",
-            {
-                "contestant": contestant,
-                "points": {"content": mark, "delivery": mark, "presence": mark},
-                "submission_id": f"reconnect-{contestant}-{judge}",
-            },
-            server.judges[judge],
-        )
+    score_on_stage(server, contestant, "reconnect")
     server.admin_post("close", {"contestant": contestant})
     server.admin_post("reveal", {"contestant": contestant})
     board = server.call("GET", f"/api/competitions/{server.cid}/board")
