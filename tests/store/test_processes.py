@@ -103,7 +103,7 @@ async def test_acknowledged_appends_survive_sigkill(store_url: str) -> None:
 
 async def test_three_processes_append_to_one_stream(store_url: str) -> None:
     # No store exists yet: the three processes also race to create it.
-    names, count = ["p1", "p2", "p3"], 60
+    names, count = ["p1", "p2", "p3"], 200
     processes = [await start_appender(store_url, name, count) for name in names]
     outputs = await run_to_the_end(processes)
 
