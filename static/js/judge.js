@@ -247,12 +247,14 @@ function renderSheet() {
       "div",
       { class: "crit" },
       data("label", label(c.label), { for: id }),
-      h("span", { class: "max" }, t("judge.max", { max: c.maximum })),
+      h("span", { class: "max", id: `${id}-max` }, t("judge.max", { max: c.maximum })),
+      // a screen reader says the maximum, and what is wrong, with the field
       h("input", {
         id, name: c.key, inputmode: "decimal", autocomplete: "off", value: draft[c.key] ?? "",
         "aria-invalid": problem ? "true" : "false", "data-testid": `mark-${c.key}`,
+        "aria-describedby": problem ? `${id}-max ${id}-problem` : `${id}-max`,
       }),
-      problem ? h("span", { class: "problem", role: "alert" }, t(problem, { max: c.maximum, places })) : null,
+      problem ? h("span", { class: "problem", role: "alert", id: `${id}-problem` }, t(problem, { max: c.maximum, places })) : null,
     );
   });
   const previous = previousPoints(target);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -313,3 +314,19 @@ def test_a_judge_at_twice_the_zoom_can_reach_and_read_every_mark(
         score_on_phone(phone, {"content": "80", "delivery": "81", "presence": "82"})
         expect(phone.get_by_test_id("receipt")).to_be_visible()
         phone.context.close()
+
+
+def test_a_screen_reader_hears_each_mark_s_maximum_and_what_is_wrong(
+    server: Server, browser: Any
+) -> None:
+    """Each mark's input had its label but not its maximum (满分 100), which a
+    screen reader never read; an error was announced once and then lost."""
+    server.admin_post("stage", {"contestant": CONTESTANT})
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server.page("judge", server.judges["J9"], lang="en"))
+    content = phone.get_by_test_id("mark-content")
+    expect(content).to_have_accessible_name("Content")
+    expect(content).to_have_accessible_description("maximum 100")
+    content.fill("120")
+    phone.get_by_test_id("review").click()
+    expect(content).to_have_accessible_description(re.compile(r"^maximum 100 .*100"))
