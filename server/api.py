@@ -3,7 +3,6 @@ the router and the OpenAPI document are made."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from server import audit_api, setup_api
 from server.auth import bearer, client_address, peer_address, require
 from server.batches import batched
 from server.bodies import read_body, receive_body
-from server.errors import ApiError, error_response, store_unavailable
+from server.errors import ApiError, error_response, store_unavailable_response
 from server.exports import FORMATS
 from server.exports.endpoints import results_export
 from server.live import Executed, Live
@@ -35,8 +34,6 @@ from server.view_api import get_view
 
 Handler = Callable[[Request, AppState], Awaitable[Response]]
 """A route's handler: a request in, a response out (or an ``AsgiRoute``)."""
-
-log = logging.getLogger("leitai.server")
 
 
 class Receipt(msgspec.Struct):
@@ -216,8 +213,7 @@ async def submit_score(scope: Scope, receive: Receive, send: Send) -> None:
         await error_response(HTTPConnection(scope), error)(scope, receive, send)
         return
     except StoreUnavailable as exc:  # as the app's handler does for every other route
-        log.warning("request POST %s: %s", scope["path"], exc)
-        await error_response(HTTPConnection(scope), store_unavailable(exc))(scope, receive, send)
+        await store_unavailable_response(HTTPConnection(scope), exc)(scope, receive, send)
         return
     await send(
         {

@@ -22,7 +22,7 @@ from server import ws
 from server.api import ENDPOINTS, SCORES, AsgiRoute, Handler, submit_score
 from server.assets import Assets
 from server.auth import Authenticator
-from server.errors import ApiError, error_response, store_unavailable
+from server.errors import ApiError, error_response, store_unavailable_response
 from server.openapi import openapi_document
 from server.qr import qr_endpoint
 from server.ratelimit import BadTokens
@@ -87,10 +87,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _store_unavailable(request: Request, exc: Exception) -> Response:
-    """Answered here, not by the outermost middleware, which would log a
-    traceback and drop the keep-alive connection at every refused request."""
-    log.warning("request %s %s: %s", request.method, request.url.path, exc)
-    return error_response(request, store_unavailable(exc))
+    return store_unavailable_response(request, exc)
 
 
 async def _log_error(request: Request, exc: Exception) -> Response:

@@ -6,6 +6,8 @@ Chinese when the request prefers it (``Accept-Language: zh…``), else English.
 
 from __future__ import annotations
 
+import logging
+
 import msgspec
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -62,3 +64,12 @@ def store_unavailable(error: Exception) -> ApiError:
         "日志暂时无法读写，请稍后重发",
         headers={"Retry-After": "1"},
     )
+
+
+def store_unavailable_response(conn: HTTPConnection, error: Exception) -> Response:
+    """``store_unavailable`` answered, with one line in the log: raised further,
+    the outermost middleware would log a traceback and drop the keep-alive
+    connection at every refused request."""
+    method = conn.scope.get("method", "")
+    logging.getLogger("leitai.server").warning("request %s %s: %s", method, conn.url.path, error)
+    return error_response(conn, store_unavailable(error))

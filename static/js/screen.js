@@ -54,9 +54,15 @@ function renderHeader() {
   fitTitle($("title"));
 }
 
+let titleFitted = ""; // the header's text the title was last fitted beside
+
 /** The competition's title shrinks on its line beside the round and the connection, down
- * to TITLE_FLOOR, before it is cut with an ellipsis (a long English title was cut at 50 px). */
+ * to TITLE_FLOOR, before it is cut with an ellipsis (a long English title was cut at 50 px);
+ * fitted again only when the header's text changes, not at every board. */
 function fitTitle(el) {
+  const header = el.parentElement.textContent + $("provisional").className;
+  if (header === titleFitted) return;
+  titleFitted = header;
   el.style.fontSize = "";
   for (let size = parseFloat(getComputedStyle(el).fontSize); el.scrollWidth > el.clientWidth + 1 && size > TITLE_FLOOR; ) {
     size -= 2;
