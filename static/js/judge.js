@@ -294,7 +294,7 @@ function renderConfirm() {
       : h("ul", { class: "confirm-list" },
           setup.criteria.map((c) => h("li", {}, data("span", label(c.label)), h("strong", { class: "num" }, confirming.points[c.key]))),
           h("li", {}, h("span", {}, t("judge.total")), h("strong", { class: "num" }, confirming.total))),
-    h("button", { type: "button", class: "wide", "data-testid": "send", onclick: () => { const s = confirming; confirming = null; enqueue(s); scrollTo(0, 0); } }, t("judge.send")),
+    h("button", { type: "button", class: "wide", "data-testid": "send", onclick: onSend }, t("judge.send")),
     h("button", { type: "button", class: "wide secondary", onclick: () => { confirming = null; render(); } }, t("judge.back")),
   );
   el.classList.remove("hidden");
@@ -303,6 +303,17 @@ function renderConfirm() {
   const bar = document.querySelector(".bar")?.offsetHeight ?? 0;
   scrollTo({ top: Math.max(0, el.getBoundingClientRect().top + scrollY - bar - 8) });
   el.querySelector("button").focus({ preventScroll: true });
+}
+
+/** Sends the confirmed sheet, and takes the judge back to the top: to the stage card, which
+ * says whom scoring is open for now, rather than to the page's body when the card they were
+ * in goes (a screen reader or a keyboard would start again from the top). */
+function onSend() {
+  const sheet = confirming;
+  confirming = null;
+  enqueue(sheet);
+  scrollTo(0, 0);
+  $("stage").focus({ preventScroll: true });
 }
 
 function renderOutbox() {

@@ -1,7 +1,7 @@
 """The judge's sheet on a phone as a reviewer saw it (390×844, zh-CN): a validation
 toast that outlives its reason, or names only the first mark that is not valid, a
-total of marks that are not valid, and a connection pill that says "live" while
-the phone is offline."""
+total of marks that are not valid, a connection pill that says "live" while
+the phone is offline, and the focus lost to the page's body once a sheet is sent."""
 
 from __future__ import annotations
 
@@ -45,6 +45,19 @@ def test_a_validation_toast_goes_once_the_sheet_is_valid(server: Server, browser
     expect(phone.get_by_test_id("receipt")).to_contain_text("回执")
     expect(phone.locator("#receipt")).to_contain_text("评分已送达")
     expect(toast).to_be_hidden(timeout=1000)
+
+
+def test_after_sending_the_focus_is_on_the_stage_card(server: Server, browser: Any) -> None:
+    """The send button goes with its card: the focus fell to the page's body, and a
+    keyboard or a screen reader started again from nowhere. It goes to the stage card,
+    at the top, which says whom scoring is open for now."""
+    _, phone = open_sheet(server, browser, "J9")
+    fill(phone, MARKS | {"presence": "77.5"})
+    phone.get_by_test_id("review").click()
+    phone.get_by_test_id("send").click()
+    expect(phone.locator("#stage")).to_be_focused()
+    expect(phone.get_by_test_id("receipt")).to_contain_text("回执")
+    expect(phone.locator("#stage")).to_be_focused()  # the receipt's arrival leaves it there
 
 
 def test_a_sheet_with_an_invalid_mark_shows_no_total(server: Server, browser: Any) -> None:
