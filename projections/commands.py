@@ -99,6 +99,10 @@ class RecuseJudge(_Command, frozen=True, tag="recuse_judge"):
     contestant: Id | None = None
     round: Id | None = None
     """From which round on (``JudgeRecused.round``); none: every round."""
+    keep_marks: bool = False
+    """The judge has left: the marks already given stand, and they score
+    nobody else from then on (docs/rules.md §4). Without it a recusal strikes
+    the judge's marks in every round it counts in, those given included."""
 
 
 class WithdrawContestant(_Command, frozen=True, tag="withdraw_contestant"):

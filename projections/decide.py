@@ -781,6 +781,10 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
     ids = [r.id for r in rounds]
     # from its round on (docs/rules.md §4): the rounds before it keep the judge's marks
     counting = rounds[ids.index(command.round) :] if command.round is not None else rounds
+    if command.keep_marks:
+        last = next((r for r in reversed(counting) if _has_given(state, judge.id, r)), None)
+        if last is not None:
+            return _leave(state, judge, command, last, rounds[ids.index(last.id) + 1 :])
     final = _final_with_mark(state, judge.id, command.contestant, counting)
     if final is not None:
         return _results_final(final)
@@ -797,6 +801,70 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
             round=command.round,
         )
     ]
+
+
+def _has_given(state: Competition, judge: str, round_: Round) -> bool:
+    """Whether ``judge`` has given a mark in ``round_``, on a phone or on paper."""
+    return any(judge in entry.marks for entry in round_.entries.values()) or any(
+        paper.judge == judge and paper.status == "pending" and paper.contestant in round_.members
+        for paper in state.paper_sheets.values()
+    )
+
+
+def _leave(
+    state: Competition, judge: Judge, command: RecuseJudge, last: Round, later: list[Round]
+) -> Decision:
+    """A judge who leaves (``keep_marks``), having given marks in round
+    ``last`` and none after: they stand aside for each contestant of that
+    round they would score and have not (a mark on paper still waiting
+    counts as given), and for everyone (or the one named) from the next
+    round on. A recusal for everyone from ``last`` on would strike the marks
+    already given, results revealed included."""
+    events: list[AnyEvent] = []
+    if not last.final:
+        for contestant_id in last.members:
+            contestant = state.contestants[contestant_id]
+            entry = last.entries.get(contestant_id)
+            if (
+                (command.contestant is None or contestant_id == command.contestant)
+                and not contestant.out
+                and state.judge_expected(judge, contestant, last.id)
+                and (entry is None or judge.id not in entry.marks)
+                and not any(
+                    paper.judge == judge.id
+                    and paper.contestant == contestant_id
+                    and paper.status == "pending"
+                    for paper in state.paper_sheets.values()
+                )
+            ):
+                events.append(
+                    JudgeRecused(
+                        judge=judge.id,
+                        reason=command.reason,
+                        contestant=contestant_id,
+                        round=last.id,
+                    )
+                )
+    if later and state.recusal_in_force(judge, command.contestant, later[0].id) is None:
+        events.append(
+            JudgeRecused(
+                judge=judge.id,
+                reason=command.reason,
+                contestant=command.contestant,
+                round=later[0].id,
+            )
+        )
+    if not events:
+        return Rejection(
+            "nothing_to_recuse",
+            f"Judge {judge.name} ({judge.id}) has given every mark they would give"
+            f" in {_en(last)}, and no later round is named: their marks stand,"
+            " and there is nobody left to stand aside from",
+            f"评委 {judge.name}（{judge.id}）在{_zh(last)}应评的选手均已评分，且没有后续轮次："
+            "已给的评分不变，无需回避",
+            409,
+        )
+    return events
 
 
 def _already_recused(

@@ -622,21 +622,29 @@ function renderTools() {
       for (const [, input] of paperMarks) input.value = "";
     } }, t("admin.paper_enter")));
 
-  const recuseJudge = select(judges), recuseWho = select([["", t("admin.everyone")], ...people]), recuseReason = h("input", {});
+  const recuseJudge = select(judges, { "data-testid": "recuse-judge" }), recuseReason = h("input", {});
+  // a judge who has left keeps the marks given (for everyone, the default); a conflict found
+  // out strikes them (for one contestant, the default), unless the organiser says otherwise
+  const recuseKeep = h("input", { type: "checkbox", checked: true, "data-testid": "recuse-keep", onchange: (e) => { if (e.isTrusted) recuseKeep.dataset.chosen = "1"; } });
+  const recuseWho = select([["", t("admin.everyone")], ...people], { onchange: () => { if (!recuseKeep.dataset.chosen) recuseKeep.checked = !recuseWho.value; } });
   const recuse = h("details", {}, h("summary", {}, t("admin.recuse")),
     h("p", { class: "muted" }, t("admin.recuse_hint")),
     field(t("admin.judge"), recuseJudge), field(t("admin.contestant"), recuseWho), field(t("admin.reason"), recuseReason),
+    h("label", {}, recuseKeep, " ", t("admin.recuse_keep")),
     h("button", { type: "button", class: "danger", onclick: () => {
       if (!recuseReason.value.trim()) return toast(t("admin.reason_needed"));
       const body = { judge: recuseJudge.value, reason: recuseReason.value.trim() };
       if (recuseWho.value) body.contestant = recuseWho.value;
+      if (recuseKeep.checked) body.keep_marks = true;
       // from the round under way on: an earlier round, final or not, keeps the judge's marks
       const from = round();
       if (from) body.round = from.round;
-      // say for whom: for everyone reads very differently from for one contestant
+      // say for whom, and what becomes of the marks given: a departure reads very differently
+      // from a conflict, and for everyone from for one contestant
       const whom = recuseWho.value ? "_for" : "";
       const params = { judge: judgeName(recuseJudge.value), contestant: recuseWho.value ? nameOf(recuseWho.value) : "" };
-      const ask = from ? tdata(`admin.ask_recuse_from${whom}`, { ...params, round: label(from.name) || from.round })
+      const ask = recuseKeep.checked ? tdata(`admin.ask_leave${whom}`, params)
+        : from ? tdata(`admin.ask_recuse_from${whom}`, { ...params, round: label(from.name) || from.round })
         : tdata(`admin.ask_recuse${whom}`, params);
       command("recuse", body, { ask, confirmLabel: t("admin.recuse") });
     } }, t("admin.recuse")));
