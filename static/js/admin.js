@@ -928,7 +928,9 @@ function newCompetition() {
   const send = async (path) => {
     const chosen = file.files[0];
     if (!chosen) return null;
-    const response = await fetch(path, { method: "POST", body: await chosen.text(), cache: "no-store",
+    // the file's bytes as they are: read as text, a GBK file (Notepad's "ANSI" on Chinese
+    // Windows) became U+FFFD replacement characters that passed the server's UTF-8 check
+    const response = await fetch(path, { method: "POST", body: await chosen.arrayBuffer(), cache: "no-store",
       headers: { Authorization: `Bearer ${setupToken.value.trim()}`, "Content-Type": "text/plain; charset=utf-8", "Accept-Language": currentLanguage() } });
     const answer = await response.json().catch(() => null);
     if (response.status === 404 || response.status === 405) throw new Error(t("admin.no_upload"));

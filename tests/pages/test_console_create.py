@@ -120,3 +120,20 @@ def test_the_judges_cards_print_the_links_just_created(
     for token in judge_tokens:  # the links handed out at the creation still work
         who = server.call("GET", f"/api/competitions/{CREATED}/whoami", token=token)
         assert who["role"] == "judge", who
+
+
+def test_a_file_not_in_utf_8_is_refused_not_garbled(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    """Saved in GBK (Notepad's "ANSI" on Chinese Windows), the example was read by
+    the page as UTF-8, every Chinese character replaced by U+FFFD: the check said
+    the file was sound and the competition was created with names of "��"."""
+    text = (ROOT / "examples" / "contest.toml").read_text(encoding="utf-8")
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    page.goto(f"{server.url}/admin?lang=zh-CN#token={_setup_token(tmp_path / 't.db')}")
+    page.get_by_test_id("definition-file").set_input_files(
+        {"name": "contest.toml", "mimeType": "text/plain", "buffer": text.encode("gbk")}
+    )
+    page.locator(".new-competition button.secondary").click()
+    expect(page.locator(".toast")).to_contain_text("不是 UTF-8 文本")
+    expect(page.get_by_test_id("check-result")).to_be_empty()
