@@ -177,11 +177,12 @@ def load_definition(path: Path) -> Definition:
 
 
 def load_definition_text(
-    text: str, base_dir: Path, *, name: str = "competition file"
+    text: str, base_dir: Path | None, *, name: str = "competition file"
 ) -> Definition:
     """The competition defined by TOML ``text`` (an upload). Files it names are
-    read from ``base_dir`` and must lie inside it; ``name`` is how messages
-    call the text."""
+    read from ``base_dir`` and must lie inside it; without one (an upload,
+    which brings no files) it may name none. ``name`` is how messages call
+    the text."""
     return _load(text.removeprefix("\ufeff"), base_dir, name, confine=True)
 
 
@@ -194,7 +195,7 @@ def definition_from_data(
     return _Checker(data, name, base_dir, confine=True).definition()
 
 
-def _load(text: str, base_dir: Path, name: str, *, confine: bool) -> Definition:
+def _load(text: str, base_dir: Path | None, name: str, *, confine: bool) -> Definition:
     try:
         data = tomllib.loads(text, parse_float=_decimal)
     except tomllib.TOMLDecodeError as exc:

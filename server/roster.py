@@ -114,6 +114,10 @@ class Place:
 R = TypeVar("R", bound=msgspec.Struct)
 
 
+_KIND_ZH = {"contestants": "选手", "judges": "评委"}
+"""How a roster's key reads in Chinese messages."""
+
+
 def read_roster(
     ref: SheetRef,
     *,
@@ -132,7 +136,15 @@ def read_roster(
     file = Bilingual.same(f"{key}.file")
     if base_dir is None:
         raise RosterError(
-            source, file, Bilingual("this definition cannot name files", "这份定义不能引用其他文件")
+            source,
+            file,
+            Bilingual(
+                f'an uploaded file brings no other files, so it cannot take its {key} from "{ref.file}":'
+                f" write them in the file itself ([[{key}]]), or create the competition with"
+                " `leitai init` where that file lies",
+                f"上传的文件不能附带其他文件，无法从“{ref.file}”读取{_KIND_ZH.get(key, key)}："
+                f"请直接写在本文件中（[[{key}]]），或在该文件所在的电脑上用 `leitai init` 创建赛事",
+            ),
         )
     path = base_dir / ref.file
     if confine and not path.resolve().is_relative_to(base_dir.resolve()):

@@ -18,9 +18,6 @@ CSV or XLSX files a file on disk may name.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
@@ -107,11 +104,14 @@ async def _definition(request: Request, app: AppState) -> Definition:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ApiError(
-            422, "invalid_definition", f"Not UTF-8 text (byte {exc.start}).", "不是 UTF-8 文本"
+            422,
+            "invalid_definition",
+            f"Not UTF-8 text (byte {exc.start}): save the file as UTF-8"
+            " (in Notepad: Save as, Encoding UTF-8) and choose it again.",
+            f"不是 UTF-8 文本（第 {exc.start} 字节）：请将文件另存为 UTF-8 编码"
+            "（记事本：“另存为”，编码选“UTF-8”）后重新选择。",
         ) from None
-    # files the text names are looked for in an empty directory: an upload brings none
-    with tempfile.TemporaryDirectory() as empty:
-        return load_definition_text(text, Path(empty), name=UPLOAD_NAME.en)
+    return load_definition_text(text, None, name=UPLOAD_NAME.en)  # an upload brings no files
 
 
 def _located(error: DefinitionError, chinese: bool) -> tuple[str | None, str]:

@@ -136,4 +136,5 @@ def test_a_file_not_in_utf_8_is_refused_not_garbled(
     )
     page.locator(".new-competition button.secondary").click()
     expect(page.locator(".toast")).to_contain_text("不是 UTF-8 文本")
+    expect(page.locator(".toast")).to_contain_text("另存为 UTF-8 编码")
     expect(page.get_by_test_id("check-result")).to_be_empty()

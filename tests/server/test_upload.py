@@ -201,3 +201,46 @@ async def test_the_check_lists_stand_asides_and_missing_priors(
             ],
         }
     ]
+
+
+async def test_an_upload_naming_a_roster_file_says_what_to_do(served: tuple[str, str]) -> None:
+    """The example that takes its people from spreadsheets, uploaded: "cannot read:
+    No such file or directory", as if the file were missing on the organiser's side.
+    An upload brings no other files; the answer says so, and what to do instead."""
+    url, token = served
+    auth = {"Authorization": f"Bearer {token}"}
+    text = (ROOT / "examples" / "contest-csv.toml").read_text()
+    async with httpx.AsyncClient(timeout=30) as client:
+        answers = {
+            lang: (
+                await client.post(
+                    f"{url}/api/competitions/check",
+                    content=text,
+                    headers={**auth, "Accept-Language": lang},
+                )
+            ).json()
+            for lang in ("zh-CN", "en")
+        }
+    assert answers["en"]["ok"] is False and answers["en"]["where"] == "contestants.file"
+    assert answers["en"]["problem"] == (
+        "an uploaded file brings no other files, so it cannot take its contestants from"
+        ' "contestants.csv": write them in the file itself ([[contestants]]), or create the'
+        " competition with `leitai init` where that file lies"
+    )
+    assert answers["zh-CN"]["problem"].startswith(
+        "上传的文件不能附带其他文件，无法从“contestants.csv”读取选手："
+    )
+
+
+async def test_an_upload_not_in_utf_8_is_refused_saying_how_to_save_it(
+    served: tuple[str, str],
+) -> None:
+    url, token = served
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "zh-CN"}
+    async with httpx.AsyncClient(timeout=30) as client:
+        answer = await client.post(
+            f"{url}/api/competitions/check", content=CONTEST.encode("gbk"), headers=headers
+        )
+    assert answer.status_code == 422
+    message = answer.json()["error"]["message"]
+    assert message.startswith("不是 UTF-8 文本（第 ") and "另存为 UTF-8 编码" in message
