@@ -46,6 +46,7 @@ from projections.state import organisation_key
 from server import limits
 from server.explain import Segment, dotted, explain, render
 from server.mistake import Bilingual, Mistake, cannot_read
+from server.organisation_names import spelling_key, visible
 from server.roster import Location, Place, RosterError, SheetRef, read_roster
 from server.toml_errors import toml_problem
 
@@ -255,6 +256,7 @@ class _Checker:
         self.check_panels(doc)
         self.check_contestants(doc, contestants)
         self.check_judges(doc, judges)
+        self.check_organisations(contestants, judges)
         self.check_scores_possible(doc, contestants, judges)
         return _events(doc, contestants, judges)
 
@@ -528,6 +530,28 @@ class _Checker:
                     f'no judge sits on panel "{panel.id}"',
                     f'评委组 "{panel.id}" 没有评委',
                 )
+
+    def check_organisations(self, contestants: Contestants, judges: Judges) -> None:
+        """No two organisations written alike but for spaces or invisible
+        characters (``server.organisation_names``)."""
+        seen: dict[str, tuple[str, Place]] = {}
+        records: list[tuple[ContestantIn | JudgeIn, Place]] = [*contestants, *judges]
+        for record, place in records:
+            name = record.organisation
+            first, where = seen.setdefault(spelling_key(name), (name, place))
+            if organisation_key(first) == organisation_key(name):
+                continue
+            raise DefinitionError(
+                *place.at("organisation"),
+                Bilingual(
+                    f'"{visible(name)}" differs from "{visible(first)}" ({where.where.en}) only by'
+                    " spaces or characters one cannot see: write them alike if they are one"
+                    " organisation (a judge never scores their own), or tell them apart by more"
+                    " if not",
+                    f"“{visible(name)}”与“{visible(first)}”（{where.where.zh}）仅差空格或不可见字符："
+                    "如为同一单位请写成一样（评委不为本单位选手评分），如非同一单位请以其他文字区分",
+                ),
+            )
 
     def check_scores_possible(
         self, doc: CompetitionFile, contestants: Contestants, judges: Judges
