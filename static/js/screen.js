@@ -76,6 +76,12 @@ function renderNow() {
   if (reveal) {
     $("now-label").textContent = t("screen.result");
     if (body.dataset.reveal !== reveal.row.contestant) playReveal(body);
+    else if (reveal.ended && body.dataset.figures !== figures(reveal)) {
+      // changed since it was played (a mark amended, a judge recused): what it says now, at once
+      reveal.instant = true;
+      playReveal(body);
+      setTimeout(leaveReveal, Math.max(0, reveal.until - Date.now())); // the next one may be waiting
+    }
     return;
   }
   body.dataset.reveal = "";
@@ -216,10 +222,17 @@ function fitRankLines(body) {
   for (const line of body.querySelectorAll(".reveal-rank > span")) fitText(line, (full) => [{ lines: 1, floor: 36 }, { lines: 2, from: full, floor: full }]);
 }
 
+/** What a reveal shows, to tell when its result has changed since it was drawn. */
+function figures({ row, groupRow }) {
+  return JSON.stringify([row.final, row.status, row.rank, groupRow?.rank,
+    row.judges.map((j) => [j.name, j.total, j.counted, j.dropped]), row.components.map((c) => [c.source, c.value, c.weight])]);
+}
+
 function playReveal(body) {
   const { row, groupRow } = reveal;
   const run = ++revealRun;
   body.dataset.reveal = row.contestant;
+  body.dataset.figures = figures(reveal);
   body.classList.add("reveal");
   const places = decimals();
   const judges = row.judges.map((j) =>

@@ -1,7 +1,8 @@
 """The venue screen's reveal, as the hall sees it: the leaderboard keeps the
 result back until the count-up ends, the composite is shown term by term,
 judges' totals are the exact ones the exports print, a struck mark says why
-in words, and calling the next contestant lets a started reveal finish."""
+in words, calling the next contestant lets a started reveal finish, and a
+result amended while it is up is shown as it now stands."""
 
 from __future__ import annotations
 
@@ -220,3 +221,24 @@ def test_calling_the_next_contestant_lets_a_started_reveal_finish(
     switched = next(s for s in stage if s["name"] == "王雨桐")
     # the final stays up for the hall to read, then the stage turns to the next one
     assert 3900 <= switched["at"] - ended["at"] < 5000, switched["at"] - ended["at"]
+
+
+def test_a_result_amended_while_it_is_up_shows_what_it_now_is(show: Server, browser: Any) -> None:
+    """A show-day review amended a mark of the result on the screen: the board's row
+    changed, the stage's reveal kept the old marks and final until the next call."""
+    page = open_screen(show, browser, "en", clock=True)
+    score(show, "101", SHEETS)
+    show.admin_post("reveal", {"contestant": "101"})
+    hurry_reveal(page)
+    final = page.get_by_test_id("reveal-final")
+    expect(final).to_have_attribute("data-final", FINAL_101)
+    # J7's 91.555 becomes 79.055 (80 / 77.3 / 80), still the one counted between the others
+    amended = {"content": "80", "delivery": "77.3", "presence": "80"}
+    show.admin_post(
+        "amend", {"judge": "J7", "contestant": "101", "reason": "mistyped", "points": amended}
+    )
+    expect(final).to_have_attribute("data-final", "82.03", timeout=5000)  # 34.6 + 0.6 × 79.055
+    expect(final).to_have_text("82.03")
+    marks = page.locator(".reveal-judge .mark .num")
+    expect(marks).to_have_text(["79.055", "77.055", "95.750"])
+    expect(page.locator(".reveal-judge.shown")).to_have_count(3)  # no count-up again
