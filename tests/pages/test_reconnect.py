@@ -79,7 +79,9 @@ def test_a_result_revealed_while_the_screen_was_offline_plays_when_it_is_back(
     context.set_offline(False)
     expect(screen.locator("#conn")).to_have_class("conn live")
     expect(screen.locator("#now-body")).to_have_attribute("data-reveal", "102")
-    expect(screen.get_by_test_id("reveal-final")).to_have_attribute("data-final", final)
+    expect(screen.get_by_test_id("reveal-final")).to_have_attribute(
+        "data-final", final, timeout=15000
+    )
 
 
 def test_a_screen_opened_after_a_reveal_shows_the_result(server: Server, browser: Any) -> None:
