@@ -15,15 +15,16 @@ from decimal import Decimal
 
 import msgspec
 
-from events.catalog import Label
+from events.catalog import AwardsPublished, Label
 from events.envelope import Actor
-from projections.commands import Reveal
+from projections.commands import PublishAwards, Reveal
 from projections.decide import Rejection, decide
 from projections.standings import JudgeScore, Result, Standings, Status, rank_fields, standings
 from projections.state import Competition, Round, eliminating
 
 _CONSOLE = Actor(role="admin", id="console")
-"""Who asks whether a second reveal would be taken (any organiser would be answered alike)."""
+"""Who asks whether a second reveal, or a publication, would be taken (any organiser
+would be answered alike)."""
 
 
 class ComponentScore(msgspec.Struct, frozen=True, gc=False):
@@ -99,6 +100,10 @@ class BoardView(msgspec.Struct, frozen=True, gc=False):
     number of contestants publishing the awards now would give it (from the
     same standings ``decide`` publishes), published already or not; provisional
     while a contestant is unfinished. Empty on the public board."""
+    awards_outdated: bool = False
+    """Organisers' board only: the awards published are not those publishing them
+    now would give (a mark amended, a judge recused, a contestant disqualified
+    since), and the round cannot be finalised until they are published again."""
 
 
 _UNRANKED_ORDER: dict[str, int] = {
@@ -218,6 +223,21 @@ def board(state: Competition, round: str | None = None, *, public: bool) -> Boar
         final=round_.final,
         award_order=order,
         award_counts=() if public else _award_counts(state, table),
+        awards_outdated=not public and _awards_outdated(state, round_),
+    )
+
+
+def _awards_outdated(state: Competition, round_: Round) -> bool:
+    """Whether publishing ``round_``'s awards now would give other awards than
+    those published (a publication refused now, for a result unfinished, is not
+    taken for one that differs: finalising says why it is refused)."""
+    if round_.awards is None or round_.final:
+        return False
+    now = decide(state, PublishAwards(round=round_.id), _CONSOLE)
+    return (
+        not isinstance(now, Rejection)
+        and isinstance(now[0], AwardsPublished)
+        and now[0].awards != round_.awards.awards
     )
 
 

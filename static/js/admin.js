@@ -223,6 +223,8 @@ function renderStage() {
         names: elsewhere.map((c) => `${c.name} (${c.scored}/${c.expected.length})`).join(t("list.separator")),
       }))
     : null;
+  // after the awards: a mark amended, a judge recused, someone disqualified since
+  if (board?.awards_outdated) parts.push(awardsOutdated());
   if (!on) parts.push(h("p", { class: "muted" }, t("admin.nobody")), h("div", { class: "row" }, callNext), ...(openElsewhere ? [openElsewhere] : []), ...judgesBeforeShow());
   else {
     const state = stateOf(on.contestant);
@@ -679,15 +681,23 @@ function awardsForm() {
   const bySteps = h("input", { type: "checkbox", checked: awardsBySteps, "data-testid": "awards-by-steps", onchange: (e) => { awardsBySteps = e.target.checked; } });
   return h("details", { "data-testid": "awards-form" }, h("summary", {}, t("admin.awards")),
     h("p", { class: "muted" }, board?.final ? t("admin.finalised") : board?.awards_published ? t("admin.awards_published") : t("admin.awards_hint")),
+    board?.awards_outdated ? awardsOutdated() : null,
     awardsPreview(waiting),
     first ? h("label", {}, bySteps, " ", t("admin.awards_by_steps")) : null,
     h("div", { class: "row" },
       h("button", { type: "button", class: "danger", disabled: !shown || board?.final || waiting > 0, title: why, "data-testid": "publish-awards", onclick: () =>
         command("awards", { round: shown.round, ...(first && awardsBySteps ? { by_steps: true } : {}) }, { ask: t("admin.ask_awards", { round: label(shown.name) }), confirmLabel: t("admin.awards") }) }, t("admin.awards")),
-      h("button", { type: "button", class: "danger", disabled: !shown || !board?.awards_published || board?.final || waiting > 0, title: why, "data-testid": "finalise", onclick: () =>
+      h("button", { type: "button", class: "danger", disabled: !shown || !board?.awards_published || board?.final || waiting > 0 || board?.awards_outdated, title: why, "data-testid": "finalise", onclick: () =>
         command("finalise", { round: shown.round }, { ask: t("admin.ask_finalise", { round: label(shown.name) }), confirmLabel: t("admin.finalise") }) }, t("admin.finalise")),
       waiting ? h("span", { class: "muted", "data-testid": "awards-unfinished" }, why) : null),
     h("p", { class: "muted" }, t("admin.finalise_hint")));
+}
+
+/** The results changed after the awards were published: the screens and the phones show
+ * the awards as published (ranks 6 and 7 with a third prize, rank 5 with none) until they
+ * are published again, and the round cannot be finalised. */
+function awardsOutdated() {
+  return h("p", { class: "warn", role: "alert", "data-testid": "awards-outdated" }, t("admin.awards_outdated"));
 }
 
 /** How many each award tier would get if the awards were published now, as the organisers'
@@ -1042,7 +1052,8 @@ async function start() {
     onMissing: gone,
   });
   socket.subscribe("board_full", (view) => {
-    const changed = board?.awards_published !== view.awards_published || board?.final !== view.final;
+    const changed = board?.awards_published !== view.awards_published || board?.final !== view.final
+      || board?.awards_outdated !== view.awards_outdated;
     const finished = unfinished(board) !== unfinished(view); // a close, a reopening, a withdrawal: not every score
     const counted = JSON.stringify(board?.award_counts) !== JSON.stringify(view.award_counts); // the preview moved
     board = view;

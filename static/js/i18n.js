@@ -239,6 +239,7 @@ export const MESSAGES = {
   "admin.awards_hint": { "zh-CN": "公布后大屏按奖项从低到高依次揭晓", en: "The screen then reveals them from the lowest award up" },
   "admin.awards_by_steps": { "zh-CN": "由本控制台逐项揭晓（观众手机随大屏同步，不提前显示）", en: "Step through them from this console (phones learn each award with the stage, not before)" },
   "admin.awards_published": { "zh-CN": "本轮奖项已公布", en: "This round's awards are published" },
+  "admin.awards_outdated": { "zh-CN": "奖项公布后成绩已有变动（修改评分、评委回避或取消资格）：大屏与手机仍显示原公布的奖项。请重新公布奖项，之后方可确定最终成绩。", en: "Results have changed since the awards were published (a mark amended, a judge recused, a contestant disqualified): the screens and phones still show the awards as published. Publish the awards again; only then can the results be finalised." },
   "admin.awards_unfinished": { "zh-CN": "尚有 {n} 位选手未完成评分", en: "{n} contestants have not finished scoring" },
   "admin.preview": { "zh-CN": "如现在公布，各奖项人数", en: "If published now, each award goes to" },
   "admin.preview_again": { "zh-CN": "如现在重新公布，各奖项人数", en: "If published again now, each award goes to" },

@@ -133,3 +133,27 @@ def test_a_tier_nobody_would_get_is_said_to_be_skipped(tmp_path: Path, browser: 
             expect(page.get_by_test_id(f"preview-none-{key}")).to_have_text(
                 " (nobody: skipped at the ceremony)"
             )
+
+
+def test_results_changed_after_the_awards_say_so_until_published_again(
+    tmp_path: Path, browser: Any
+) -> None:
+    """A show-day review amended a mark after the awards: rank 5 had no award while
+    ranks 6 and 7 kept theirs, and only finalising (refused) said anything."""
+    for server in eight(tmp_path):
+        score_and_reveal(server, [("c7", "70"), ("c8", "72")], "preview")
+        server.admin_post("awards", {"round": "final"})
+        page = console(browser, server)
+        expect(page.get_by_test_id("finalise")).to_be_enabled()
+        outdated = page.get_by_test_id("awards-outdated")
+        expect(outdated).to_have_count(0)
+        server.admin_post(
+            "amend",
+            {"judge": "J1", "contestant": "c8", "reason": "misread", "points": {"score": "99"}},
+        )
+        expect(outdated).to_have_count(2)  # on the stage and in the awards form
+        expect(outdated.first).to_contain_text("Publish the awards again")
+        expect(page.get_by_test_id("finalise")).to_be_disabled()
+        server.admin_post("awards", {"round": "final"})
+        expect(outdated).to_have_count(0)
+        expect(page.get_by_test_id("finalise")).to_be_enabled()

@@ -211,11 +211,16 @@ def test_results_stay_provisional_until_the_organiser_finalises() -> None:
     assert view.awards_published and not view.final
     assert recheck(log.state, published) == []
 
-    # an amendment after publishing: the awards must be published again first
+    assert not board(log.state, public=False).awards_outdated
+    # an amendment after publishing: the awards must be published again first, and the
+    # organisers' board says so from then (the public one never does)
     log.ok(AmendScore(judge="j1", contestant="c1", points={"score": D("10")}, reason="misread"))
     log.ok(AmendScore(judge="j2", contestant="c1", points={"score": D("10")}, reason="misread"))
     assert log.refused(FinaliseResults(round="r1")).code == "awards_outdated"
+    assert board(log.state, public=False).awards_outdated
+    assert not board(log.state, public=True).awards_outdated
     log.ok(PublishAwards(round="r1"))
+    assert not board(log.state, public=False).awards_outdated
     assert log.ok(FinaliseResults(round="r1")) == [ResultsFinalised(round="r1")]
     assert board(log.state, public=True).final and board(log.state, public=False).final
 
