@@ -71,7 +71,9 @@ from projections.state import Competition, Contestant, Entry, Judge, PaperSheet,
 
 PRIOR_MAXIMUM = Decimal(1_000_000)
 """The largest prior score accepted before a scoresheet is defined; after, the
-sheet's scale (Σ weight × maximum), as the live score's (at most 4 decimals)."""
+sheet's scale (Σ weight × maximum), as the live score's (at most ``PRIOR_PLACES``)."""
+PRIOR_PLACES = 4
+"""The most decimal places of a prior score (a competition file's too)."""
 
 
 class Rejection(msgspec.Struct, frozen=True):
@@ -922,7 +924,7 @@ def _prior(state: Competition, command: RecordPriorScore) -> Decision:
     # on the live score's scale, as the competition file's prior (a typo of 935 for
     # 93.5 would otherwise weigh in at ten times the rest)
     scale = sheet_maximum(state) if state.scoresheet.criteria else PRIOR_MAXIMUM
-    value = _number(command.value, Decimal(f"{scale.normalize():f}"), 4, what)
+    value = _number(command.value, Decimal(f"{scale.normalize():f}"), PRIOR_PLACES, what)
     if isinstance(value, Rejection):
         return value
     if command.round is not None and command.round not in state.rounds:

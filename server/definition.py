@@ -41,6 +41,7 @@ from events.catalog import (
     RulesSet,
     ScoresheetDefined,
 )
+from projections.decide import PRIOR_PLACES
 from projections.standings import least_valid
 from projections.state import organisation_key
 from server import limits
@@ -513,6 +514,19 @@ class _Checker:
                             f"expected a number from 0 to {top} "
                             f"(the scale of the scoresheet), found {value}",
                             f"应为 0 到 {top}（评分表的满分）之间的数，实际为 {value}",
+                        ),
+                    )
+                exponent = value.as_tuple().exponent
+                if isinstance(exponent, int) and exponent < -PRIOR_PLACES:
+                    raise DefinitionError(
+                        *where,
+                        Bilingual(
+                            f"expected at most {PRIOR_PLACES} decimal places, found {value}:"
+                            " a spreadsheet's formula keeps every place whatever its cell"
+                            " shows; round it there (=ROUND(…, 2)) or give the cell a"
+                            " format of fixed places (0.00)",
+                            f"最多 {PRIOR_PLACES} 位小数，实际为 {value}：表格中的公式结果保留全部小数位，"
+                            "与单元格显示无关；请在表格中取整（=ROUND(…, 2)）或将单元格格式设为固定小数位（0.00）",
                         ),
                     )
 

@@ -9,11 +9,12 @@ into the ``Decimal`` of its shortest representation (``86.5``, never
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from server.mistake import Bilingual, Mistake, cannot_read
@@ -128,25 +129,59 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[Cell, ...]]:
                 f'没有名为 "{sheet}" 的工作表；工作簿中有 {names.replace(", ", "、")}',
             )
         return [
-            tuple(_xlsx_cell(value) for value in line)
-            for line in worksheet.iter_rows(values_only=True)
+            tuple(_xlsx_cell(cell.value, getattr(cell, "number_format", None)) for cell in line)
+            for line in worksheet.iter_rows()
         ]
     finally:
         book.close()
 
 
-def _xlsx_cell(value: object) -> Cell:
+_NUMBER_FORMAT = re.compile(
+    r'(?P<pre>(?:"[^"]*"|\\.)*)(?P<whole>[#0,]*)(?:\.(?P<places>[0#]+))?(?P<post>(?:"[^"]*"|\\.)*)'
+)
+"""A number format of fixed places (``0.00``, ``#,##0.0``), zeros to pad the
+whole part (``000``), and text before or after it (``"J"00``, ``0.0"分"``)."""
+_LITERAL = re.compile(r'"([^"]*)"|\\(.)')
+
+
+def _xlsx_cell(value: object, number_format: str | None = None) -> Cell:
     match value:
-        case None | bool() | int() | Decimal():
+        case None | bool() | Decimal():
             return value
-        case float():
-            return Decimal(repr(value))
+        case int() | float():
+            return _shown(value, number_format or "General")
         case str():
             return value.strip() or None
         case datetime() | date() | time():
             return value.isoformat()
         case _:
             return str(value)
+
+
+def _shown(value: int | float, number_format: str) -> Cell:
+    """A number as its cell shows it: rounded to the places of a fixed-places
+    format (a formula's 85.333… shown as 85.33), its whole part padded with
+    the format's zeros and the format's text around it (001, J01) as text. A
+    format of another kind (General, a percentage, a date) leaves it as stored.
+    A value is never given places it does not have (86 in a 0.0 cell is 86)."""
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    shape = _NUMBER_FORMAT.fullmatch(number_format.split(";")[0])
+    if shape is None or not (shape["whole"] or shape["places"]):
+        return exact if isinstance(value, float) else value
+    places = len(shape["places"] or "")
+    exponent = exact.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        exact = exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)  # as Excel shows
+    zeros = shape["whole"].count("0")
+    text = (
+        "".join(a + b for a, b in _LITERAL.findall(shape["pre"])),
+        "".join(a + b for a, b in _LITERAL.findall(shape["post"])),
+    )
+    if any(text) or (zeros > 1 and abs(exact) < 10 ** (zeros - 1)):
+        whole, point, fraction = f"{abs(exact):f}".partition(".")
+        number = ("-" if exact < 0 else "") + whole.zfill(zeros) + point + fraction
+        return text[0] + number + text[1]
+    return exact if isinstance(value, float) or exact != value else value
 
 
 def _table(lines: list[tuple[Cell, ...]], header_row: int) -> Table:
