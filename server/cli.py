@@ -243,6 +243,7 @@ def _admin_token(args: argparse.Namespace) -> int:
 
 
 def _copy(args: argparse.Namespace) -> int:
+    from_export = logtools.target_kind(args.source) == "export"
     for stream, head, checkpoints in asyncio.run(
         logtools.copy(args.source, args.target, args.stream)
     ):
@@ -250,6 +251,12 @@ def _copy(args: argparse.Namespace) -> int:
             f"{stream}: copied, head seq {head.seq}, head hash {head.hash}, "
             f"{checkpoints} checkpoints"
         )
+        if from_export:
+            print(
+                f"{stream}: an export holds no tokens: issue the organisers' anew "
+                f"(leitai admin-token --db {args.target} --stream {stream} --admin admin), "
+                "then the judges' links from the console (every earlier link stops working)"
+            )
     return 0
 
 
@@ -357,9 +364,11 @@ def build_parser() -> argparse.ArgumentParser:
         "signed checkpoints, each checked against the copied log (the key is a file: name it "
         "with LEITAI_KEY_FILE on the target's hosts, docs/deploy.md). A "
         "target that already holds the start of a stream is completed; a different log is "
-        "refused. Run `leitai verify TARGET` afterwards.",
+        "refused. Run `leitai verify TARGET` afterwards. SOURCE may be an NDJSON export "
+        "(`leitai export`): its events are checked as they are written, and it brings no "
+        "tokens and no checkpoints.",
     )
-    copy.add_argument("source", help="database file or store URL to copy from")
+    copy.add_argument("source", help="database file, store URL or NDJSON export to copy from")
     copy.add_argument("target", help="database file or store URL to copy to (created if new)")
     copy.add_argument("--stream", help="copy only this competition")
     copy.set_defaults(run=_copy)

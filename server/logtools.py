@@ -1,17 +1,19 @@
-"""``leitai export`` and what verify and replay share: a log's kind and a verdict's line."""
+"""``leitai export`` and ``copy`` (from a store, or from an export), and what verify and
+replay share: a log's kind and a verdict's line."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from events.chain import Verdict
+from events.chain import Record, Verdict
 from events.checkpoint import parse_body
 from events.checkpoint_store import open_checkpoints
 from events.credentials import open_credentials
 from events.errors import LogFormatError
 from events.merkle import MerkleTree
-from events.ndjson import export_lines
+from events.ndjson import export_lines, read_export
 from events.store import Head, Store, open_store
 from server.batches import batched
 
@@ -80,7 +82,9 @@ class Copied(NamedTuple):
 async def copy(source: str, target: str, stream: str | None = None) -> list[Copied]:
     """Copy streams (their token digests and signed checkpoints too) from one
     store to another, every seq and hash unchanged; a target holding a prefix
-    is completed."""
+    is completed. From an NDJSON export (``restore``), the log alone."""
+    if target_kind(source) == "export":
+        return await restore(source, target, stream)
     src = await open_store(source, create=False)
     dst = await open_store(target)
     try:
@@ -96,6 +100,58 @@ async def copy(source: str, target: str, stream: str | None = None) -> list[Copi
         await src.close()
     await _copy_credentials(source, target, names)
     return [Copied(name, head, counts[name]) for name, head in heads]
+
+
+async def restore(source: str, target: str, stream: str | None = None) -> list[Copied]:
+    """Write the streams of the NDJSON export ``source`` (or only ``stream``) to
+    the store ``target``, each event checked as it is written (its hash from
+    its canonical bytes, its link to the one before); a target holding a
+    prefix is completed, one holding a different log refused. An export holds
+    no token and no signed checkpoint: tokens are issued anew on the target,
+    and a host with the signing key signs the checkpoints when it loads the log."""
+    dst = await open_store(target)
+    heads: dict[str, Head] = {}
+    pending: list[Record] = []
+    current = ""
+
+    async def write() -> None:
+        if pending:
+            heads[current] = await dst.import_records(
+                current, pending, expected_seq=heads[current].seq
+            )
+            pending.clear()
+
+    try:
+        for name, record in _exported(source):
+            if stream is not None and name != stream:
+                continue
+            if name != current:
+                await write()
+                current = name
+                if name not in heads:
+                    heads[name] = await dst.head(name)
+            head = heads[name]
+            if record.seq <= head.seq and not pending:
+                if record.seq == head.seq and record.hash != head.hash:
+                    raise LogFormatError(
+                        f"{name}: the target's seq {head.seq} is not the export's; "
+                        "refusing to copy onto a different log"
+                    )
+                continue
+            pending.append(record)
+            if len(pending) >= COPY_CHUNK:
+                await write()
+        await write()
+    finally:
+        await dst.close()
+    if stream is not None and stream not in heads:
+        raise LogFormatError(f"{source}: no stream {stream!r}")
+    return [Copied(name, head, 0) for name, head in heads.items()]
+
+
+def _exported(source: str) -> Iterator[tuple[str, Record]]:
+    with Path(source.removeprefix("sqlite://")).open("rb") as file:
+        yield from read_export(file)
 
 
 async def _copy_stream(src: Store, dst: Store, stream: str) -> Head:

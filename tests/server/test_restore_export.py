@@ -1,0 +1,88 @@
+"""``leitai copy EXPORT TARGET``: the NDJSON backup docs/deploy.md recommends is
+restored to a store, every event checked on the way. A show-day review found it
+could only be verified: `copy` and `export-results` answered "not a Leitai
+database", and the show could not go on from it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from events.catalog import ContestantCalled
+from events.envelope import SYSTEM
+from events.store import open_store
+from tests.scaleout.test_copy import records
+from tests.server.conftest import ROOT, contest, make_competition
+
+
+def leitai(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def test_an_export_is_restored_event_for_event_and_says_tokens_are_issued_anew(
+    tmp_path: Path,
+) -> None:
+    show, backup, restored = tmp_path / "show.db", tmp_path / "a.ndjson", tmp_path / "new.db"
+    await make_competition(show, contest(stream="a"))
+    assert leitai("export", str(show), "--stream", "a", "-o", str(backup)).returncode == 0
+
+    done = leitai("copy", str(backup), str(restored))
+
+    assert done.returncode == 0, done.stderr
+    original = await records(str(show), "a")
+    assert await records(str(restored), "a") == original
+    assert f"a: copied, head seq {original[-1].seq}, head hash {original[-1].hash}" in done.stdout
+    assert "leitai admin-token --db" in done.stdout and "--stream a --admin admin" in done.stdout
+    verified = leitai("verify", str(restored))
+    assert verified.returncode == 0 and f"head hash {original[-1].hash}" in verified.stdout
+    issued = leitai("admin-token", "--db", str(restored), "--stream", "a", "--admin", "admin")
+    assert issued.returncode == 0, issued.stderr
+
+
+async def test_a_later_export_completes_a_restored_log_and_another_log_is_refused(
+    tmp_path: Path,
+) -> None:
+    show, restored = tmp_path / "show.db", tmp_path / "new.db"
+    await make_competition(show, contest(stream="a"))
+    first = tmp_path / "first.ndjson"
+    leitai("export", str(show), "--stream", "a", "-o", str(first))
+    assert leitai("copy", str(first), str(restored)).returncode == 0
+    store = await open_store(str(show))
+    head = await store.head("a")
+    await store.append(
+        "a", [ContestantCalled(contestant="g1c1")], actor=SYSTEM, expected_seq=head.seq
+    )
+    await store.close()
+    later = tmp_path / "later.ndjson"
+    leitai("export", str(show), "--stream", "a", "-o", str(later))
+
+    done = leitai("copy", str(later), str(restored))
+    assert done.returncode == 0 and f"head seq {head.seq + 1}," in done.stdout
+    assert await records(str(restored), "a") == await records(str(show), "a")
+
+    other, other_export = tmp_path / "other.db", tmp_path / "other.ndjson"
+    await make_competition(other, contest(stream="a", contestants_per_group=3))
+    leitai("export", str(other), "--stream", "a", "-o", str(other_export))
+    refused = leitai("copy", str(other_export), str(restored))
+    assert refused.returncode == 2 and "refusing to copy onto a different log" in refused.stderr
+
+
+async def test_an_export_edited_by_hand_is_refused_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    show, backup, restored = tmp_path / "show.db", tmp_path / "a.ndjson", tmp_path / "new.db"
+    await make_competition(show, contest(stream="a"))
+    leitai("export", str(show), "--stream", "a", "-o", str(backup))
+    lines = backup.read_bytes().splitlines(keepends=True)
+    lines[3] = lines[3].replace(b'"seq":4', b'"seq":4,"extra":1', 1)
+    backup.write_bytes(b"".join(lines))
+    refused = leitai("copy", str(backup), str(restored))
+    assert refused.returncode == 2 and "seq 4" in refused.stderr, refused.stderr
+    assert await records(str(restored), "a") == []
