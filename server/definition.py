@@ -47,8 +47,8 @@ from projections.state import organisation_key
 from server import limits
 from server.explain import Segment, dotted, explain, render
 from server.mistake import Bilingual, Mistake, cannot_read
-from server.organisation_names import spelling_key, visible
 from server.roster import Location, Place, RosterError, SheetRef, read_roster
+from server.spelling import spelling_key, visible
 from server.toml_errors import toml_problem
 
 
@@ -285,6 +285,7 @@ class _Checker:
                 confine=self.confine,
                 prior_sources=sources if kind is ContestantIn else {},
                 where=(self.name, key),
+                groups={g.id: g.name for g in doc.groups},
             )
         except RosterError as exc:
             raise DefinitionError(exc.source, exc.where, exc.problem) from None
@@ -547,7 +548,7 @@ class _Checker:
 
     def check_organisations(self, contestants: Contestants, judges: Judges) -> None:
         """No two organisations written alike but for spaces or invisible
-        characters (``server.organisation_names``)."""
+        characters (``server.spelling``)."""
         seen: dict[str, tuple[str, Place]] = {}
         records: list[tuple[ContestantIn | JudgeIn, Place]] = [*contestants, *judges]
         for record, place in records:

@@ -18,6 +18,7 @@ from msgspec import Meta
 from events.catalog import Label
 from server.explain import MISSING, explain
 from server.mistake import Bilingual, Mistake
+from server.spelling import spelling_key, visible
 from server.spreadsheet import SpreadsheetError, Table, column_letter, read_table
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -126,12 +127,21 @@ def read_roster(
     confine: bool,
     prior_sources: Mapping[str, Label],
     where: tuple[str, str],
+    groups: Mapping[str, Label] | None = None,
 ) -> list[tuple[R, Place]]:
     """The records of ``kind`` in the file ``ref`` names, each with its row.
 
     ``where`` names the TOML file and field (``contest.toml``, ``contestants``) for
     mistakes in ``ref`` itself; ``confine`` keeps the file inside ``base_dir``.
+    A group may be written by its id or by its name in either language
+    (``groups``: id → name), as organisers type 机关组 for ``agency``.
     """
+    by_name = {
+        spelling_key(text): group
+        for group, name in (groups or {}).items()
+        for text in (name.zh_cn, name.en)
+        if text
+    }
     source, key = where
     file = Bilingual.same(f"{key}.file")
     if base_dir is None:
@@ -164,7 +174,8 @@ def read_roster(
         table = read_table(path, sheet=ref.sheet, header_row=ref.header_row, encoding=ref.encoding)
         columns = _columns(table, ref, kind, prior_sources)
         return [
-            _record(kind, table, row_index, columns, label) for row_index in range(len(table.rows))
+            _record(kind, table, row_index, columns, label, by_name)
+            for row_index in range(len(table.rows))
         ]
     except SpreadsheetError as exc:
         if exc.where is None:
@@ -181,7 +192,9 @@ def _chinese_alias(name: str) -> str:
 
 
 def _key(header: str) -> str:
-    return header.strip().casefold()
+    """A header as its reader sees it: 姓　名, 选手⏎编号 and ｎａｍｅ are 姓名,
+    选手编号 and name (``server.spelling``)."""
+    return spelling_key(header)
 
 
 def _columns(
@@ -225,13 +238,25 @@ def _columns(
             known = [f"{f.name}/{ALIASES[f.name][1]}" for f in fields]
             known_zh = [f"{f.name}/{_chinese_alias(f.name)}" for f in fields]
             quoted = "、".join(f'"{source}"' for source in sources)
+            # a title typed above the header (merged across it): the only cell of its row
+            titled = sum(1 for h in table.headers if h) == 1
             raise _FileError(
-                f'column "{header}": unknown column; expected {", ".join(known)}'
+                f'column "{visible(header)}": unknown column; expected {", ".join(known)}'
                 + (f", or a prior source ({', '.join(sources)})" if sources else "")
-                + "; name others in ignore = [...]",
-                f'"{header}" 列：无法识别的列；应为 {"、".join(known_zh)}'
+                + "; name others in ignore = [...]"
+                + (
+                    f"; if it is a title above the header, set header_row = {ref.header_row + 1}"
+                    if titled
+                    else ""
+                ),
+                f'"{visible(header)}" 列：无法识别的列；应为 {"、".join(known_zh)}'
                 + (f"，或前期成绩来源（{quoted}）" if sources else "")
-                + "；其他列请写进 ignore = [...]",
+                + "；其他列请写进 ignore = [...]"
+                + (
+                    f"；如这是表头上方的标题，请设置 header_row = {ref.header_row + 1}"
+                    if titled
+                    else ""
+                ),
             )
         if held_as in first:
             raise _FileError(
@@ -252,7 +277,12 @@ def _columns(
 
 
 def _record(
-    kind: type[R], table: Table, row_index: int, columns: dict[int, str], label: Bilingual
+    kind: type[R],
+    table: Table,
+    row_index: int,
+    columns: dict[int, str],
+    label: Bilingual,
+    groups: Mapping[str, str],
 ) -> tuple[R, Place]:
     row = table.rows[row_index]
     data: dict[str, object] = {}
@@ -265,6 +295,13 @@ def _record(
             prior[target.removeprefix("prior.")] = value
         elif target == "shadow":
             data[target] = _flag(value)
+        elif (
+            target == "group"
+            and isinstance(value, str)
+            and value not in groups.values()
+            and spelling_key(value) in groups
+        ):
+            data[target] = groups[spelling_key(value)]  # 机关组, as the file names the group
         else:
             data[target] = value if isinstance(value, str | bool) else str(value)
     if prior:

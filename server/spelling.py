@@ -1,12 +1,14 @@
-"""Organisation names written alike but for spaces or invisible characters.
+"""Text typed into spreadsheet cells, compared as its reader sees it.
 
-The rules compare organisations after NFKC, case folding and trimming
+A cell often carries a space, a line break (Alt+Enter), an ideographic or
+no-break space, or a zero-width character where its reader sees none:
+``姓　名`` is the header 姓名 to the organiser who typed it.
+
+Organisations: the rules compare them after NFKC, case folding and trimming
 (``projections.state.organisation_key``): a judge never scores a contestant
 of their own. That comparison is part of every log's replay and cannot
-change; but a name keyed into a spreadsheet cell often carries a space, a
-line break (Alt+Enter), an ideographic or no-break space, or a zero-width
-character in its middle, and "江城轨道交通 集团" is then another organisation
-than "江城轨道交通集团": the judge scores their own. A competition file with
+change; but "江城轨道交通 集团" is then another organisation than
+"江城轨道交通集团", and the judge scores their own. A competition file with
 two such names is refused, naming both, for the organisers to write alike
 (or apart) before anything is appended.
 """
