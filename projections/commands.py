@@ -25,6 +25,14 @@ keys a sheet must carry is the competition's, checked by ``decide``."""
 Seed = Annotated[str, Meta(min_length=1, max_length=128)]
 
 
+PlainName = Annotated[
+    str, Meta(min_length=1, max_length=200, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")
+]
+"""A name as a command or a competition file gives it: no control character
+but a tab or a line break (a judge named so broke the results' XLSX export,
+which cannot hold one). Events keep ``Name``: a log is read as it was written."""
+
+
 class _Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type"):
     pass
 
@@ -105,6 +113,17 @@ class RecuseJudge(_Command, frozen=True, tag="recuse_judge"):
     the judge's marks in every round it counts in, those given included."""
 
 
+class RegisterJudge(_Command, frozen=True, tag="register_judge"):
+    """A judge joins a panel during the show (a substitute for one who left):
+    expected from then on wherever the panel scores, as any of its judges."""
+
+    judge: Id
+    name: PlainName
+    organisation: PlainName
+    panel: Id
+    shadow: bool = False
+
+
 class WithdrawContestant(_Command, frozen=True, tag="withdraw_contestant"):
     contestant: Id
     reason: Reason
@@ -175,6 +194,7 @@ Command = (
     | ConfirmPaperSheet
     | RejectPaperSheet
     | RecuseJudge
+    | RegisterJudge
     | WithdrawContestant
     | DisqualifyContestant
     | DrawOrder

@@ -28,6 +28,7 @@ from events.catalog import (
     ContestantsAdvanced,
     ContestantWithdrawn,
     JudgeRecused,
+    JudgeRegistered,
     Label,
     PaperSheetEntered,
     PaperSheetRejected,
@@ -59,6 +60,7 @@ from projections.commands import (
     PublishAwards,
     RecordPriorScore,
     RecuseJudge,
+    RegisterJudge,
     RejectPaperSheet,
     Reveal,
     ShowAwardsStep,
@@ -66,8 +68,17 @@ from projections.commands import (
     WithdrawContestant,
 )
 from projections.draw import draw_by_group, draw_order
+from projections.spelling import spelling_key, visible
 from projections.standings import rank_fields, sheet_maximum, standings
-from projections.state import Competition, Contestant, Entry, Judge, PaperSheet, Round
+from projections.state import (
+    Competition,
+    Contestant,
+    Entry,
+    Judge,
+    PaperSheet,
+    Round,
+    organisation_key,
+)
 
 PRIOR_MAXIMUM = Decimal(1_000_000)
 """The largest prior score accepted before a scoresheet is defined; after, the
@@ -119,6 +130,8 @@ def decide(state: Competition, command: Command, actor: Actor) -> Decision:
             return _finalise(state, command)
         case RecuseJudge():
             return _recuse(state, command)
+        case RegisterJudge():
+            return _register_judge(state, command)
         case WithdrawContestant() | DisqualifyContestant():
             return _remove(state, command)
         case DrawOrder():
@@ -801,6 +814,51 @@ def _recuse(state: Competition, command: RecuseJudge) -> Decision:
             reason=command.reason,
             contestant=command.contestant,
             round=command.round,
+        )
+    ]
+
+
+def _register_judge(state: Competition, command: RegisterJudge) -> Decision:
+    """A judge added during the show, on a panel already assigned; their
+    organisation written as every other one is (``projections.spelling``)."""
+    if command.judge in state.judges:
+        known = state.judges[command.judge]
+        return Rejection(
+            "judge_exists",
+            f"There is a judge {command.judge!r} already ({known.name})",
+            f"已有评委 {command.judge!r}（{known.name}）",
+            409,
+        )
+    if command.panel not in state.panels:
+        panels = ", ".join(f'"{p}"' for p in state.panels)
+        return Rejection(
+            "unknown_panel",
+            f"No panel {command.panel!r} (the panels: {panels})",
+            f"没有评委组 {command.panel!r}（现有评委组：{panels.replace(', ', '、')}）",
+            404,
+        )
+    key = organisation_key(command.organisation)
+    spelling = spelling_key(command.organisation)
+    organisations = [j.organisation for j in state.judges.values()]
+    organisations += [c.organisation for c in state.contestants.values()]
+    for other in organisations:
+        if organisation_key(other) != key and spelling_key(other) == spelling:
+            return Rejection(
+                "organisation_spelling",
+                f'The organisation "{visible(command.organisation)}" differs from'
+                f' "{visible(other)}" only by spaces or characters one cannot see: write it'
+                " alike if it is that organisation (a judge never scores their own)",
+                f"单位“{visible(command.organisation)}”与“{visible(other)}”仅差空格或不可见字符："
+                "如为同一单位请写成一样（评委不为本单位选手评分）",
+                422,
+            )
+    return [
+        JudgeRegistered(
+            judge=command.judge,
+            name=command.name,
+            organisation=command.organisation,
+            panel=command.panel,
+            shadow=command.shadow,
         )
     ]
 

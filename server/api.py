@@ -475,6 +475,7 @@ ADMIN_COMMANDS: list[tuple[str, type, str]] = [
     ),
     ("paper-sheets/reject", cmd.RejectPaperSheet, "Reject a keyed-in paper sheet, with a reason"),
     ("recuse", cmd.RecuseJudge, "Recuse a judge, with a reason"),
+    ("judges", cmd.RegisterJudge, "Add a judge to a panel during the show (a substitute)"),
     ("withdraw", cmd.WithdrawContestant, "Withdraw a contestant"),
     ("disqualify", cmd.DisqualifyContestant, "Disqualify a contestant"),
     ("draw", cmd.DrawOrder, "Draw the running order of a round from a seed"),

@@ -32,7 +32,6 @@ from events.catalog import (
     JudgeRegistered,
     Label,
     Language,
-    Name,
     PanelAssigned,
     PriorScoreRecorded,
     Rounding,
@@ -41,14 +40,15 @@ from events.catalog import (
     RulesSet,
     ScoresheetDefined,
 )
+from projections.commands import PlainName
 from projections.decide import PRIOR_PLACES
+from projections.spelling import spelling_key, visible
 from projections.standings import least_valid
 from projections.state import organisation_key
 from server import limits
 from server.explain import Segment, dotted, explain, render
 from server.mistake import Bilingual, Mistake, cannot_read
 from server.roster import Location, Place, RosterError, SheetRef, read_roster
-from server.spelling import spelling_key, visible
 from server.toml_errors import toml_problem
 
 
@@ -124,8 +124,8 @@ class PanelIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class ContestantIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
-    name: Name
-    organisation: Name
+    name: PlainName
+    organisation: PlainName
     group: Id
     round: Id | None = None
     prior: dict[Id, Decimal] = {}
@@ -133,8 +133,8 @@ class ContestantIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class JudgeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
-    name: Name
-    organisation: Name
+    name: PlainName
+    organisation: PlainName
     panel: Id
     shadow: bool = False
 
@@ -548,7 +548,7 @@ class _Checker:
 
     def check_organisations(self, contestants: Contestants, judges: Judges) -> None:
         """No two organisations written alike but for spaces or invisible
-        characters (``server.spelling``)."""
+        characters (``projections.spelling``)."""
         seen: dict[str, tuple[str, Place]] = {}
         records: list[tuple[ContestantIn | JudgeIn, Place]] = [*contestants, *judges]
         for record, place in records:

@@ -19,6 +19,7 @@ from typing import Annotated, Literal, Union
 import msgspec
 
 from events.catalog import CriterionKey, Id
+from projections.commands import PlainName
 from server.mistake import Bilingual
 
 Segment = str | int
@@ -28,6 +29,10 @@ _PATTERNS: dict[str, Bilingual] = {
     typing.get_args(Id)[1].pattern: Bilingual(
         "an id (letters, digits and _ . -, starting with a letter or digit, at most 64)",
         "编号（字母、数字及 _ . -，以字母或数字开头，至多 64 个字符）",
+    ),
+    typing.get_args(PlainName)[1].pattern: Bilingual(
+        "text without control characters (a tab or a line break aside)",
+        "不含控制字符的文本（制表符、换行除外）",
     ),
     typing.get_args(CriterionKey)[1].pattern: Bilingual(
         "a key (lower-case a-z, digits and _, starting with a letter, at most 32)",
@@ -216,7 +221,8 @@ def _expected(message: str) -> Bilingual:
     if message == "Invalid decimal string":
         return Bilingual("expected a number", "数")
     if match := re.fullmatch(r"Expected `str` matching regex '(.*)'", message):
-        pattern = _PATTERNS.get(match[1])
+        # msgspec names the pattern as Python's repr would, its backslashes doubled
+        pattern = _PATTERNS.get(match[1]) or _PATTERNS.get(match[1].replace("\\\\", "\\"))
         if pattern is None:
             return Bilingual(f"expected text matching {match[1]}", f"符合 {match[1]} 格式的文本")
         return Bilingual("expected " + pattern.en, pattern.zh)

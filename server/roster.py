@@ -16,9 +16,9 @@ import msgspec
 from msgspec import Meta
 
 from events.catalog import Label
+from projections.spelling import spelling_key, visible
 from server.explain import MISSING, explain
 from server.mistake import Bilingual, Mistake
-from server.spelling import spelling_key, visible
 from server.spreadsheet import SpreadsheetError, Table, column_letter, read_table
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -193,7 +193,7 @@ def _chinese_alias(name: str) -> str:
 
 def _key(header: str) -> str:
     """A header as its reader sees it: 姓　名, 选手⏎编号 and ｎａｍｅ are 姓名,
-    选手编号 and name (``server.spelling``)."""
+    选手编号 and name (``projections.spelling``)."""
     return spelling_key(header)
 
 

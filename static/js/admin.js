@@ -651,6 +651,21 @@ function renderTools() {
       command("recuse", body, { ask, confirmLabel: t("admin.recuse") });
     } }, t("admin.recuse")));
 
+  // a substitute for a judge who has left: on a panel, expected from now on as its judges are
+  const panels = [...new Set((setup.judges ?? []).map((j) => j.panel))];
+  const newJudge = { judge: h("input", { autocomplete: "off", "data-testid": "new-judge-id" }), name: h("input", { autocomplete: "off", "data-testid": "new-judge-name" }),
+    organisation: h("input", { autocomplete: "off", "data-testid": "new-judge-organisation" }), panel: select(panels.map((p) => [p, p]), { "data-testid": "new-judge-panel" }) };
+  const addJudge = h("details", { "data-testid": "add-judge" }, h("summary", {}, t("admin.add_judge")),
+    h("p", { class: "muted" }, t("admin.add_judge_hint")),
+    field(t("admin.new_judge_id"), newJudge.judge), field(t("admin.new_judge_name"), newJudge.name),
+    field(t("admin.new_judge_organisation"), newJudge.organisation), field(t("admin.panel_col"), newJudge.panel),
+    h("button", { type: "button", class: "danger", "data-testid": "add-judge-button", onclick: async () => {
+      const body = Object.fromEntries(Object.entries(newJudge).map(([key, input]) => [key, input.value.trim()]));
+      if (!body.judge || !body.name || !body.organisation) return toast(t("admin.add_judge_needed"));
+      const receipt = await command("judges", body, { ask: tdata("admin.ask_add_judge", { name: body.name, panel: body.panel }), confirmLabel: t("admin.add_judge") });
+      if (receipt) for (const key of ["judge", "name", "organisation"]) newJudge[key].value = "";
+    } }, t("admin.add_judge")));
+
   const rounds = setup.rounds ?? [];
   const current = round();
   const later = rounds.filter((r) => r.round !== current?.round && !r.opened);
@@ -665,7 +680,7 @@ function renderTools() {
     } }, t("admin.advance")));
 
   // drawn again as the set-up changes (from any console): what is being typed stays, and where
-  redrawKeeping($("tools"), () => $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, advance, awardsForm()));
+  redrawKeeping($("tools"), () => $("tools").replaceChildren(h("h2", {}, t("admin.tools")), paper, amend, recuse, addJudge, advance, awardsForm()));
 }
 
 let awardsBySteps = true; // the organiser's choice, kept while the form is drawn again

@@ -58,3 +58,15 @@ def test_an_unknown_header_shows_what_one_cannot_see_in_it(tmp_path: Path) -> No
     headers = [*CONTESTANT_HEADERS[:4], "专家\n意见"]
     with pytest.raises(DefinitionError, match=r'column "专家\[U\+000A\]意见": unknown column'):
         _load(tmp_path, headers, _rows("contestants.csv"))
+
+
+def test_a_name_with_a_control_character_is_refused_as_such(tmp_path: Path) -> None:
+    rows = _rows("contestants.csv")
+    rows[0][1] = "李思远\x01"
+    with pytest.raises(DefinitionError) as caught:
+        _load(tmp_path, CONTESTANT_HEADERS, rows)
+    assert caught.value.line(chinese=False).startswith(
+        'c.csv row 2, column "姓名": expected text without control characters'
+        " (a tab or a line break aside), found"
+    )
+    assert "不含控制字符的文本" in caught.value.line(chinese=True)

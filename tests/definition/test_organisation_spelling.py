@@ -1,5 +1,5 @@
 """Two organisations written alike but for spaces or invisible characters are
-refused, naming both (server.spelling): a review's judge of
+refused, naming both (projections.spelling): a review's judge of
 "江城轨道交通集团" scored contestants of "江城轨道交通 集团" and of
 "江城轨道交通⏎集团" (Alt+Enter in a cell), as the rules took them for others."""
 
@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from events.catalog import ContestantRegistered
+from projections.spelling import spelling_key, visible
 from projections.state import organisation_key
 from server.definition import DefinitionError, load_definition
-from server.spelling import spelling_key, visible
 from tests.definition.test_rosters import (
     CONTESTANT_HEADERS,
     JUDGE_HEADERS,

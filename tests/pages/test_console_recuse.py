@@ -114,3 +114,37 @@ def test_unticked_the_marks_given_are_struck_and_the_console_says_so(
     assert recusals(server) == [
         {"judge": "J8", "reason": "Coached two finalists", "round": "prelim"}
     ]
+
+
+def test_a_substitute_added_from_the_console_gets_a_link_and_scores(
+    server: Server, browser: Any
+) -> None:
+    """A show-day review found no way to add a judge once the show had begun: the
+    substitute scored on the ill judge's link, under that judge's name."""
+    page = browser.new_context(**CONSOLE).new_page()
+    page.goto(server.page("admin", server.admin, lang="zh-CN"))
+    form = page.get_by_test_id("add-judge")
+    form.locator("summary").click()
+    form.get_by_test_id("new-judge-id").fill("J10")
+    form.get_by_test_id("new-judge-name").fill("替补评委")
+    form.get_by_test_id("new-judge-organisation").fill("市文化馆")
+    form.get_by_test_id("new-judge-panel").select_option("C")
+    form.get_by_test_id("add-judge-button").click()
+    dialog = page.get_by_test_id("confirm")
+    expect(dialog).to_contain_text("增补评委 替补评委，加入评委组 C？")
+    dialog.get_by_role("button", name="增补评委").click()
+    expect(page.locator(".toast.info")).to_contain_text("记录")
+    row = page.locator('#judges tr[data-judge="J10"]')
+    expect(row).to_contain_text("替补评委")
+    row.get_by_role("button", name="重新生成链接").click()
+    page.get_by_test_id("confirm").get_by_role("button", name="重新生成链接").click()
+    link = row.locator(".link")
+    expect(link).to_contain_text("#token=")
+    token = link.inner_text().rsplit("#token=", 1)[1]
+
+    server.admin_post("stage", {"contestant": "101"})
+    progress = server.call("GET", f"/api/competitions/{server.cid}/progress")
+    assert "J10" in [j["judge"] for j in progress["on_stage"]["expected"]]
+    sheet = {"contestant": "101", "submission_id": "sub-J10-101", "points": SHEET}
+    receipt = server.call("POST", f"/api/competitions/{server.cid}/scores", sheet, token)
+    assert receipt["events"] == ["score_submitted"]

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from events.catalog import JudgeRecused, RulesSet
+import msgspec
+import pytest
+
+from events.catalog import JudgeRecused, JudgeRegistered, RulesSet
 from projections.board import board
-from projections.commands import CallContestant, EnterPaperSheet, RecuseJudge, SubmitScore
+from projections.commands import (
+    CallContestant,
+    Command,
+    EnterPaperSheet,
+    RecuseJudge,
+    RegisterJudge,
+    SubmitScore,
+)
 from projections.progress import progress
 from tests.projections.log import Log, competition, judge, perform
 
@@ -128,3 +138,45 @@ def test_one_contestant_named_keeps_a_mark_given_to_them_and_recuses_the_rest() 
     )
     assert events == [JudgeRecused(judge="j3", reason="coaches c1", contestant="c1", round="r2")]
     assert finals(log)["c1"] == (Decimal("7.00"), 3)
+
+
+def test_a_substitute_joins_the_panel_and_scores_from_then_on() -> None:
+    log = show()
+    log.ok(RecuseJudge(judge="j3", reason="fell ill", round="r1", keep_marks=True))
+    before = finals(log)
+    events = log.ok(RegisterJudge(judge="s1", name="Substitute", organisation="Org S", panel="p1"))
+    assert events == [
+        JudgeRegistered(judge="s1", name="Substitute", organisation="Org S", panel="p1")
+    ]
+    assert finals(log) == before  # the results revealed keep their marks and counts
+    log.ok(CallContestant(contestant="c4"))
+    on_stage = progress(log.state).on_stage
+    assert on_stage is not None
+    assert [j.judge for j in on_stage.expected] == ["j1", "j2", "j4", "j5", "s1"]
+    sheet = SubmitScore(contestant="c4", points={"score": Decimal(9)}, submission_id="s1-c4")
+    log.ok(sheet, judge("s1"))
+
+
+def test_a_substitute_is_refused_an_id_taken_a_panel_unknown_or_an_organisation_misspelt() -> None:
+    log = show()
+    taken = RegisterJudge(judge="j2", name="Another", organisation="Org S", panel="p1")
+    assert (log.refused(taken).code, log.refused(taken).status) == ("judge_exists", 409)
+    nowhere = RegisterJudge(judge="s1", name="S", organisation="Org S", panel="p9")
+    assert log.refused(nowhere).code == "unknown_panel"
+    spaced = RegisterJudge(judge="s1", name="S", organisation="Org\u200b2", panel="p1")
+    refused = log.refused(spaced)
+    assert (refused.code, refused.status) == ("organisation_spelling", 422)
+    assert refused.message_en.startswith('The organisation "Org[U+200B]2" differs from "Org 2"')
+
+
+def test_a_substitute_s_name_with_a_control_character_is_refused_before_deciding() -> None:
+    """Fuzzing found a judge added with a name of U+0001 broke the results' XLSX."""
+    body = (
+        b'{"type":"register_judge","judge":"s1","name":"S\\u0001","organisation":"O","panel":"p1"}'
+    )
+    with pytest.raises(msgspec.ValidationError, match="matching regex"):
+        msgspec.json.decode(body, type=Command)
+    tabbed = body.replace(b"S\\u0001", b"S\\tT\\nU")
+    assert msgspec.json.decode(tabbed, type=Command) == RegisterJudge(
+        judge="s1", name="S\tT\nU", organisation="O", panel="p1"
+    )
