@@ -111,6 +111,8 @@ async def restore(source: str, target: str, stream: str | None = None) -> list[C
     and a host with the signing key signs the checkpoints when it loads the log."""
     dst = await open_store(target)
     heads: dict[str, Head] = {}
+    last: dict[str, Record] = {}
+    """Each stream's last record in the export, to check against a longer target."""
     pending: list[Record] = []
     current = ""
 
@@ -130,6 +132,7 @@ async def restore(source: str, target: str, stream: str | None = None) -> list[C
                 current = name
                 if name not in heads:
                     heads[name] = await dst.head(name)
+            last[name] = record
             head = heads[name]
             if record.seq <= head.seq and not pending:
                 if record.seq == head.seq and record.hash != head.hash:
@@ -142,6 +145,14 @@ async def restore(source: str, target: str, stream: str | None = None) -> list[C
             if len(pending) >= COPY_CHUNK:
                 await write()
         await write()
+        for name, record in last.items():  # a target longer than the export: the same log?
+            if record.seq < heads[name].seq:
+                held = [r.hash async for r in dst.read_records(name, record.seq, record.seq)]
+                if held != [record.hash]:
+                    raise LogFormatError(
+                        f"{name}: the target's seq {record.seq} is not the export's; "
+                        "refusing to copy onto a different log"
+                    )
     finally:
         await dst.close()
     if stream is not None and stream not in heads:

@@ -5,25 +5,13 @@ database", and the show could not go on from it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from events.catalog import ContestantCalled
 from events.envelope import SYSTEM
 from events.store import open_store
-from tests.scaleout.test_copy import records
-from tests.server.conftest import ROOT, contest, make_competition
-
-
-def leitai(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.scaleout.test_copy import leitai, records
+from tests.server.conftest import contest, make_competition
 
 
 async def test_an_export_is_restored_event_for_event_and_says_tokens_are_issued_anew(
@@ -86,3 +74,20 @@ async def test_an_export_edited_by_hand_is_refused_and_nothing_is_written(
     refused = leitai("copy", str(backup), str(restored))
     assert refused.returncode == 2 and "seq 4" in refused.stderr, refused.stderr
     assert await records(str(restored), "a") == []
+
+
+async def test_an_export_onto_a_longer_different_log_is_refused(tmp_path: Path) -> None:
+    """A review restored a backup onto the wrong database, one whose log was longer:
+    no record reached the target's head to be compared, and it said "copied"."""
+    short, long_, backup = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "a.ndjson"
+    await make_competition(short, contest(stream="s"))
+    await make_competition(long_, contest(stream="s", contestants_per_group=3))
+    leitai("export", str(short), "--stream", "s", "-o", str(backup))
+    assert len(await records(str(short), "s")) < len(await records(str(long_), "s"))
+    refused = leitai("copy", str(backup), str(long_))
+    assert refused.returncode == 2 and "refusing to copy onto a different log" in refused.stderr
+    same = tmp_path / "same.ndjson"  # the same log, shorter: nothing to do, and said so
+    leitai("export", str(long_), "--stream", "s", "-o", str(same))
+    lines = same.read_bytes().splitlines(keepends=True)
+    same.write_bytes(b"".join(lines[:5]))
+    assert leitai("copy", str(same), str(long_)).returncode == 0
