@@ -41,7 +41,7 @@ from events.catalog import (
     ScoresheetDefined,
 )
 from projections.commands import PlainName
-from projections.decide import PRIOR_PLACES
+from projections.decide import PRIOR_PLACES, places_of
 from projections.spelling import spelling_key, visible
 from projections.standings import least_valid
 from projections.state import organisation_key
@@ -517,8 +517,7 @@ class _Checker:
                             f"应为 0 到 {top}（评分表的满分）之间的数，实际为 {value}",
                         ),
                     )
-                exponent = value.as_tuple().exponent
-                if isinstance(exponent, int) and exponent < -PRIOR_PLACES:
+                if places_of(value) > PRIOR_PLACES:  # as the API counts them: 85.50000 is 85.5
                     raise DefinitionError(
                         *where,
                         Bilingual(

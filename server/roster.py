@@ -19,7 +19,7 @@ from events.catalog import Label
 from projections.spelling import spelling_key, visible
 from server.explain import MISSING, explain
 from server.mistake import Bilingual, Mistake
-from server.spreadsheet import SpreadsheetError, Table, column_letter, read_table
+from server.spreadsheet import Shown, SpreadsheetError, Table, column_letter, read_table
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "编号", "代码", "code", "选手编号", "评委编号", "参赛编号"),
@@ -291,8 +291,10 @@ def _record(
         value = row.cells[index]
         if value is None:
             continue
-        if target.startswith("prior."):
-            prior[target.removeprefix("prior.")] = value
+        if target.startswith("prior."):  # 86.5 in a cell showing 86.5分
+            prior[target.removeprefix("prior.")] = (
+                value.number if isinstance(value, Shown) else value
+            )
         elif target == "shadow":
             data[target] = _flag(value)
         elif (

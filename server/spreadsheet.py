@@ -142,6 +142,17 @@ _NUMBER_FORMAT = re.compile(
 """A number format of fixed places (``0.00``, ``#,##0.0``), zeros to pad the
 whole part (``000``), and text before or after it (``"J"00``, ``0.0"分"``)."""
 _LITERAL = re.compile(r'"([^"]*)"|\\(.)')
+_SPACING = re.compile(r"\[[^\]]*\]|_.|\*.")
+"""What a format adds that is no character of the value: a colour or a condition
+(``[Red]``), the room of a character (``_)``, as in Chinese Excel's default
+数值 format ``0.00_ ``), a fill (``* ``)."""
+
+
+class Shown(str):
+    """A number's cell as its format shows it, as text (001, J01, 86.5分), with
+    the ``number`` it holds: an id is read as the text, a score as the number."""
+
+    number: Decimal
 
 
 def _xlsx_cell(value: object, number_format: str | None = None) -> Cell:
@@ -165,7 +176,7 @@ def _shown(value: int | float, number_format: str) -> Cell:
     format of another kind (General, a percentage, a date) leaves it as stored.
     A value is never given places it does not have (86 in a 0.0 cell is 86)."""
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    shape = _NUMBER_FORMAT.fullmatch(number_format.split(";")[0])
+    shape = _NUMBER_FORMAT.fullmatch(_SPACING.sub("", number_format.split(";")[0]))
     if shape is None or not (shape["whole"] or shape["places"]):
         return exact if isinstance(value, float) else value
     places = len(shape["places"] or "")
@@ -180,7 +191,9 @@ def _shown(value: int | float, number_format: str) -> Cell:
     if any(text) or (zeros > 1 and abs(exact) < 10 ** (zeros - 1)):
         whole, point, fraction = f"{abs(exact):f}".partition(".")
         number = ("-" if exact < 0 else "") + whole.zfill(zeros) + point + fraction
-        return text[0] + number + text[1]
+        shown = Shown(text[0] + number + text[1])
+        shown.number = exact
+        return shown
     return exact if isinstance(value, float) or exact != value else value
 
 

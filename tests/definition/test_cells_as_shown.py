@@ -90,3 +90,32 @@ def test_a_csv_prior_of_more_places_than_the_api_takes_is_refused(tmp_path: Path
     _write_csv(tmp_path / "j.csv", JUDGE_HEADERS, _rows("judges.csv"), "utf-8")
     with pytest.raises(DefinitionError, match="expected at most 4 decimal places"):
         load_definition(_file_with(tmp_path, '"c.csv"', '"j.csv"'))
+
+
+def test_a_prior_s_trailing_zeros_are_no_places(tmp_path: Path) -> None:
+    """85.50000 is 85.5, as the API takes it (a review's file was refused)."""
+    rows = _rows("contestants.csv")
+    rows[0][4] = "85.50000"
+    _write_csv(tmp_path / "c.csv", CONTESTANT_HEADERS, rows, "utf-8")
+    _write_csv(tmp_path / "j.csv", JUDGE_HEADERS, _rows("judges.csv"), "utf-8")
+    assert _prior(load_definition(_file_with(tmp_path, '"c.csv"', '"j.csv"')), "101") == Decimal(
+        "85.5"
+    )
+
+
+@pytest.mark.parametrize(
+    ("number_format", "shown"),
+    [
+        ("0.00_ ", "85.33"),  # Chinese Excel's default 数值 format
+        ("0.00_ ;[Red]\\-0.00\\ ", "85.33"),
+        ("#,##0.00_);[Red]\\(#,##0.00\\)", "85.33"),
+        ("[Red]0.00", "85.33"),
+        ('0.0"分"', "85.3"),  # the text is the cell's, the score the number
+        ('"¥"0.00', "85.33"),
+    ],
+)
+def test_a_prior_in_a_cell_of_a_decorated_format_is_the_number_it_shows(
+    tmp_path: Path, number_format: str, shown: str
+) -> None:
+    definition = load_definition(_workbook(tmp_path, 256 / 3, number_format, "0"))
+    assert _prior(definition, "1") == Decimal(shown)
