@@ -25,12 +25,20 @@ keys a sheet must carry is the competition's, checked by ``decide``."""
 Seed = Annotated[str, Meta(min_length=1, max_length=128)]
 
 
+MAX_JUDGES = 1_000
+"""Judges in one competition (every panel together; substitutes included)."""
 PlainName = Annotated[
-    str, Meta(min_length=1, max_length=200, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        pattern=r"^(?=.*\S)[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]+$",
+    ),
 ]
-"""A name as a command or a competition file gives it: no control character
-but a tab or a line break (a judge named so broke the results' XLSX export,
-which cannot hold one). Events keep ``Name``: a log is read as it was written."""
+"""A name as a command or a competition file gives it: not blank, and no
+control character but a tab or a line break, nor U+FFFE or U+FFFF (a judge
+named U+0001 broke the results' XLSX export, which cannot hold one). Events
+keep ``Name``: a log is read as it was written."""
 
 
 class _Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type"):

@@ -46,6 +46,7 @@ from events.catalog import (
 from events.envelope import Actor
 from projections import rules
 from projections.commands import (
+    MAX_JUDGES,
     AdvanceRound,
     AmendScore,
     CallContestant,
@@ -827,6 +828,13 @@ def _register_judge(state: Competition, command: RegisterJudge) -> Decision:
             "judge_exists",
             f"There is a judge {command.judge!r} already ({known.name})",
             f"已有评委 {command.judge!r}（{known.name}）",
+            409,
+        )
+    if len(state.judges) >= MAX_JUDGES:
+        return Rejection(
+            "too_many_judges",
+            f"A competition has at most {MAX_JUDGES} judges",
+            f"一场赛事最多 {MAX_JUDGES} 位评委",
             409,
         )
     if command.panel not in state.panels:

@@ -31,8 +31,8 @@ _PATTERNS: dict[str, Bilingual] = {
         "编号（字母、数字及 _ . -，以字母或数字开头，至多 64 个字符）",
     ),
     typing.get_args(PlainName)[1].pattern: Bilingual(
-        "text without control characters (a tab or a line break aside)",
-        "不含控制字符的文本（制表符、换行除外）",
+        "text, not blank, without control characters (a tab or a line break aside)",
+        "非空白且不含控制字符的文本（制表符、换行除外）",
     ),
     typing.get_args(CriterionKey)[1].pattern: Bilingual(
         "a key (lower-case a-z, digits and _, starting with a letter, at most 32)",

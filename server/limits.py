@@ -7,13 +7,11 @@ first event exists, naming the field, what was found and the limit.
 
 from __future__ import annotations
 
-from projections.commands import MAX_CRITERIA
+from projections.commands import MAX_CRITERIA, MAX_JUDGES
 
 MAX_CONTESTANTS = 20_000
 """Contestants in one competition (every round together): a province-wide
 evaluation of 10,000 units must fit (the replay benchmark's size)."""
-MAX_JUDGES = 1_000
-"""Judges in one competition (every panel together)."""
 MAX_LABEL_CHARS = 200
 """Characters in each language of a label (title, group, round, criterion)."""
 

@@ -66,7 +66,7 @@ def test_a_name_with_a_control_character_is_refused_as_such(tmp_path: Path) -> N
     with pytest.raises(DefinitionError) as caught:
         _load(tmp_path, CONTESTANT_HEADERS, rows)
     assert caught.value.line(chinese=False).startswith(
-        'c.csv row 2, column "姓名": expected text without control characters'
+        'c.csv row 2, column "姓名": expected text, not blank, without control characters'
         " (a tab or a line break aside), found"
     )
-    assert "不含控制字符的文本" in caught.value.line(chinese=True)
+    assert "非空白且不含控制字符的文本" in caught.value.line(chinese=True)

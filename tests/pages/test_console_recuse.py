@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.pages.conftest import Server
 from tests.pages.test_audit import open_audit
@@ -18,11 +18,18 @@ CONSOLE = {"viewport": {"width": 1366, "height": 768}}
 SHEET = {"content": "85", "delivery": "90", "presence": "77.5"}
 
 
-def test_the_console_recuses_from_the_round_under_way(server: Server, browser: Any) -> None:
+def recuse_form(server: Server, browser: Any, lang: str) -> tuple[Page, Locator]:
+    """The console in ``lang``, its recusal form open."""
     page = browser.new_context(**CONSOLE).new_page()
-    page.goto(server.page("admin", server.admin, lang="en"))
-    form = page.locator("details", has=page.locator("summary", has_text="Recuse a judge"))
+    page.goto(server.page("admin", server.admin, lang=lang))
+    summary = "Recuse a judge" if lang == "en" else "评委回避"
+    form = page.locator("details", has=page.locator("summary", has_text=summary))
     form.locator("summary").click()
+    return page, form
+
+
+def test_the_console_recuses_from_the_round_under_way(server: Server, browser: Any) -> None:
+    page, form = recuse_form(server, browser, "en")
     expect(form).to_contain_text("A recusal holds from the round under way on")
     form.get_by_test_id("recuse-judge").select_option("J8")
     form.get_by_label("Reason").fill("Leaves before the final")
@@ -46,10 +53,7 @@ def test_the_console_recuses_from_the_round_under_way(server: Server, browser: A
 def test_a_recusal_for_one_contestant_names_them_when_it_asks(server: Server, browser: Any) -> None:
     """A rehearsal's dialog read "让 邓美玲 自初赛起回避？" for a recusal from
     one contestant only: as if from every contestant."""
-    page = browser.new_context(**CONSOLE).new_page()
-    page.goto(server.page("admin", server.admin, lang="zh-CN"))
-    form = page.locator("details", has=page.locator("summary", has_text="评委回避"))
-    form.locator("summary").click()
+    page, form = recuse_form(server, browser, "zh-CN")
     form.get_by_test_id("recuse-judge").select_option("J8")
     form.get_by_label("选手").select_option("103")
     form.get_by_label("原因").fill("曾指导该选手")
@@ -68,10 +72,7 @@ def test_a_judge_who_leaves_keeps_the_marks_given(server: Server, browser: Any) 
     server.admin_post("stage", {"contestant": "101"})
     sheet = {"contestant": "101", "submission_id": "left-J8-101", "points": SHEET}
     server.call("POST", f"/api/competitions/{server.cid}/scores", sheet, server.judges["J8"])
-    page = browser.new_context(**CONSOLE).new_page()
-    page.goto(server.page("admin", server.admin, lang="en"))
-    form = page.locator("details", has=page.locator("summary", has_text="Recuse a judge"))
-    form.locator("summary").click()
+    page, form = recuse_form(server, browser, "en")
     form.get_by_test_id("recuse-judge").select_option("J8")
     form.get_by_label("Reason").fill("Taken ill")
     expect(form.get_by_test_id("recuse-keep")).to_be_checked()
@@ -94,10 +95,7 @@ def test_a_judge_who_leaves_keeps_the_marks_given(server: Server, browser: Any) 
 def test_unticked_the_marks_given_are_struck_and_the_console_says_so(
     server: Server, browser: Any
 ) -> None:
-    page = browser.new_context(**CONSOLE).new_page()
-    page.goto(server.page("admin", server.admin, lang="en"))
-    form = page.locator("details", has=page.locator("summary", has_text="Recuse a judge"))
-    form.locator("summary").click()
+    page, form = recuse_form(server, browser, "en")
     form.get_by_test_id("recuse-judge").select_option("J8")
     form.get_by_label("Reason").fill("Coached two finalists")
     form.get_by_test_id("recuse-keep").uncheck()

@@ -13,6 +13,7 @@ import pytest
 from events.catalog import JudgeRecused, JudgeRegistered, RulesSet
 from projections.board import board
 from projections.commands import (
+    MAX_JUDGES,
     CallContestant,
     Command,
     EnterPaperSheet,
@@ -180,3 +181,18 @@ def test_a_substitute_s_name_with_a_control_character_is_refused_before_deciding
     assert msgspec.json.decode(tabbed, type=Command) == RegisterJudge(
         judge="s1", name="S\tT\nU", organisation="O", panel="p1"
     )
+
+
+@pytest.mark.parametrize("name", ["   ", "\u3000", "A\uffff"])
+def test_a_substitute_s_blank_or_unwritable_name_is_refused_before_deciding(name: str) -> None:
+    command = RegisterJudge(judge="s1", name="S", organisation=name, panel="p1")
+    with pytest.raises(msgspec.ValidationError, match="matching regex"):
+        msgspec.json.decode(msgspec.json.encode(command), type=Command)
+
+
+def test_a_substitute_beyond_the_judges_limit_is_refused() -> None:
+    log = show()
+    for n in range(MAX_JUDGES - len(log.state.judges)):
+        log.ok(RegisterJudge(judge=f"x{n}", name="X", organisation=f"Org x{n}", panel="p1"))
+    refused = log.refused(RegisterJudge(judge="s1", name="S", organisation="Org S", panel="p1"))
+    assert (refused.code, refused.status) == ("too_many_judges", 409)
