@@ -115,6 +115,9 @@ class Judge:
     """An admin's recusals: (contestant, the round from which it counts) →
     reason; None for everyone, and for every round. Read them with
     ``Competition.recusal``."""
+    joined: int = 0
+    """The seq of the judge's registration: a substitute's comes after the
+    entries closed before they joined, which were never theirs to score."""
 
     def copy(self) -> Judge:
         new = _copy_judge(self)
@@ -170,6 +173,8 @@ class Entry:
     called: bool = False
     closed: bool = False
     revealed: ResultRevealed | None = None
+    closed_seq: int = 0
+    """The seq at which scoring last closed (0: never)."""
     cache: tuple[int, Result] | None = None
     """The result computed for ``Competition.epoch``, if still valid."""
 
@@ -583,6 +588,7 @@ class Competition:
                 entry = self._entry(event.contestant)
                 entry.scoring_open = False
                 entry.closed = True
+                entry.closed_seq = envelope.seq
                 entry.cache = None
             case ResultRevealed():
                 entry = self._entry(event.contestant)
@@ -644,6 +650,7 @@ class Competition:
                     event.panel,
                     event.shadow,
                     organisation_key(event.organisation),
+                    joined=envelope.seq,
                 )
             case JudgeRecused():
                 if (judge := self.judges.get(event.judge)) is not None:

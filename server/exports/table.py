@@ -438,8 +438,8 @@ def _no_total(
 ) -> NoTotal | None:
     """Why ``judge`` has no mark for ``row``'s contestant in round ``round_id``:
     stood aside (known before the contestant performs), or not scored when
-    scoring closed; None where the contestant is not the judge's to score, or
-    scoring has not closed yet (``Competition.stands_aside``, as
+    scoring closed; None where the contestant is not the judge's to score,
+    scoring has not closed yet, or it closed before the judge joined (``Competition.stands_aside``, as
     ``Competition.judge_expected`` asks)."""
     contestant = state.contestants.get(row.contestant)
     if judge is None or contestant is None:
@@ -448,7 +448,9 @@ def _no_total(
         return None
     if (aside := state.stands_aside(judge, contestant, round_id)) is not None:
         return aside
-    return "not_scored" if entry is not None and entry.closed else None
+    if entry is None or not entry.closed or judge.joined > entry.closed_seq:
+        return None  # not closed yet, or closed before the judge (a substitute) joined
+    return "not_scored"
 
 
 def _results_sheet(

@@ -10,7 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from events.catalog import RulesSet
-from projections.commands import CallContestant, CloseScoring, RecuseJudge, SubmitScore
+from projections.commands import (
+    CallContestant,
+    CloseScoring,
+    RecuseJudge,
+    RegisterJudge,
+    SubmitScore,
+)
 from server.exports import FORMATS
 from server.exports import headings as h
 from server.exports.headings import ExportLanguage
@@ -135,3 +141,17 @@ def test_the_page_says_it_in_a_word_as_narrow_as_a_mark() -> None:
         assert tuple(c1[j] for j in ("j1", "j5", "j6", "j7")) == words
         assert c1["j2"] == "8.00"
         assert '<span class="none">' in page
+
+
+def test_a_substitute_has_no_cell_where_scoring_closed_before_they_joined() -> None:
+    """A review's export said a substitute had "not scored" every contestant
+    scored before they joined; they say so only of those after."""
+    log = show()
+    log.ok(RegisterJudge(judge="s1", name="Sub", organisation="Org S", panel="A"))
+    perform(log, "c3", {"j2": "7", "j3": "8"})
+    tables = results_tables(log.state, None, "en")
+    (group,) = tables.groups
+    c1, c2, c3 = (_cells(group, c) for c in ("c1", "c2", "c3"))
+    assert c1["s1"] is None and c2["s1"] is None
+    assert c3["s1"] == Score(None, False, "not_scored")
+    assert c1["j6"] == Score(None, False, "not_scored")  # of the panel from the start
