@@ -69,7 +69,7 @@ from projections.commands import (
     WithdrawContestant,
 )
 from projections.draw import draw_by_group, draw_order
-from projections.spelling import spelling_key, visible
+from projections.spelling import visible, written_apart
 from projections.standings import rank_fields, sheet_maximum, standings
 from projections.state import (
     Competition,
@@ -78,7 +78,6 @@ from projections.state import (
     Judge,
     PaperSheet,
     Round,
-    organisation_key,
 )
 
 PRIOR_MAXIMUM = Decimal(1_000_000)
@@ -502,14 +501,7 @@ def _enter_paper(state: Competition, command: EnterPaperSheet, admin: str) -> De
     refused = _eligible(state, judge, contestant, entry.round)
     if refused is not None:
         return refused
-    waiting = next(
-        (
-            p
-            for p in state.paper_sheets.values()
-            if p.status == "pending" and p.judge == judge.id and p.contestant == contestant.id
-        ),
-        None,
-    )
+    waiting = _paper_waiting(state, judge.id, contestant.id)
     if waiting is not None:
         return Rejection(
             "paper_sheet_pending",
@@ -845,12 +837,10 @@ def _register_judge(state: Competition, command: RegisterJudge) -> Decision:
             f"没有评委组 {command.panel!r}（现有评委组：{panels.replace(', ', '、')}）",
             404,
         )
-    key = organisation_key(command.organisation)
-    spelling = spelling_key(command.organisation)
     organisations = [j.organisation for j in state.judges.values()]
     organisations += [c.organisation for c in state.contestants.values()]
     for other in organisations:
-        if organisation_key(other) != key and spelling_key(other) == spelling:
+        if written_apart(command.organisation, other):
             return Rejection(
                 "organisation_spelling",
                 f'The organisation "{visible(command.organisation)}" differs from'
@@ -869,6 +859,18 @@ def _register_judge(state: Competition, command: RegisterJudge) -> Decision:
             shadow=command.shadow,
         )
     ]
+
+
+def _paper_waiting(state: Competition, judge: str, contestant: str) -> PaperSheet | None:
+    """``judge``'s paper sheet for ``contestant`` keyed in and not yet confirmed."""
+    return next(
+        (
+            p
+            for p in state.paper_sheets.values()
+            if p.status == "pending" and p.judge == judge and p.contestant == contestant
+        ),
+        None,
+    )
 
 
 def _has_given(state: Competition, judge: str, round_: Round) -> bool:
@@ -898,12 +900,7 @@ def _leave(
                 and not contestant.out
                 and state.judge_expected(judge, contestant, last.id)
                 and (entry is None or judge.id not in entry.marks)
-                and not any(
-                    paper.judge == judge.id
-                    and paper.contestant == contestant_id
-                    and paper.status == "pending"
-                    for paper in state.paper_sheets.values()
-                )
+                and _paper_waiting(state, judge.id, contestant_id) is None
             ):
                 events.append(
                     JudgeRecused(

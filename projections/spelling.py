@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from projections.state import organisation_key
+
 _INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 """Spaces of every kind, line and paragraph separators, control and format
 characters (zero-width spaces and joiners, the byte-order mark)."""
@@ -34,4 +36,12 @@ def visible(name: str) -> str:
     return "".join(
         f"[U+{ord(c):04X}]" if c != " " and unicodedata.category(c) in _INVISIBLE else c
         for c in name
+    )
+
+
+def written_apart(name: str, other: str) -> bool:
+    """Two organisations the rules take for two (``organisation_key``) though
+    they differ only by spaces or invisible characters: one mistyped."""
+    return spelling_key(name) == spelling_key(other) and organisation_key(name) != organisation_key(
+        other
     )

@@ -42,7 +42,7 @@ from events.catalog import (
 )
 from projections.commands import PlainName
 from projections.decide import PRIOR_PLACES, places_of
-from projections.spelling import spelling_key, visible
+from projections.spelling import spelling_key, visible, written_apart
 from projections.standings import least_valid
 from projections.state import organisation_key
 from server import limits
@@ -553,7 +553,7 @@ class _Checker:
         for record, place in records:
             name = record.organisation
             first, where = seen.setdefault(spelling_key(name), (name, place))
-            if organisation_key(first) == organisation_key(name):
+            if not written_apart(name, first):
                 continue
             raise DefinitionError(
                 *place.at("organisation"),
